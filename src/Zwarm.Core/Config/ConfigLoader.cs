@@ -1,0 +1,131 @@
+using System.Collections;
+using System.Globalization;
+using Tomlyn.Model;
+
+namespace Zwarm.Core.Config;
+
+/// <summary>
+/// Builds the effective configuration: defaults &lt; .zwarm/config.toml &lt; --config file &lt; --set a.b=v &lt;
+/// environment (ZWARM_SECTION_KEY). Unknown keys and ill-typed values are errors naming file, line and key.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>Loads the configuration of the project whose store is <paramref name="zwarmDir"/>.</summary>
+    public static async Task<ZwarmConfig> LoadAsync(string zwarmDir, string? configFile = null, IEnumerable<string>? sets = null,
+        IDictionary? environment = null, CancellationToken ct = default)
+    {
+        var projectDir = Path.GetDirectoryName(Path.GetFullPath(zwarmDir))!;
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        Apply(values, await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "config.toml"), ct));
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile)) throw new ZwarmException($"config file not found: {configFile}", 2);
+            Apply(values, await TomlDocument.LoadAsync(configFile, ct));
+        }
+        foreach (var set in sets ?? [])
+            ApplySet(values, set);
+        ApplyEnvironment(values, environment ?? Environment.GetEnvironmentVariables());
+        var codex = await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "codex.toml"), ct);
+        var claude = await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "claude.toml"), ct);
+        return FromValues(values, projectDir, codex, claude);
+    }
+
+    internal static ZwarmConfig FromValues(Dictionary<string, object?> values, string projectDir, TomlDocument? codex = null, TomlDocument? claude = null)
+    {
+        foreach (var k in ConfigSchema.Keys)
+            if (!values.ContainsKey(k.Key) && k.Default is not null) values[k.Key] = k.Default;
+        return new ZwarmConfig(values, codex ?? TomlDocument.Empty("codex.toml"), claude ?? TomlDocument.Empty("claude.toml"), projectDir);
+    }
+
+    private static void Apply(Dictionary<string, object?> values, TomlDocument doc)
+    {
+        foreach (var (key, value, where) in doc.Flatten())
+            values[key] = Check(key, value, where);
+    }
+
+    private static void ApplySet(Dictionary<string, object?> values, string set)
+    {
+        var eq = set.IndexOf('=');
+        if (eq <= 0) throw new ZwarmException($"--set {set}: expected key=value (e.g. executor.model=gpt-5.1-codex)", 2);
+        var key = set[..eq].Trim();
+        var raw = set[(eq + 1)..].Trim();
+        values[key] = Check(key, ParseLoose(key, raw), "--set");
+    }
+
+    private static void ApplyEnvironment(Dictionary<string, object?> values, IDictionary env)
+    {
+        foreach (var k in ConfigSchema.Keys)
+        {
+            if (k.Kind is ConfigKind.Table or ConfigKind.TableList) continue;
+            var name = "ZWARM_" + k.Key.Replace('.', '_').ToUpperInvariant();
+            if (env[name] is string raw && raw.Length > 0)
+                values[k.Key] = Check(k.Key, ParseLoose(k.Key, raw), $"environment {name}");
+        }
+    }
+
+    private static object ParseLoose(string key, string raw)
+    {
+        var kind = ConfigSchema.Find(key)?.Kind;
+        if (kind == ConfigKind.StringList)
+            return raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (raw.Length >= 2 && raw[0] == '"' && raw[^1] == '"') return raw[1..^1];
+        if (kind is ConfigKind.String) return raw;
+        if (long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return l;
+        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        if (bool.TryParse(raw, out var b)) return b;
+        return raw;
+    }
+
+    private static object? Check(string key, object value, string where)
+    {
+        var spec = ConfigSchema.Find(key);
+        if (spec is null)
+        {
+            var hint = ConfigSchema.Suggest(key) is { } s ? $" (did you mean '{s}'?)" : "";
+            throw new ZwarmException($"{where}: unknown key '{key}'{hint}");
+        }
+        object? result = spec.Kind switch
+        {
+            ConfigKind.String => value is string str ? str : null,
+            ConfigKind.Int => value is long or int ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null,
+            ConfigKind.Float => value is long or int or double or float ? Convert.ToDouble(value, CultureInfo.InvariantCulture) : null,
+            ConfigKind.Bool => value is bool ? value : null,
+            ConfigKind.StringList => value switch
+            {
+                string[] arr => arr,
+                TomlArray a when a.All(x => x is string) => a.Cast<string>().ToArray(),
+                _ => null,
+            },
+            ConfigKind.TableList => value as TomlTableArray,
+            ConfigKind.Table => value is long or double or string or bool ? value : null,
+            _ => null,
+        };
+        if (result is null)
+            throw new ZwarmException($"{where}: bad value for '{key}': expected {Describe(spec.Kind)}, got {Show(value)}");
+        if (spec.Kind is ConfigKind.Int && (long)result < 0)
+            throw new ZwarmException($"{where}: bad value for '{key}': must not be negative");
+        if (key == "executor.adapter" && result is string ad && ad is not ("codex" or "claude"))
+            throw new ZwarmException($"{where}: bad value for '{key}': expected codex or claude, got \"{ad}\"");
+        return result;
+    }
+
+    private static string Describe(ConfigKind k) => k switch
+    {
+        ConfigKind.String => "a string",
+        ConfigKind.Int => "an integer",
+        ConfigKind.Float => "a number",
+        ConfigKind.Bool => "true or false",
+        ConfigKind.StringList => "a list of strings",
+        ConfigKind.TableList => "[[tables]]",
+        _ => "a value",
+    };
+
+    private static string Show(object v) => v switch
+    {
+        string s => $"\"{s}\"",
+        bool b => b ? "true" : "false",
+        TomlTable => "a table",
+        TomlArray => "an array",
+        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "null",
+    };
+}

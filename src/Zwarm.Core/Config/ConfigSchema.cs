@@ -1,0 +1,83 @@
+namespace Zwarm.Core.Config;
+
+/// <summary>The kinds of value a config key can hold.</summary>
+public enum ConfigKind { String, Int, Float, Bool, StringList, TableList, Table }
+
+/// <summary>One known key of config.toml with its kind, default and meaning.</summary>
+public sealed record ConfigKey(string Key, ConfigKind Kind, object? Default, string Help);
+
+/// <summary>Every key zwarm understands in .zwarm/config.toml (SPEC §6). The single source for defaults, validation and docs.</summary>
+public static class ConfigSchema
+{
+    /// <summary>All keys.</summary>
+    public static IReadOnlyList<ConfigKey> Keys { get; } =
+    [
+        new("executor.adapter", ConfigKind.String, "codex", "default agent for new sessions: codex | claude"),
+        new("executor.model", ConfigKind.String, null, "default model when neither --model nor the adapter's toml sets one"),
+        new("executor.sandbox", ConfigKind.String, null, "codex sandbox mode: read-only | workspace-write | danger-full-access"),
+        new("executor.timeout", ConfigKind.Int, 0L, "per-turn time limit in seconds (0 = none); an overrunning turn is killed and marked failed"),
+        new("executor.max_running", ConfigKind.Int, 0L, "most sessions running at once (0 = no limit); extra sessions wait as pending"),
+        new("executor.kill_grace", ConfigKind.Float, 2.0, "seconds between SIGTERM and SIGKILL when killing a session"),
+        new("executor.token_budget", ConfigKind.Int, 0L, "per-session token budget (0 = none); a session over it gets no further turns"),
+        new("orchestrator.model", ConfigKind.String, "gpt-5.1", "model of the orchestrating LLM"),
+        new("orchestrator.base_url", ConfigKind.String, null, "OpenAI-compatible endpoint (…/v1); empty = OpenAI"),
+        new("orchestrator.api_key_env", ConfigKind.String, "OPENAI_API_KEY", "environment variable holding the API key"),
+        new("orchestrator.max_steps", ConfigKind.Int, 50L, "most LLM steps of one orchestrate run"),
+        new("orchestrator.max_steps_per_turn", ConfigKind.Int, 60L, "most LLM steps per pilot turn"),
+        new("orchestrator.parallel_delegations", ConfigKind.Int, 4L, "most sessions an instance keeps running at once"),
+        new("orchestrator.allowed_dirs", ConfigKind.StringList, Array.Empty<string>(), "directories delegated sessions may work in (default: the project dir)"),
+        new("orchestrator.compaction.max_tokens", ConfigKind.Int, 100000L, "context size the orchestrator's messages are kept under"),
+        new("orchestrator.compaction.threshold_pct", ConfigKind.Float, 0.85, "compact when the context exceeds this share of max_tokens"),
+        new("orchestrator.compaction.target_pct", ConfigKind.Float, 0.7, "compact down to this share of max_tokens"),
+        new("orchestrator.compaction.keep_first_n", ConfigKind.Int, 2L, "messages always kept at the start"),
+        new("orchestrator.compaction.keep_last_n", ConfigKind.Int, 10L, "messages always kept at the end"),
+        new("watchers.enabled", ConfigKind.Bool, true, "run watchers before each orchestrator step"),
+        new("watchers.message_role", ConfigKind.String, "user", "role of the messages watchers inject: user | system"),
+        new("watchers.watchers", ConfigKind.TableList, null, "[[watchers.watchers]] name, enabled, config"),
+        new("telemetry.enabled", ConfigKind.Bool, false, "export OpenTelemetry traces"),
+        new("telemetry.endpoint", ConfigKind.String, null, "OTLP endpoint (also OTEL_EXPORTER_OTLP_ENDPOINT)"),
+        new("telemetry.service_name", ConfigKind.String, "zwarm", "service.name of exported traces"),
+        new("adapters.codex.command", ConfigKind.String, null, "path of the codex executable (default: codex on PATH, then node_modules/.bin)"),
+        new("adapters.claude.command", ConfigKind.String, null, "path of the claude executable (default: claude on PATH, then node_modules/.bin)"),
+        new("pricing", ConfigKind.Table, null, "[pricing.\"model\"] input, output, cached_input: USD per million tokens"),
+    ];
+
+    private static readonly Dictionary<string, ConfigKey> ByKey = Keys.ToDictionary(k => k.Key, StringComparer.Ordinal);
+
+    /// <summary>Finds a key, or a table key that owns it (e.g. pricing.x.input → pricing).</summary>
+    public static ConfigKey? Find(string key)
+    {
+        if (ByKey.TryGetValue(key, out var k)) return k;
+        foreach (var t in Keys)
+            if (t.Kind == ConfigKind.Table && key.StartsWith(t.Key + ".", StringComparison.Ordinal)) return t;
+        return null;
+    }
+
+    /// <summary>The closest known key, for "did you mean" hints.</summary>
+    public static string? Suggest(string key)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var k in Keys)
+        {
+            var d = Levenshtein(key, k.Key);
+            if (d < bestDistance) { bestDistance = d; best = k.Key; }
+        }
+        return bestDistance <= Math.Max(2, key.Length / 4) ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) prev[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+}

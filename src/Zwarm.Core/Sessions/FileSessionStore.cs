@@ -1,0 +1,158 @@
+using System.Text.Json;
+
+namespace Zwarm.Core.Sessions;
+
+/// <summary>
+/// The .zwarm/sessions store, compatible with Python zwarm 3.7+. Writes are atomic and serialised per
+/// session by a lock file, so any number of zwarm processes can share it.
+/// </summary>
+public sealed class FileSessionStore : ISessionStore
+{
+    private const string MetaFile = "meta.json";
+    private const string LockFile = ".lock";
+
+    /// <summary>How long a writer waits for a session's lock.</summary>
+    public static TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Opens the store under <paramref name="zwarmDir"/> (the .zwarm folder).</summary>
+    public FileSessionStore(string zwarmDir)
+    {
+        Root = Path.GetFullPath(zwarmDir);
+        SessionsDir = Path.Combine(Root, "sessions");
+    }
+
+    /// <inheritdoc />
+    public string Root { get; }
+
+    /// <summary>The sessions folder.</summary>
+    public string SessionsDir { get; }
+
+    /// <inheritdoc />
+    public string SessionDir(string id) => Path.Combine(SessionsDir, SessionIds.IsFull(id) ? id : throw new ZwarmException($"invalid session id '{id}'", 2));
+
+    /// <inheritdoc />
+    public string TurnFile(string id, int turn) => Path.Combine(SessionDir(id), "turns", $"turn_{turn}.jsonl");
+
+    private string MetaPath(string id) => Path.Combine(SessionDir(id), MetaFile);
+
+    /// <summary>Full ids of every session folder (no meta.json read).</summary>
+    public IEnumerable<string> EnumerateIds()
+    {
+        if (!Directory.Exists(SessionsDir)) yield break;
+        foreach (var dir in Directory.EnumerateDirectories(SessionsDir))
+        {
+            var name = Path.GetFileName(dir);
+            if (SessionIds.IsFull(name)) yield return name;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SessionEntry>> ListAsync(CancellationToken ct = default)
+    {
+        var ids = EnumerateIds().ToArray();
+        var entries = new SessionEntry[ids.Length];
+        await Parallel.ForAsync(0, ids.Length, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) }, async (i, token) =>
+        {
+            entries[i] = await TryReadAsync(ids[i], token);
+        });
+        return entries
+            .OrderByDescending(e => e.Meta?.CreatedAt ?? DateTimeOffset.MinValue)
+            .ThenBy(e => e.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Reads one session folder without throwing for a bad meta.json.</summary>
+    public async Task<SessionEntry> TryReadAsync(string id, CancellationToken ct = default)
+    {
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(MetaPath(id), ct);
+            var meta = SessionJson.Deserialize(bytes);
+            if (string.IsNullOrEmpty(meta.Id)) meta.Id = id;
+            return new SessionEntry(id, meta, null);
+        }
+        catch (FileNotFoundException)
+        {
+            return new SessionEntry(id, null, "meta.json is missing");
+        }
+        catch (JsonException ex)
+        {
+            return new SessionEntry(id, null, $"meta.json is corrupt ({FirstLine(ex.Message)})");
+        }
+        catch (IOException ex)
+        {
+            return new SessionEntry(id, null, $"meta.json cannot be read ({FirstLine(ex.Message)})");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return new SessionEntry(id, null, $"meta.json cannot be read ({FirstLine(ex.Message)})");
+        }
+    }
+
+    /// <inheritdoc />
+    public string Resolve(string idOrPrefix)
+    {
+        var prefix = SessionIds.Validate(idOrPrefix);
+        if (SessionIds.IsFull(prefix))
+        {
+            if (Directory.Exists(Path.Combine(SessionsDir, prefix))) return prefix;
+            throw new ZwarmException($"no session with id {prefix}");
+        }
+        var matches = EnumerateIds().Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Take(6).ToList();
+        return matches.Count switch
+        {
+            0 => throw new ZwarmException($"no session matches '{prefix}'"),
+            1 => matches[0],
+            _ => throw new ZwarmException($"ambiguous session id '{prefix}': matches {string.Join(", ", matches.Take(5).Select(m => m[..Math.Min(13, m.Length)]))}{(matches.Count > 5 ? ", …" : "")}"),
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionMeta> GetAsync(string idOrPrefix, CancellationToken ct = default)
+    {
+        var id = Resolve(idOrPrefix);
+        var entry = await TryReadAsync(id, ct);
+        return entry.Meta ?? throw new ZwarmException($"session {id[..8]} is unreadable: {entry.Problem}");
+    }
+
+    /// <inheritdoc />
+    public async Task CreateAsync(SessionMeta meta, CancellationToken ct = default)
+    {
+        var dir = SessionDir(meta.Id);
+        Directory.CreateDirectory(Path.Combine(dir, "turns"));
+        await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
+        if (File.Exists(MetaPath(meta.Id))) throw new ZwarmException($"session {meta.Id} already exists");
+        await AtomicFile.WriteAsync(MetaPath(meta.Id), SessionJson.Serialize(meta), ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionMeta> UpdateAsync(string id, Func<SessionMeta, bool> mutate, CancellationToken ct = default)
+    {
+        var dir = SessionDir(id);
+        if (!Directory.Exists(dir)) throw new ZwarmException($"no session with id {id}");
+        await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
+        var entry = await TryReadAsync(id, ct);
+        var meta = entry.Meta ?? throw new ZwarmException($"session {id[..8]} is unreadable: {entry.Problem}; not changing it");
+        if (mutate(meta))
+            await AtomicFile.WriteAsync(MetaPath(id), SessionJson.Serialize(meta), ct);
+        return meta;
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string id, CancellationToken ct = default)
+    {
+        var dir = SessionDir(id);
+        if (!Directory.Exists(dir)) return Task.CompletedTask;
+        // Rename first so a concurrent reader never sees a half-deleted session.
+        var trash = Path.Combine(SessionsDir, $".deleting-{id}-{Guid.NewGuid():N}");
+        Directory.Move(dir, trash);
+        Directory.Delete(trash, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOf('\n');
+        return (i < 0 ? s : s[..i]).Trim();
+    }
+}

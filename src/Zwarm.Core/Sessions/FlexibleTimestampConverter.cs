@@ -1,0 +1,25 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Zwarm.Core.Sessions;
+
+/// <summary>
+/// Reads ISO 8601 timestamps with or without an offset (Python zwarm writes naive local times) and
+/// writes them with an offset.
+/// </summary>
+public sealed class FlexibleTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+            return DateTimeOffset.FromUnixTimeMilliseconds((long)(reader.GetDouble() * 1000));
+        var s = reader.GetString();
+        if (string.IsNullOrEmpty(s)) return default;
+        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var v)) return v;
+        throw new JsonException($"not an ISO 8601 timestamp: '{s}'");
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+        => writer.WriteStringValue(value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture));
+}

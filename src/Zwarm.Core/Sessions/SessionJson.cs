@@ -1,0 +1,40 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Zwarm.Core.Sessions;
+
+/// <summary>Source-generated JSON metadata for the on-disk format (snake_case, indent 2).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    IndentSize = 2,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(SessionMeta))]
+[JsonSerializable(typeof(List<SessionMeta>))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+public sealed partial class SessionJsonContext : JsonSerializerContext;
+
+/// <summary>Reading and writing meta.json.</summary>
+public static class SessionJson
+{
+    private static readonly JsonSerializerOptions Options = new(SessionJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly SessionJsonContext Context = new(Options);
+
+    /// <summary>Serialises a session as meta.json bytes.</summary>
+    public static byte[] Serialize(SessionMeta meta) => JsonSerializer.SerializeToUtf8Bytes(meta, Context.SessionMeta);
+
+    /// <summary>Parses meta.json bytes; throws <see cref="JsonException"/> when they are not a session.</summary>
+    public static SessionMeta Deserialize(ReadOnlySpan<byte> utf8)
+        => JsonSerializer.Deserialize(utf8, Context.SessionMeta) ?? throw new JsonException("meta.json is null");
+
+    /// <summary>Options with the on-disk naming, for callers that print sessions as JSON.</summary>
+    public static JsonSerializerOptions SerializerOptions => Options;
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Zwarm.Core.Sessions;
+
+/// <summary>
+/// One session's meta.json. Field names are Python zwarm's; fields we add are new names; fields we do
+/// not know are kept in <see cref="Extra"/> so a read-modify-write never drops them.
+/// </summary>
+public sealed class SessionMeta
+{
+    public string Id { get; set; } = "";
+    public string Task { get; set; } = "";
+    public SessionStatus Status { get; set; } = SessionStatus.Pending;
+    public string WorkingDir { get; set; } = "";
+    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset CreatedAt { get; set; }
+    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset UpdatedAt { get; set; }
+    public int? Pid { get; set; }
+    public int? ExitCode { get; set; }
+    public string Model { get; set; } = "";
+    public int Turn { get; set; } = 1;
+    public List<SessionMessage> Messages { get; set; } = [];
+    public Dictionary<string, long> TokenUsage { get; set; } = [];
+    public string? Error { get; set; }
+    public string Source { get; set; } = "user";
+    public string Adapter { get; set; } = "codex";
+
+    // --- additions over Python zwarm (new names only) ---
+
+    /// <summary>The agent's own thread/session id, used to resume (codex thread id, claude session id).</summary>
+    public string? AgentSessionId { get; set; }
+
+    /// <summary>A different id reported by a resumed run (a Claude Code quirk); never replaces <see cref="AgentSessionId"/>.</summary>
+    public string? AgentSessionIdLatest { get; set; }
+
+    /// <summary>Start time of <see cref="Pid"/> (Linux: /proc/pid/stat field 22, clock ticks since boot).</summary>
+    public long? PidStartTime { get; set; }
+
+    /// <summary>Agent-reported cumulative cost in USD, when the agent reports one.</summary>
+    public double? CostUsd { get; set; }
+
+    /// <summary>One record per turn: timing, exit code, usage and outcome.</summary>
+    public List<TurnRecord>? Turns { get; set; }
+
+    /// <summary>Fields this version does not know; written back unchanged.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>First 8 characters of the id, as shown in listings.</summary>
+    [JsonIgnore] public string ShortId => Id.Length > 8 ? Id[..8] : Id;
+
+    /// <summary>Total tokens (input + output) or the recorded total.</summary>
+    [JsonIgnore]
+    public long TotalTokens => TokenUsage.TryGetValue("total_tokens", out var t) && t > 0
+        ? t
+        : TokenUsage.GetValueOrDefault("input_tokens") + TokenUsage.GetValueOrDefault("output_tokens");
+
+    /// <summary>The record of turn <paramref name="n"/>, created if missing.</summary>
+    public TurnRecord TurnRecordFor(int n)
+    {
+        Turns ??= [];
+        var rec = Turns.Find(t => t.Turn == n);
+        if (rec is null)
+        {
+            rec = new TurnRecord { Turn = n };
+            Turns.Add(rec);
+        }
+        return rec;
+    }
+}
+
+/// <summary>One message of the conversation (Python zwarm shape).</summary>
+public sealed class SessionMessage
+{
+    public string Role { get; set; } = "user";
+    public string Content { get; set; } = "";
+    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset Timestamp { get; set; }
+    public Dictionary<string, JsonElement> Metadata { get; set; } = [];
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>What happened in one turn (our addition to meta.json).</summary>
+public sealed class TurnRecord
+{
+    public int Turn { get; set; }
+    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset? StartedAt { get; set; }
+    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset? FinishedAt { get; set; }
+    public int? Pid { get; set; }
+    public long? PidStartTime { get; set; }
+    public int? ExitCode { get; set; }
+    public string? Status { get; set; }
+    public string? Error { get; set; }
+    public Dictionary<string, long>? Usage { get; set; }
+    public double? CostUsd { get; set; }
+    public int MalformedLines { get; set; }
+    public string? Resume { get; set; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
