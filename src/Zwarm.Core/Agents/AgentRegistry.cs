@@ -1,0 +1,56 @@
+using Zwarm.Core.Config;
+
+namespace Zwarm.Core.Agents;
+
+/// <summary>The adapters zwarm knows, and the model registry built from them.</summary>
+public sealed class AgentRegistry
+{
+    /// <summary>The built-in adapters. One line per adapter.</summary>
+    public static AgentRegistry Default { get; } = new(
+    [
+    ]);
+
+    private readonly Dictionary<string, IAgentAdapter> _byName;
+
+    /// <summary>A registry over the given adapters.</summary>
+    public AgentRegistry(IEnumerable<IAgentAdapter> adapters)
+    {
+        _byName = adapters.ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
+        Models = new ModelRegistry(_byName.Values.SelectMany(a => a.Models));
+    }
+
+    /// <summary>All adapters.</summary>
+    public IReadOnlyCollection<IAgentAdapter> Adapters => _byName.Values;
+
+    /// <summary>Models and prices of every adapter.</summary>
+    public ModelRegistry Models { get; }
+
+    /// <summary>The adapter with this name; a clear error otherwise.</summary>
+    public IAgentAdapter Get(string name) => _byName.TryGetValue(name, out var a)
+        ? a
+        : throw new ZwarmException($"unknown adapter '{name}': expected {string.Join(" or ", _byName.Keys)}", 2);
+
+    /// <summary>True when an adapter with this name exists.</summary>
+    public bool TryGet(string name, out IAgentAdapter adapter) => _byName.TryGetValue(name, out adapter!);
+
+    /// <summary>
+    /// Chooses adapter and model for a new session: explicit --model &gt; the adapter's toml model &gt;
+    /// executor.model &gt; adapter default; the adapter is inferred from an explicit model when not given.
+    /// </summary>
+    public (IAgentAdapter Adapter, string Model) Choose(string? adapterName, string? explicitModel, ZwarmConfig config)
+    {
+        ModelInfo? known = explicitModel is null ? null : Models.Find(explicitModel);
+        var name = adapterName ?? known?.Adapter ?? config.Executor.Adapter;
+        var adapter = Get(name);
+        if (explicitModel is not null)
+            return (adapter, known is not null && known.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase) ? known.Name : explicitModel);
+        if (config.AdapterToml(adapter.Name).Table.TryGetValue("model", out var m) && m is string tomlModel && tomlModel.Length > 0)
+            return (adapter, tomlModel);
+        if (config.Executor.Model is { Length: > 0 } execModel)
+        {
+            var k = Models.Find(execModel);
+            if (k is null || k.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase)) return (adapter, k?.Name ?? execModel);
+        }
+        return (adapter, adapter.DefaultModel);
+    }
+}

@@ -1,0 +1,50 @@
+using Zwarm.Core.Config;
+
+namespace Zwarm.Core.Agents;
+
+/// <summary>Canonical model names, aliases and prices; case-insensitive alias and prefix matching (SPEC §4).</summary>
+public sealed class ModelRegistry
+{
+    private readonly List<ModelInfo> _models;
+
+    /// <summary>A registry over the given models.</summary>
+    public ModelRegistry(IEnumerable<ModelInfo> models) => _models = models.ToList();
+
+    /// <summary>All models.</summary>
+    public IReadOnlyList<ModelInfo> All => _models;
+
+    /// <summary>Finds a model by canonical name, alias, or unique prefix (case-insensitive).</summary>
+    public ModelInfo? Find(string nameOrAlias)
+    {
+        var q = nameOrAlias.Trim();
+        var exact = _models.Find(m => m.Name.Equals(q, StringComparison.OrdinalIgnoreCase)
+                                      || m.Aliases.Any(a => a.Equals(q, StringComparison.OrdinalIgnoreCase)));
+        if (exact is not null) return exact;
+        var prefix = _models.Where(m => m.Name.StartsWith(q, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (prefix.Count == 1) return prefix[0];
+        // Dated or suffixed variants (claude-sonnet-4-5-20250929) price like their base model.
+        return _models.Where(m => q.StartsWith(m.Name, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(m => m.Name.Length).FirstOrDefault();
+    }
+
+    /// <summary>Price of a model: config [pricing] first, then the table; null when unknown.</summary>
+    public ModelPrice? PriceOf(string model, IReadOnlyDictionary<string, ModelPrice>? overrides = null)
+    {
+        if (overrides is not null && overrides.TryGetValue(model, out var p)) return p;
+        var info = Find(model);
+        if (info is not null && overrides is not null && overrides.TryGetValue(info.Name, out var p2)) return p2;
+        return info?.Price;
+    }
+
+    /// <summary>Estimated cost in USD of a usage: cached input priced separately from the rest of the input.</summary>
+    public static double Cost(ModelPrice price, IReadOnlyDictionary<string, long> usage)
+    {
+        var input = usage.GetValueOrDefault("input_tokens");
+        var cached = usage.GetValueOrDefault("cached_input_tokens") + usage.GetValueOrDefault("cache_read_input_tokens");
+        var cacheWrite = usage.GetValueOrDefault("cache_creation_input_tokens");
+        var output = usage.GetValueOrDefault("output_tokens");
+        // Codex counts cached tokens inside input_tokens; Claude reports them separately.
+        var uncached = usage.ContainsKey("cached_input_tokens") ? Math.Max(0, input - cached) : input + cacheWrite;
+        return (uncached * price.Input + cached * price.CachedInput + output * price.Output) / 1_000_000.0;
+    }
+}
