@@ -22,8 +22,10 @@ set +e
 "${runner[@]}" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-passed=$(grep -Eo 'succeeded: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -Eo 'failed: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
+# The runner's closing summary has lines "  succeeded: N" and "  failed: N".
+passed=$(grep -E '^ +succeeded: *[0-9]+ *$' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
+failed=$(grep -E '^ +failed: *[0-9]+ *$' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
+if [ "$rc" -ne 0 ] && [ "${failed:-0}" = 0 ]; then failed=1; fi
 rm -f "$log"
 echo "${passed} passed, ${failed} failed"
 exit "$rc"

@@ -12,6 +12,9 @@ using System.Runtime.InteropServices;
 //   grandchild        start a child that sleeps forever (same process group)
 //   grandchild_pgid   start a child that sleeps forever in its own process group (setsid)
 //   pidfile=<path>    write this process's pid (and children's, one per line) to a file
+if (args.Length == 4 && args[0] == "increment")
+    return await StoreHammer.IncrementAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+
 var prompt = args.Length > 0 ? args[^1] : "";
 var opts = prompt.Split([' ', ';', '\n'], StringSplitOptions.RemoveEmptyEntries)
     .Select(w => w.Split('=', 2))
