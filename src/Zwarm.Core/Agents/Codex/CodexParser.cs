@@ -72,15 +72,13 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
 
     private bool OnTurnCompleted(JsonElement e)
     {
-        var hasUsage = e.TryGetProperty("usage"u8, out var usage) && usage.ValueKind != JsonValueKind.Null;
-        if (hasUsage && usage.ValueKind != JsonValueKind.Object) return false;
-        if (hasUsage)
+        // Usage is read leniently: an odd usage field must not make a completed turn look unfinished.
+        if (e.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
-            foreach (var p in usage.EnumerateObject())
-                if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt64(out _)) return false;
             // Codex reports the thread's running total; the lifecycle takes differences between turns.
             Result.Usage.Clear();
-            foreach (var p in usage.EnumerateObject()) Result.Usage[p.Name] = p.Value.GetInt64();
+            foreach (var p in usage.EnumerateObject())
+                if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out var n)) Result.Usage[p.Name] = n;
             Result.Usage.TryAdd("total_tokens", Result.Usage.GetValueOrDefault("input_tokens") + Result.Usage.GetValueOrDefault("output_tokens"));
             Result.UsageIsCumulative = true;
         }
