@@ -10,8 +10,18 @@ internal static class CommandCatalog
         InitCommand.Create(host),
         SpawnCommand.Create(host),
         LsCommand.Create(host),
+        PeekCommand.Create(host),
+        ShowCommand.Create(host),
+        TrajCommand.Create(host),
+        LogsCommand.Create(host),
+        WatchCommand.Create(host),
+        ContinueCommand.Create(host),
         KillCommand.Create(host),
+        RmCommand.Create(host),
+        CleanCommand.Create(host),
         WaitCommand.Create(host),
+        OrphansCommand.Create(host),
+        ModelsCommand.Create(host),
         FinalizeCommand.Create(host),
     ];
 }
