@@ -29,10 +29,20 @@ internal static class CliApp
 
     public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, CliHost host, CancellationToken ct = default)
     {
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A validator that reads an unparsable value throws instead of reporting; still a usage error.
+            host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0].Trim()}");
+            return 2;
+        }
         if (parse.Errors.Count > 0)
         {
-            host.Err.WriteLine($"zwarm: {parse.Errors[0].Message} (see 'zwarm {CommandName(args)} --help')");
+            host.Err.WriteLine($"zwarm: {Friendly(parse.Errors[0].Message)} (see 'zwarm {CommandName(args)} --help')");
             return 2;
         }
         host.ConfigFile = parse.GetValue(ConfigOption);
@@ -61,6 +71,12 @@ internal static class CliApp
             return 1;
         }
     }
+
+    // "Cannot parse argument 'x' for option '--turn' as expected type 'System.Nullable`1[System.Int32]'" names a CLR type; users want a kind of value.
+    private static string Friendly(string message) => System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']*)'", m =>
+        m.Groups[1].Value.Contains("Int", StringComparison.Ordinal) ? "as a whole number"
+        : m.Groups[1].Value.Contains("Double", StringComparison.Ordinal) ? "as a number"
+        : $"as {m.Groups[1].Value.Replace("System.", "", StringComparison.Ordinal)}");
 
     private static string CommandName(IReadOnlyList<string> args) => args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
 }

@@ -13,7 +13,6 @@ internal static class CleanCommand
     public static Command Create(CliHost host)
     {
         var keep = new Option<double>("--keep-days", "-k") { Description = "keep sessions updated within this many days", DefaultValueFactory = _ => 7 };
-        keep.Validators.Add(r => { if (r.GetValue(keep) is < 0 or double.NaN) r.AddError("--keep-days must be 0 or more"); });
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
         var dry = new Option<bool>("--dry-run", "-n") { Description = "only list what would be removed" };
         var json = Options.Json();
@@ -22,6 +21,7 @@ internal static class CleanCommand
         {
             var manager = await host.ManagerAsync(ct);
             var days = pr.GetValue(keep);
+            if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", 2);
             var old = await manager.CleanCandidatesAsync(days, ct);
             var asJson = pr.GetValue(json);
             var now = DateTimeOffset.Now;

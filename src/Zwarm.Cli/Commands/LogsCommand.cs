@@ -14,7 +14,6 @@ internal static class LogsCommand
     {
         var id = Options.SessionId();
         var turn = new Option<int?>("--turn", "-t") { Description = "only this turn (1-based); default: every turn in order" };
-        turn.Validators.Add(r => { if (r.GetValue(turn) is < 1) r.AddError("--turn must be 1 or more"); });
         var follow = new Option<bool>("--follow", "-f") { Description = "keep printing new output, across turns, until the session finishes" };
         var cmd = new Command("logs", "raw JSONL output of a session's turns (as the agent wrote it)") { id, turn, follow };
         cmd.SetAction(async (pr, ct) =>
@@ -22,6 +21,7 @@ internal static class LogsCommand
             var manager = await host.ManagerAsync(ct);
             var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
             var only = pr.GetValue(turn);
+            if (only is < 1) throw new ZwarmException("--turn must be 1 or more", 2);
             if (only > meta.Turn)
                 throw new ZwarmException($"session {meta.ShortId} has {meta.Turn} turn{(meta.Turn == 1 ? "" : "s")}; there is no turn {only}");
             if (!pr.GetValue(follow))
