@@ -36,12 +36,12 @@ public sealed partial class TerminalSpecs(ReadStore store)
     public async Task The_dashboard_on_a_terminal_redraws_in_place_until_stopped()
     {
         var ct = TestContext.Current.CancellationToken;
-        var r = await InPtyAsync($"timeout --foreground --preserve-status -s TERM 3 {Paths.Zwarm} watch --interval 0.3; echo rc=$?", ct);
+        var r = await InPtyAsync($"timeout --foreground --preserve-status -s INT 3 {Paths.Zwarm} watch --interval 0.3; echo rc=$?", ct);
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Contain("\u001b[?25l", "the live display hides the cursor while it redraws");
         Regex.IsMatch(r.Stdout, @"\x1b\[\d+A").Should().BeTrue("each refresh moves the cursor back up over the previous frame");
         r.Stdout.Should().Contain(store.Shell[..8]).And.Contain("Ctrl+C to stop");
-        r.Stdout.TrimEnd().Should().EndWith("rc=0", "the signal ends the dashboard normally");
+        r.Stdout.TrimEnd().Should().EndWith("rc=0", "Ctrl+C (SIGINT) ends the dashboard normally");
     }
 }

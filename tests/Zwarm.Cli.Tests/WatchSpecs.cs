@@ -77,4 +77,29 @@ public sealed class WatchSpecs
         r.Stdout.Should().Contain("   1. retry  Reconnecting... 1/5").And.Contain("error: stream disconnected before completion");
         r.Stdout.Should().NotContain("following;", "a finished session is printed, not followed");
     }
+
+    [Fact(Timeout = 60000)]
+    public async Task Peek_and_show_of_a_running_session_show_what_it_is_doing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var p = new TestProject(ct);
+        await using var gate = new AgentGate(p.Dir);
+        var fixture = File.ReadAllLines(Path.Combine(Paths.Fixtures, "codex", "02_tool_shell.jsonl"));
+        var id = await p.SpawnAsync(gate.Prompt);
+        await gate.WriteAsync(ct, fixture[..5]);
+        await using (var watch = p.Start("watch", id))
+            await watch.WaitForOutputAsync(o => o.Contains("→ exit 0", StringComparison.Ordinal), Soon);
+
+        var peek = await p.RunAsync("peek", id);
+        var json = JsonNode.Parse((await p.RunAsync("?", id, "--json")).Stdout)!;
+        var show = await p.RunAsync("show", id);
+
+        peek.Stdout.Split('\n')[0].Should().StartWith($"● {id[..8]}  running");
+        peek.Stdout.Should().Contain("  now    $ /bin/bash -lc 'echo hi > out.txt' → exit 0");
+        json["status"]!.GetValue<string>().Should().Be("running");
+        json["last_reply"].Should().BeNull();
+        json["last_activity"]!["kind"]!.GetValue<string>().Should().Be("command");
+        show.Stdout.Should().Contain("agent  I'll run a shell command now.").And.Contain($"… running (").And.Contain($"follow it with: zwarm watch {id[..8]}");
+        await gate.CloseAsync();
+    }
 }

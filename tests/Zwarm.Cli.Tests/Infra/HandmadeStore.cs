@@ -60,11 +60,7 @@ public sealed class HandmadeStore : IAsyncDisposable
     }
 
     /// <summary>Runs zwarm in this store, stopped by the test's token.</summary>
-    internal async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
-    {
-        await using var p = CliProcess.Start(Project.Dir, args, ct: ct);
-        return await p.WaitAsync(TestProject.RunTimeout, ct);
-    }
+    internal Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => Project.RunAsync(ct, args);
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Project.DisposeAsync();
