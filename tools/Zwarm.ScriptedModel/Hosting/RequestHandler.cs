@@ -76,7 +76,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
             return;
         }
 
-        options.Log?.Invoke($"#{recorded.Index} {request.Method} {path} -> {endpoint} reply #{recorded.ReplyIndex} {reply.GetType().Name} (prompt: {Abbreviate(prompt)})");
+        options.Log?.Invoke(Describe(recorded, reply));
         var replyContext = new ReplyContext(
             recorded.Model ?? "scripted-model",
             recorded.Stream,
@@ -108,6 +108,13 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
             ? ErrorBodies.Anthropic("not_found_error", message)
             : ErrorBodies.OpenAi(404, message);
         await new ReplyWriter(context).WriteAsync(new JsonWireReply(404, body), 0, ct);
+    }
+
+    private static string Describe(RecordedRequest r, ScriptedReply reply)
+    {
+        var outputs = string.Join(", ", r.ToolOutputs.Select(o => $"{o.CallId}{(o.IsError ? " (error)" : "")}"));
+        return $"#{r.Index} {r.Method} {r.Path}{r.Query} stream={r.Stream} -> {r.Endpoint} reply #{r.ReplyIndex} {reply.GetType().Name}; "
+            + $"prompt: {Abbreviate(r.LastUserPrompt)}; session: {r.SessionId ?? "none"}; tools offered: {r.OfferedTools.Count}; tool outputs: [{outputs}]";
     }
 
     private static JsonNode? TryParse(string body)

@@ -101,10 +101,8 @@ internal sealed class MessagesFormatter(ReplyContext ctx)
     private void Thinking(string thinking)
     {
         var index = Block(new JsonObject { ["type"] = "thinking", ["thinking"] = "", ["signature"] = "" });
-        foreach (var delta in TextChunks.Words(thinking))
-        {
-            Delta(index, new JsonObject { ["type"] = "thinking_delta", ["thinking"] = delta });
-        }
+        // One delta, as the fixtures: Claude prints a system/thinking_tokens line per thinking_delta.
+        Delta(index, new JsonObject { ["type"] = "thinking_delta", ["thinking"] = thinking });
 
         Delta(index, new JsonObject { ["type"] = "signature_delta", ["signature"] = ThinkingSignature });
         Stop(index, new JsonObject { ["type"] = "thinking", ["thinking"] = thinking, ["signature"] = ThinkingSignature });
