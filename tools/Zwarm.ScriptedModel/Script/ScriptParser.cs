@@ -54,7 +54,7 @@ internal static class ScriptParser
                     reply.Validate();
                     script.Add((endpoint, reply));
                 }
-                catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+                catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or InvalidDataException)
                 {
                     throw new InvalidDataException(e.Message.StartsWith(where, StringComparison.Ordinal) ? e.Message : $"{where}: {e.Message}", e);
                 }
