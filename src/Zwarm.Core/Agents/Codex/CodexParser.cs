@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Zwarm.Core.Agents.Codex;
+
+/// <summary>
+/// Streaming parser of <c>codex exec --json</c> output: one JSON event per line, codex's stderr text
+/// interleaved. Each line is parsed on its own from a pooled copy; nothing of a line is kept but the
+/// strings the result needs (command outputs only when the trajectory is collected).
+/// </summary>
+internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
+{
+    private const string ReconnectPrefix = "Reconnecting...";
+    private readonly bool _collect = collectTrajectory;
+    private bool _turnFailed;
+    private string? _lastErrorEvent;
+
+    /// <inheritdoc/>
+    public TurnParseResult Result { get; } = new();
+
+    /// <inheritdoc/>
+    public void Feed(ReadOnlySpan<byte> line)
+    {
+        Result.Lines++;
+        var start = line.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start < 0) return;
+        // stderr text ("WARNING: …", "Reading additional input from stdin...") never parses: skip it cheaply.
+        if (line[start] != (byte)'{')
+        {
+            Result.MalformedLines++;
+            return;
+        }
+        var copy = ArrayPool<byte>.Shared.Rent(line.Length);
+        try
+        {
+            line.CopyTo(copy);
+            using var doc = JsonDocument.Parse(copy.AsMemory(0, line.Length));
+            if (!OnEvent(doc.RootElement)) Result.MalformedLines++;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Invalid JSON, invalid UTF-8, or an unpaired surrogate escape in a string we read.
+            Result.MalformedLines++;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    // Returns false when the line is not a well-formed codex event (missing or ill-typed fields).
+    private bool OnEvent(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
+            return false;
+        if (type.ValueEquals("item.completed"u8)) return OnItemCompleted(e);
+        // Started/updated states are superseded by item.completed of the same id: checked, not recorded.
+        if (type.ValueEquals("item.started"u8) || type.ValueEquals("item.updated"u8)) return Item(e, out _, out _);
+        if (type.ValueEquals("thread.started"u8)) return OnThreadStarted(e);
+        if (type.ValueEquals("turn.completed"u8)) return OnTurnCompleted(e);
+        if (type.ValueEquals("turn.failed"u8)) return OnTurnFailed(e);
+        if (type.ValueEquals("error"u8)) return OnError(e);
+        return true;
+    }
+
+    private bool OnThreadStarted(JsonElement e)
+    {
+        if (!Str(e, "thread_id"u8, out var id) || id is null) return false;
+        Result.AgentSessionId = id;
+        return true;
+    }
+
+    private bool OnTurnCompleted(JsonElement e)
+    {
+        // Usage is read leniently: an odd usage field must not make a completed turn look unfinished.
+        if (e.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object)
+        {
+            // Codex reports the thread's running total; the lifecycle takes differences between turns.
+            Result.Usage.Clear();
+            foreach (var p in usage.EnumerateObject())
+                if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out var n)) Result.Usage[p.Name] = n;
+            Result.Usage.TryAdd("total_tokens", Result.Usage.GetValueOrDefault("input_tokens") + Result.Usage.GetValueOrDefault("output_tokens"));
+            Result.UsageIsCumulative = true;
+        }
+        Result.CompletionEvent = true;
+        return true;
+    }
+
+    private bool OnTurnFailed(JsonElement e)
+    {
+        string? message = null;
+        if (e.TryGetProperty("error"u8, out var error) && error.ValueKind != JsonValueKind.Null)
+            if (error.ValueKind != JsonValueKind.Object || !Str(error, "message"u8, out message)) return false;
+        message ??= "turn failed";
+        _turnFailed = true;
+        Result.Error = message;
+        // The same text usually arrived just before as a top-level error event: one step is enough.
+        if (_collect && message != _lastErrorEvent) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
+        return true;
+    }
+
+    private bool OnError(JsonElement e)
+    {
+        if (!Str(e, "message"u8, out var message) || message is null) return false;
+        if (message.StartsWith(ReconnectPrefix, StringComparison.Ordinal))
+        {
+            if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Retry, message));
+            return true;
+        }
+        _lastErrorEvent = message;
+        if (!_turnFailed) Result.Error = message;
+        if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
+        return true;
+    }
+
+    // A string property: true with null when absent or null, false when present with another type.
+    private static bool Str(JsonElement obj, ReadOnlySpan<byte> name, out string? value)
+    {
+        value = null;
+        if (!obj.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null) return true;
+        if (p.ValueKind != JsonValueKind.String) return false;
+        value = p.GetString();
+        return true;
+    }
+
+    // Like Str, without reading the value (large command outputs when the trajectory is not wanted).
+    private static bool IsStrOrAbsent(JsonElement obj, ReadOnlySpan<byte> name)
+        => !obj.TryGetProperty(name, out var p) || p.ValueKind is JsonValueKind.String or JsonValueKind.Null;
+}
