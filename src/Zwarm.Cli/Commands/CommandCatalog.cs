@@ -13,5 +13,10 @@ internal static class CommandCatalog
         KillCommand.Create(host),
         WaitCommand.Create(host),
         FinalizeCommand.Create(host),
+        OrchestrateCommand.Create(host),
+        PilotCommand.Create(host),
+        InstancesCommand.Create(host),
+        HistoryCommand.Create(host),
+        ResetCommand.Create(host),
     ];
 }

@@ -50,7 +50,7 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
                 new ChatMessage(ChatRole.User, Prompts.Task(task!)),
             ]);
             await run.State.SaveAsync(ct);
-            await run.State.EventAsync("run_started", new JsonObject { ["kind"] = InstanceKinds.Orchestrate, ["task"] = task, ["model"] = run.Llm.Model }, ct);
+            await run.State.EventAsync("run_started", new JsonObject { ["mode"] = InstanceKinds.Orchestrate, ["task"] = task, ["model"] = run.Llm.Model }, ct);
         }
         run.Printer.Line($"zwarm orchestrate · instance {id}{(run.Instance.Name is { } n ? $" ({n})" : "")} · {run.Llm.Model} · up to {maxSteps} steps"
             + (request.Resume ? $" · resumed at step {run.State.Progress.Steps + 1}" : ""));

@@ -43,7 +43,7 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
             _run.State.Messages.Add(new ChatMessage(ChatRole.System, Prompts.Pilot(_run.Tools.ProjectDir, _run.Tools.AllowedDirs, config.ParallelDelegations)));
             await _run.State.CheckpointAsync("root", null, "start", ct);
             await _run.State.SaveAsync(ct);
-            await _run.State.EventAsync("run_started", new JsonObject { ["kind"] = InstanceKinds.Pilot, ["model"] = _run.Llm.Model }, ct);
+            await _run.State.EventAsync("run_started", new JsonObject { ["mode"] = InstanceKinds.Pilot, ["model"] = _run.Llm.Model }, ct);
         }
         var p = _run.Printer;
         p.Line($"zwarm pilot · instance {_run.Instance.Id}{(_run.Instance.Name is { } n ? $" ({n})" : "")} · {_run.Llm.Model} · :help for commands, :quit to leave");
