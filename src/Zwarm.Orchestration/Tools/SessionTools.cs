@@ -191,7 +191,9 @@ internal sealed class SessionTools(ToolContext ctx)
 
     private string? CheckWorkingDir(string? requested)
     {
-        if (requested is null) return null;
+        // Without working_dir: the project, or the first allowed directory when the project itself is not allowed.
+        if (requested is null)
+            return ctx.AllowedDirs.Any(root => Text.IsInside(ctx.ProjectDir, root)) ? null : CheckWorkingDir(ctx.AllowedDirs[0]);
         var full = Path.GetFullPath(Path.Combine(ctx.ProjectDir, requested));
         if (!ctx.AllowedDirs.Any(root => Text.IsInside(full, root)))
             throw new ToolFailure($"working_dir {full} is outside the allowed directories",
