@@ -50,6 +50,29 @@ internal sealed class World : IAsyncDisposable
     public SessionManager Manager { get; private set; } = null!;
     public StringWriter Output { get; } = new();
 
+    private TextWriter? _sync;
+
+    /// <summary>What the run printed so far (safe while it runs).</summary>
+    public string OutputText
+    {
+        get
+        {
+            var sync = _sync ??= TextWriter.Synchronized(Output);
+            lock (sync) return Output.ToString();
+        }
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text, double seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!OutputText.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"output never contained '{text}':\n{OutputText}");
+            await Task.Delay(30, TestEnv.Ct);
+        }
+    }
+
     /// <summary>Starts a server and writes a project; <paramref name="extraToml"/> is appended to config.toml.</summary>
     public static async Task<World> CreateAsync(string extraToml = "", string orchestratorToml = "")
     {
@@ -83,7 +106,7 @@ internal sealed class World : IAsyncDisposable
     public OrchestratorServices Services(TextWriter? output = null) => new()
     {
         Manager = Manager,
-        Out = TextWriter.Synchronized(output ?? Output),
+        Out = output ?? (_sync ??= TextWriter.Synchronized(Output)),
         Env = _ => null,
         Retry = new LlmRetryOptions(MaxRetries: 2, BaseDelaySeconds: 0.01, MaxDelaySeconds: 0.05),
         SleepPoll = TimeSpan.FromMilliseconds(100),

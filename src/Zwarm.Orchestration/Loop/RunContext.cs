@@ -79,7 +79,7 @@ internal sealed class RunContext
             if (instance is null) throw new ZwarmException("--resume needs --instance ID (see zwarm instances --all)", 2);
             record = await registry.ResolveAsync(instance, ct);
             if (record.Kind != kind)
-                throw new ZwarmException($"instance {record.Id} is a {record.Kind} instance; resume it with zwarm {record.Kind} --resume --instance {record.Id}", 2);
+                throw new ZwarmException($"instance {record.Id} was started by zwarm {record.Kind}; resume it with zwarm {record.Kind} --resume --instance {record.Id}", 2);
             record = await registry.ClaimAsync(record.Id, ct);
         }
         else

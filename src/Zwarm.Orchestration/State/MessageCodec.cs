@@ -82,6 +82,9 @@ internal static class MessageCodec
     /// <summary>A tool message carrying one result.</summary>
     public static ChatMessage ToolResult(string callId, string resultJson) => new(ChatRole.Tool, [new FunctionResultContent(callId, resultJson)]);
 
+    /// <summary>The text of a tool message's result ("" for other messages).</summary>
+    public static string ToolResultText(ChatMessage m) => ResultText(m.Contents.OfType<FunctionResultContent>().FirstOrDefault()?.Result);
+
     /// <summary>Arguments as compact JSON object text.</summary>
     public static string ArgumentsJson(IDictionary<string, object?>? args)
     {
