@@ -33,7 +33,8 @@ public sealed class ToolSpecs
                 Call("fly", """{"to":"moon"}""", "e10"),
                 Call("list_sessions", """{"status":"sleeping"}""", "e11"),
                 Call("end_session", """{"session_id":"0123abcd"}""", "e12")),
-            One("delegate", """{"task":"reply=slow_one sleep=3"}""", "d1"));
+            One("delegate", """{"task":"reply=slow_one sleep=5"}""", "d1"),
+            One("sleep", """{"seconds":2}"""));
         var run = w.OrchestrateAsync("Try things");
         var session = (await w.WaitForSessionsAsync(1))[0];
         w.Chat(
@@ -112,11 +113,10 @@ public sealed class ToolSpecs
     {
         await using var w = await World.CreateAsync();
         var mine = await w.Manager.StartAsync(new Zwarm.Core.Lifecycle.StartRequest("reply=user_session"), TestEnv.Ct);
-        w.Chat(One("delegate", """{"task":"replay=codex/01_plain.jsonl sleep=30"}""", "d1"));
+        w.Chat(One("delegate", """{"task":"replay=codex/01_plain.jsonl sleep=30"}""", "d1"), One("sleep", """{"seconds":2}"""));
         var run = w.OrchestrateAsync("Look around");
         var session = (await w.WaitForSessionsAsync(1))[0];
         w.Chat(
-            One("sleep", """{"seconds":1}"""),
             Calls(
                 Call("peek_session", $$"""{"session_id":"{{session.ShortId}}"}""", "p1"),
                 Call("get_trajectory", $$"""{"session_id":"{{session.ShortId}}"}""", "t1"),
