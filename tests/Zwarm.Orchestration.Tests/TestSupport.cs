@@ -74,7 +74,7 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>Starts a server and writes a project; <paramref name="extraToml"/> is appended to config.toml.</summary>
-    public static async Task<World> CreateAsync(string extraToml = "", string orchestratorToml = "")
+    public static async Task<World> CreateAsync(string extraToml = "", string orchestratorToml = "", string? codexCommand = null)
     {
         var server = await ScriptedModelServer.StartAsync(TestEnv.Ct);
         var dir = Path.Combine(Path.GetTempPath(), "zwarm-orch-" + Guid.NewGuid().ToString("N")[..10]);
@@ -88,7 +88,7 @@ internal sealed class World : IAsyncDisposable
             {orchestratorToml}
 
             [adapters.codex]
-            command = "{TestEnv.FakeAgent}"
+            command = "{codexCommand ?? TestEnv.FakeAgent}"
 
             {extraToml}
             """, TestEnv.Ct);

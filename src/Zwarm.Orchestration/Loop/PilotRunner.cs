@@ -24,6 +24,8 @@ internal sealed record PilotRequest
 /// </summary>
 internal sealed partial class PilotRunner(OrchestratorServices services, TextReader input)
 {
+    // Piped input is echoed after the prompt, so a transcript reads like a conversation.
+    private readonly bool _echo = !ReferenceEquals(input, Console.In) || Console.IsInputRedirected;
     private RunContext _run = null!;
     private bool _quit;
     private string _status = InstanceStatuses.Stopped;
@@ -57,6 +59,7 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
                 p.Out.Flush();
                 var line = await ReadInputAsync(ct);
                 if (line is null) break;
+                if (_echo) p.Line(line);
                 if (line.Trim().Length == 0) continue;
                 if (line.TrimStart().StartsWith(':')) await CommandAsync(line.Trim(), ct);
                 else await TurnAsync(line, ct);
@@ -133,13 +136,13 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
     /// <summary>One line, or several between lines of three double quotes.</summary>
     private async Task<string?> ReadInputAsync(CancellationToken ct)
     {
-        var line = await input.ReadLineAsync(ct);
+        var line = await ReadLineAsync(ct);
         if (line is null || !line.TrimStart().StartsWith("\"\"\"", StringComparison.Ordinal)) return line;
         var first = line.TrimStart()[3..];
         if (first.EndsWith("\"\"\"", StringComparison.Ordinal) && first.Length >= 3) return first[..^3];
         var sb = new StringBuilder();
         if (first.Length > 0) sb.AppendLine(first);
-        while (await input.ReadLineAsync(ct) is { } next)
+        while (await ReadLineAsync(ct) is { } next)
         {
             if (next.TrimEnd().EndsWith("\"\"\"", StringComparison.Ordinal))
             {
@@ -150,6 +153,11 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
         }
         return sb.ToString().TrimEnd();
     }
+
+    // The console's ReadLine blocks and ignores the token: wait on it from the side so Ctrl+C is not stuck behind it.
+    private Task<string?> ReadLineAsync(CancellationToken ct) => ReferenceEquals(input, Console.In)
+        ? Task.Run(input.ReadLine, CancellationToken.None).WaitAsync(ct)
+        : input.ReadLineAsync(ct).AsTask();
 
     private async Task SaveAsync(string status)
     {

@@ -150,7 +150,8 @@ internal sealed class SessionTools(ToolContext ctx)
         }
         var attention = chosen.Count(ctx.NeedsAttention);
         var counts = chosen.GroupBy(m => m.Status.ToWire()).Select(g => $"{g.Count()} {g.Key}");
-        var summary = $"{chosen.Count} sessions" + (chosen.Count > 0 ? $": {string.Join(", ", counts)}" : "") + (attention > 0 ? $" ({attention} need attention)" : "");
+        var summary = $"{chosen.Count} session{(chosen.Count == 1 ? "" : "s")}" + (chosen.Count > 0 ? $": {string.Join(", ", counts)}" : "")
+            + (attention > 0 ? $" ({attention} need{(attention == 1 ? "s" : "")} attention)" : "");
         return ToolOutcome.Ok(new JsonObject { ["count"] = chosen.Count, ["needs_attention"] = attention, ["sessions"] = list }, summary);
     }
 
