@@ -8,6 +8,7 @@ public sealed class AgentRegistry
     /// <summary>The built-in adapters. One line per adapter.</summary>
     public static AgentRegistry Default { get; } = new(
     [
+        new Claude.ClaudeAdapter(),
     ]);
 
     private readonly Dictionary<string, IAgentAdapter> _byName;
