@@ -61,15 +61,17 @@ internal static class ClaudeJson
     {
         if (str.ValueKind != JsonValueKind.String || maxChars <= 0) return "";
         var body = JsonMarshal.GetRawUtf8Value(str)[1..^1];
-        // Escapes and multi-byte characters only make the raw text longer than the decoded one.
+        // Escapes and multi-byte characters only make the raw text longer than the decoded one, by at most
+        // 6 bytes per UTF-16 char (\uXXXX), so that much raw text always holds maxChars characters.
         if (body.Length <= maxChars) return str.GetString() ?? "";
-        var cut = SafeCut(body, Math.Min(body.Length, maxChars * 2));
+        var cut = SafeCut(body, Math.Min(body.Length, maxChars * 6));
         var quoted = new byte[cut + 2];
         quoted[0] = quoted[^1] = (byte)'"';
         body[..cut].CopyTo(quoted.AsSpan(1));
         var reader = new Utf8JsonReader(quoted);
         reader.Read();
         var s = reader.GetString() ?? "";
+        if (cut == body.Length && s.Length <= maxChars) return s;
         if (s.Length > maxChars) s = s[..(char.IsHighSurrogate(s[maxChars - 1]) ? maxChars - 1 : maxChars)];
         return s + "…";
     }

@@ -201,6 +201,8 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
         if (failed)
         {
             _result.Error = NonEmpty(text) ?? NonEmpty(Errors(root)) ?? _apiError ?? FailureReason(root);
+            // The synthetic API-error line already made this step; other failures (json output, max turns, resume errors) did not.
+            if (_apiError is null) AddStep(new TrajectoryStep(StepKind.Error, _result.Error) { IsError = true });
         }
         else
         {
