@@ -261,6 +261,20 @@ public sealed class ClaudeParserFixtureSpecs
         full.AgentSessionId.Should().NotBeNullOrEmpty();
     }
 
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public async Task The_completion_event_agrees_with_the_recorded_exit_code(string name)
+    {
+        using var codes = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(
+            Path.Combine(ClaudeFixtures.AgentsDir, "exit_codes.json"), TestContext.Current.CancellationToken));
+        var exitCode = codes.RootElement.GetProperty("claude/" + name).GetProperty("exit_code").GetInt32();
+
+        var r = await ClaudeFixtures.ParseAsync(name);
+
+        r.CompletionEvent.Should().Be(exitCode == 0);
+        (r.Error is null).Should().Be(exitCode == 0);
+    }
+
     [Fact]
     public void Every_claude_capture_is_covered()
     {
