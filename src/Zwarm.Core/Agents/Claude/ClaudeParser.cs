@@ -16,7 +16,7 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
     private const int MaxPendingCalls = 4096;
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
     private static readonly string[] UsageKeys = ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"];
-    private static readonly string[] BriefKeys = ["command", "file_path", "notebook_path", "path", "pattern", "url", "query", "description"];
+    private static readonly string[] BriefKeys = ["command", "file_path", "notebook_path", "pattern", "path", "url", "query", "description"];
 
     private readonly TurnParseResult _result = new();
     private readonly Dictionary<string, (string Name, string Brief)> _pendingCalls = new(StringComparer.Ordinal);

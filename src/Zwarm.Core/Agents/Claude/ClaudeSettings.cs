@@ -31,7 +31,7 @@ internal sealed record ClaudeSettings
     /// <summary>--disallowedTools values.</summary>
     public IReadOnlyList<string> DisallowedTools { get; init; } = [];
 
-    /// <summary>--add-dir directories (relative ones resolved against the project dir).</summary>
+    /// <summary>--add-dir directories (~ expanded, relative ones resolved against the project dir).</summary>
     public IReadOnlyList<string> AddDirs { get; init; } = [];
 
     /// <summary>--append-system-prompt.</summary>
@@ -96,7 +96,11 @@ internal sealed record ClaudeSettings
     }
 
     private static string ResolvePath(string path, string projectDir)
-        => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(projectDir, path));
+    {
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+            path = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..];
+        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(projectDir, path));
+    }
 
     private static string? Str(TomlDocument doc, string key)
         => !doc.Table.TryGetValue(key, out var v) ? null : v as string ?? throw BadValue(doc, key, "a string", v);

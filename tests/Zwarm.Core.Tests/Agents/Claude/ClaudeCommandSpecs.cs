@@ -96,6 +96,15 @@ public sealed class ClaudeCommandSpecs : IDisposable
     }
 
     [Fact]
+    public void A_home_relative_directory_is_expanded()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        Build(Config("add_dir = [\"~/notes\", \"~\"]"), Session()).Arguments.Skip(2 + Base.Length)
+            .Should().Equal("--add-dir", Path.Combine(home, "notes"), home);
+    }
+
+    [Fact]
     public void The_model_comes_from_the_session_not_from_claude_toml()
     {
         var session = Session();
