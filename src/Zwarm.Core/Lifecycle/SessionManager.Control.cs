@@ -102,6 +102,7 @@ public sealed partial class SessionManager
             var done = metas.Count(m => m.Status.IsFinished());
             if (done == metas.Count || (any && done > 0)) return new WaitResult(metas, false);
             if (Now >= deadline) return new WaitResult(metas, true);
+            if (metas.Any(m => m.Status == SessionStatus.Pending)) await PumpQueueAsync(ct);
             await Task.Delay(150, ct);
         }
     }
