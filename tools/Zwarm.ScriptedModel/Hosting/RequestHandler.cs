@@ -98,6 +98,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
         var path = recorded.Path;
         if (path == "/api/hello" && recorded.Method is "HEAD" or "GET")
         {
+            options.Log?.Invoke($"#{recorded.Index} {recorded.Method} {path} -> 200");
             context.Response.StatusCode = 200;
             return;
         }
