@@ -67,6 +67,30 @@ public static partial class ProcessInfo
         }
     }
 
+    /// <summary>
+    /// True while a live process belongs to group <paramref name="pgid"/>. An exited member not yet reaped (a zombie,
+    /// e.g. an agent orphaned by its killed wrapper, waiting for init) does not count, though kill(-pgid, 0) still finds it.
+    /// </summary>
+    public static bool GroupAlive(int pgid)
+    {
+        if (pgid <= 0 || !Signal(-pgid, 0)) return false;
+        IEnumerable<string> dirs;
+        try { dirs = Directory.EnumerateDirectories("/proc"); }
+        catch (IOException) { return true; }
+        foreach (var dir in dirs)
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == pgid) return true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException) { }
+        }
+        return false;
+    }
+
     /// <summary>Command line of a process for display, or "".</summary>
     public static string CommandLine(int pid)
     {
