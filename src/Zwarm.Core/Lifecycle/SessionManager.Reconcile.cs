@@ -116,7 +116,8 @@ public sealed partial class SessionManager
             var summary = step.Kind switch
             {
                 StepKind.Command => $"$ {step.Command ?? step.Text}" + (step.ExitCode is { } c ? $" (exit {c})" : ""),
-                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {Truncate(step.Text, 300)}",
+                // A shell tool call (Claude's Bash) is summarised by its command, not by its raw JSON input.
+                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {Truncate(step.Command ?? step.Text, 300)}",
                 StepKind.FileChange => $"{step.ChangeKind ?? "edit"} {step.Path ?? step.Text}",
                 _ => null,
             };
