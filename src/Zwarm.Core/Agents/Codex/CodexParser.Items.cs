@@ -59,15 +59,14 @@ internal sealed partial class CodexParser
             || !Int(exitValue, out var exitCode) || !(statusValue.IsNull || statusValue.IsString))
             return false;
         var status = statusValue.IsString ? statusValue.GetString() : null;
+        string? output = null;
+        if (_collect) Str(item, "aggregated_output"u8, out output);
         var failed = status == "failed" || exitCode is not null and not 0;
         var outcome = exitCode is { } code ? $"exit {code}" : status ?? "no exit code";
         Result.ToolSummaries.Add($"$ {Shorten(command)} → {outcome}");
         if (_collect)
-        {
-            Str(item, "aggregated_output"u8, out var output);
             Result.Steps.Add(new TrajectoryStep(StepKind.Command, command)
                 { Command = command, Output = output, ExitCode = exitCode, IsError = failed, CallId = id });
-        }
         return true;
     }
 
@@ -105,11 +104,12 @@ internal sealed partial class CodexParser
         }
         var failed = status == "failed" || error is not null;
         var name = string.IsNullOrEmpty(server) ? tool : $"{server}.{tool}";
+        // Read everything before recording anything: a string that fails to decode makes the line malformed.
+        var args = _collect && item.TryGet("arguments"u8, out var a) && !a.IsNull ? a.GetRawText() : "";
+        var output = _collect ? McpResultText(item) ?? error : null;
         Result.ToolSummaries.Add($"mcp tool {name}" + (failed ? " → failed" + (error is null ? "" : ": " + error) : ""));
         if (!_collect) return true;
-        var args = item.TryGet("arguments"u8, out var a) && !a.IsNull ? a.GetRawText() : "";
         Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, args) { ToolName = name, CallId = id });
-        var output = McpResultText(item) ?? error;
         if (output is not null || failed)
             Result.Steps.Add(new TrajectoryStep(StepKind.ToolOutput, output ?? "") { ToolName = name, CallId = id, Output = output, IsError = failed });
         return true;

@@ -31,7 +31,7 @@ internal readonly ref struct JsonSpan
 
     /// <summary>
     /// The single JSON value of a line, checked whole (syntax, depth, UTF-8) so that later reads cannot fail
-    /// halfway. Returns false for invalid UTF-8; throws <see cref="JsonException"/> for invalid JSON.
+    /// halfway. Returns false for invalid UTF-8; throws <see cref="JsonException"/> for invalid JSON or a blank line.
     /// </summary>
     public static bool TryParseLine(ReadOnlySpan<byte> line, out JsonSpan root)
     {
