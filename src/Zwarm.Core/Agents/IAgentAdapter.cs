@@ -52,4 +52,7 @@ public interface IAgentAdapter
 
     /// <summary>A fresh streaming parser for one turn's output.</summary>
     ITurnParser CreateParser(bool collectTrajectory);
+
+    /// <summary>Commented contents of .zwarm/&lt;name&gt;.toml written by `zwarm init`.</summary>
+    string TomlTemplate => $"# Settings for the {Name} agent.\n# model = \"{DefaultModel}\"\n# full_danger = false\n";
 }

@@ -98,7 +98,7 @@ public sealed class FileSessionStore : ISessionStore
             if (Directory.Exists(Path.Combine(SessionsDir, prefix))) return prefix;
             throw new ZwarmException($"no session with id {prefix}");
         }
-        var matches = EnumerateIds().Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Take(6).ToList();
+        var matches = EnumerateIds().Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(6).ToList();
         return matches.Count switch
         {
             0 => throw new ZwarmException($"no session matches '{prefix}'"),

@@ -16,6 +16,9 @@ namespace Zwarm.Core.Sessions;
 [JsonSerializable(typeof(SessionMeta))]
 [JsonSerializable(typeof(List<SessionMeta>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(long))]
 public sealed partial class SessionJsonContext : JsonSerializerContext;
 
 /// <summary>Reading and writing meta.json.</summary>

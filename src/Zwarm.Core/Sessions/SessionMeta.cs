@@ -90,6 +90,9 @@ public sealed class TurnRecord
     public string? Status { get; set; }
     public string? Error { get; set; }
     public Dictionary<string, long>? Usage { get; set; }
+    public Dictionary<string, long>? UsageReported { get; set; }
+    public double? CostReported { get; set; }
+    public bool TimedOut { get; set; }
     public double? CostUsd { get; set; }
     public int MalformedLines { get; set; }
     public string? Resume { get; set; }

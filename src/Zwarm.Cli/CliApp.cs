@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Zwarm.Cli.Commands;
+using Zwarm.Core;
+
+namespace Zwarm.Cli;
+
+/// <summary>The command tree shared by the one-shot CLI and the REPL, and the error policy: one line, exit 1 or 2.</summary>
+internal static class CliApp
+{
+    public static readonly Option<string?> ConfigOption = new("--config") { Description = "extra config file (TOML) layered over .zwarm/config.toml", Recursive = true };
+    public static readonly Option<string[]> SetOption = new("--set") { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false };
+    public static readonly Option<bool> VerboseOption = new("--verbose") { Description = "show stack traces of errors", Recursive = true };
+
+    public static RootCommand Build(CliHost host)
+    {
+        var root = new RootCommand("zwarm: run many coding-agent sessions (Codex CLI, Claude Code) in parallel, watch them, talk to them, clean them up.")
+        {
+            ConfigOption, SetOption, VerboseOption,
+        };
+        foreach (var c in CommandCatalog.All(host)) root.Subcommands.Add(c);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken ct = default)
+    {
+        var root = Build(host);
+        return await InvokeAsync(root, args, host, ct);
+    }
+
+    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, CliHost host, CancellationToken ct = default)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            host.Err.WriteLine($"zwarm: {parse.Errors[0].Message} (see 'zwarm {CommandName(args)} --help')");
+            return 2;
+        }
+        host.ConfigFile = parse.GetValue(ConfigOption);
+        host.Sets.Clear();
+        host.Sets.AddRange(parse.GetValue(SetOption) ?? []);
+        host.Verbose = parse.GetValue(VerboseOption);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err }, ct);
+        }
+        catch (ZwarmException ex)
+        {
+            host.Err.WriteLine($"zwarm: {ex.Message}");
+            if (host.Verbose) host.Err.WriteLine(ex.ToString());
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            host.Err.WriteLine("zwarm: cancelled");
+            return 130;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or HttpRequestException)
+        {
+            host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0]}");
+            if (host.Verbose) host.Err.WriteLine(ex.ToString());
+            return 1;
+        }
+    }
+
+    private static string CommandName(IReadOnlyList<string> args) => args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
+}

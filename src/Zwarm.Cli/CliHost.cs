@@ -1,0 +1,95 @@
+using Spectre.Console;
+using Zwarm.Core.Agents;
+using Zwarm.Core.Config;
+using Zwarm.Core.Lifecycle;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Cli;
+
+/// <summary>What commands run against: the console, the project folder, and (lazily) config and the session manager.</summary>
+internal sealed class CliHost
+{
+    private ZwarmConfig? _config;
+    private SessionManager? _manager;
+
+    public CliHost(IAnsiConsole console, TextWriter stdout, TextWriter stderr, string projectDir, TextReader? stdin = null)
+    {
+        Console = console;
+        Out = stdout;
+        Err = stderr;
+        ProjectDir = Path.GetFullPath(projectDir);
+        In = stdin ?? System.Console.In;
+    }
+
+    /// <summary>Rich output (tables, colours); plain when not a terminal.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Raw standard output (JSON, logs).</summary>
+    public TextWriter Out { get; }
+
+    /// <summary>Standard error (one-line errors, notes).</summary>
+    public TextWriter Err { get; }
+
+    /// <summary>Standard input (confirmations).</summary>
+    public TextReader In { get; }
+
+    /// <summary>The project folder (parent of .zwarm).</summary>
+    public string ProjectDir { get; }
+
+    /// <summary>The .zwarm folder (ZWARM_DIR overrides).</summary>
+    public string ZwarmDir => Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(ProjectDir, ".zwarm");
+
+    /// <summary>--config FILE, if given.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>--set a.b=v values.</summary>
+    public List<string> Sets { get; } = [];
+
+    /// <summary>True with --verbose: errors show their stack trace.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>True inside `zwarm interactive`.</summary>
+    public bool InRepl { get; set; }
+
+    /// <summary>Adapters and models.</summary>
+    public AgentRegistry Agents { get; init; } = AgentRegistry.Default;
+
+    /// <summary>How detached turns call back into zwarm.</summary>
+    public SupervisorCommand? Supervisor { get; init; } = SupervisorCommand.FromCurrentProcess();
+
+    /// <summary>The effective configuration, loaded once.</summary>
+    public async Task<ZwarmConfig> ConfigAsync(CancellationToken ct)
+    {
+        if (_config is not null) return _config;
+        DotEnv.LoadInto(Path.Combine(ProjectDir, ".env"));
+        return _config = await ConfigLoader.LoadAsync(ZwarmDir, ConfigFile, Sets, null, ct);
+    }
+
+    /// <summary>The session manager over this project's store.</summary>
+    public async Task<SessionManager> ManagerAsync(CancellationToken ct)
+    {
+        if (_manager is not null) return _manager;
+        var config = await ConfigAsync(ct);
+        return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor);
+    }
+
+    /// <summary>Forgets loaded config (after init or :reload).</summary>
+    public void Reset()
+    {
+        _config = null;
+        _manager = null;
+    }
+
+    public static CliHost CreateDefault()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(System.Console.Out),
+            Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = System.Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
+        return new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory());
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Zwarm.Core.Config;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm init [-y]: create .zwarm/ with commented config files.</summary>
+internal static class InitCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var yes = new Option<bool>("--yes", "-y") { Description = "never ask; keep existing files" };
+        var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml") { yes };
+        cmd.SetAction((pr, ct) => Task.FromResult(Run(host, pr.GetValue(yes))));
+        return cmd;
+    }
+
+    private static int Run(CliHost host, bool yes)
+    {
+        var dir = host.ZwarmDir;
+        Directory.CreateDirectory(Path.Combine(dir, "sessions"));
+        foreach (var (name, text) in ConfigTemplates.All(host.Agents))
+        {
+            var path = Path.Combine(dir, name);
+            if (File.Exists(path))
+            {
+                if (yes || !Confirm(host, $"{name} exists; overwrite it? [y/N] "))
+                {
+                    host.Out.WriteLine($"kept     .zwarm/{name}");
+                    continue;
+                }
+            }
+            Zwarm.Core.Sessions.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+            host.Out.WriteLine($"wrote    .zwarm/{name}");
+        }
+        host.Reset();
+        host.Out.WriteLine($"zwarm is ready in {dir}");
+        return 0;
+    }
+
+    private static bool Confirm(CliHost host, string question)
+    {
+        host.Err.Write(question);
+        var answer = host.In.ReadLine();
+        return answer?.Trim().ToLowerInvariant() is "y" or "yes";
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm ls [--all] [--status s] [--json]: summary line and table of sessions.</summary>
+internal static class LsCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var all = new Option<bool>("--all") { Description = "include unreadable session folders in the table" };
+        var status = new Option<string?>("--status", "-s") { Description = "only sessions with this status: pending|running|completed|failed|killed" };
+        var json = Options.Json();
+        var cmd = new Command("ls", "list sessions: summary and table") { all, status, json };
+        cmd.Aliases.Add("list");
+        cmd.SetAction(async (pr, ct) =>
+        {
+            SessionStatus? filter = null;
+            if (pr.GetValue(status) is { } s)
+                filter = SessionStatusExtensions.ParseWire(s) ?? throw new Zwarm.Core.ZwarmException($"unknown status '{s}': expected pending, running, completed, failed or killed", 2);
+            if (!Directory.Exists(host.ZwarmDir))
+            {
+                if (pr.GetValue(json)) host.Out.WriteLine("[]");
+                else host.Out.WriteLine("no sessions (no .zwarm/ here; run 'zwarm init' or 'zwarm spawn \"task\"')");
+                return 0;
+            }
+            var manager = await host.ManagerAsync(ct);
+            var entries = await manager.ListAsync(ct);
+            var sessions = entries.Where(e => e.Meta is not null && (filter is null || e.Meta.Status == filter)).Select(e => e.Meta!).ToList();
+            var broken = entries.Where(e => e.Meta is null).ToList();
+            if (pr.GetValue(json))
+            {
+                var arr = new JsonArray();
+                foreach (var m in sessions) arr.Add(SessionView.ToJson(m, manager.Agents.Models, manager.Config));
+                if (pr.GetValue(all))
+                    foreach (var b in broken) arr.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
+                SessionView.Write(host.Out, arr);
+                foreach (var b in broken.Where(_ => !pr.GetValue(all))) host.Err.WriteLine($"zwarm: session {b.Id[..8]} is unreadable: {b.Problem}");
+                return 0;
+            }
+            SessionTable.Render(host.Console, sessions, manager, DateTimeOffset.Now);
+            foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
+            return 0;
+        });
+        return cmd;
+    }
+}

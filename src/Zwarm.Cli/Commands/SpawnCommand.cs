@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core.Lifecycle;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm spawn "task" [-a adapter] [-m model] [-d dir] [--wait] (alias exec).</summary>
+internal static class SpawnCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var task = new Argument<string>("task") { Description = "what the agent should do" };
+        var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
+        var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
+        var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the project directory)" };
+        var wait = new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
+        var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
+        var json = Options.Json();
+        var cmd = new Command("spawn", "start a new agent session in the background") { task, adapter, model, dir, wait, async, json };
+        cmd.Aliases.Add("exec");
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var manager = await host.ManagerAsync(ct);
+            var meta = await manager.StartAsync(new StartRequest(pr.GetValue(task)!)
+            {
+                Adapter = pr.GetValue(adapter),
+                Model = pr.GetValue(model),
+                WorkingDir = pr.GetValue(dir),
+            }, ct);
+            if (pr.GetValue(wait))
+            {
+                var result = await manager.WaitAsync([meta.Id], null, false, ct);
+                meta = result.Sessions[0];
+            }
+            if (pr.GetValue(json))
+            {
+                SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
+            }
+            else
+            {
+                host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  {meta.Adapter}/{meta.Model}  {meta.WorkingDir}");
+                if (meta.Status == SessionStatus.Pending && meta.Extra?.TryGetValue("queued_reason", out var why) == true)
+                    host.Out.WriteLine($"  queued: {why.GetString()}");
+                if (meta.Status.IsFinished() && meta.Messages.LastOrDefault(m => m.Role == "assistant") is { } reply)
+                    host.Out.WriteLine(reply.Content);
+                if (meta.Error is not null && meta.Status.IsFinished()) host.Out.WriteLine($"  error: {meta.Error}");
+            }
+            return meta.Status is SessionStatus.Failed or SessionStatus.Killed ? 1 : 0;
+        });
+        return cmd;
+    }
+}

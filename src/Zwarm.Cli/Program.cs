@@ -1,0 +1,3 @@
+using Zwarm.Cli;
+
+return await CliApp.RunAsync(args, CliHost.CreateDefault());

@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+
+namespace Zwarm.Core.Lifecycle;
+
+/// <summary>Process facts from the OS: start time (so a reused pid is never mistaken), liveness, signals, tags.</summary>
+public static partial class ProcessInfo
+{
+    /// <summary>SIGTERM.</summary>
+    public const int SigTerm = 15;
+
+    /// <summary>SIGKILL.</summary>
+    public const int SigKill = 9;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int sig);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint SysGetEuid();
+
+    /// <summary>True when running as root.</summary>
+    public static bool IsRoot => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? SysGetEuid() == 0 : false;
+
+    /// <summary>Start time of a process (Linux: /proc/pid/stat field 22, clock ticks since boot); null when it does not exist.</summary>
+    public static long? StartTime(int pid)
+    {
+        if (pid <= 0) return null;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Field 2 (comm) is in parentheses and may contain spaces: split after the last ')'.
+            var close = stat.LastIndexOf(')');
+            var fields = stat[(close + 2)..].Split(' ');
+            // fields[0] is field 3 (state); field 22 is fields[19].
+            if (fields[0] == "Z") return null; // a zombie has exited
+            return long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True when <paramref name="pid"/> is alive and (if given) started at <paramref name="startTime"/>.</summary>
+    public static bool IsAlive(int? pid, long? startTime)
+    {
+        if (pid is not > 0) return false;
+        var st = StartTime(pid.Value);
+        if (st is null) return false;
+        return startTime is null || st == startTime;
+    }
+
+    /// <summary>Sends a signal to a process (or a process group with a negative id); false when it does not exist.</summary>
+    public static bool Signal(int pid, int signal) => SysKill(pid, signal) == 0;
+
+    /// <summary>Process group id of a process (field 5 of stat), or null.</summary>
+    public static int? ProcessGroup(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Command line of a process for display, or "".</summary>
+    public static string CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim(); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
+    /// <summary>Every live process whose environment carries <c>ZWARM_SESSION_ID</c>, with that id.</summary>
+    public static IEnumerable<(int Pid, string SessionId)> Tagged()
+    {
+        var self = Environment.ProcessId;
+        IEnumerable<string> dirs;
+        try { dirs = Directory.EnumerateDirectories("/proc"); }
+        catch (IOException) { yield break; }
+        foreach (var dir in dirs)
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == self) continue;
+            string? id = null;
+            try
+            {
+                var env = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                id = FindTag(env);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            if (id is not null && StartTime(pid) is not null) yield return (pid, id);
+        }
+    }
+
+    private static readonly byte[] Tag = "ZWARM_SESSION_ID="u8.ToArray();
+
+    private static string? FindTag(ReadOnlySpan<byte> env)
+    {
+        while (!env.IsEmpty)
+        {
+            var end = env.IndexOf((byte)0);
+            var entry = end < 0 ? env : env[..end];
+            if (entry.StartsWith(Tag)) return System.Text.Encoding.ASCII.GetString(entry[Tag.Length..]);
+            if (end < 0) break;
+            env = env[(end + 1)..];
+        }
+        return null;
+    }
+}

@@ -1,0 +1,141 @@
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Core.Lifecycle;
+
+/// <summary>Result of a kill: the session afterwards and a note for the user.</summary>
+public sealed record KillResult(SessionMeta Session, bool Killed, string Note);
+
+/// <summary>A process recorded in the store or tagged with a session id that is alive while its session is not running.</summary>
+public sealed record OrphanProcess(int Pid, string SessionId, string Reason, string CommandLine);
+
+/// <summary>Outcome of waiting for sessions.</summary>
+public sealed record WaitResult(IReadOnlyList<SessionMeta> Sessions, bool TimedOut)
+{
+    /// <summary>0 all completed, 1 some failed or killed, 124 timed out.</summary>
+    public int ExitCode => TimedOut ? 124 : Sessions.All(s => s.Status == SessionStatus.Completed) ? 0 : 1;
+}
+
+public sealed partial class SessionManager
+{
+    /// <summary>SIGTERM to the session's process group and every process tagged with it, a grace period, then SIGKILL.</summary>
+    public async Task<KillResult> KillAsync(string idOrPrefix, CancellationToken ct = default)
+    {
+        var meta = await GetAsync(idOrPrefix, ct);
+        if (meta.Status.IsFinished())
+            return new KillResult(meta, false, $"session {meta.ShortId} is already {meta.Status.ToWire()}; nothing to kill");
+        await TerminateAsync(meta, ct);
+        var after = await Store.UpdateAsync(meta.Id, m =>
+        {
+            if (m.Status.IsFinished() && m.Status != SessionStatus.Failed && m.Status != SessionStatus.Completed) return false;
+            m.Status = SessionStatus.Killed;
+            m.Error = "Manually killed";
+            m.UpdatedAt = Now;
+            var rec = m.TurnRecordFor(m.Turn);
+            rec.Status = "killed";
+            rec.FinishedAt = Now;
+            rec.ExitCode ??= ReadExitCode(m.Id, m.Turn);
+            m.ExitCode = rec.ExitCode;
+            return true;
+        }, ct);
+        await PumpQueueAsync(ct);
+        return new KillResult(after, true, $"killed {after.ShortId}");
+    }
+
+    private async Task TerminateAsync(SessionMeta meta, CancellationToken ct)
+    {
+        // The recorded pid is only trusted with its start time: a reused pid is never signalled.
+        var group = meta.Pid is { } pid && ProcessInfo.IsAlive(pid, meta.PidStartTime) ? pid : (int?)null;
+        List<int> Targets() => ProcessInfo.Tagged().Where(t => t.SessionId == meta.Id).Select(t => t.Pid).ToList();
+        bool AnyAlive() => (group is { } g && ProcessInfo.Signal(-g, 0)) || Targets().Count > 0;
+
+        if (group is { } g0) ProcessInfo.Signal(-g0, ProcessInfo.SigTerm);
+        foreach (var p in Targets()) ProcessInfo.Signal(p, ProcessInfo.SigTerm);
+        var deadline = Now + TimeSpan.FromSeconds(Config.Executor.KillGraceSeconds);
+        while (Now < deadline && AnyAlive()) await Task.Delay(50, ct);
+        for (var i = 0; i < 20 && AnyAlive(); i++)
+        {
+            if (group is { } g1) ProcessInfo.Signal(-g1, ProcessInfo.SigKill);
+            foreach (var p in Targets()) ProcessInfo.Signal(p, ProcessInfo.SigKill);
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>Kills every running or queued session.</summary>
+    public async Task<IReadOnlyList<KillResult>> KillAllAsync(CancellationToken ct = default)
+    {
+        var results = new List<KillResult>();
+        foreach (var e in await ListCoreAsync(pump: false, ct))
+            if (e.Meta is { } m && !m.Status.IsFinished())
+                results.Add(await KillAsync(m.Id, ct));
+        return results;
+    }
+
+    /// <summary>Kills the session if it is running, then removes its folder.</summary>
+    public async Task<SessionMeta> DeleteAsync(string idOrPrefix, CancellationToken ct = default)
+    {
+        var id = Store.Resolve(idOrPrefix);
+        var entry = await Store.TryReadAsync(id, ct);
+        if (entry.Meta is { } m && !m.Status.IsFinished()) await KillAsync(id, ct);
+        await Store.DeleteAsync(id, ct);
+        return entry.Meta ?? new SessionMeta { Id = id };
+    }
+
+    /// <summary>Finished sessions last updated more than <paramref name="keepDays"/> days ago.</summary>
+    public async Task<IReadOnlyList<SessionMeta>> CleanCandidatesAsync(double keepDays, CancellationToken ct = default)
+    {
+        var cutoff = Now - TimeSpan.FromDays(keepDays);
+        return (await ListCoreAsync(pump: false, ct))
+            .Where(e => e.Meta is { } m && m.Status.IsFinished() && m.UpdatedAt < cutoff)
+            .Select(e => e.Meta!)
+            .ToList();
+    }
+
+    /// <summary>Blocks until the sessions leave pending/running (all, or any with <paramref name="any"/>), or the timeout.</summary>
+    public async Task<WaitResult> WaitAsync(IReadOnlyList<string> idsOrPrefixes, TimeSpan? timeout, bool any = false, CancellationToken ct = default)
+    {
+        var ids = idsOrPrefixes.Select(Store.Resolve).Distinct().ToList();
+        var deadline = timeout is { } t ? Now + t : DateTimeOffset.MaxValue;
+        while (true)
+        {
+            var metas = new List<SessionMeta>();
+            foreach (var id in ids) metas.Add(await GetAsync(id, ct));
+            var done = metas.Count(m => m.Status.IsFinished());
+            if (done == metas.Count || (any && done > 0)) return new WaitResult(metas, false);
+            if (Now >= deadline) return new WaitResult(metas, true);
+            if (metas.Any(m => m.Status == SessionStatus.Pending)) await PumpQueueAsync(ct);
+            await Task.Delay(150, ct);
+        }
+    }
+
+    /// <summary>Processes recorded in the store (pid + start time) or tagged with a session id, alive while that session is not running.</summary>
+    public async Task<IReadOnlyList<OrphanProcess>> FindOrphansAsync(CancellationToken ct = default)
+    {
+        var entries = await ListCoreAsync(pump: false, ct);
+        var byId = entries.Where(e => e.Meta is not null).ToDictionary(e => e.Id, e => e.Meta!);
+        var orphans = new Dictionary<int, OrphanProcess>();
+        foreach (var (pid, sid) in ProcessInfo.Tagged())
+        {
+            if (byId.TryGetValue(sid, out var m) && m.Status is SessionStatus.Running or SessionStatus.Pending) continue;
+            var reason = m is null ? "its session no longer exists" : $"its session is {m.Status.ToWire()}";
+            orphans[pid] = new OrphanProcess(pid, sid, reason, ProcessInfo.CommandLine(pid));
+        }
+        foreach (var m in byId.Values)
+        {
+            if (m.Status is SessionStatus.Running or SessionStatus.Pending) continue;
+            foreach (var rec in (IEnumerable<TurnRecord>?)m.Turns ?? [])
+                if (rec.Pid is { } p && rec.PidStartTime is not null && ProcessInfo.IsAlive(p, rec.PidStartTime) && !orphans.ContainsKey(p))
+                    orphans[p] = new OrphanProcess(p, m.Id, $"recorded for turn {rec.Turn}, session is {m.Status.ToWire()}", ProcessInfo.CommandLine(p));
+        }
+        return orphans.Values.OrderBy(o => o.Pid).ToList();
+    }
+
+    /// <summary>Terminates orphan processes (SIGTERM, grace, SIGKILL).</summary>
+    public async Task KillOrphansAsync(IEnumerable<OrphanProcess> orphans, CancellationToken ct = default)
+    {
+        var list = orphans.ToList();
+        foreach (var o in list) ProcessInfo.Signal(o.Pid, ProcessInfo.SigTerm);
+        var deadline = Now + TimeSpan.FromSeconds(Config.Executor.KillGraceSeconds);
+        while (Now < deadline && list.Any(o => ProcessInfo.StartTime(o.Pid) is not null)) await Task.Delay(50, ct);
+        foreach (var o in list) ProcessInfo.Signal(o.Pid, ProcessInfo.SigKill);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using Zwarm.Core.Agents;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Core.Lifecycle;
+
+public sealed partial class SessionManager
+{
+    /// <summary>How long a running session may have no recorded pid before it counts as vanished (start in progress).</summary>
+    private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>Every session, newest first, after reconciling running ones whose process is gone.</summary>
+    public Task<IReadOnlyList<SessionEntry>> ListAsync(CancellationToken ct = default) => ListCoreAsync(pump: true, ct);
+
+    private async Task<IReadOnlyList<SessionEntry>> ListCoreAsync(bool pump, CancellationToken ct)
+    {
+        var entries = (await Store.ListAsync(ct)).ToList();
+        var changed = false;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var m = entries[i].Meta;
+            if (m is null || m.Status != SessionStatus.Running || IsTurnAlive(m)) continue;
+            var updated = await FinalizeTurnAsync(m.Id, m.Turn, ct);
+            if (updated is not null) entries[i] = entries[i] with { Meta = updated };
+            changed = true;
+        }
+        if (pump && (changed || entries.Any(e => e.Meta is { Status: SessionStatus.Pending, Pid: null })))
+        {
+            await PumpQueueAsync(ct);
+            if (entries.Any(e => e.Meta?.Status == SessionStatus.Pending)) entries = (await Store.ListAsync(ct)).ToList();
+        }
+        return entries;
+    }
+
+    /// <summary>One session (full id or unique prefix), reconciled.</summary>
+    public async Task<SessionMeta> GetAsync(string idOrPrefix, CancellationToken ct = default)
+    {
+        var meta = await Store.GetAsync(idOrPrefix, ct);
+        if (meta.Status == SessionStatus.Running && !IsTurnAlive(meta))
+            meta = await FinalizeTurnAsync(meta.Id, meta.Turn, ct) ?? meta;
+        return meta;
+    }
+
+    /// <summary>True while the turn's wrapper process (pid + start time) is alive, or it is still being started.</summary>
+    public bool IsTurnAlive(SessionMeta m)
+    {
+        if (m.Pid is null) return Now - m.UpdatedAt < StartGrace;
+        return ProcessInfo.IsAlive(m.Pid, m.PidStartTime);
+    }
+
+    /// <summary>
+    /// Records the end of a turn: exit code, parsed reply/tool summaries, usage (per-turn, never double counted),
+    /// agent session id and the final status. Idempotent: does nothing unless the session is running that turn.
+    /// </summary>
+    public async Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, CancellationToken ct = default)
+    {
+        var before = await Store.GetAsync(id, ct);
+        if (before.Status != SessionStatus.Running || before.Turn != turn) return null;
+        var adapter = Agents.Get(before.Adapter);
+        var parser = adapter.CreateParser(collectTrajectory: true);
+        await TurnReader.ParseFileAsync(Store.TurnFile(id, turn), parser, ct);
+        var parse = parser.Result;
+        var exitCode = ReadExitCode(id, turn);
+        var timeout = Config.Executor.TimeoutSeconds;
+        var timedOut = timeout > 0 && exitCode is 124 or 137;
+        var outcome = TurnOutcome.Decide(parse, exitCode, timedOut, timeout);
+        // A run that failed before printing any event (bad flag, refused as root) explains itself on stderr.
+        if (outcome.Status == SessionStatus.Failed && parse.Error is null && !timedOut && LastTextLine(Store.TurnFile(id, turn)) is { } said)
+            outcome = outcome with { Error = $"{outcome.Error}: {said}" };
+        var now = Now;
+        return await Store.UpdateAsync(id, m =>
+        {
+            if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
+            var rec = m.TurnRecordFor(turn);
+            var previous = m.Turns!.Where(t => t.Turn < turn && t.UsageReported is not null).OrderBy(t => t.Turn).LastOrDefault();
+            var delta = new Dictionary<string, long>();
+            foreach (var (k, v) in parse.Usage)
+                delta[k] = parse.UsageIsCumulative && previous?.UsageReported is { } prev ? Math.Max(0, v - prev.GetValueOrDefault(k)) : v;
+            if (!delta.ContainsKey("total_tokens") && (delta.ContainsKey("input_tokens") || delta.ContainsKey("output_tokens")))
+                delta["total_tokens"] = delta.GetValueOrDefault("input_tokens") + delta.GetValueOrDefault("output_tokens");
+            foreach (var (k, v) in delta) m.TokenUsage[k] = m.TokenUsage.GetValueOrDefault(k) + v;
+            rec.Usage = delta;
+            rec.UsageReported = parse.Usage.Count > 0 ? new Dictionary<string, long>(parse.Usage) : null;
+            if (parse.CostUsd is { } cost)
+            {
+                var prevCost = m.Turns!.Where(t => t.Turn < turn && t.CostReported is not null).OrderBy(t => t.Turn).LastOrDefault()?.CostReported;
+                rec.CostReported = cost;
+                rec.CostUsd = parse.CostIsCumulative && prevCost is { } pc ? Math.Max(0, cost - pc) : cost;
+                m.CostUsd = (m.CostUsd ?? 0) + rec.CostUsd;
+            }
+            if (parse.AgentSessionId is { } sid)
+            {
+                if (m.AgentSessionId is null) m.AgentSessionId = sid;
+                else if (m.AgentSessionId != sid) m.AgentSessionIdLatest = sid;
+            }
+            AppendConversation(m, parse, turn, now);
+            m.Status = outcome.Status;
+            m.Error = outcome.Error;
+            m.ExitCode = exitCode;
+            m.UpdatedAt = now;
+            rec.ExitCode = exitCode;
+            rec.FinishedAt = now;
+            rec.Status = outcome.Status.ToWire();
+            rec.Error = outcome.Error;
+            rec.TimedOut = timedOut;
+            rec.MalformedLines = parse.MalformedLines;
+            return true;
+        }, ct);
+    }
+
+    private static void AppendConversation(SessionMeta m, TurnParseResult parse, int turn, DateTimeOffset now)
+    {
+        var hasMessageSteps = parse.Steps.Any(s => s.Kind == StepKind.Message);
+        foreach (var step in parse.Steps)
+        {
+            var summary = step.Kind switch
+            {
+                StepKind.Command => $"$ {step.Command ?? step.Text}" + (step.ExitCode is { } c ? $" (exit {c})" : ""),
+                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {Truncate(step.Text, 300)}",
+                StepKind.FileChange => $"{step.ChangeKind ?? "edit"} {step.Path ?? step.Text}",
+                _ => null,
+            };
+            if (summary is not null) m.Messages.Add(Message("tool", summary, turn, now));
+            else if (step.Kind == StepKind.Message && hasMessageSteps) m.Messages.Add(Message("assistant", step.Text, turn, now));
+        }
+        if (!hasMessageSteps)
+            foreach (var text in parse.AssistantMessages) m.Messages.Add(Message("assistant", text, turn, now));
+    }
+
+    /// <summary>The last non-JSON line of a turn file (read from its tail only), e.g. an agent's stderr complaint.</summary>
+    internal static string? LastTextLine(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var len = (int)Math.Min(fs.Length, 8192);
+            fs.Seek(-len, SeekOrigin.End);
+            var buf = new byte[len];
+            fs.ReadExactly(buf);
+            var lines = System.Text.Encoding.UTF8.GetString(buf).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var line = lines.LastOrDefault(l => !l.StartsWith('{') && !l.StartsWith("Reading additional input from stdin", StringComparison.Ordinal));
+            return line is null ? null : Truncate(line, 300);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+
+    private int? ReadExitCode(string id, int turn)
+    {
+        var path = Path.Combine(Store.SessionDir(id), "turns", $"turn_{turn}.exit");
+        try
+        {
+            return int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The trajectory of a session across turns, parsed streaming from the turn files.</summary>
+    public async Task<IReadOnlyList<TrajectoryStep>> TrajectoryAsync(SessionMeta meta, CancellationToken ct = default)
+    {
+        var steps = new List<TrajectoryStep>();
+        var adapter = Agents.Get(meta.Adapter);
+        for (var t = 1; t <= meta.Turn; t++)
+        {
+            var parser = adapter.CreateParser(collectTrajectory: true);
+            await TurnReader.ParseFileAsync(Store.TurnFile(meta.Id, t), parser, ct);
+            steps.AddRange(parser.Result.Steps.Select(s => s with { Turn = t }));
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using Zwarm.Core.Agents;
+
+namespace Zwarm.Core.Lifecycle;
+
+/// <summary>
+/// Starts one turn detached: a POSIX shell wrapper in a new session (setsid, SIGHUP-proof) runs the agent with
+/// stdin from /dev/null and stdout+stderr appended to the turn file, records the exit code, then runs zwarm once
+/// to finalise the status. The wrapper costs ~1 MB per running turn instead of a .NET runtime.
+/// </summary>
+public static class TurnLauncher
+{
+    // $1 session dir, $2 turn, $3 timeout seconds (0 = none), $4 kill grace, then the agent's argv.
+    internal const string WrapperScript = """
+        d="$1"; n="$2"; t="$3"; g="$4"; shift 4
+        exec </dev/null >>"$d/turns/turn_$n.jsonl" 2>&1
+        if [ "$t" -gt 0 ]; then timeout -k "$g" "$t" "$@"; else "$@"; fi
+        c=$?
+        printf '%s\n' "$c" > "$d/turns/.turn_$n.exit.tmp" && mv -f "$d/turns/.turn_$n.exit.tmp" "$d/turns/turn_$n.exit"
+        if [ -n "$ZWARM_SELF" ]; then
+          if [ -n "$ZWARM_SELF_DLL" ]; then
+            exec "$ZWARM_SELF" "$ZWARM_SELF_DLL" _finalize "$d" "$n" >/dev/null 2>>"$d/supervisor.log"
+          fi
+          exec "$ZWARM_SELF" _finalize "$d" "$n" >/dev/null 2>>"$d/supervisor.log"
+        fi
+        """;
+
+    /// <summary>Starts the wrapper; returns its pid (= the process group) and start time without waiting for the agent.</summary>
+    public static (int Pid, long? StartTime) Start(string sessionId, string sessionDir, int turn, AgentCommand command,
+        int timeoutSeconds, double killGraceSeconds, SupervisorCommand? supervisor)
+    {
+        var turnsDir = Path.Combine(sessionDir, "turns");
+        Directory.CreateDirectory(turnsDir);
+        using (File.Open(Path.Combine(turnsDir, $"turn_{turn}.jsonl"), FileMode.Append)) { }
+        var setsid = AgentExecutable.FindOnPath("setsid") ?? throw new ZwarmException("setsid not found (util-linux): zwarm needs it to start detached sessions");
+        var psi = new ProcessStartInfo(setsid)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = command.WorkingDirectory,
+        };
+        foreach (var a in new[] { "sh", "-c", WrapperScript, "zwarm-turn", sessionDir, turn.ToString(CultureInfo.InvariantCulture),
+                     Math.Max(0, timeoutSeconds).ToString(CultureInfo.InvariantCulture),
+                     Math.Max(1, (int)Math.Ceiling(killGraceSeconds)).ToString(CultureInfo.InvariantCulture), command.FileName })
+            psi.ArgumentList.Add(a);
+        foreach (var a in command.Arguments) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in command.Environment)
+        {
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
+        }
+        psi.Environment["ZWARM_SESSION_ID"] = sessionId;
+        psi.Environment.Remove("ZWARM_SELF");
+        psi.Environment.Remove("ZWARM_SELF_DLL");
+        if (supervisor is not null)
+        {
+            psi.Environment["ZWARM_SELF"] = supervisor.Executable;
+            if (supervisor.Dll is not null) psi.Environment["ZWARM_SELF_DLL"] = supervisor.Dll;
+        }
+        if (!Directory.Exists(command.WorkingDirectory))
+            throw new ZwarmException($"working directory does not exist: {command.WorkingDirectory}");
+        using var process = Process.Start(psi) ?? throw new ZwarmException("could not start the agent wrapper");
+        var pid = process.Id;
+        return (pid, ProcessInfo.StartTime(pid));
+    }
+}
+
+/// <summary>How the per-turn wrapper invokes zwarm to finalise a turn: an executable, optionally with a dll (dotnet zwarm.dll).</summary>
+public sealed record SupervisorCommand(string Executable, string? Dll = null)
+{
+    /// <summary>The running zwarm itself, when it is the zwarm program; null otherwise (tests, hosts).</summary>
+    public static SupervisorCommand? FromCurrentProcess()
+    {
+        var appHost = Path.Combine(AppContext.BaseDirectory, "zwarm");
+        if (File.Exists(appHost)) return new SupervisorCommand(appHost);
+        var dll = Path.Combine(AppContext.BaseDirectory, "zwarm.dll");
+        var exe = Environment.ProcessPath;
+        return File.Exists(dll) && exe is not null ? new SupervisorCommand(exe, dll) : null;
+    }
+}

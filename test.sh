@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Tests that start a real agent CLI need a network namespace with only loopback:
+# this script builds first (restore may need the package registry), then runs the tests inside one
+# (unshare -n as root, unshare -rn otherwise, then `ip link set lo up`). Prints a closing "N passed, N failed".
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$repo"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export ZWARM_AGENTS_DIR="$repo"
+[ -d node_modules/@openai/codex ] || npm ci --no-audit --no-fund >/dev/null
+dotnet build Zwarm.slnx --nologo -v quiet -clp:ErrorsOnly
+log="$(mktemp)"
+inner='mount -t sysfs none /sys 2>/dev/null || true; ip link set lo up; exec dotnet test --solution Zwarm.slnx --no-build "$@"'
+if [ "${ZWARM_TEST_NO_NETNS:-}" = 1 ]; then
+  runner=(bash -c "${inner}" zwarm-tests)
+elif [ "$(id -u)" = 0 ]; then
+  runner=(unshare -nm bash -c "${inner}" zwarm-tests)
+else
+  runner=(unshare -rnm bash -c "${inner}" zwarm-tests)
+fi
+set +e
+"${runner[@]}" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# The runner's closing summary has lines "  succeeded: N" and "  failed: N".
+passed=$(grep -E '^ +succeeded: *[0-9]+ *$' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
+failed=$(grep -E '^ +failed: *[0-9]+ *$' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
+if [ "$rc" -ne 0 ] && [ "${failed:-0}" = 0 ]; then failed=1; fi
+rm -f "$log"
+echo "${passed} passed, ${failed} failed"
+exit "$rc"
