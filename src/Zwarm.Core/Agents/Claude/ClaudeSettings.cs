@@ -135,29 +135,5 @@ internal sealed record ClaudeSettings
 
     /// <summary>The closest of <paramref name="candidates"/> (default: the known keys), for "did you mean" hints.</summary>
     internal static string? Suggest(string key, IReadOnlyList<string>? candidates = null)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var k in candidates ?? KnownKeys)
-        {
-            var d = Distance(key.ToLowerInvariant(), k.ToLowerInvariant());
-            if (d < bestDistance) (bestDistance, best) = (d, k);
-        }
-        return bestDistance <= Math.Max(2, key.Length / 3) ? best : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) prev[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
+        => Spelling.Closest(key, candidates ?? KnownKeys);
 }
