@@ -67,10 +67,12 @@ public sealed class CodexIntegrationSpecs
     }
 
     [Fact(Timeout = 45_000)]
-    public async Task A_follow_up_resumes_the_same_thread_and_counts_usage_once()
+    public async Task A_follow_up_resumes_the_same_thread_in_the_sandbox_and_counts_usage_once()
     {
         await using var p = await RealAgentProject.CreateAsync(codex: true);
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The first answer.", new ScriptedUsage(150, 25)));
+        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo again > turn2.txt"}"""))
+            with { Usage = new ScriptedUsage(100, 10) });
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The second answer.", new ScriptedUsage(200, 40)));
         var started = await p.StartAsync("First question.");
         var first = await p.UntilFinishedAsync(started.Id);
@@ -84,12 +86,16 @@ public sealed class CodexIntegrationSpecs
         done.AgentSessionId.Should().Be(first.AgentSessionId);
         done.AgentSessionIdLatest.Should().BeNull("codex exec resume keeps the thread id");
         done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
-        done.Messages.Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
-        // codex reports the thread's running total (150 then 350): the session adds the differences.
-        done.Turns!.Single(t => t.Turn == 2).Usage.Should().Contain("input_tokens", 200).And.Contain("output_tokens", 40);
-        done.TokenUsage.Should().Contain("input_tokens", 350).And.Contain("output_tokens", 65).And.Contain("total_tokens", 415);
+        done.Messages.Where(m => m.Role != "tool").Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
+        // `exec resume` has no --sandbox: the adapter passes -c sandbox_mode, else this write would be refused.
+        File.ReadAllText(Path.Combine(p.WorkDir, "turn2.txt")).Should().Be("again\n");
+        (await p.Manager.TrajectoryAsync(done, Ct)).Should().ContainSingle(s => s.Kind == StepKind.Command).Which.Turn.Should().Be(2);
+        // codex reports the thread's running total (175, then 175 + 350): the session adds the differences.
+        done.Turns!.Single(t => t.Turn == 2).Usage.Should().Contain("input_tokens", 300).And.Contain("output_tokens", 50);
+        done.TokenUsage.Should().Contain("input_tokens", 450).And.Contain("output_tokens", 75).And.Contain("total_tokens", 525);
 
-        var resumed = p.Server.Requests.Should().HaveCount(2).And.Subject.Last();
+        p.Server.Requests.Should().HaveCount(3);
+        var resumed = p.Server.Requests[1];
         resumed.SessionId.Should().Be(first.AgentSessionId, "`codex exec resume <thread id>` continues the same thread");
         resumed.LastUserPrompt.Should().Be("Second question.");
         resumed.Body.Should().Contain("First question.").And.Contain("The first answer.", "the resumed thread carries turn 1");
