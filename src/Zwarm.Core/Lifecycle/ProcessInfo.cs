@@ -77,18 +77,7 @@ public static partial class ProcessInfo
         IEnumerable<string> dirs;
         try { dirs = Directory.EnumerateDirectories("/proc"); }
         catch (IOException) { return true; }
-        foreach (var dir in dirs)
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] != "Z" && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == pgid) return true;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException) { }
-        }
-        return false;
+        return dirs.Any(dir => int.TryParse(Path.GetFileName(dir), out var pid) && ProcessGroup(pid) == pgid && StartTime(pid) is not null);
     }
 
     /// <summary>Command line of a process for display, or "".</summary>

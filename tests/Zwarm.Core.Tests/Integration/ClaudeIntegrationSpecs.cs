@@ -125,23 +125,7 @@ public sealed class ClaudeIntegrationSpecs
     public async Task Killing_mid_stream_leaves_the_session_killed_and_no_claude_process()
     {
         await using var p = await RealAgentProject.CreateAsync(claude: true, killGrace: 5);
-        var words = string.Join(' ', Enumerable.Range(1, 200).Select(i => $"word{i}"));
-        p.Server.Enqueue(Endpoint.Messages, ScriptedReply.Answer(words) with { DelayMs = 200 });
 
-        var started = await p.StartAsync("Talk slowly.");
-        (await RealAgentProject.EventuallyAsync(() => p.Server.Requests.Count == 1)).Should().BeTrue("claude should have called the model");
-        RealAgentProject.TaggedProcesses(started.Id).Should().NotBeEmpty();
-
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var result = await p.Manager.KillAsync(started.Id, Ct);
-
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(4), "claude dies on SIGTERM: the kill must not wait out the 5 s grace");
-        result.Killed.Should().BeTrue();
-        result.Session.Status.Should().Be(SessionStatus.Killed);
-        result.Session.Error.Should().Be("Manually killed");
-        (await RealAgentProject.EventuallyAsync(() => RealAgentProject.TaggedProcesses(started.Id).Count == 0, 5000))
-            .Should().BeTrue("no process tagged ZWARM_SESSION_ID={0} may survive a kill", started.Id);
-        ProcessInfo.IsAlive(started.Pid, started.PidStartTime).Should().BeFalse();
-        (await p.Manager.GetAsync(started.Id, Ct)).Status.Should().Be(SessionStatus.Killed);
+        await p.KillMidStreamAsync(Endpoint.Messages);
     }
 }

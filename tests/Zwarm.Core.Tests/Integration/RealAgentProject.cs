@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using AwesomeAssertions;
 using System.Text;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
@@ -124,6 +126,32 @@ internal sealed class RealAgentProject : IAsyncDisposable
         var r = await Manager.WaitAsync([id], TimeSpan.FromMilliseconds(timeoutMs), false, Ct);
         if (r.TimedOut) Assert.Fail($"session {id} still {r.Sessions[0].Status.ToWire()} after {timeoutMs} ms\n{Diagnostics(r.Sessions[0])}");
         return r.Sessions[0];
+    }
+
+    /// <summary>
+    /// Starts a session whose model answers slowly (200 words, 200 ms apart) and kills it once the model is called:
+    /// killed, without waiting out the grace (the agents die on SIGTERM; create the project with a long one), and
+    /// no process tagged with the session's id left.
+    /// </summary>
+    public async Task KillMidStreamAsync(Endpoint endpoint)
+    {
+        var words = string.Join(' ', Enumerable.Range(1, 200).Select(i => $"word{i}"));
+        Server.Enqueue(endpoint, ScriptedReply.Answer(words) with { DelayMs = 200 });
+        var started = await StartAsync("Talk slowly.");
+        (await EventuallyAsync(() => Server.Requests.Count == 1)).Should().BeTrue($"the agent should have called the model\n{Diagnostics(started)}");
+        TaggedProcesses(started.Id).Should().NotBeEmpty();
+
+        var watch = Stopwatch.StartNew();
+        var result = await Manager.KillAsync(started.Id, Ct);
+
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(Manager.Config.Executor.KillGraceSeconds - 1), "the agent dies on SIGTERM");
+        result.Killed.Should().BeTrue();
+        result.Session.Status.Should().Be(SessionStatus.Killed);
+        result.Session.Error.Should().Be("Manually killed");
+        (await EventuallyAsync(() => TaggedProcesses(started.Id).Count == 0, 5000))
+            .Should().BeTrue("no process tagged ZWARM_SESSION_ID={0} may survive a kill", started.Id);
+        ProcessInfo.IsAlive(started.Pid, started.PidStartTime).Should().BeFalse();
+        (await Manager.GetAsync(started.Id, Ct)).Status.Should().Be(SessionStatus.Killed);
     }
 
     /// <summary>Processes alive and tagged with the session's id (the wrapper, the agent and its children).</summary>
