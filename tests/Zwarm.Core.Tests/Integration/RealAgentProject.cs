@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using AwesomeAssertions;
 using System.Text;
+using AwesomeAssertions;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Lifecycle;
