@@ -110,6 +110,27 @@ public sealed class QueueSpecs
     }
 
     [Fact]
+    public async Task A_client_hanging_up_mid_stream_is_not_a_problem_and_disposal_stays_quick()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var server = await ScriptedModelServer.StartAsync(ct);
+        server.Enqueue(Endpoint.Chat, ScriptedReply.Answer("one two three four five six") with { DelayMs = 300 });
+        server.Enqueue(Endpoint.Chat, ScriptedReply.Answer("one two three four five six") with { DelayMs = 300 });
+        using var http = new HttpClient();
+        using var hungUp = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, "/v1/chat/completions")) { Content = new StringContent(Bodies.Chat("x", stream: true)) };
+        using var inFlight = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, "/v1/chat/completions")) { Content = new StringContent(Bodies.Chat("x", stream: true)) };
+
+        (await http.SendAsync(hungUp, HttpCompletionOption.ResponseHeadersRead, ct)).Dispose();
+        using var stillStreaming = await http.SendAsync(inFlight, HttpCompletionOption.ResponseHeadersRead, ct);
+        await Task.Delay(400, ct);
+        var clock = Stopwatch.StartNew();
+        await server.DisposeAsync();
+
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3));
+        server.Problems.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Concurrent_requests_each_get_one_reply()
     {
         await using var t = (await TestServer.StartAsync()).With(Endpoint.Chat,

@@ -78,6 +78,18 @@ public sealed class ServerCommandSpecs : IDisposable
         stderr.ToString().Should().Contain("chat[0]: unknown key \"txt\"");
     }
 
+    [Fact]
+    public async Task A_busy_port_exits_2_and_says_so()
+    {
+        await using var busy = await ScriptedModelServer.StartAsync(TestContext.Current.CancellationToken);
+        var stderr = new StringWriter();
+
+        var exit = await ServerCommand.RunAsync(["--port", busy.Port.ToString()], TextWriter.Null, stderr, TestContext.Current.CancellationToken);
+
+        exit.Should().Be(2);
+        stderr.ToString().Should().StartWith($"cannot listen on 127.0.0.1:{busy.Port}");
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task The_built_program_serves_until_sigterm()
     {

@@ -76,7 +76,15 @@ public sealed class ScriptedModelServer : IAsyncDisposable
         var app = builder.Build();
         var handler = new RequestHandler(server, options);
         app.Run(handler.HandleAsync);
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         server._app = app;

@@ -24,8 +24,9 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
         {
             await ServeAsync(context);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
+            // A client hanging up mid-stream (CLI killed, test timeout) is not our bug; anything else is.
             server.AddProblem($"scripted server bug on {context.Request.Method} {context.Request.Path}: {e}");
             throw;
         }
@@ -98,6 +99,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
         var path = recorded.Path;
         if (path == "/api/hello" && recorded.Method is "HEAD" or "GET")
         {
+            options.Log?.Invoke($"#{recorded.Index} {recorded.Method} {path} -> 200");
             context.Response.StatusCode = 200;
             return;
         }

@@ -13,19 +13,33 @@ internal static class ServerCommand
             return 2;
         }
 
-        var log = options.Verbose ? line => stderr.WriteLine(line) : (Action<string>?)null;
-        await using var server = await ScriptedModelServer.StartAsync(new ScriptedModelServerOptions { Port = options.Port, Log = log }, ct);
-        if (options.Script is not null)
+        IReadOnlyList<(Endpoint Endpoint, ScriptedReply Reply)> script = [];
+        try
         {
-            try
-            {
-                server.LoadScript(options.Script);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                await stderr.WriteLineAsync($"cannot load script: {e.Message}");
-                return 2;
-            }
+            script = options.Script is null ? [] : ScriptParser.ParseFile(options.Script);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"cannot load script: {e.Message}");
+            return 2;
+        }
+
+        var log = options.Verbose ? line => stderr.WriteLine(line) : (Action<string>?)null;
+        ScriptedModelServer server;
+        try
+        {
+            server = await ScriptedModelServer.StartAsync(new ScriptedModelServerOptions { Port = options.Port, Log = log }, ct);
+        }
+        catch (IOException e)
+        {
+            await stderr.WriteLineAsync($"cannot listen on 127.0.0.1:{options.Port}: {e.Message}");
+            return 2;
+        }
+
+        await using var running = server;
+        foreach (var (endpoint, reply) in script)
+        {
+            server.Enqueue(endpoint, reply);
         }
 
         if (options.PortFile is not null)

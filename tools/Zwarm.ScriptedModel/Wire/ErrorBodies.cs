@@ -5,6 +5,13 @@ namespace Zwarm.ScriptedModel;
 /// <summary>Error bodies in OpenAI and Anthropic shape.</summary>
 internal static class ErrorBodies
 {
+    public const string StreamFailureMessage = "scripted stream failure";
+
+    /// <summary>A stream failure asked for without streaming (OpenAI endpoints): HTTP 500, or a dropped connection.</summary>
+    public static WireReply OpenAiNonStreaming(StreamFailureReply failure) => failure.Mode == StreamFailureMode.Failed
+        ? new JsonWireReply(500, OpenAi(500, failure.Message ?? StreamFailureMessage, failure.Code))
+        : new AbortWireReply();
+
     public static JsonObject OpenAi(int status, string message, string? code = null)
     {
         var type = OpenAiType(status);

@@ -58,7 +58,7 @@ internal sealed class MessagesFormatter(ReplyContext ctx)
     private WireReply Fail(StreamFailureReply failure)
     {
         var type = failure.Code ?? "overloaded_error";
-        var message = failure.Message ?? (failure.Code is null ? "Overloaded" : "scripted stream failure");
+        var message = failure.Message ?? (failure.Code is null ? "Overloaded" : ErrorBodies.StreamFailureMessage);
         if (!ctx.Stream)
         {
             return failure.Mode == StreamFailureMode.Failed

@@ -57,12 +57,10 @@ internal sealed class ResponsesFormatter(ReplyContext ctx)
 
     private WireReply Fail(StreamFailureReply failure)
     {
-        var message = failure.Message ?? "scripted stream failure";
+        var message = failure.Message ?? ErrorBodies.StreamFailureMessage;
         if (!ctx.Stream)
         {
-            return failure.Mode == StreamFailureMode.Failed
-                ? new JsonWireReply(500, ErrorBodies.OpenAi(500, message, failure.Code))
-                : new AbortWireReply();
+            return ErrorBodies.OpenAiNonStreaming(failure);
         }
 
         Created();
