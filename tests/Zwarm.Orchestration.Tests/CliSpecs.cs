@@ -58,4 +58,22 @@ public sealed class CliSpecs
         badResume.ExitCode.Should().Be(2);
         badResume.Stderr.Trim().Should().Be("zwarm: --resume needs --instance ID (see zwarm instances --all)");
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Ctrl_C_on_a_real_process_saves_and_prints_how_to_resume()
+    {
+        await using var w = await World.CreateAsync();
+        w.Chat(One("delegate", """{"task":"reply=long sleep=30"}"""), One("sleep", """{"seconds":120}"""));
+
+        var run = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task", "Take a while"], whileRunning: async p =>
+        {
+            await p.WaitForAsync("step 2 → sleep(");
+            Zwarm.Core.Lifecycle.ProcessInfo.Signal(p.Pid, 2).Should().BeTrue();
+        });
+
+        run.ExitCode.Should().Be(130, run.Stdout + run.Stderr);
+        var id = (await new Zwarm.Orchestration.State.InstanceRegistry(w.ZwarmDir).ListAsync(TestEnv.Ct)).Single().Id;
+        run.Stdout.Should().Contain($"interrupted at step 2; state saved. Resume with: zwarm orchestrate --resume --instance {id}");
+        (await w.OrchestratorSessionsAsync()).Single().Status.Should().Be(Zwarm.Core.Sessions.SessionStatus.Running, "the session outlives zwarm");
+    }
 }

@@ -51,7 +51,7 @@ public sealed class RealCodexSpecs
         var env = new Dictionary<string, string> { ["HOME"] = home, ["CODEX_HOME"] = Path.Combine(home, ".codex"), ["MOCK_KEY"] = "dummy-key" };
         SessionMeta? session = null;
         var result = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task-file", "task.txt", "--max-steps", "10"], env: env, timeoutSeconds: 75,
-            whileRunning: async () =>
+            whileRunning: async _ =>
             {
                 session = (await w.WaitForSessionsAsync(1, seconds: 30))[0];
                 w.Chat(One("check_session", $$"""{"session_id":"{{session.ShortId}}"}""", "c1"), One("exit", """{"summary":"codex said hello"}"""));

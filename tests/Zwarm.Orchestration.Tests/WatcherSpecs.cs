@@ -114,3 +114,53 @@ public sealed class WatcherSpecs
         w.ChatRequests.Should().BeEmpty();
     }
 }
+
+public sealed class MoreWatcherSpecs
+{
+    private static List<string> Watchers(RecordedRequest r) => [.. Messages(r).Where(m => m.Content.StartsWith("[WATCHER:", StringComparison.Ordinal)).Select(m => m.Content)];
+
+    [Fact(Timeout = 30_000)]
+    public async Task Quality_notices_many_changed_files_and_code_without_tests()
+    {
+        await using var w = await World.CreateAsync(extraToml: """
+            [[watchers.watchers]]
+            name = "quality"
+            config = { max_files_changed = 1 }
+            """);
+        var transcript = Path.Combine(w.Dir, "changes.jsonl");
+        await File.WriteAllLinesAsync(transcript, [
+            """{"type":"thread.started","thread_id":"t-1"}""",
+            """{"type":"item.completed","item":{"id":"i0","type":"file_change","changes":[{"path":"src/app.py","kind":"add"},{"path":"src/lib.py","kind":"update"}],"status":"completed"}}""",
+            """{"type":"item.completed","item":{"id":"i1","type":"agent_message","text":"Wrote the code."}}""",
+            """{"type":"turn.completed","usage":{"input_tokens":10,"cached_input_tokens":0,"output_tokens":5}}""",
+        ], TestEnv.Ct);
+        w.Chat(One("delegate", $$"""{"task":"replay={{transcript}}"}"""), One("sleep", """{"seconds":20}"""),
+            One("list_sessions"), One("list_sessions", """{"status":"completed"}"""), One("exit", """{"summary":"ok"}"""));
+
+        await w.OrchestrateAsync("Write code");
+
+        var nudges = Watchers(w.ChatRequests[^1]).Where(m => m.StartsWith("[WATCHER: quality]", StringComparison.Ordinal)).ToList();
+        nudges.Should().HaveCount(2);
+        nudges[0].Should().Contain("changed 2 files (more than 1)");
+        nudges[1].Should().Contain("Code changed (app.py, lib.py) but no test file did");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Delegation_reminder_and_scope_speak_up()
+    {
+        await using var w = await World.CreateAsync(extraToml: """
+            [[watchers.watchers]]
+            name = "scope"
+            config = { forbidden = ["\\bprod(uction)?\\b"] }
+            """);
+        w.Chat(
+            One("bash", """{"command":"ls"}"""), One("bash", """{"command":"pwd"}"""), One("bash", """{"command":"date"}"""),
+            One("bash", """{"command":"whoami"}"""), One("bash", """{"command":"uname"}"""),
+            One("delegate", """{"task":"reply=deploy_it to prod now"}"""), One("exit", """{"summary":"ok"}"""));
+
+        await w.OrchestrateAsync("Investigate");
+
+        Watchers(w.ChatRequests[5]).Should().ContainSingle().Which.Should().StartWith("[WATCHER: delegation_reminder] 5 tool calls without delegating, mostly bash");
+        Watchers(w.ChatRequests[6]).Except(Watchers(w.ChatRequests[5])).Should().ContainSingle().Which.Should().StartWith("[WATCHER: scope] delegate at step 6 touches something out of scope");
+    }
+}

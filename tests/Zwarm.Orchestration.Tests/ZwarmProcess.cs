@@ -6,11 +6,26 @@ namespace Zwarm.Orchestration.Tests;
 /// <summary>What a zwarm process did.</summary>
 internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
 
+/// <summary>A zwarm process while it runs: its pid and what it printed so far.</summary>
+internal sealed record RunningZwarm(int Pid, Func<string> Stdout)
+{
+    /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
+    public async Task WaitForAsync(string text, double seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Stdout().Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"zwarm never printed '{text}':\n{Stdout()}");
+            await Task.Delay(50, TestEnv.Ct);
+        }
+    }
+}
+
 /// <summary>Runs the built zwarm program in a project folder from a minimal environment, with a timeout that kills it.</summary>
 internal static class ZwarmProcess
 {
     public static async Task<ProcessResult> RunAsync(string workDir, IEnumerable<string> args, string? stdin = null,
-        IReadOnlyDictionary<string, string>? env = null, double timeoutSeconds = 60, Func<Task>? whileRunning = null)
+        IReadOnlyDictionary<string, string>? env = null, double timeoutSeconds = 60, Func<RunningZwarm, Task>? whileRunning = null)
     {
         var psi = new ProcessStartInfo(TestEnv.Zwarm)
         {
@@ -42,7 +57,8 @@ internal static class ZwarmProcess
         timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         try
         {
-            if (whileRunning is not null) await whileRunning();
+            if (whileRunning is not null)
+                await whileRunning(new RunningZwarm(process.Id, () => { lock (stdout) return stdout.ToString(); }));
             await process.WaitForExitAsync(timeout.Token);
         }
         catch (Exception)

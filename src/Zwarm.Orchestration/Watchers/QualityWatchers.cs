@@ -23,15 +23,12 @@ internal sealed class QualityWatcher(WatcherSettings s) : Watcher("quality")
     public override async ValueTask<WatcherVerdict> CheckAsync(WatchContext ctx, CancellationToken ct)
     {
         if (_manyWarned && (_testsWarned || !_requireTests)) return WatcherVerdict.Continue;
-        var changed = false;
         foreach (var m in (await ctx.SessionsAsync(ct)).Where(m => m.Status.IsFinished()))
         {
             if (_changes.TryGetValue(m.Id, out var known) && known.Turn == m.Turn) continue;
             var steps = await ctx.Tools.Manager.TrajectoryAsync(m, ct);
             _changes[m.Id] = (m.Turn, [.. steps.Where(x => x.Kind == StepKind.FileChange).Select(x => x.Path ?? x.Text).Where(p => p.Length > 0)]);
-            changed = true;
         }
-        if (!changed) return WatcherVerdict.Continue;
         var paths = _changes.Values.SelectMany(v => v.Paths).Distinct(StringComparer.Ordinal).ToList();
         if (!_manyWarned && _maxFiles > 0 && paths.Count > _maxFiles)
         {
