@@ -131,4 +131,23 @@ public sealed class OrchestrateSpecs
         b1["exit_code"]!.GetValue<int>().Should().Be(3);
         b1["output"]!.GetValue<string>().Should().Be("hi there\n");
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Bash_does_not_wait_for_background_jobs_and_a_command_over_the_limit_is_killed()
+    {
+        await using var w = await World.CreateAsync();
+        w.Chat(
+            One("bash", """{"command":"sleep 10 & echo started"}""", "b1"),
+            One("bash", """{"command":"sleep 30"}""", "b2"),
+            One("exit", """{"summary":"checked"}"""));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await w.OrchestrateAsync("Verify");
+
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(13), "bash returns without waiting 10 s for the background job");
+        w.ToolResult("b1")["output"]!.GetValue<string>().Should().Be("started\n");
+        var b2 = w.ToolResult("b2");
+        b2["success"]!.GetValue<bool>().Should().BeFalse();
+        b2["error"]!.GetValue<string>().Should().Be("the command ran longer than 5 s and was killed");
+    }
 }

@@ -110,6 +110,7 @@ internal sealed class World : IAsyncDisposable
         Env = _ => null,
         Retry = new LlmRetryOptions(MaxRetries: 2, BaseDelaySeconds: 0.01, MaxDelaySeconds: 0.05),
         SleepPoll = TimeSpan.FromMilliseconds(100),
+        BashTimeout = TimeSpan.FromSeconds(5),
     };
 
     public Task<RunResult> OrchestrateAsync(string? task, int? maxSteps = null, bool resume = false, string? instance = null, CancellationToken? ct = null) =>

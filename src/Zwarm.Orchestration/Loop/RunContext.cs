@@ -32,6 +32,9 @@ internal sealed class OrchestratorServices
 
     /// <summary>How often sleep looks at the sessions.</summary>
     public TimeSpan SleepPoll { get; init; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>How long the bash tool may run.</summary>
+    public TimeSpan BashTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }
 
 /// <summary>How a run ended.</summary>
@@ -92,7 +95,7 @@ internal sealed class RunContext
             throw new ZwarmException($"instance {record.Id} has no saved messages ({state.MessagesPath}); start a new run instead");
         var tools = new ToolContext
         {
-            Manager = services.Manager, Instance = record, State = state, Mode = mode, Time = services.Time, SleepPoll = services.SleepPoll,
+            Manager = services.Manager, Instance = record, State = state, Mode = mode, Time = services.Time, SleepPoll = services.SleepPoll, BashTimeout = services.BashTimeout,
         };
         var printer = new StepPrinter(services.Out);
         var caller = new LlmCaller(services.ClientFactory(llm), llm, services.Retry, m => printer.Note(m), services.Time);

@@ -50,7 +50,9 @@ internal sealed class ControlTools(ToolContext ctx)
     {
         var command = a.String("command", required: true)!;
         var shell = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
-        var psi = new ProcessStartInfo(shell)
+        // Under setsid the shell leads its own process group, so a timeout kills what it started in the background too.
+        var setsid = Zwarm.Core.Agents.AgentExecutable.FindOnPath("setsid");
+        var psi = new ProcessStartInfo(setsid ?? shell)
         {
             WorkingDirectory = ctx.ProjectDir,
             RedirectStandardInput = true,
@@ -58,35 +60,43 @@ internal sealed class ControlTools(ToolContext ctx)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (setsid is not null) psi.ArgumentList.Add(shell);
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(command);
-        using var process = Process.Start(psi) ?? throw new ToolFailure("could not start bash", "tell the user");
-        process.StandardInput.Close();
+        using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streams = new CountdownEvent(2);
         var output = new StringBuilder();
         var gate = new Lock();
         void Append(string? line)
         {
-            if (line is null) return;
+            if (line is null)
+            {
+                streams.Signal();
+                return;
+            }
             lock (gate) if (output.Length < 200_000) output.Append(line).Append('\n');
         }
+        process.Exited += (_, _) => exited.TrySetResult();
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
+        if (!process.Start()) throw new ToolFailure("could not start bash", "tell the user");
+        process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ctx.BashTimeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await exited.Task.WaitAsync(ctx.BashTimeout, ctx.Time, ct);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            Kill(process);
             if (ct.IsCancellationRequested) throw;
             throw new ToolFailure($"the command ran longer than {ctx.BashTimeout.TotalSeconds:0} s and was killed",
                 "bash is for quick verification; delegate long work to a session");
         }
-        await process.WaitForExitAsync(CancellationToken.None);
+        // A background job may hold the output open: read what is there, briefly, then go on.
+        await Task.Run(() => streams.Wait(TimeSpan.FromSeconds(1)), CancellationToken.None);
         string text;
         lock (gate) text = output.ToString();
         var truncated = text.Length > 8000;
@@ -94,6 +104,19 @@ internal sealed class ControlTools(ToolContext ctx)
         var o = new JsonObject { ["exit_code"] = process.ExitCode, ["output"] = text, ["truncated"] = truncated };
         var first = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "(no output)";
         return ToolOutcome.Ok(o, $"exit {process.ExitCode}: {Text.OneLine(first, 70)}");
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            Zwarm.Core.Lifecycle.ProcessInfo.Signal(-process.Id, Zwarm.Core.Lifecycle.ProcessInfo.SigKill);
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 
     public Task<ToolOutcome> ExitAsync(ToolArgs a, CancellationToken ct)
