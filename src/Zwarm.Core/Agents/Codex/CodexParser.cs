@@ -80,7 +80,7 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
             if (!error.IsObject || !Str(error, "message"u8, out message)) return false;
         message ??= "turn failed";
         _turnFailed = true;
-        Result.Error = message;
+        Result.Error = Readable(message);
         // The same text usually arrived just before as a top-level error event: one step is enough.
         if (_collect && message != _lastErrorEvent) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
@@ -95,9 +95,29 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
             return true;
         }
         _lastErrorEvent = message;
-        if (!_turnFailed) Result.Error = message;
+        if (!_turnFailed) Result.Error = Readable(message);
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
+    }
+
+    // Codex prints a non-retried HTTP error as the raw response body; the session error keeps its message only.
+    internal static string Readable(string message)
+    {
+        if (message.Length < 2 || message[0] != '{') return message;
+        try
+        {
+            using var doc = JsonDocument.Parse(message);
+            if (doc.RootElement.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object
+                && err.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+            {
+                var type = err.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? $" ({t.GetString()})" : "";
+                return m.GetString() + type;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return message;
     }
 
     // A string property: true with null when absent or null, false when present with another type.
