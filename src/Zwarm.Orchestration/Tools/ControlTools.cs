@@ -65,14 +65,15 @@ internal sealed class ControlTools(ToolContext ctx)
         psi.ArgumentList.Add(command);
         using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var streams = new CountdownEvent(2);
+        var streamsOpen = 2;
+        var streamsDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new StringBuilder();
         var gate = new Lock();
         void Append(string? line)
         {
             if (line is null)
             {
-                streams.Signal();
+                if (Interlocked.Decrement(ref streamsOpen) == 0) streamsDone.TrySetResult();
                 return;
             }
             lock (gate) if (output.Length < 200_000) output.Append(line).Append('\n');
@@ -96,7 +97,7 @@ internal sealed class ControlTools(ToolContext ctx)
                 "bash is for quick verification; delegate long work to a session");
         }
         // A background job may hold the output open: read what is there, briefly, then go on.
-        await Task.Run(() => streams.Wait(TimeSpan.FromSeconds(1)), CancellationToken.None);
+        await Task.WhenAny(streamsDone.Task, Task.Delay(TimeSpan.FromSeconds(1), ctx.Time, CancellationToken.None));
         string text;
         lock (gate) text = output.ToString();
         var truncated = text.Length > 8000;
