@@ -23,5 +23,10 @@ internal static class CommandCatalog
         OrphansCommand.Create(host),
         ModelsCommand.Create(host),
         FinalizeCommand.Create(host),
+        OrchestrateCommand.Create(host),
+        PilotCommand.Create(host),
+        InstancesCommand.Create(host),
+        HistoryCommand.Create(host),
+        ResetCommand.Create(host),
     ];
 }

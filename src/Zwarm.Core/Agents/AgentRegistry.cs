@@ -9,6 +9,7 @@ public sealed class AgentRegistry
     public static AgentRegistry Default { get; } = new(
     [
         new Codex.CodexAdapter(),
+        new Claude.ClaudeAdapter(),
     ]);
 
     private readonly Dictionary<string, IAgentAdapter> _byName;

@@ -54,30 +54,5 @@ public static class ConfigSchema
     }
 
     /// <summary>The closest known key, for "did you mean" hints.</summary>
-    public static string? Suggest(string key)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var k in Keys)
-        {
-            var d = Levenshtein(key, k.Key);
-            if (d < bestDistance) { bestDistance = d; best = k.Key; }
-        }
-        return bestDistance <= Math.Max(2, key.Length / 4) ? best : null;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) prev[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
+    public static string? Suggest(string key) => Spelling.Closest(key, Keys.Select(k => k.Key), lengthDivisor: 4);
 }

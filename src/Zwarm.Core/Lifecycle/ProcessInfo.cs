@@ -67,6 +67,19 @@ public static partial class ProcessInfo
         }
     }
 
+    /// <summary>
+    /// True while a live process belongs to group <paramref name="pgid"/>. An exited member not yet reaped (a zombie,
+    /// e.g. an agent orphaned by its killed wrapper, waiting for init) does not count, though kill(-pgid, 0) still finds it.
+    /// </summary>
+    public static bool GroupAlive(int pgid)
+    {
+        if (pgid <= 0 || !Signal(-pgid, 0)) return false;
+        IEnumerable<string> dirs;
+        try { dirs = Directory.EnumerateDirectories("/proc"); }
+        catch (IOException) { return true; }
+        return dirs.Any(dir => int.TryParse(Path.GetFileName(dir), out var pid) && ProcessGroup(pid) == pgid && StartTime(pid) is not null);
+    }
+
     /// <summary>Command line of a process for display, or "".</summary>
     public static string CommandLine(int pid)
     {

@@ -46,7 +46,8 @@ public sealed partial class SessionManager
         // The recorded pid is only trusted with its start time: a reused pid is never signalled.
         var group = meta.Pid is { } pid && ProcessInfo.IsAlive(pid, meta.PidStartTime) ? pid : (int?)null;
         List<int> Targets() => ProcessInfo.Tagged().Where(t => t.SessionId == meta.Id).Select(t => t.Pid).ToList();
-        bool AnyAlive() => (group is { } g && ProcessInfo.Signal(-g, 0)) || Targets().Count > 0;
+        // Zombies do not count: a killed wrapper's agent lingers as one until init reaps it, which made every kill wait out the grace.
+        bool AnyAlive() => (group is { } g && ProcessInfo.GroupAlive(g)) || Targets().Count > 0;
 
         if (group is { } g0) ProcessInfo.Signal(-g0, ProcessInfo.SigTerm);
         foreach (var p in Targets()) ProcessInfo.Signal(p, ProcessInfo.SigTerm);
@@ -102,6 +103,7 @@ public sealed partial class SessionManager
             var done = metas.Count(m => m.Status.IsFinished());
             if (done == metas.Count || (any && done > 0)) return new WaitResult(metas, false);
             if (Now >= deadline) return new WaitResult(metas, true);
+            if (metas.Any(m => m.Status == SessionStatus.Pending)) await PumpQueueAsync(ct);
             await Task.Delay(150, ct);
         }
     }

@@ -64,6 +64,9 @@ public sealed partial class SessionManager
         var timeout = Config.Executor.TimeoutSeconds;
         var timedOut = timeout > 0 && exitCode is 124 or 137;
         var outcome = TurnOutcome.Decide(parse, exitCode, timedOut, timeout);
+        // A run that failed before printing any event (bad flag, refused as root) explains itself on stderr.
+        if (outcome.Status == SessionStatus.Failed && parse.Error is null && !timedOut && LastTextLine(Store.TurnFile(id, turn)) is { } said)
+            outcome = outcome with { Error = $"{outcome.Error}: {said}" };
         var now = Now;
         return await Store.UpdateAsync(id, m =>
         {
@@ -113,7 +116,8 @@ public sealed partial class SessionManager
             var summary = step.Kind switch
             {
                 StepKind.Command => $"$ {step.Command ?? step.Text}" + (step.ExitCode is { } c ? $" (exit {c})" : ""),
-                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {Truncate(step.Text, 300)}",
+                // A shell tool call (Claude's Bash) is summarised by its command, not by its raw JSON input.
+                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {Truncate(step.Command ?? step.Text, 300)}",
                 StepKind.FileChange => $"{step.ChangeKind ?? "edit"} {step.Path ?? step.Text}",
                 _ => null,
             };
@@ -122,6 +126,26 @@ public sealed partial class SessionManager
         }
         if (!hasMessageSteps)
             foreach (var text in parse.AssistantMessages) m.Messages.Add(Message("assistant", text, turn, now));
+    }
+
+    /// <summary>The last non-JSON line of a turn file (read from its tail only), e.g. an agent's stderr complaint.</summary>
+    internal static string? LastTextLine(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var len = (int)Math.Min(fs.Length, 8192);
+            fs.Seek(-len, SeekOrigin.End);
+            var buf = new byte[len];
+            fs.ReadExactly(buf);
+            var lines = System.Text.Encoding.UTF8.GetString(buf).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var line = lines.LastOrDefault(l => !l.StartsWith('{') && !l.StartsWith("Reading additional input from stdin", StringComparison.Ordinal));
+            return line is null ? null : Truncate(line, 300);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";

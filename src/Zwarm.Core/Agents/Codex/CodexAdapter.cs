@@ -25,6 +25,20 @@ internal sealed class CodexAdapter : IAgentAdapter
     ];
 
     /// <inheritdoc/>
+    public string TomlTemplate => $$"""
+        # Codex settings. Every key except model and full_danger is passed to codex as -c key=value,
+        # tables as dotted keys (sandbox_workspace_write.network_access=true); see codex's config reference.
+        # model = "{{DefaultModel}}"
+        # full_danger = false            # true: --dangerously-bypass-approvals-and-sandbox (no sandbox at all)
+        # model_reasoning_effort = "medium"
+        # approval_policy = "never"
+        #
+        # [sandbox_workspace_write]
+        # network_access = true
+
+        """;
+
+    /// <inheritdoc/>
     public AgentCommand BuildCommand(TurnRequest request)
     {
         var config = request.Config;

@@ -13,7 +13,7 @@ internal sealed partial class CodexParser
 {
     private const int SummaryCommandMax = 200;
 
-    private bool OnItemCompleted(JsonElement e)
+    private bool OnItemCompleted(JsonSpan e)
     {
         if (!Item(e, out var item, out var type)) return false;
         string? id = null;
@@ -29,14 +29,13 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private static bool Item(JsonElement e, out JsonElement item, out JsonElement type)
+    private static bool Item(JsonSpan e, out JsonSpan item, out JsonSpan type)
     {
         type = default;
-        return e.TryGetProperty("item"u8, out item) && item.ValueKind == JsonValueKind.Object
-            && item.TryGetProperty("type"u8, out type) && type.ValueKind == JsonValueKind.String;
+        return e.TryGet("item"u8, out item) && item.IsObject && item.TryGet("type"u8, out type) && type.IsString;
     }
 
-    private bool OnAgentMessage(JsonElement item)
+    private bool OnAgentMessage(JsonSpan item)
     {
         if (!Str(item, "text"u8, out var text) || text is null) return false;
         Result.AssistantMessages.Add(text);
@@ -44,40 +43,42 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private bool OnReasoning(JsonElement item)
+    private bool OnReasoning(JsonSpan item)
     {
-        if (!_collect) return item.TryGetProperty("text"u8, out var t) && t.ValueKind == JsonValueKind.String;
+        if (!_collect) return item.TryGet("text"u8, out var t) && t.IsString;
         if (!Str(item, "text"u8, out var text) || text is null) return false;
         Result.Steps.Add(new TrajectoryStep(StepKind.Reasoning, text));
         return true;
     }
 
-    private bool OnCommand(JsonElement item, string? id)
+    private bool OnCommand(JsonSpan item, string? id)
     {
-        if (!Str(item, "command"u8, out var command) || command is null || !Str(item, "status"u8, out var status)
-            || !Int(item, "exit_code"u8, out var exitCode) || !IsStrOrAbsent(item, "aggregated_output"u8))
+        // exit_code and status follow the (possibly huge) output: look both up in one pass.
+        item.Get("exit_code"u8, out var exitValue, "status"u8, out var statusValue);
+        if (!Str(item, "command"u8, out var command) || command is null || !IsStrOrAbsent(item, "aggregated_output"u8)
+            || !Int(exitValue, out var exitCode) || !(statusValue.IsNull || statusValue.IsString))
             return false;
+        var status = statusValue.IsString ? statusValue.GetString() : null;
+        string? output = null;
+        if (_collect) Str(item, "aggregated_output"u8, out output);
         var failed = status == "failed" || exitCode is not null and not 0;
         var outcome = exitCode is { } code ? $"exit {code}" : status ?? "no exit code";
         Result.ToolSummaries.Add($"$ {Shorten(command)} → {outcome}");
         if (_collect)
-        {
-            Str(item, "aggregated_output"u8, out var output);
             Result.Steps.Add(new TrajectoryStep(StepKind.Command, command)
                 { Command = command, Output = output, ExitCode = exitCode, IsError = failed, CallId = id });
-        }
         return true;
     }
 
-    private bool OnFileChange(JsonElement item, string? id)
+    private bool OnFileChange(JsonSpan item, string? id)
     {
-        if (!item.TryGetProperty("changes"u8, out var changes) || changes.ValueKind != JsonValueKind.Array
+        if (!item.TryGet("changes"u8, out var changes) || !changes.IsArray
             || !Str(item, "status"u8, out var status))
             return false;
-        var list = new List<(string Path, string Kind)>(changes.GetArrayLength());
+        var list = new List<(string Path, string Kind)>();
         foreach (var c in changes.EnumerateArray())
         {
-            if (c.ValueKind != JsonValueKind.Object || !Str(c, "path"u8, out var path) || path is null || !Str(c, "kind"u8, out var kind))
+            if (!c.IsObject || !Str(c, "path"u8, out var path) || path is null || !Str(c, "kind"u8, out var kind))
                 return false;
             list.Add((path, kind ?? "update"));
         }
@@ -91,43 +92,42 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private bool OnMcpToolCall(JsonElement item, string? id)
+    private bool OnMcpToolCall(JsonSpan item, string? id)
     {
         if (!Str(item, "server"u8, out var server) || !Str(item, "tool"u8, out var tool) || tool is null || !Str(item, "status"u8, out var status))
             return false;
         string? error = null;
-        if (item.TryGetProperty("error"u8, out var err) && err.ValueKind != JsonValueKind.Null)
+        if (item.TryGet("error"u8, out var err) && !err.IsNull)
         {
-            if (err.ValueKind != JsonValueKind.Object || !Str(err, "message"u8, out error)) return false;
+            if (!err.IsObject || !Str(err, "message"u8, out error)) return false;
             error ??= "failed";
         }
         var failed = status == "failed" || error is not null;
         var name = string.IsNullOrEmpty(server) ? tool : $"{server}.{tool}";
+        // Read everything before recording anything: a string that fails to decode makes the line malformed.
+        var args = _collect && item.TryGet("arguments"u8, out var a) && !a.IsNull ? a.GetRawText() : "";
+        var output = _collect ? McpResultText(item) ?? error : null;
         Result.ToolSummaries.Add($"mcp tool {name}" + (failed ? " → failed" + (error is null ? "" : ": " + error) : ""));
         if (!_collect) return true;
-        var args = item.TryGetProperty("arguments"u8, out var a) && a.ValueKind != JsonValueKind.Null ? a.GetRawText() : "";
         Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, args) { ToolName = name, CallId = id });
-        var output = McpResultText(item) ?? error;
         if (output is not null || failed)
             Result.Steps.Add(new TrajectoryStep(StepKind.ToolOutput, output ?? "") { ToolName = name, CallId = id, Output = output, IsError = failed });
         return true;
     }
 
     // Text blocks of an MCP result joined; structured or other content as raw JSON.
-    private static string? McpResultText(JsonElement item)
+    private static string? McpResultText(JsonSpan item)
     {
-        if (!item.TryGetProperty("result"u8, out var result) || result.ValueKind == JsonValueKind.Null) return null;
-        if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("content"u8, out var content) || content.ValueKind != JsonValueKind.Array)
-            return result.GetRawText();
-        var texts = content.EnumerateArray()
-            .Where(b => b.ValueKind == JsonValueKind.Object && b.TryGetProperty("text"u8, out var t) && t.ValueKind == JsonValueKind.String)
-            .Select(b => b.GetProperty("text"u8).GetString())
-            .ToList();
+        if (!item.TryGet("result"u8, out var result) || result.IsNull) return null;
+        if (!result.TryGet("content"u8, out var content) || !content.IsArray) return result.GetRawText();
+        var texts = new List<string>();
+        foreach (var block in content.EnumerateArray())
+            if (block.TryGet("text"u8, out var t) && t.IsString) texts.Add(t.GetString());
         if (texts.Count > 0) return string.Join("\n", texts);
-        return result.TryGetProperty("structured_content"u8, out var sc) && sc.ValueKind != JsonValueKind.Null ? sc.GetRawText() : result.GetRawText();
+        return result.TryGet("structured_content"u8, out var sc) && !sc.IsNull ? sc.GetRawText() : result.GetRawText();
     }
 
-    private bool OnWebSearch(JsonElement item, string? id)
+    private bool OnWebSearch(JsonSpan item, string? id)
     {
         if (!Str(item, "query"u8, out var query)) return false;
         Result.ToolSummaries.Add(string.IsNullOrEmpty(query) ? "web search" : $"web search {query}");
@@ -135,15 +135,15 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private bool OnTodoList(JsonElement item, string? id)
+    private bool OnTodoList(JsonSpan item, string? id)
     {
-        if (!item.TryGetProperty("items"u8, out var items) || items.ValueKind != JsonValueKind.Array) return false;
+        if (!item.TryGet("items"u8, out var items) || !items.IsArray) return false;
         var text = _collect ? new StringBuilder() : null;
         int done = 0, total = 0;
         foreach (var todo in items.EnumerateArray())
         {
-            if (todo.ValueKind != JsonValueKind.Object || !Str(todo, "text"u8, out var t) || t is null) return false;
-            var completed = todo.TryGetProperty("completed"u8, out var c) && c.ValueKind == JsonValueKind.True;
+            if (!todo.IsObject || !Str(todo, "text"u8, out var t) || t is null) return false;
+            var completed = todo.TryGet("completed"u8, out var c) && c.Kind == JsonTokenType.True;
             total++;
             if (completed) done++;
             text?.Append(text.Length > 0 ? "\n" : "").Append(completed ? "[x] " : "[ ] ").Append(t);
@@ -153,20 +153,20 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private bool OnErrorItem(JsonElement item)
+    private bool OnErrorItem(JsonSpan item)
     {
         if (!Str(item, "message"u8, out var message) || message is null) return false;
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
     }
 
-    // An integer property: true with null when absent or null, false when present with another type.
-    private static bool Int(JsonElement obj, ReadOnlySpan<byte> name, out int? value)
+    // An integer value: true with null when absent or null, false for another type.
+    private static bool Int(JsonSpan p, out int? value)
     {
         value = null;
-        if (!obj.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null) return true;
-        if (p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out var v)) return false;
-        value = v;
+        if (p.IsNull) return true;
+        if (!p.TryGetInt64(out var v) || v is < int.MinValue or > int.MaxValue) return false;
+        value = (int)v;
         return true;
     }
 

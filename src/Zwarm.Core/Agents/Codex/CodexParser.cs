@@ -1,11 +1,10 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Zwarm.Core.Agents.Codex;
 
 /// <summary>
 /// Streaming parser of <c>codex exec --json</c> output: one JSON event per line, codex's stderr text
-/// interleaved. Each line is parsed on its own from a pooled copy; nothing of a line is kept but the
+/// interleaved. Each line is read in place (<see cref="JsonSpan"/>); nothing of a line is kept but the
 /// strings the result needs (command outputs only when the trajectory is collected).
 /// </summary>
 internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
@@ -24,34 +23,22 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         Result.Lines++;
         var start = line.IndexOfAnyExcept(" \t\r\n"u8);
         if (start < 0) return;
-        // stderr text ("WARNING: …", "Reading additional input from stdin...") never parses: skip it cheaply.
-        if (line[start] != (byte)'{')
-        {
-            Result.MalformedLines++;
-            return;
-        }
-        var copy = ArrayPool<byte>.Shared.Rent(line.Length);
         try
         {
-            line.CopyTo(copy);
-            using var doc = JsonDocument.Parse(copy.AsMemory(0, line.Length));
-            if (!OnEvent(doc.RootElement)) Result.MalformedLines++;
+            // stderr text ("WARNING: …", "Reading additional input from stdin...") is not an object: malformed.
+            if (line[start] != (byte)'{' || !JsonSpan.TryParseLine(line, out var root) || !OnEvent(root)) Result.MalformedLines++;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Invalid JSON, invalid UTF-8, or an unpaired surrogate escape in a string we read.
+            // Invalid JSON, or an unpaired surrogate escape in a string that was read.
             Result.MalformedLines++;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 
     // Returns false when the line is not a well-formed codex event (missing or ill-typed fields).
-    private bool OnEvent(JsonElement e)
+    private bool OnEvent(JsonSpan e)
     {
-        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
+        if (!e.TryGet("type"u8, out var type) || !type.IsString)
             return false;
         if (type.ValueEquals("item.completed"u8)) return OnItemCompleted(e);
         // Started/updated states are superseded by item.completed of the same id: checked, not recorded.
@@ -63,22 +50,22 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         return true;
     }
 
-    private bool OnThreadStarted(JsonElement e)
+    private bool OnThreadStarted(JsonSpan e)
     {
         if (!Str(e, "thread_id"u8, out var id) || id is null) return false;
         Result.AgentSessionId = id;
         return true;
     }
 
-    private bool OnTurnCompleted(JsonElement e)
+    private bool OnTurnCompleted(JsonSpan e)
     {
         // Usage is read leniently: an odd usage field must not make a completed turn look unfinished.
-        if (e.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object)
+        if (e.TryGet("usage"u8, out var usage) && usage.IsObject)
         {
             // Codex reports the thread's running total; the lifecycle takes differences between turns.
             Result.Usage.Clear();
-            foreach (var p in usage.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out var n)) Result.Usage[p.Name] = n;
+            for (var p = usage.EnumerateObject(); p.MoveNext();)
+                if (p.Current.TryGetInt64(out var n)) Result.Usage[p.Name!] = n;
             Result.Usage.TryAdd("total_tokens", Result.Usage.GetValueOrDefault("input_tokens") + Result.Usage.GetValueOrDefault("output_tokens"));
             Result.UsageIsCumulative = true;
         }
@@ -86,20 +73,20 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         return true;
     }
 
-    private bool OnTurnFailed(JsonElement e)
+    private bool OnTurnFailed(JsonSpan e)
     {
         string? message = null;
-        if (e.TryGetProperty("error"u8, out var error) && error.ValueKind != JsonValueKind.Null)
-            if (error.ValueKind != JsonValueKind.Object || !Str(error, "message"u8, out message)) return false;
+        if (e.TryGet("error"u8, out var error) && !error.IsNull)
+            if (!error.IsObject || !Str(error, "message"u8, out message)) return false;
         message ??= "turn failed";
         _turnFailed = true;
-        Result.Error = message;
+        Result.Error = Readable(message);
         // The same text usually arrived just before as a top-level error event: one step is enough.
         if (_collect && message != _lastErrorEvent) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
     }
 
-    private bool OnError(JsonElement e)
+    private bool OnError(JsonSpan e)
     {
         if (!Str(e, "message"u8, out var message) || message is null) return false;
         if (message.StartsWith(ReconnectPrefix, StringComparison.Ordinal))
@@ -108,22 +95,42 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
             return true;
         }
         _lastErrorEvent = message;
-        if (!_turnFailed) Result.Error = message;
+        if (!_turnFailed) Result.Error = Readable(message);
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
     }
 
+    // Codex prints a non-retried HTTP error as the raw response body; the session error keeps its message only.
+    internal static string Readable(string message)
+    {
+        if (message.Length < 2 || message[0] != '{') return message;
+        try
+        {
+            using var doc = JsonDocument.Parse(message);
+            if (doc.RootElement.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object
+                && err.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+            {
+                var type = err.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? $" ({t.GetString()})" : "";
+                return m.GetString() + type;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return message;
+    }
+
     // A string property: true with null when absent or null, false when present with another type.
-    private static bool Str(JsonElement obj, ReadOnlySpan<byte> name, out string? value)
+    private static bool Str(JsonSpan obj, ReadOnlySpan<byte> name, out string? value)
     {
         value = null;
-        if (!obj.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null) return true;
-        if (p.ValueKind != JsonValueKind.String) return false;
+        if (!obj.TryGet(name, out var p) || p.IsNull) return true;
+        if (!p.IsString) return false;
         value = p.GetString();
         return true;
     }
 
     // Like Str, without reading the value (large command outputs when the trajectory is not wanted).
-    private static bool IsStrOrAbsent(JsonElement obj, ReadOnlySpan<byte> name)
-        => !obj.TryGetProperty(name, out var p) || p.ValueKind is JsonValueKind.String or JsonValueKind.Null;
+    private static bool IsStrOrAbsent(JsonSpan obj, ReadOnlySpan<byte> name)
+        => !obj.TryGet(name, out var p) || p.IsString || p.IsNull;
 }

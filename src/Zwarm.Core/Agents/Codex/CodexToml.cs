@@ -22,10 +22,10 @@ internal static class CodexToml
             switch (key)
             {
                 case "model":
-                    if (value is not string) throw BadValue(doc, doc.Table, key, "a string", value);
+                    if (value is not string) throw BadValue(doc, doc.Table, key, key, "a string", value);
                     break;
                 case "full_danger":
-                    fullDanger = value is bool b ? b : throw BadValue(doc, doc.Table, key, "true or false", value);
+                    fullDanger = value is bool b ? b : throw BadValue(doc, doc.Table, key, key, "true or false", value);
                     break;
                 default:
                     Add(overrides, doc, doc.Table, "", key, value);
@@ -46,7 +46,7 @@ internal static class CodexToml
             foreach (var (k, v) in section) Add(overrides, doc, section, prefix + key + ".", k, v);
             return;
         }
-        var rendered = TryRender(value) ?? throw BadValue(doc, table, prefix + key, "a TOML value", value);
+        var rendered = TryRender(value) ?? throw BadValue(doc, table, key, prefix + key, "a TOML value", value);
         overrides.Add($"{prefix}{key}={rendered}");
     }
 
@@ -79,7 +79,7 @@ internal static class CodexToml
     private static string Key(string key)
         => key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? key : TomlFormatHelper.ToString(key, TomlPropertyDisplayKind.Default);
 
-    private static ZwarmException BadValue(TomlDocument doc, TomlTable table, string key, string expected, object? value)
+    private static ZwarmException BadValue(TomlDocument doc, TomlTable table, string key, string fullKey, string expected, object? value)
     {
         var shown = value switch
         {
@@ -90,7 +90,6 @@ internal static class CodexToml
             null => "nothing",
             _ => Convert.ToString(value, CultureInfo.InvariantCulture),
         };
-        var leaf = key.Contains('.') ? key[(key.LastIndexOf('.') + 1)..] : key;
-        return new ZwarmException($"{doc.Where(table, leaf)}: bad value for '{key}': expected {expected}, got {shown}");
+        return new ZwarmException($"{doc.Where(table, key)}: bad value for '{fullKey}': expected {expected}, got {shown}");
     }
 }

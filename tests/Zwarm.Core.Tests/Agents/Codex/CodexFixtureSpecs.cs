@@ -100,7 +100,7 @@ public sealed class CodexFixtureSpecs
         var r = await ParseAsync("04b_http400.jsonl");
 
         r.AgentSessionId.Should().Be("01a21dc5-1fce-7902-b40f-94867cb0b591");
-        r.Error.Should().Be(body);
+        r.Error.Should().Be("fake invalid request (scripted HTTP 400) (invalid_request_error)", "the session error is the body's message");
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.Error, body));
         r.AssistantMessages.Should().BeEmpty();
         r.Usage.Should().BeEmpty();

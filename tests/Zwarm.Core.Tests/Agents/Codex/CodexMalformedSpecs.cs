@@ -70,6 +70,7 @@ public sealed class CodexMalformedSpecs
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFE, 0x00, 0x01, 0x7B })]
     [InlineData(new byte[] { 0x7B, 0xFF, 0xFE, 0x7D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x74, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D })]
     [InlineData(new byte[] { 0x7B, 0x00, 0x00, 0x00 })]
     [InlineData(new byte[] { 0x7B })]
     public void Binary_garbage_is_counted_and_skipped(byte[] line)
@@ -94,14 +95,18 @@ public sealed class CodexMalformedSpecs
         parser.Result.AssistantMessages.Should().BeEmpty();
     }
 
-    [Fact]
-    public void An_event_type_of_invalid_utf8_is_an_unknown_event()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Invalid_utf8_in_a_field_that_is_not_read_is_still_counted(bool collectTrajectory)
     {
-        var parser = new CodexParser(collectTrajectory: true);
-        parser.Feed([0x7B, 0x22, 0x74, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D]);
+        var line = Encoding.UTF8.GetBytes("""{"type":"item.completed","item":{"id":"i","type":"command_execution","command":"ls","aggregated_output":"ab","exit_code":0}}""").ToList();
+        line.InsertRange(line.LastIndexOf((byte)'a') + 1, [0xED, 0xA0, 0x80]);
+        var parser = new CodexParser(collectTrajectory);
+        parser.Feed(line.ToArray());
 
-        parser.Result.MalformedLines.Should().Be(0);
-        parser.Result.Lines.Should().Be(1);
+        parser.Result.MalformedLines.Should().Be(1);
+        parser.Result.ToolSummaries.Should().BeEmpty();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AwesomeAssertions;
 using Tomlyn;
 using Tomlyn.Model;
@@ -102,6 +103,19 @@ public sealed class CodexTomlSpecs
     public void An_empty_section_adds_nothing_but_an_empty_inline_table_is_passed()
         => CodexToml.Read(TomlDocument.Parse("[features]\n# plugins = false\n[tools]\nweb = {}\n", "codex.toml")).Overrides
             .Should().Equal("tools.web={}");
+
+    [Fact]
+    public void The_init_template_is_all_comments_and_every_line_works_uncommented()
+    {
+        var template = new CodexAdapter().TomlTemplate;
+        CodexToml.Read(TomlDocument.Parse(template, "codex.toml")).Should().BeEquivalentTo(new CodexToml.Settings([], FullDanger: false));
+
+        var uncommented = Regex.Replace(template, @"^# (?=[a-z_]+ = |\[)", "", RegexOptions.Multiline);
+        var settings = CodexToml.Read(TomlDocument.Parse(uncommented, "codex.toml"));
+
+        settings.FullDanger.Should().BeFalse();
+        settings.Overrides.Should().Equal("model_reasoning_effort=\"medium\"", "approval_policy=\"never\"", "sandbox_workspace_write.network_access=true");
+    }
 
     [Fact]
     public void Full_danger_true_is_read()

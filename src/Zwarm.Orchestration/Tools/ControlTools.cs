@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Orchestration.Tools;
+
+/// <summary>sleep, bash (orchestrate only, for verification) and exit (orchestrate only).</summary>
+internal sealed class ControlTools(ToolContext ctx)
+{
+    /// <summary>Most seconds one sleep may last.</summary>
+    public const int MaxSleepSeconds = 300;
+
+    public async Task<ToolOutcome> SleepAsync(ToolArgs a, CancellationToken ct)
+    {
+        var seconds = a.Number("seconds") ?? throw new ToolFailure("missing argument 'seconds'", $"call sleep(seconds) with 1 to {MaxSleepSeconds}");
+        if (double.IsNaN(seconds) || seconds < 1 || seconds > MaxSleepSeconds)
+            throw new ToolFailure($"seconds must be between 1 and {MaxSleepSeconds}, got {seconds.ToString(CultureInfo.InvariantCulture)}",
+                $"sleep in chunks of at most {MaxSleepSeconds} s and look at the sessions in between (peek_session)");
+        var running = (await ctx.MySessionsAsync(ct)).Where(m => !m.Status.IsFinished()).Select(m => m.Id).ToHashSet();
+        if (running.Count == 0)
+            return ToolOutcome.Ok(new JsonObject { ["slept_seconds"] = 0, ["running"] = 0, ["note"] = "none of your sessions is running: nothing to wait for" },
+                "nothing running; did not sleep");
+        var start = ctx.Time.GetTimestamp();
+        var finished = new List<SessionMeta>();
+        var stillRunning = running.Count;
+        while (ctx.Time.GetElapsedTime(start).TotalSeconds < seconds)
+        {
+            var left = TimeSpan.FromSeconds(seconds) - ctx.Time.GetElapsedTime(start);
+            await Task.Delay(left < ctx.SleepPoll ? left : ctx.SleepPoll, ctx.Time, ct);
+            var now = await ctx.MySessionsAsync(ct);
+            finished = [.. now.Where(m => running.Contains(m.Id) && m.Status.IsFinished())];
+            stillRunning = now.Count(m => !m.Status.IsFinished());
+            if (finished.Count > 0) break;
+        }
+        var slept = Math.Round(ctx.Time.GetElapsedTime(start).TotalSeconds, 1);
+        var o = new JsonObject
+        {
+            ["slept_seconds"] = slept,
+            ["finished"] = new JsonArray([.. finished.Select(m => (JsonNode)SessionTools.Identity(m))]),
+            ["running"] = stillRunning,
+        };
+        if (finished.Count > 0) o["next"] = "check_session the finished sessions";
+        var what = finished.Count == 0 ? "none finished" : string.Join(", ", finished.Select(m => $"{m.ShortId} {m.Status.ToWire()}"));
+        return ToolOutcome.Ok(o, $"slept {slept.ToString("0.#", CultureInfo.InvariantCulture)}s; {what}; {stillRunning} running");
+    }
+
+    public async Task<ToolOutcome> BashAsync(ToolArgs a, CancellationToken ct)
+    {
+        var command = a.String("command", required: true)!;
+        var shell = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+        // Under setsid the shell leads its own process group, so a timeout kills what it started in the background too.
+        var setsid = Zwarm.Core.Agents.AgentExecutable.FindOnPath("setsid");
+        var psi = new ProcessStartInfo(setsid ?? shell)
+        {
+            WorkingDirectory = ctx.ProjectDir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (setsid is not null) psi.ArgumentList.Add(shell);
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(command);
+        using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streamsOpen = 2;
+        var streamsDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new StringBuilder();
+        var gate = new Lock();
+        void Append(string? line)
+        {
+            if (line is null)
+            {
+                if (Interlocked.Decrement(ref streamsOpen) == 0) streamsDone.TrySetResult();
+                return;
+            }
+            lock (gate) if (output.Length < 200_000) output.Append(line).Append('\n');
+        }
+        process.Exited += (_, _) => exited.TrySetResult();
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        if (!process.Start()) throw new ToolFailure("could not start bash", "tell the user");
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await exited.Task.WaitAsync(ctx.BashTimeout, ctx.Time, ct);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            Kill(process);
+            if (ct.IsCancellationRequested) throw;
+            throw new ToolFailure($"the command ran longer than {ctx.BashTimeout.TotalSeconds:0} s and was killed",
+                "bash is for quick verification; delegate long work to a session");
+        }
+        // A background job may hold the output open: read what is there, briefly, then go on.
+        await Task.WhenAny(streamsDone.Task, Task.Delay(TimeSpan.FromSeconds(1), ctx.Time, CancellationToken.None));
+        string text;
+        lock (gate) text = output.ToString();
+        var truncated = text.Length > 8000;
+        if (truncated) text = text[..3000] + "\n… [output cut] …\n" + text[^4900..];
+        var o = new JsonObject { ["exit_code"] = process.ExitCode, ["output"] = text, ["truncated"] = truncated };
+        var first = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "(no output)";
+        return ToolOutcome.Ok(o, $"exit {process.ExitCode}: {Text.OneLine(first, 70)}");
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            Zwarm.Core.Lifecycle.ProcessInfo.Signal(-process.Id, Zwarm.Core.Lifecycle.ProcessInfo.SigKill);
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public Task<ToolOutcome> ExitAsync(ToolArgs a, CancellationToken ct)
+    {
+        _ = ct;
+        var summary = a.String("summary", required: true)!;
+        ctx.ExitSummary = summary;
+        return Task.FromResult(ToolOutcome.Ok(new JsonObject { ["message"] = "the run ends after this step" }, $"exit: {Text.OneLine(summary, 80)}"));
+    }
+}

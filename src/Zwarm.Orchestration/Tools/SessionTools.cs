@@ -1,0 +1,230 @@
+using System.Text.Json.Nodes;
+using Zwarm.Core;
+using Zwarm.Core.Agents;
+using Zwarm.Core.Lifecycle;
+using Zwarm.Core.Sessions;
+using Zwarm.Orchestration.Telemetry;
+
+namespace Zwarm.Orchestration.Tools;
+
+/// <summary>delegate, converse, check_session, peek_session, list_sessions, end_session: thin wrappers over <see cref="SessionManager"/>.</summary>
+internal sealed class SessionTools(ToolContext ctx)
+{
+    private SessionManager Manager => ctx.Manager;
+
+    public async Task<ToolOutcome> DelegateAsync(ToolArgs a, CancellationToken ct)
+    {
+        var task = a.String("task", required: true)!;
+        var adapter = a.String("adapter")?.ToLowerInvariant();
+        var model = a.String("model");
+        if (adapter is not null && !Manager.Agents.TryGet(adapter, out _))
+            throw new ToolFailure($"unknown adapter '{adapter}'", $"use one of: {string.Join(", ", Manager.Agents.Adapters.Select(x => x.Name))} (or leave adapter out)");
+        var dir = CheckWorkingDir(a.String("working_dir"));
+        var mine = await ctx.MySessionsAsync(ct);
+        var active = mine.Count(m => m.Status is SessionStatus.Running or SessionStatus.Pending);
+        var limit = Manager.Config.Orchestrator.ParallelDelegations;
+        if (limit > 0 && active >= limit)
+            throw new ToolFailure($"pool full: {active} of your sessions are running (orchestrator.parallel_delegations = {limit})",
+                "wait: sleep, then check_session the ones that finish (or end_session one you no longer need) before delegating more");
+        using var span = ZwarmTelemetry.StartSession(ctx.Instance.Id, adapter, model);
+        SessionMeta meta;
+        try
+        {
+            meta = await Manager.StartAsync(new StartRequest(task) { Adapter = adapter, Model = model, WorkingDir = dir, Source = ctx.Source }, ct);
+        }
+        catch (ZwarmException ex)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            throw new ToolFailure($"could not start the session: {ex.Message}", "fix the arguments (adapter, model, working_dir) or tell the user what is missing");
+        }
+        span?.SetTag("zwarm.session.id", meta.Id);
+        span?.SetTag("zwarm.session.model", meta.Model);
+        var o = Identity(meta);
+        o["working_dir"] = meta.WorkingDir;
+        if (meta.Status == SessionStatus.Pending) o["note"] = "queued until a slot is free (executor.max_running)";
+        o["next"] = "the session works in the background: sleep, then peek_session or check_session";
+        return ToolOutcome.Ok(o, $"started {meta.ShortId} ({meta.Adapter}/{meta.Model}, {meta.Status.ToWire()})");
+    }
+
+    public async Task<ToolOutcome> ConverseAsync(ToolArgs a, CancellationToken ct)
+    {
+        var before = await GetAsync(a, ct);
+        var message = a.String("message", required: true)!;
+        if (before.Status is SessionStatus.Running or SessionStatus.Pending)
+            throw new ToolFailure($"session {before.ShortId} is still {before.Status.ToWire()}",
+                "wait for it to finish (sleep, then check_session), then converse; or end_session it and delegate again");
+        if (before.Status is SessionStatus.Killed)
+            throw new ToolFailure($"session {before.ShortId} was killed", "start a new session with delegate (include what the old one achieved)");
+        SessionMeta meta;
+        try
+        {
+            meta = await Manager.ContinueAsync(before.Id, message, ct);
+        }
+        catch (ZwarmException ex)
+        {
+            throw new ToolFailure(ex.Message, "check_session to see its state; delegate a new session if this one cannot continue");
+        }
+        var o = Identity(meta);
+        o["turn"] = meta.Turn;
+        o["next"] = "the new turn runs in the background: sleep, then check_session";
+        return ToolOutcome.Ok(o, $"sent to {meta.ShortId} (turn {meta.Turn}, {meta.Status.ToWire()})");
+    }
+
+    public async Task<ToolOutcome> CheckAsync(ToolArgs a, CancellationToken ct)
+    {
+        var m = await GetAsync(a, ct);
+        var reply = LastReply(m);
+        var o = Identity(m);
+        o["turn"] = m.Turn;
+        o["task"] = Text.Cut(m.Task, 600);
+        o["last_reply"] = reply;
+        o["error"] = m.Error;
+        o["exit_code"] = m.ExitCode;
+        o["tokens"] = new JsonObject
+        {
+            ["input"] = m.TokenUsage.GetValueOrDefault("input_tokens"),
+            ["output"] = m.TokenUsage.GetValueOrDefault("output_tokens"),
+            ["total"] = m.TotalTokens,
+        };
+        o["runtime_seconds"] = Math.Round(Runtime(m).TotalSeconds, 1);
+        o["working_dir"] = m.WorkingDir;
+        if (m.Status is SessionStatus.Running or SessionStatus.Pending) o["next"] = "still working: sleep, then check again";
+        ctx.MarkSeen(m);
+        return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()}" + (reply is null ? "" : $": {Text.OneLine(reply, 70)}"));
+    }
+
+    public async Task<ToolOutcome> PeekAsync(ToolArgs a, CancellationToken ct)
+    {
+        var m = await GetAsync(a, ct);
+        var o = Identity(m);
+        o["turn"] = m.Turn;
+        o["runtime_seconds"] = Math.Round(Runtime(m).TotalSeconds, 1);
+        o["reply_preview"] = LastReply(m) is { } r ? Text.Cut(r, 300) : null;
+        if (m.Error is not null) o["error"] = Text.Cut(m.Error, 300);
+        var steps = await Manager.TrajectoryAsync(m, ct);
+        o["latest_steps"] = new JsonArray([.. steps.TakeLast(3).Select(s => (JsonNode)Text.StepLine(s, 120))]);
+        o["needs_attention"] = ctx.NeedsAttention(m);
+        return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()} (turn {m.Turn}, {steps.Count} steps)");
+    }
+
+    public async Task<ToolOutcome> TrajectoryAsync(ToolArgs a, CancellationToken ct)
+    {
+        var m = await GetAsync(a, ct);
+        var full = a.Bool("full");
+        var steps = await Manager.TrajectoryAsync(m, ct);
+        var shown = full ? steps : steps.TakeLast(40).ToList();
+        var budget = full ? 60_000 : 12_000;
+        var list = new JsonArray();
+        foreach (var s in shown)
+        {
+            var line = Text.StepObject(s, full ? 4000 : 200);
+            budget -= line.ToJsonString().Length;
+            if (budget < 0) break;
+            list.Add(line);
+        }
+        var o = Identity(m);
+        o["total_steps"] = steps.Count;
+        o["omitted"] = steps.Count - list.Count;
+        o["steps"] = list;
+        return ToolOutcome.Ok(o, $"{m.ShortId}: {steps.Count} steps" + (list.Count < steps.Count ? $" ({list.Count} shown)" : ""));
+    }
+
+    public async Task<ToolOutcome> ListAsync(ToolArgs a, CancellationToken ct)
+    {
+        SessionStatus? filter = null;
+        if (a.String("status") is { } s)
+            filter = SessionStatusExtensions.ParseWire(s) ?? throw new ToolFailure($"unknown status '{s}'", "use pending, running, completed, failed or killed, or leave status out");
+        var all = (await Manager.ListAsync(ct)).Where(e => e.Meta is not null).Select(e => e.Meta!).ToList();
+        var chosen = all.Where(m => filter is null || m.Status == filter)
+            .OrderByDescending(m => m.Source == ctx.Source).ThenByDescending(m => m.UpdatedAt).Take(50).ToList();
+        var list = new JsonArray();
+        foreach (var m in chosen)
+        {
+            var o = Identity(m);
+            o["turn"] = m.Turn;
+            o["task"] = Text.OneLine(m.Task, 100);
+            o["tokens"] = m.TotalTokens;
+            o["needs_attention"] = ctx.NeedsAttention(m);
+            o["mine"] = m.Source == ctx.Source;
+            list.Add(o);
+        }
+        var attention = chosen.Count(ctx.NeedsAttention);
+        var counts = chosen.GroupBy(m => m.Status.ToWire()).Select(g => $"{g.Count()} {g.Key}");
+        var summary = $"{chosen.Count} session{(chosen.Count == 1 ? "" : "s")}" + (chosen.Count > 0 ? $": {string.Join(", ", counts)}" : "")
+            + (attention > 0 ? $" ({attention} need{(attention == 1 ? "s" : "")} attention)" : "");
+        return ToolOutcome.Ok(new JsonObject { ["count"] = chosen.Count, ["needs_attention"] = attention, ["sessions"] = list }, summary);
+    }
+
+    public async Task<ToolOutcome> EndAsync(ToolArgs a, CancellationToken ct)
+    {
+        var m = await GetAsync(a, ct);
+        var reason = a.String("reason");
+        var delete = a.Bool("delete");
+        if (ctx.Mode == OrchestratorMode.Orchestrate && m.Source != ctx.Source)
+            throw new ToolFailure($"session {m.ShortId} was not started by this run (source {m.Source})", "you can only end sessions you delegated; leave the others alone");
+        var killed = false;
+        if (!m.Status.IsFinished())
+        {
+            m = (await Manager.KillAsync(m.Id, ct)).Session;
+            killed = true;
+        }
+        if (delete) await Manager.DeleteAsync(m.Id, ct);
+        var o = Identity(m);
+        o["killed"] = killed;
+        o["deleted"] = delete;
+        if (reason is not null) o["reason"] = reason;
+        var what = (killed, delete) switch { (true, true) => "killed and deleted", (true, false) => "killed", (false, true) => "deleted", _ => "already " + m.Status.ToWire() };
+        return ToolOutcome.Ok(o, $"{what} {m.ShortId}");
+    }
+
+    private async Task<SessionMeta> GetAsync(ToolArgs a, CancellationToken ct)
+    {
+        var id = a.String("session_id", required: true)!;
+        try
+        {
+            return await Manager.GetAsync(SessionIds.Validate(id), ct);
+        }
+        catch (ZwarmException ex)
+        {
+            throw new ToolFailure(ex.Message, "use list_sessions to see the session ids (a unique prefix is enough)");
+        }
+    }
+
+    private string? CheckWorkingDir(string? requested)
+    {
+        // Without working_dir: the project, or the first allowed directory when the project itself is not allowed.
+        if (requested is null)
+            return ctx.AllowedDirs.Any(root => Text.IsInside(ctx.ProjectDir, root)) ? null : CheckWorkingDir(ctx.AllowedDirs[0]);
+        var full = Path.GetFullPath(Path.Combine(ctx.ProjectDir, requested));
+        if (!ctx.AllowedDirs.Any(root => Text.IsInside(full, root)))
+            throw new ToolFailure($"working_dir {full} is outside the allowed directories",
+                $"use one of {string.Join(", ", ctx.AllowedDirs)} or a folder inside them (orchestrator.allowed_dirs)");
+        if (!Directory.Exists(full))
+            throw new ToolFailure($"working_dir {full} does not exist", "choose an existing folder, or leave working_dir out to use the project directory");
+        return full;
+    }
+
+    private TimeSpan Runtime(SessionMeta m)
+    {
+        var rec = m.Turns?.Find(t => t.Turn == m.Turn);
+        var start = rec?.StartedAt ?? m.CreatedAt;
+        var end = rec?.FinishedAt ?? (m.Status.IsFinished() ? m.UpdatedAt : ctx.Time.GetLocalNow());
+        return end > start ? end - start : TimeSpan.Zero;
+    }
+
+    internal static string? LastReply(SessionMeta m) =>
+        m.Messages.LastOrDefault(x => x.Role == "assistant" && MessageTurn(x) == m.Turn)?.Content
+        ?? (m.Messages.Any(x => x.Metadata.ContainsKey("turn")) ? null : m.Messages.LastOrDefault(x => x.Role == "assistant")?.Content);
+
+    private static int MessageTurn(SessionMessage x) =>
+        x.Metadata.TryGetValue("turn", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Number ? t.GetInt32() : 1;
+
+    internal static JsonObject Identity(SessionMeta m) => new()
+    {
+        ["session_id"] = m.Id,
+        ["short_id"] = m.ShortId,
+        ["status"] = m.Status.ToWire(),
+        ["adapter"] = m.Adapter,
+        ["model"] = m.Model,
+    };
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Zwarm.Orchestration.Tools;
+
+/// <summary>The tools offered to the model (SPEC §7): names, arguments and descriptions are the contract the prompts describe.</summary>
+internal static class ToolCatalog
+{
+    private sealed record Spec(string Name, string Signature, string Description, string Schema, bool OrchestrateOnly = false);
+
+    private const string SessionId = "\"session_id\":{\"type\":\"string\",\"description\":\"session id or a unique prefix of it (8 characters are enough)\"}";
+
+    private static readonly Spec[] Specs =
+    [
+        new("delegate", "delegate(task, adapter?, model?, working_dir?)",
+            "Start a coding-agent session in the background on a well-scoped, self-contained task; returns at once with its session_id. "
+            + "The agent sees only the task text: include goal, files, constraints and how to verify.",
+            """{"type":"object","properties":{"task":{"type":"string","description":"complete instructions for the agent"},"adapter":{"type":"string","enum":["codex","claude"],"description":"which agent CLI (default from config, or inferred from model)"},"model":{"type":"string","description":"model name or alias (default from config)"},"working_dir":{"type":"string","description":"folder to work in, absolute or relative to the project (must be inside the allowed directories; default the project)"}},"required":["task"]}"""),
+        new("converse", "converse(session_id, message)",
+            "Send a follow-up message to a finished session (a new turn; the agent keeps its context). Refused while the session is still running.",
+            """{"type":"object","properties":{@SID@,"message":{"type":"string","description":"the follow-up instruction or question"}},"required":["session_id","message"]}"""),
+        new("check_session", "check_session(session_id)",
+            "Full status of a session: status, the agent's complete last reply, error, tokens, runtime. Use it when a session has finished.",
+            """{"type":"object","properties":{@SID@},"required":["session_id"]}"""),
+        new("peek_session", "peek_session(session_id)",
+            "Quick look at a session: status, the start of its last reply and its latest steps. Cheap; use it while a session runs.",
+            """{"type":"object","properties":{@SID@},"required":["session_id"]}"""),
+        new("get_trajectory", "get_trajectory(session_id, full?)",
+            "The steps a session took (reasoning, commands with exit codes, file changes, messages). Summarised unless full is true.",
+            """{"type":"object","properties":{@SID@,"full":{"type":"boolean","description":"untruncated steps (long)"}},"required":["session_id"]}"""),
+        new("list_sessions", "list_sessions(status?)",
+            "All sessions with status, model, task and needs_attention (finished and not yet read with check_session).",
+            """{"type":"object","properties":{"status":{"type":"string","enum":["pending","running","completed","failed","killed"],"description":"only sessions with this status"}}}"""),
+        new("end_session", "end_session(session_id, reason?, delete?)",
+            "Stop a session you started (kills it if running); delete: true also removes its record.",
+            """{"type":"object","properties":{@SID@,"reason":{"type":"string","description":"why, for the record"},"delete":{"type":"boolean","description":"also remove the session's folder"}},"required":["session_id"]}"""),
+        new("sleep", "sleep(seconds)",
+            "Wait while sessions work: up to 300 seconds; wakes early when one of your running sessions finishes.",
+            """{"type":"object","properties":{"seconds":{"type":"number","minimum":1,"maximum":300,"description":"1 to 300"}},"required":["seconds"]}"""),
+        new("bash", "bash(command)",
+            "Run a shell command in the project directory to VERIFY work (run tests, build, git diff, ls, cat). Never to write code: delegate that.",
+            """{"type":"object","properties":{"command":{"type":"string","description":"a bash command line; 120 s limit"}},"required":["command"]}""",
+            OrchestrateOnly: true),
+        new("exit", "exit(summary)",
+            "Finish the run once the task is done and verified: a summary of what was done, by which sessions, and how it was checked.",
+            """{"type":"object","properties":{"summary":{"type":"string","description":"what was achieved and how it was verified"}},"required":["summary"]}""",
+            OrchestrateOnly: true),
+    ];
+
+    /// <summary>The tool names offered in a mode.</summary>
+    public static IReadOnlyList<string> Names(OrchestratorMode mode) =>
+        [.. Specs.Where(s => mode == OrchestratorMode.Orchestrate || !s.OrchestrateOnly).Select(s => s.Name)];
+
+    /// <summary>Declarations (name, description, JSON schema) for the chat options.</summary>
+    public static IList<AITool> Declarations(OrchestratorMode mode) =>
+        [.. Specs.Where(s => mode == OrchestratorMode.Orchestrate || !s.OrchestrateOnly)
+            .Select(s => (AITool)AIFunctionFactory.CreateDeclaration(s.Name, s.Description, JsonDocument.Parse(s.Schema.Replace("@SID@", SessionId, StringComparison.Ordinal)).RootElement.Clone()))];
+
+    /// <summary>How to call a tool, for hints: "converse(session_id, message)".</summary>
+    public static string Signature(string name) => Specs.FirstOrDefault(s => s.Name == name)?.Signature ?? name;
+
+    /// <summary>True when the tool exists in this mode.</summary>
+    public static bool Exists(string name, OrchestratorMode mode) => Names(mode).Contains(name);
+}

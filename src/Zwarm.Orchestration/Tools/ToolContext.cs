@@ -1,0 +1,63 @@
+using Zwarm.Core.Lifecycle;
+using Zwarm.Core.Sessions;
+using Zwarm.Orchestration.State;
+
+namespace Zwarm.Orchestration.Tools;
+
+/// <summary>What the tools of one instance work with: the session manager, the instance, its state and its limits.</summary>
+internal sealed class ToolContext
+{
+    /// <summary>The same session operations the CLI uses.</summary>
+    public required SessionManager Manager { get; init; }
+
+    /// <summary>The instance the tools act for.</summary>
+    public required InstanceRecord Instance { get; init; }
+
+    /// <summary>Its saved state (sessions already read).</summary>
+    public required InstanceState State { get; init; }
+
+    /// <summary>orchestrate (bash, exit) or pilot.</summary>
+    public required OrchestratorMode Mode { get; init; }
+
+    /// <summary>Clock for sleep and runtimes.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How long bash may run.</summary>
+    public TimeSpan BashTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How often sleep looks at the sessions.</summary>
+    public TimeSpan SleepPoll { get; init; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>Set by exit(summary): the run ends after this step.</summary>
+    public string? ExitSummary { get; set; }
+
+    /// <summary>"orchestrator:&lt;instance id&gt;", the source of every session this instance starts.</summary>
+    public string Source => Instance.Source;
+
+    /// <summary>The project folder.</summary>
+    public string ProjectDir => Manager.Config.ProjectDir;
+
+    /// <summary>Absolute allowed directories (orchestrator.allowed_dirs, relative to the project; default the project).</summary>
+    public IReadOnlyList<string> AllowedDirs => field ??= Manager.Config.Orchestrator.AllowedDirs.Count == 0
+        ? [Path.GetFullPath(ProjectDir)]
+        : [.. Manager.Config.Orchestrator.AllowedDirs.Select(d => Path.GetFullPath(Path.Combine(ProjectDir, ExpandHome(d))))];
+
+    /// <summary>Sessions this instance started, reconciled, newest first.</summary>
+    public async Task<List<SessionMeta>> MySessionsAsync(CancellationToken ct) =>
+        [.. (await Manager.ListAsync(ct)).Where(e => e.Meta?.Source == Source).Select(e => e.Meta!)];
+
+    /// <summary>True when a finished session has news the model has not read with check_session.</summary>
+    public bool NeedsAttention(SessionMeta m) =>
+        m.Status is SessionStatus.Completed or SessionStatus.Failed && State.Progress.Seen.GetValueOrDefault(m.Id) != SeenKey(m);
+
+    /// <summary>Remembers that the model read this state of the session.</summary>
+    public void MarkSeen(SessionMeta m)
+    {
+        if (m.Status.IsFinished()) State.Progress.Seen[m.Id] = SeenKey(m);
+    }
+
+    private static string SeenKey(SessionMeta m) => $"{m.Turn}:{m.Status.ToWire()}";
+
+    private static string ExpandHome(string d) =>
+        d == "~" || d.StartsWith("~/", StringComparison.Ordinal) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + d[1..] : d;
+}

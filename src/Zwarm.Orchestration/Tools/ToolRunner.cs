@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Zwarm.Core;
+using Zwarm.Orchestration.Telemetry;
+
+namespace Zwarm.Orchestration.Tools;
+
+/// <summary>Runs one tool call by name. Every failure comes back as a success:false result with a hint, never as an exception.</summary>
+internal sealed class ToolRunner(ToolContext ctx)
+{
+    private readonly SessionTools _sessions = new(ctx);
+    private readonly ControlTools _control = new(ctx);
+
+    /// <summary>The context the tools act in.</summary>
+    public ToolContext Context => ctx;
+
+    public async Task<ToolOutcome> RunAsync(FunctionCallContent call, CancellationToken ct)
+    {
+        using var span = ZwarmTelemetry.StartTool(call.Name, call.CallId, ctx.Instance.Id);
+        var outcome = await RunCoreAsync(call, ct);
+        span?.SetTag("zwarm.tool.success", outcome.Success);
+        if (!outcome.Success) span?.SetStatus(ActivityStatusCode.Error, outcome.Json["error"]?.GetValue<string>());
+        return outcome;
+    }
+
+    private async Task<ToolOutcome> RunCoreAsync(FunctionCallContent call, CancellationToken ct)
+    {
+        if (!ToolCatalog.Exists(call.Name, ctx.Mode))
+            return ToolOutcome.Fail($"unknown tool '{call.Name}'", $"available tools: {string.Join(", ", ToolCatalog.Names(ctx.Mode))}");
+        if (call.Arguments?.ContainsKey("_raw") == true || call.Exception is not null)
+            return ToolOutcome.Fail("the arguments are not a valid JSON object", $"call {ToolCatalog.Signature(call.Name)} with JSON arguments");
+        var args = new ToolArgs(call.Name, call.Arguments);
+        try
+        {
+            return call.Name switch
+            {
+                "delegate" => await _sessions.DelegateAsync(args, ct),
+                "converse" => await _sessions.ConverseAsync(args, ct),
+                "check_session" => await _sessions.CheckAsync(args, ct),
+                "peek_session" => await _sessions.PeekAsync(args, ct),
+                "get_trajectory" => await _sessions.TrajectoryAsync(args, ct),
+                "list_sessions" => await _sessions.ListAsync(args, ct),
+                "end_session" => await _sessions.EndAsync(args, ct),
+                "sleep" => await _control.SleepAsync(args, ct),
+                "bash" => await _control.BashAsync(args, ct),
+                "exit" => await _control.ExitAsync(args, ct),
+                _ => ToolOutcome.Fail($"unknown tool '{call.Name}'", $"available tools: {string.Join(", ", ToolCatalog.Names(ctx.Mode))}"),
+            };
+        }
+        catch (ToolFailure f)
+        {
+            return ToolOutcome.Fail(f.Message, f.Hint);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is ZwarmException or IOException or UnauthorizedAccessException or InvalidOperationException
+                                       or System.ComponentModel.Win32Exception or System.Text.Json.JsonException or ArgumentException)
+        {
+            return ToolOutcome.Fail($"{call.Name} failed: {ex.Message.Split('\n')[0]}", "check the arguments; if it keeps failing, try another approach or tell the user");
+        }
+    }
+}

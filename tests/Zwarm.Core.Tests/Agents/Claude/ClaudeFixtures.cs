@@ -1,0 +1,49 @@
+using Xunit;
+using Zwarm.Core.Agents;
+using Zwarm.Core.Agents.Claude;
+
+namespace Zwarm.Core.Tests.Agents.Claude;
+
+/// <summary>The real Claude Code captures in shared/fixtures/agents/claude (shared/ sits beside the repository).</summary>
+internal static class ClaudeFixtures
+{
+    private static readonly Lazy<string> Root = new(FindRoot);
+
+    /// <summary>shared/fixtures/agents.</summary>
+    public static string AgentsDir => Root.Value;
+
+    /// <summary>Full path of a file in shared/fixtures/agents/claude.</summary>
+    public static string Path(string name) => System.IO.Path.Combine(AgentsDir, "claude", name);
+
+    /// <summary>Every stream-json and json capture.</summary>
+    public static IEnumerable<string> All() => Directory.EnumerateFiles(System.IO.Path.Combine(AgentsDir, "claude"))
+        .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
+        .Select(System.IO.Path.GetFileName)
+        .Order(StringComparer.Ordinal)!;
+
+    /// <summary>Parses a capture the way zwarm reads a turn file.</summary>
+    public static async Task<TurnParseResult> ParseAsync(string name, bool collectTrajectory = true)
+    {
+        var parser = new ClaudeParser(collectTrajectory);
+        await TurnReader.ParseFileAsync(Path(name), parser, TestContext.Current.CancellationToken);
+        return parser.Result;
+    }
+
+    /// <summary>Parses lines given as text (one JSON object per line).</summary>
+    public static TurnParseResult ParseLines(IEnumerable<string> lines, bool collectTrajectory = true)
+    {
+        var parser = new ClaudeParser(collectTrajectory);
+        foreach (var line in lines) parser.Feed(System.Text.Encoding.UTF8.GetBytes(line));
+        return parser.Result;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "fixtures", "agents");
+            if (Directory.Exists(System.IO.Path.Combine(candidate, "claude"))) return candidate;
+        }
+        throw new InvalidOperationException($"shared/fixtures/agents not found above {AppContext.BaseDirectory}");
+    }
+}

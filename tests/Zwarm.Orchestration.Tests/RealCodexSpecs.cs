@@ -1,0 +1,74 @@
+using AwesomeAssertions;
+using Zwarm.Core.Sessions;
+using Zwarm.ScriptedModel;
+using static Zwarm.Orchestration.Tests.Llm;
+
+namespace Zwarm.Orchestration.Tests;
+
+/// <summary>The orchestrator driving the real codex CLI, both against the scripted model server, offline.</summary>
+public sealed class RealCodexSpecs
+{
+    [Fact(Timeout = 90_000)]
+    public async Task Zwarm_orchestrate_delegates_to_the_real_codex_cli_and_reads_its_answer()
+    {
+        var interfaces = Directory.Exists("/sys/class/net") ? Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).ToList() : [];
+        if (interfaces is not ["lo"])
+            Assert.Fail($"this test runs the real codex CLI and must run in a network namespace with only loopback (found: {string.Join(", ", interfaces)}); "
+                + "use ./test.sh, or: unshare -nm bash -c 'mount -t sysfs none /sys; ip link set lo up; dotnet test --project tests/Zwarm.Orchestration.Tests --no-build'");
+        var codex = Path.Combine(TestEnv.RepoRoot, "node_modules", ".bin", "codex");
+        if (!File.Exists(codex))
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"codex is not installed at {codex}: CI must run 'npm ci' first");
+            Assert.Skip($"codex is not installed at {codex} (run 'npm ci' in the repository)");
+        }
+
+        await using var w = await World.CreateAsync(codexCommand: codex);
+        var home = Path.Combine(w.Dir, "home");
+        Directory.CreateDirectory(Path.Combine(home, ".codex"));
+        await File.WriteAllTextAsync(Path.Combine(w.ZwarmDir, "codex.toml"), $"""
+            model_provider = "mock"
+
+            [model_providers.mock]
+            name = "mock"
+            base_url = "{w.Server.OpenAiBaseUrl}"
+            wire_api = "responses"
+            env_key = "MOCK_KEY"
+            supports_websockets = false
+            request_max_retries = 0
+            stream_max_retries = 0
+
+            [analytics]
+            enabled = false
+
+            [features]
+            plugins = false
+            """, TestEnv.Ct);
+        await File.WriteAllTextAsync(Path.Combine(w.Dir, "task.txt"), "Get a greeting from codex.", TestEnv.Ct);
+        const string sessionTask = "Say hello to the orchestrator.";
+        w.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("Hello from the real codex!"));
+        w.Chat(One("delegate", $$"""{"task":"{{sessionTask}}","model":"gpt-5.5"}""", "d1"), One("sleep", """{"seconds":60}""", "s1"));
+
+        var env = new Dictionary<string, string> { ["HOME"] = home, ["CODEX_HOME"] = Path.Combine(home, ".codex"), ["MOCK_KEY"] = "dummy-key" };
+        SessionMeta? session = null;
+        var result = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task-file", "task.txt", "--max-steps", "10"], env: env, timeoutSeconds: 75,
+            whileRunning: async _ =>
+            {
+                session = (await w.WaitForSessionsAsync(1, seconds: 30))[0];
+                w.Chat(One("check_session", $$"""{"session_id":"{{session.ShortId}}"}""", "c1"), One("exit", """{"summary":"codex said hello"}"""));
+            });
+
+        result.ExitCode.Should().Be(0, $"stdout:\n{result.Stdout}\nstderr:\n{result.Stderr}");
+        result.Stdout.Should().Contain("step 1 → delegate(").And.Contain("✓ done in 4 steps: codex said hello");
+        var meta = await w.Manager.GetAsync(session!.Id, TestEnv.Ct);
+        meta.Status.Should().Be(SessionStatus.Completed, meta.Error);
+        meta.Adapter.Should().Be("codex");
+        meta.Model.Should().Be("gpt-5.5");
+        meta.Source.Should().StartWith("orchestrator:");
+        meta.Messages.Last(m => m.Role == "assistant").Content.Should().Be("Hello from the real codex!");
+        meta.AgentSessionId.Should().NotBeNullOrEmpty();
+        var responses = w.Server.Requests.Where(r => r.Endpoint == Endpoint.Responses).ToList();
+        responses.Should().ContainSingle().Which.LastUserPrompt.Should().Be(sessionTask);
+        w.ToolResult("c1")["last_reply"]!.GetValue<string>().Should().Be("Hello from the real codex!");
+        w.Server.Problems.Should().BeEmpty();
+    }
+}
