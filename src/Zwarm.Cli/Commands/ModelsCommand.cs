@@ -39,7 +39,7 @@ internal static class ModelsCommand
             foreach (var h in new[] { "MODEL", "ADAPTER", "ALIASES", "INPUT $/M", "OUTPUT $/M", "CACHED $/M", "" }) table.AddColumn(h);
             foreach (var (info, price, isDefault) in rows)
                 table.AddRow(isDefault ? $"[bold]{Markup.Escape(info.Name)}[/]" : Markup.Escape(info.Name), Markup.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
-                    Markup.Escape(string.Join(", ", info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
+                    Markup.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
             host.Console.Write(table);
             host.Console.MarkupLine("[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
             return 0;
@@ -60,6 +60,14 @@ internal static class ModelsCommand
             if (agents.Models.Find(name) is null)
                 rows.Add((new ModelInfo(name, "", [], price, "priced in config"), price, false));
         return rows;
+    }
+
+    // The table shows the shortest aliases (what people type); --json has them all.
+    private static string Aliases(IReadOnlyList<string> aliases)
+    {
+        const int Shown = 3;
+        var shortest = aliases.OrderBy(a => a.Length).ThenBy(a => a, StringComparer.Ordinal).Take(Shown);
+        return string.Join(", ", shortest) + (aliases.Count > Shown ? $" (+{aliases.Count - Shown})" : "");
     }
 
     private static string Usd(double v) => v.ToString("0.00##", CultureInfo.InvariantCulture);
