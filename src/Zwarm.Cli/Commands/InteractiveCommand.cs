@@ -19,6 +19,7 @@ internal static class InteractiveCommand
     /// <summary>True when Ctrl+C belongs to the REPL (the REPL, and commands run inside it), not to System.CommandLine's handler, which would end the invocation.</summary>
     public static bool HandlesInterrupt(CliHost host, ParseResult parse) => host.InRepl || parse.CommandResult.Command.Name == Name;
 
+    /// <summary>The interactive command.</summary>
     public static Command Create(CliHost host)
     {
         var cmd = new Command(Name, "a REPL over these commands: history, Tab completion of commands and session ids, !shell, Ctrl+C cancels only the running command");

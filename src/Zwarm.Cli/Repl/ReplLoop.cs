@@ -88,6 +88,8 @@ internal sealed class ReplLoop(CliHost host, CommandTree tree, ILineReader reade
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
+            // A shell command had the terminal in its own mode, which echoes ^C without a newline.
+            if (action is ReplAction.Shell && ShellGetsTerminal) host.Err.WriteLine();
             host.Err.WriteLine("zwarm: cancelled");
             return 130;
         }

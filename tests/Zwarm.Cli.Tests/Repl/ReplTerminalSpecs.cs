@@ -15,8 +15,7 @@ public sealed class ReplTerminalSpecs
         var done = await p.SpawnDoneAsync("reply=Hello_from_the_agent");
         var forever = await p.SpawnAsync("sleep=forever");
         var prefix = done[..Enumerable.Range(3, 6).First(n => !forever.StartsWith(done[..n], StringComparison.Ordinal))];
-        await using var term = await Tmux.StartAsync(p.Dir, $"'{Paths.Zwarm}' interactive; echo \"[zwarm exited $?]\"; sleep 600", ct);
-        await term.WaitForAsync(s => Tmux.LastLine(s) == "zwarm>", "the prompt");
+        await using var term = await StartReplAsync(p, "interactive", ct);
 
         await term.TypeAsync("sho");
         await term.PressAsync("Tab");
@@ -57,8 +56,7 @@ public sealed class ReplTerminalSpecs
         Assert.SkipUnless(Tmux.Available, "tmux is not installed (CI installs it)");
         await using var p = new TestProject(ct);
         var done = await p.SpawnDoneAsync("reply=Bye");
-        await using var term = await Tmux.StartAsync(p.Dir, $"'{Paths.Zwarm}' i; echo \"[zwarm exited $?]\"; sleep 600", ct);
-        await term.WaitForAsync(s => Tmux.LastLine(s) == "zwarm>", "the prompt");
+        await using var term = await StartReplAsync(p, "i", ct);
 
         await term.TypeAsync("rm all");
         await term.PressAsync("Enter");
@@ -77,5 +75,21 @@ public sealed class ReplTerminalSpecs
         await term.PressAsync("C-d");
         await term.WaitForAsync(s => s.Contains("[zwarm exited 0]", StringComparison.Ordinal), "the REPL leaving on Ctrl+D");
         Directory.Exists(Path.Combine(p.SessionsDir, done)).Should().BeFalse();
+    }
+
+    /// <summary>zwarm interactive in a terminal, once its prompt shows; afterwards the terminal says how zwarm exited.</summary>
+    private static async Task<Tmux> StartReplAsync(TestProject p, string verb, CancellationToken ct)
+    {
+        var term = await Tmux.StartAsync(p.Dir, $"'{Paths.Zwarm}' {verb}; echo \"[zwarm exited $?]\"; sleep 600", ct);
+        try
+        {
+            await term.WaitForAsync(s => Tmux.LastLine(s) == "zwarm>", "the prompt");
+            return term;
+        }
+        catch
+        {
+            await term.DisposeAsync();
+            throw;
+        }
     }
 }
