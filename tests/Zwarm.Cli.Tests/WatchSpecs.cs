@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using AwesomeAssertions;
+using Zwarm.Cli.Tests.Infra;
+
+namespace Zwarm.Cli.Tests;
+
+/// <summary>watch ID: follows one session's steps live and ends by itself.</summary>
+public sealed class WatchSpecs
+{
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
+
+    [Fact(Timeout = 60000)]
+    public async Task Watch_prints_steps_as_they_happen_and_ends_when_the_session_finishes()
+    {
+        await using var p = new TestProject(TestContext.Current.CancellationToken);
+        var id = await p.SpawnAsync("replay=codex/08_command_fails.jsonl delay=400");
+        await using var watch = p.Start("watch", id[..8]);
+
+        // The first step shows up while the agent is still writing the rest.
+        await watch.WaitForOutputAsync(o => o.Contains("1. reply  I'll run a shell command now.", StringComparison.Ordinal), Soon);
+        p.Status(id).Should().Be("running");
+        var r = await watch.WaitAsync(Soon);
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stderr.Should().BeEmpty();
+        var text = r.Stdout;
+        var order = new[]
+        {
+            $"● {id[..8]}  running", "following; Ctrl+C stops watching", "── turn 1 ──", "   1. reply  I'll run a shell command now.",
+            "   2. $ /bin/bash -lc 'ls /nonexistent-dir'", "       → exit 2", "   3. reply  The command failed", "running → completed", $"✓ {id[..8]}  completed",
+        }.Select(s => text.IndexOf(s, StringComparison.Ordinal)).ToList();
+        order.Should().NotContain(-1, text).And.BeInAscendingOrder(text);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Watch_json_streams_step_status_and_end_events()
+    {
+        await using var p = new TestProject(TestContext.Current.CancellationToken);
+        var id = await p.SpawnAsync("replay=codex/06_reasoning.jsonl delay=300 exit=5");
+
+        var r = await p.RunAsync("watch", id, "--json");
+
+        r.ExitCode.Should().Be(0, "the agent completed its turn and replied, so the session completed: " + r);
+        var events = r.Stdout.TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!).ToList();
+        events.Select(e => e["event"]!.GetValue<string>()).Should().Equal("watch", "step", "step", "status", "end");
+        events[1]["step"]!["kind"]!.GetValue<string>().Should().Be("reasoning");
+        events[2]["step"]!["kind"]!.GetValue<string>().Should().Be("message");
+        events[2]["step"]!["n"]!.GetValue<int>().Should().Be(2);
+        events[3]["status"]!.GetValue<string>().Should().Be("completed");
+        var end = events[4]["session"]!;
+        end["id"]!.GetValue<string>().Should().Be(id);
+        end["exit_code"]!.GetValue<int>().Should().Be(5);
+        end["status"]!.GetValue<string>().Should().Be("completed");
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Watch_of_a_failed_session_prints_its_steps_and_exits_1()
+    {
+        await using var p = new TestProject(TestContext.Current.CancellationToken);
+        var id = await p.SpawnDoneAsync("replay=codex/05_response_failed.jsonl exit=1");
+
+        var r = await p.RunAsync("watch", id);
+
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stdout.Should().Contain("   1. retry  Reconnecting... 1/5").And.Contain("error: stream disconnected before completion");
+        r.Stdout.Should().NotContain("following;", "a finished session is printed, not followed");
+    }
+}
