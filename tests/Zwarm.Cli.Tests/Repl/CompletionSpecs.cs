@@ -4,6 +4,7 @@ using Zwarm.Cli.Repl;
 namespace Zwarm.Cli.Tests.Repl;
 
 /// <summary>Tab completion over the real command tree: commands, options, session ids where an id is expected.</summary>
+[Collection(ReplSpecs.Name)]
 public sealed class CompletionSpecs : IDisposable
 {
     private static readonly string[] Ids =

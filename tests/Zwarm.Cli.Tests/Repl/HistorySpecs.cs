@@ -4,6 +4,7 @@ using Zwarm.Cli.Repl;
 namespace Zwarm.Cli.Tests.Repl;
 
 /// <summary>The REPL history: bounded, no repeats in a row, kept in .zwarm/history across runs.</summary>
+[Collection(ReplSpecs.Name)]
 public sealed class HistorySpecs : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "zwarm-history-" + Guid.NewGuid().ToString("N")[..12]);

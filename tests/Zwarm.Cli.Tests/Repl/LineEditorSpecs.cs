@@ -4,6 +4,7 @@ using Zwarm.Cli.Repl;
 namespace Zwarm.Cli.Tests.Repl;
 
 /// <summary>The line editor driven by scripted keys: editing, history, completion, Ctrl+C and Ctrl+D.</summary>
+[Collection(ReplSpecs.Name)]
 public sealed class LineEditorSpecs
 {
     private readonly ScriptedKeys _keys = new();

@@ -3,6 +3,7 @@ using AwesomeAssertions;
 namespace Zwarm.Cli.Tests.Repl;
 
 /// <summary>The REPL loop in the test process, reading a script: errors print one line and the loop goes on.</summary>
+[Collection(ReplSpecs.Name)]
 public sealed class ReplLoopSpecs
 {
     [Fact]

@@ -4,6 +4,7 @@ using Zwarm.Cli.Repl;
 namespace Zwarm.Cli.Tests.Repl;
 
 /// <summary>How REPL spellings, old and new, map onto the command tree.</summary>
+[Collection(ReplSpecs.Name)]
 public sealed class ReplParserSpecs : IDisposable
 {
     private readonly InProcessRepl _repl = new();

@@ -4,6 +4,7 @@ using Zwarm.Cli.Repl;
 namespace Zwarm.Cli.Tests.Repl;
 
 /// <summary>Splitting REPL lines like a shell.</summary>
+[Collection(ReplSpecs.Name)]
 public sealed class TokenizerSpecs
 {
     [Theory]
