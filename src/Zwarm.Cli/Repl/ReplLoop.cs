@@ -98,9 +98,11 @@ internal sealed class ReplLoop(CliHost host, CommandTree tree, ILineReader reade
             host.Err.WriteLine($"zwarm: {ex.Message}");
             return ex.ExitCode;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // One-shot, an unexpected error ends the process with its stack; here it must not end the session.
             host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0]}");
+            if (host.Verbose) host.Err.WriteLine(ex.ToString());
             return 1;
         }
         finally
