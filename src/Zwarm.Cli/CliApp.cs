@@ -1,11 +1,12 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Zwarm.Cli.Commands;
 using Zwarm.Core;
 
 namespace Zwarm.Cli;
 
 /// <summary>The command tree shared by the one-shot CLI and the REPL, and the error policy: one line, exit 1 or 2.</summary>
-internal static class CliApp
+internal static partial class CliApp
 {
     public static readonly Option<string?> ConfigOption = new("--config") { Description = "extra config file (TOML) layered over .zwarm/config.toml", Recursive = true };
     public static readonly Option<string[]> SetOption = new("--set") { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false };
@@ -40,9 +41,14 @@ internal static class CliApp
             host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0].Trim()}");
             return 2;
         }
-        if (parse.Errors.Count > 0)
+        // An optional argument swallows an unknown flag ("watch --nope" would look for session "--nope"): report the flag.
+        var stray = parse.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash)
+            .FirstOrDefault(t => t.Type == TokenType.Argument && LooksLikeOption().IsMatch(t.Value));
+        if (parse.Errors.Count > 0 || stray is not null)
         {
-            host.Err.WriteLine($"zwarm: {Friendly(parse.Errors[0].Message)} (see 'zwarm {CommandName(args)} --help')");
+            var message = stray is not null ? $"Unrecognized command or argument '{stray.Value}'."
+                : (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
+            host.Err.WriteLine($"zwarm: {Friendly(message)} (see '{HelpFor(root, args)}')");
             return 2;
         }
         host.ConfigFile = parse.GetValue(ConfigOption);
@@ -81,5 +87,13 @@ internal static class CliApp
         : m.Groups[1].Value.Contains("Double", StringComparison.Ordinal) ? "as a number"
         : $"as {m.Groups[1].Value.Replace("System.", "", StringComparison.Ordinal)}");
 
-    private static string CommandName(IReadOnlyList<string> args) => args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
+    [System.Text.RegularExpressions.GeneratedRegex("^--?[A-Za-z][A-Za-z0-9-]*$")]
+    private static partial System.Text.RegularExpressions.Regex LooksLikeOption();
+
+    private static string HelpFor(RootCommand root, IReadOnlyList<string> args)
+    {
+        var name = args.FirstOrDefault(a => !a.StartsWith('-'));
+        var known = name is not null && root.Subcommands.Any(c => c.Name == name || c.Aliases.Contains(name));
+        return known ? $"zwarm {name} --help" : "zwarm --help";
+    }
 }

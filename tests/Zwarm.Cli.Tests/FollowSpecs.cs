@@ -13,19 +13,25 @@ public sealed class FollowSpecs
     [Fact(Timeout = 60000)]
     public async Task Logs_follow_prints_every_turn_in_order_and_ends_when_the_session_finishes()
     {
-        await using var p = new TestProject(TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        await using var p = new TestProject(ct);
+        await using var gate = new AgentGate(p.Dir);
+        var fixture = File.ReadAllLines(Path.Combine(Paths.Fixtures, "codex", "02_tool_shell.jsonl"));
         var id = await p.SpawnDoneAsync("reply=One");
-        (await p.RunAsync("c", id, "replay=codex/02_tool_shell.jsonl delay=300")).ExitCode.Should().Be(0);
+        (await p.RunAsync("c", id, gate.Prompt)).ExitCode.Should().Be(0);
         await using var logs = p.Start("logs", id[..8], "-f");
 
-        await logs.WaitForOutputAsync(o => o.Contains("thread.started", StringComparison.Ordinal) && o.Split('\n').Length > 4, Soon);
+        await gate.WriteAsync(ct, fixture[..2]);
+        await logs.WaitForOutputAsync(o => o.Contains(fixture[1], StringComparison.Ordinal), Soon);
         p.Status(id).Should().Be("running", "logs -f is reading a turn that is still being written");
+        await gate.WriteAsync(ct, fixture[2..]);
+        await gate.CloseAsync();
         var r = await logs.WaitAsync(Soon);
 
         r.ExitCode.Should().Be(0, r.ToString());
         var turns = Path.Combine(p.SessionsDir, id, "turns");
         r.Stdout.Should().Be(File.ReadAllText(Path.Combine(turns, "turn_1.jsonl")) + File.ReadAllText(Path.Combine(turns, "turn_2.jsonl")));
-        r.Stdout.Should().EndWith("\"reasoning_output_tokens\":0}}\n");
+        r.Stdout.Should().EndWith(fixture[^1] + "\n");
     }
 
     [Fact(Timeout = 60000)]

@@ -6,6 +6,9 @@ internal static class Paths
     /// <summary>The repository root (holds Zwarm.slnx).</summary>
     public static string RepoRoot { get; } = FindUp("Zwarm.slnx") ?? throw new InvalidOperationException("repo root (Zwarm.slnx) not found above " + AppContext.BaseDirectory);
 
+    /// <summary>Captured agent output fixtures (../shared/fixtures/agents next to the repository).</summary>
+    public static string Fixtures { get; } = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "agents"));
+
     private static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
     /// <summary>src/Zwarm.Cli/bin/&lt;config&gt;/net10.0/zwarm.</summary>

@@ -60,12 +60,8 @@ public sealed class ReadStore : IAsyncLifetime
         if (c.ExitCode != 0) throw new InvalidOperationException("continue failed: " + c);
     }
 
-    /// <summary>Runs zwarm in the store's project, stopped by the test's token.</summary>
-    internal async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
-    {
-        await using var p = CliProcess.Start(_project.Dir, args, ct: ct);
-        return await p.WaitAsync(TestProject.RunTimeout, ct);
-    }
+    /// <summary>Runs zwarm in this store, stopped by the test's token.</summary>
+    internal Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => _project.RunAsync(ct, args);
 
     /// <summary>The raw bytes of a turn file, as text.</summary>
     public string TurnFile(string id, int turn) => File.ReadAllText(Path.Combine(_project.SessionsDir, id, "turns", $"turn_{turn}.jsonl"));

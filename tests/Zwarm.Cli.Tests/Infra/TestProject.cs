@@ -35,6 +35,13 @@ internal sealed class TestProject : IAsyncDisposable
     /// <summary>Runs zwarm to completion.</summary>
     public async Task<CliResult> RunAsync(params string[] args) => await RunWithAsync(null, null, args);
 
+    /// <summary>Runs zwarm to completion, stopped by <paramref name="ct"/> (for stores shared by several tests).</summary>
+    public async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
+    {
+        await using var p = CliProcess.Start(Dir, args, ct: ct);
+        return await p.WaitAsync(RunTimeout, ct);
+    }
+
     /// <summary>Runs zwarm with stdin text and extra environment.</summary>
     public async Task<CliResult> RunWithAsync(string? stdin, IReadOnlyDictionary<string, string?>? env, params string[] args)
     {
