@@ -1,11 +1,12 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Zwarm.Cli.Commands;
 using Zwarm.Core;
 
 namespace Zwarm.Cli;
 
 /// <summary>The command tree shared by the one-shot CLI and the REPL, and the error policy: one line, exit 1 or 2.</summary>
-internal static class CliApp
+internal static partial class CliApp
 {
     public static readonly Option<string?> ConfigOption = new("--config") { Description = "extra config file (TOML) layered over .zwarm/config.toml", Recursive = true };
     public static readonly Option<string[]> SetOption = new("--set") { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false };
@@ -29,10 +30,25 @@ internal static class CliApp
 
     public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, CliHost host, CancellationToken ct = default)
     {
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        ParseResult parse;
+        try
         {
-            host.Err.WriteLine($"zwarm: {parse.Errors[0].Message} (see 'zwarm {CommandName(args)} --help')");
+            parse = root.Parse(args);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A validator that reads an unparsable value throws instead of reporting; still a usage error.
+            host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0].Trim()}");
+            return 2;
+        }
+        // An optional argument swallows an unknown flag ("watch --nope" would look for session "--nope"): report the flag.
+        var stray = parse.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash)
+            .FirstOrDefault(t => t.Type == TokenType.Argument && LooksLikeOption().IsMatch(t.Value));
+        if (parse.Errors.Count > 0 || stray is not null)
+        {
+            var message = stray is not null ? $"Unrecognized command or argument '{stray.Value}'."
+                : (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
+            host.Err.WriteLine($"zwarm: {Friendly(message)} (see '{HelpFor(root, args)}')");
             return 2;
         }
         host.ConfigFile = parse.GetValue(ConfigOption);
@@ -41,7 +57,10 @@ internal static class CliApp
         host.Verbose = parse.GetValue(VerboseOption);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err }, ct);
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err };
+            // The REPL turns Ctrl+C into cancelling one command; System.CommandLine's own handler would end the whole invocation.
+            if (InteractiveCommand.HandlesInterrupt(host, parse)) invocation.ProcessTerminationTimeout = null;
+            return await parse.InvokeAsync(invocation, ct);
         }
         catch (ZwarmException ex)
         {
@@ -62,5 +81,19 @@ internal static class CliApp
         }
     }
 
-    private static string CommandName(IReadOnlyList<string> args) => args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
+    // "Cannot parse argument 'x' for option '--turn' as expected type 'System.Nullable`1[System.Int32]'" names a CLR type; users want a kind of value.
+    private static string Friendly(string message) => System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']*)'", m =>
+        m.Groups[1].Value.Contains("Int", StringComparison.Ordinal) ? "as a whole number"
+        : m.Groups[1].Value.Contains("Double", StringComparison.Ordinal) ? "as a number"
+        : $"as {m.Groups[1].Value.Replace("System.", "", StringComparison.Ordinal)}");
+
+    [System.Text.RegularExpressions.GeneratedRegex("^--?[A-Za-z][A-Za-z0-9-]*$")]
+    private static partial System.Text.RegularExpressions.Regex LooksLikeOption();
+
+    private static string HelpFor(RootCommand root, IReadOnlyList<string> args)
+    {
+        var name = args.FirstOrDefault(a => !a.StartsWith('-'));
+        var known = name is not null && root.Subcommands.Any(c => c.Name == name || c.Aliases.Contains(name));
+        return known ? $"zwarm {name} --help" : "zwarm --help";
+    }
 }

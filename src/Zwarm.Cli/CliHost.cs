@@ -33,6 +33,9 @@ internal sealed class CliHost
     /// <summary>Standard input (confirmations).</summary>
     public TextReader In { get; }
 
+    /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/>.</summary>
+    public Stream? RawOut { get; init; }
+
     /// <summary>The project folder (parent of .zwarm).</summary>
     public string ProjectDir { get; }
 
@@ -73,6 +76,29 @@ internal sealed class CliHost
         return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor);
     }
 
+    /// <summary>Asks a yes/no question on stderr; anything but y/yes (or end of input) is no.</summary>
+    public bool Confirm(string question)
+    {
+        Err.Write(question);
+        Err.Flush();
+        var answer = In.ReadLine();
+        if (answer is null) Err.WriteLine();
+        return answer?.Trim().ToLowerInvariant() is "y" or "yes";
+    }
+
+    /// <summary>Writes bytes to standard output unchanged (through <see cref="RawOut"/> when there is one).</summary>
+    public async Task WriteRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        if (RawOut is null)
+        {
+            await Out.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes.Span).AsMemory(), ct);
+            return;
+        }
+        await Out.FlushAsync(ct);
+        await RawOut.WriteAsync(bytes, ct);
+        await RawOut.FlushAsync(ct);
+    }
+
     /// <summary>Forgets loaded config (after init or :reload).</summary>
     public void Reset()
     {
@@ -90,6 +116,9 @@ internal sealed class CliHost
             Interactive = System.Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
         });
         if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
-        return new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory());
+        return new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory())
+        {
+            RawOut = System.Console.OpenStandardOutput(),
+        };
     }
 }

@@ -23,7 +23,7 @@ internal static class InitCommand
             var path = Path.Combine(dir, name);
             if (File.Exists(path))
             {
-                if (yes || !Confirm(host, $"{name} exists; overwrite it? [y/N] "))
+                if (yes || !host.Confirm($"{name} exists; overwrite it? [y/N] "))
                 {
                     host.Out.WriteLine($"kept     .zwarm/{name}");
                     continue;
@@ -35,12 +35,5 @@ internal static class InitCommand
         host.Reset();
         host.Out.WriteLine($"zwarm is ready in {dir}");
         return 0;
-    }
-
-    private static bool Confirm(CliHost host, string question)
-    {
-        host.Err.Write(question);
-        var answer = host.In.ReadLine();
-        return answer?.Trim().ToLowerInvariant() is "y" or "yes";
     }
 }

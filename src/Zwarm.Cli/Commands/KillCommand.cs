@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
+using Zwarm.Cli.Rendering;
 using Zwarm.Core;
+using Zwarm.Core.Lifecycle;
 
 namespace Zwarm.Cli.Commands;
 
@@ -10,20 +13,29 @@ internal static class KillCommand
     {
         var id = new Argument<string?>("id") { Description = "session id or unique prefix", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "kill every running or queued session" };
-        var cmd = new Command("kill", "stop a running session (its whole process tree)") { id, all };
+        var json = Options.Json();
+        var cmd = new Command("kill", "stop a running session (its whole process tree)") { id, all, json };
         cmd.SetAction(async (pr, ct) =>
         {
+            var target = pr.GetValue(id);
+            if (pr.GetValue(all) == (target is not null)) throw new ZwarmException("kill needs a session id or --all (one of them)", 2);
             var manager = await host.ManagerAsync(ct);
-            if (pr.GetValue(all))
+            IReadOnlyList<KillResult> results = target is null ? await manager.KillAllAsync(ct) : [await manager.KillAsync(target, ct)];
+            if (pr.GetValue(json))
             {
-                var results = await manager.KillAllAsync(ct);
-                foreach (var r in results) host.Out.WriteLine(r.Note);
-                if (results.Count == 0) host.Out.WriteLine("nothing running");
+                var arr = new JsonArray();
+                foreach (var r in results)
+                {
+                    var node = SessionView.ToSummaryJson(r.Session, manager.Agents.Models, manager.Config);
+                    node["killed"] = r.Killed;
+                    node["note"] = r.Note;
+                    arr.Add(node);
+                }
+                SessionView.Write(host.Out, arr);
                 return 0;
             }
-            var target = pr.GetValue(id) ?? throw new ZwarmException("kill needs a session id or --all", 2);
-            var result = await manager.KillAsync(target, ct);
-            host.Out.WriteLine(result.Note);
+            foreach (var r in results) host.Out.WriteLine(r.Note);
+            if (results.Count == 0) host.Out.WriteLine("nothing running");
             return 0;
         });
         return cmd;

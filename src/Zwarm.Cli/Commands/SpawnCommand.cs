@@ -33,21 +33,27 @@ internal static class SpawnCommand
                 var result = await manager.WaitAsync([meta.Id], null, false, ct);
                 meta = result.Sessions[0];
             }
-            if (pr.GetValue(json))
-            {
-                SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
-            }
-            else
-            {
-                host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  {meta.Adapter}/{meta.Model}  {meta.WorkingDir}");
-                if (meta.Status == SessionStatus.Pending && meta.Extra?.TryGetValue("queued_reason", out var why) == true)
-                    host.Out.WriteLine($"  queued: {why.GetString()}");
-                if (meta.Status.IsFinished() && meta.Messages.LastOrDefault(m => m.Role == "assistant") is { } reply)
-                    host.Out.WriteLine(reply.Content);
-                if (meta.Error is not null && meta.Status.IsFinished()) host.Out.WriteLine($"  error: {meta.Error}");
-            }
-            return meta.Status is SessionStatus.Failed or SessionStatus.Killed ? 1 : 0;
+            return Report(host, manager, meta, pr.GetValue(json));
         });
         return cmd;
+    }
+
+    /// <summary>Prints a started (or, with --wait, finished) session; exit 1 when it failed or was killed.</summary>
+    public static int Report(CliHost host, SessionManager manager, SessionMeta meta, bool json)
+    {
+        if (json)
+        {
+            SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
+        }
+        else
+        {
+            host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  {meta.Adapter}/{meta.Model}  {meta.WorkingDir}");
+            if (meta.Status == SessionStatus.Pending && meta.Extra?.TryGetValue("queued_reason", out var why) == true)
+                host.Out.WriteLine($"  queued: {why.GetString()}");
+            if (meta.Status.IsFinished() && SessionView.LastReply(meta) is { } reply && meta.Messages.LastOrDefault(m => m.Role != "tool")?.Role == "assistant")
+                host.Out.WriteLine(reply);
+            if (meta.Error is not null && meta.Status.IsFinished()) host.Out.WriteLine($"  error: {meta.Error}");
+        }
+        return meta.Status is SessionStatus.Failed or SessionStatus.Killed ? 1 : 0;
     }
 }

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 
@@ -7,34 +8,68 @@ namespace Zwarm.Cli.Rendering;
 /// <summary>The `ls` view: a summary line and a table; sessions finished in the last minute stand out.</summary>
 internal static class SessionTable
 {
+    /// <summary>How long a finished session counts as just finished.</summary>
+    public static readonly TimeSpan Fresh = TimeSpan.FromMinutes(1);
+
+    private static readonly string[] Headers = ["ID", "", "ADAPTER", "MODEL", "TURN", "TASK", "TOKENS", "COST", "UPDATED"];
+    private const int TaskColumn = 5;
+    private const int TaskMinWidth = 24;
+    private const int TaskMaxWidth = 48;
+    private static readonly int[] DropOrder = [2, 7, 4, 6];
+
     public static void Render(IAnsiConsole console, IReadOnlyList<SessionMeta> sessions, SessionManager manager, DateTimeOffset now)
+        => console.Write(Build(sessions, manager, now, console.Profile.Width));
+
+    /// <summary>The summary line and the table as one renderable (also the frame of the live dashboard).</summary>
+    public static IRenderable Build(IReadOnlyList<SessionMeta> sessions, SessionManager manager, DateTimeOffset now, int width)
     {
         int Count(SessionStatus s) => sessions.Count(m => m.Status == s);
         var tokens = sessions.Sum(m => m.TotalTokens);
         var cost = sessions.Sum(m => SessionView.Cost(m, manager.Agents.Models, manager.Config) ?? 0);
         var limits = manager.Config.Executor.MaxRunning > 0 ? $" (max {manager.Config.Executor.MaxRunning})" : "";
-        console.MarkupLine(
+        var summary = new Markup(
             $"[yellow]{Count(SessionStatus.Running)} running[/]{Markup.Escape(limits)} · {Count(SessionStatus.Pending)} queued · [green]{Count(SessionStatus.Completed)} done[/] · " +
             $"[red]{Count(SessionStatus.Failed)} failed[/] · [magenta]{Count(SessionStatus.Killed)} killed[/] · {SessionView.Tokens(tokens)} tokens · {Markup.Escape(SessionView.Money(cost))}");
         if (sessions.Count == 0)
-        {
-            console.MarkupLine("[grey]no sessions; start one with: zwarm spawn \"task\"[/]");
-            return;
-        }
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var h in new[] { "ID", "", "ADAPTER", "MODEL", "TURN", "TASK", "TOKENS", "COST", "UPDATED" }) table.AddColumn(h);
+            return new Rows(summary, new Markup("[grey]no sessions; start one with: zwarm spawn \"task\"[/]"));
         var budget = manager.Config.Executor.TokenBudget;
-        foreach (var m in sessions)
-        {
-            var fresh = m.Status.IsFinished() && now - m.UpdatedAt < TimeSpan.FromMinutes(1);
-            var color = SessionView.Color(m.Status);
-            var id = fresh ? $"[bold {color}]{m.ShortId} new[/]" : m.ShortId;
-            var task = m.Task.ReplaceLineEndings(" ");
-            if (task.Length > 48) task = task[..47] + "…";
-            var tok = SessionView.Tokens(m.TotalTokens) + (budget > 0 ? $"/{SessionView.Tokens(budget)}" : "");
-            table.AddRow(id, $"[{color}]{SessionView.Icon(m.Status)}[/]", Markup.Escape(m.Adapter), Markup.Escape(m.Model), m.Turn.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(task), tok, Markup.Escape(SessionView.Money(SessionView.Cost(m, manager.Agents.Models, manager.Config))), SessionView.Ago(m.UpdatedAt, now));
-        }
-        console.Write(table);
+        var rows = sessions.Select(m => Cells(m, manager, now, budget)).ToList();
+        // Narrow terminals drop the least useful columns first, so the task keeps some room.
+        var shown = Enumerable.Range(0, Headers.Length).ToList();
+        int Width() => shown.Where(c => c != TaskColumn).Sum(c => Math.Max(Headers[c].Length, rows.Max(r => r[c].Plain.Length)) + 3) + TaskMinWidth;
+        foreach (var drop in DropOrder)
+            if (Width() > width) shown.Remove(drop);
+        var taskWidth = Math.Clamp(width - (Width() - TaskMinWidth) - 6, 12, TaskMaxWidth);
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var c in shown) table.AddColumn(c == TaskColumn ? new TableColumn(Headers[c]) : new TableColumn(Headers[c]).NoWrap());
+        foreach (var r in rows) table.AddRow(shown.Select(c => (IRenderable)(c == TaskColumn ? TaskCell(r[c], taskWidth) : new Markup(r[c].Markup))));
+        return new Rows(summary, table);
+    }
+
+    private static (string Plain, string Markup)[] Cells(SessionMeta m, SessionManager manager, DateTimeOffset now, long budget)
+    {
+        var fresh = m.Status.IsFinished() && now - m.UpdatedAt < Fresh;
+        var color = SessionView.Color(m.Status);
+        var icon = SessionView.Icon(m.Status) + (fresh ? " new" : "");
+        var task = m.Task.ReplaceLineEndings(" ");
+        var tok = SessionView.Tokens(m.TotalTokens) + (budget > 0 ? $"/{SessionView.Tokens(budget)}" : "");
+        var cost = SessionView.Money(SessionView.Cost(m, manager.Agents.Models, manager.Config));
+        (string, string) Plain(string s) => (s, Markup.Escape(s));
+        return
+        [
+            (m.ShortId, fresh ? $"[bold {color}]{m.ShortId}[/]" : m.ShortId),
+            (icon, fresh ? $"[bold {color}]{icon}[/]" : $"[{color}]{icon}[/]"),
+            Plain(m.Adapter), Plain(m.Model), Plain(m.Turn.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (task, fresh ? $"[bold]{Markup.Escape(task)}[/]" : Markup.Escape(task)),
+            Plain(tok), Plain(cost), Plain(SessionView.Ago(m.UpdatedAt, now)),
+        ];
+    }
+
+    // One line, cut with an ellipsis: the task is the column that gives way.
+    private static Markup TaskCell((string Plain, string Markup) cell, int width)
+    {
+        if (cell.Plain.Length <= width) return new Markup(cell.Markup);
+        var cut = Markup.Escape(cell.Plain[..(width - 1)] + "…");
+        return new Markup(cell.Markup.StartsWith("[bold]", StringComparison.Ordinal) ? $"[bold]{cut}[/]" : cut);
     }
 }

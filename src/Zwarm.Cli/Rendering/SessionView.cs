@@ -21,15 +21,64 @@ internal static class SessionView
     public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now)
         => (m.Status.IsFinished() ? m.UpdatedAt : now) - m.CreatedAt;
 
-    /// <summary>The JSON of a session: meta.json fields (snake_case) plus short_id and cost.</summary>
+    /// <summary>The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds.</summary>
     public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
     {
         var node = JsonSerializer.SerializeToNode(m, SessionJsonContext.Default.SessionMeta)!.AsObject();
         node["short_id"] = m.ShortId;
-        node["cost"] = Cost(m, models, config) is { } c ? Math.Round(c, 6) : null;
+        node["cost"] = Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
         node["total_tokens"] = m.TotalTokens;
+        node["runtime_seconds"] = Math.Round(Runtime(m, DateTimeOffset.Now).TotalSeconds, 3);
         return node;
     }
+
+    /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
+    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
+    {
+        var node = ToJson(m, models, config);
+        foreach (var big in new[] { "messages", "turns" }) node.Remove(big);
+        return node;
+    }
+
+    /// <summary>The last assistant reply of the session, if any.</summary>
+    public static string? LastReply(SessionMeta m) => m.Messages.LastOrDefault(x => x.Role == "assistant")?.Content;
+
+    /// <summary>The turn a message belongs to: its metadata, else counted from the user messages before it (Python zwarm).</summary>
+    public static IEnumerable<(int Turn, SessionMessage Message)> ByTurn(SessionMeta m)
+    {
+        var turn = 0;
+        foreach (var msg in m.Messages)
+        {
+            if (msg.Metadata.TryGetValue("turn", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var n)) turn = n;
+            else if (msg.Role == "user") turn++;
+            yield return (Math.Max(1, turn), msg);
+        }
+    }
+
+    /// <summary>The first lines of a text, at most <paramref name="maxChars"/> characters, with "…" when cut.</summary>
+    public static string Excerpt(string text, int maxLines, int maxChars)
+    {
+        var lines = text.Trim().ReplaceLineEndings("\n").Split('\n');
+        var cut = string.Join("\n", lines.Take(maxLines));
+        if (cut.Length > maxChars) cut = cut[..maxChars];
+        return cut.Length < text.Trim().Length ? cut.TrimEnd() + " …" : cut;
+    }
+
+    /// <summary>"850ms", "12.3s", "4m05s", "2h13m".</summary>
+    public static string Duration(TimeSpan d)
+    {
+        if (d < TimeSpan.Zero) d = TimeSpan.Zero;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return d.TotalSeconds < 1 ? $"{(int)d.TotalMilliseconds}ms"
+            : d.TotalSeconds < 60 ? d.TotalSeconds.ToString("0.0", inv) + "s"
+            : d.TotalHours < 1 ? $"{(int)d.TotalMinutes}m{d.Seconds:00}s"
+            : $"{(int)d.TotalHours}h{d.Minutes:00}m";
+    }
+
+    /// <summary>The one-line status of a session: icon, id, status, agent, turn, runtime, tokens, cost.</summary>
+    public static string Line(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset now)
+        => $"{Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()} · {m.Adapter}/{m.Model} · turn {m.Turn} · {Duration(Runtime(m, now))} · " +
+           $"{Tokens(m.TotalTokens)} tokens · {Money(Cost(m, models, config))}";
 
     /// <summary>JSON of one trajectory step.</summary>
     public static JsonObject StepJson(TrajectoryStep s)
@@ -53,8 +102,17 @@ internal static class SessionView
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes a JSON node, indented, with a newline.</summary>
     public static void Write(TextWriter w, JsonNode? node) => w.WriteLine(node?.ToJsonString(Indented) ?? "null");
+
+    /// <summary>Writes a JSON node on one line (a JSON Lines event) and flushes, for streams read while they grow.</summary>
+    public static void WriteEvent(TextWriter w, JsonNode node)
+    {
+        w.WriteLine(node.ToJsonString(Compact));
+        w.Flush();
+    }
 
     /// <summary>"3m ago" style age.</summary>
     public static string Ago(DateTimeOffset t, DateTimeOffset now)

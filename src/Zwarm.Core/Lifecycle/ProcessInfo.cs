@@ -88,7 +88,13 @@ public static partial class ProcessInfo
     }
 
     /// <summary>Every live process whose environment carries <c>ZWARM_SESSION_ID</c>, with that id.</summary>
-    public static IEnumerable<(int Pid, string SessionId)> Tagged()
+    public static IEnumerable<(int Pid, string SessionId)> Tagged() => TaggedWithStore().Select(t => (t.Pid, t.SessionId));
+
+    /// <summary>
+    /// Every live process whose environment carries <c>ZWARM_SESSION_ID</c>, with that id and the store it was started
+    /// from (<c>ZWARM_STORE</c>; null for processes started before that tag existed).
+    /// </summary>
+    public static IEnumerable<(int Pid, string SessionId, string? Store)> TaggedWithStore()
     {
         var self = Environment.ProcessId;
         IEnumerable<string> dirs;
@@ -97,26 +103,28 @@ public static partial class ProcessInfo
         foreach (var dir in dirs)
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == self) continue;
-            string? id = null;
+            string? id = null, store = null;
             try
             {
                 var env = File.ReadAllBytes(Path.Combine(dir, "environ"));
-                id = FindTag(env);
+                id = FindTag(env, Tag);
+                if (id is not null) store = FindTag(env, StoreTag);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
-            if (id is not null && StartTime(pid) is not null) yield return (pid, id);
+            if (id is not null && StartTime(pid) is not null) yield return (pid, id, store);
         }
     }
 
     private static readonly byte[] Tag = "ZWARM_SESSION_ID="u8.ToArray();
+    private static readonly byte[] StoreTag = "ZWARM_STORE="u8.ToArray();
 
-    private static string? FindTag(ReadOnlySpan<byte> env)
+    private static string? FindTag(ReadOnlySpan<byte> env, ReadOnlySpan<byte> tag)
     {
         while (!env.IsEmpty)
         {
             var end = env.IndexOf((byte)0);
             var entry = end < 0 ? env : env[..end];
-            if (entry.StartsWith(Tag)) return System.Text.Encoding.ASCII.GetString(entry[Tag.Length..]);
+            if (entry.StartsWith(tag)) return System.Text.Encoding.UTF8.GetString(entry[tag.Length..]);
             if (end < 0) break;
             env = env[(end + 1)..];
         }

@@ -114,9 +114,12 @@ public sealed partial class SessionManager
         var entries = await ListCoreAsync(pump: false, ct);
         var byId = entries.Where(e => e.Meta is not null).ToDictionary(e => e.Id, e => e.Meta!);
         var orphans = new Dictionary<int, OrphanProcess>();
-        foreach (var (pid, sid) in ProcessInfo.Tagged())
+        foreach (var (pid, sid, store) in ProcessInfo.TaggedWithStore())
         {
             if (byId.TryGetValue(sid, out var m) && m.Status is SessionStatus.Running or SessionStatus.Pending) continue;
+            // Other projects' sessions are not ours to judge; untagged (older) processes count only when their session is here.
+            var ours = store is null ? entries.Any(e => e.Id == sid) : string.Equals(Path.TrimEndingDirectorySeparator(store), Path.TrimEndingDirectorySeparator(Store.Root), StringComparison.Ordinal);
+            if (!ours) continue;
             var reason = m is null ? "its session no longer exists" : $"its session is {m.Status.ToWire()}";
             orphans[pid] = new OrphanProcess(pid, sid, reason, ProcessInfo.CommandLine(pid));
         }

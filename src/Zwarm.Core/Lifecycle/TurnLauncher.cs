@@ -50,6 +50,8 @@ public static class TurnLauncher
             else psi.Environment[k] = v;
         }
         psi.Environment["ZWARM_SESSION_ID"] = sessionId;
+        // Which store the session belongs to, so `orphans` in one project never claims another project's agents.
+        psi.Environment["ZWARM_STORE"] = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(sessionDir)));
         psi.Environment.Remove("ZWARM_SELF");
         psi.Environment.Remove("ZWARM_SELF_DLL");
         if (supervisor is not null)

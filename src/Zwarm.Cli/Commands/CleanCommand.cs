@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm clean [--keep-days N] [-y] [--dry-run]: remove finished sessions older than N days (default 7), after asking.</summary>
+internal static class CleanCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var keep = new Option<double>("--keep-days", "-k") { Description = "keep sessions updated within this many days", DefaultValueFactory = _ => 7 };
+        var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
+        var dry = new Option<bool>("--dry-run", "-n") { Description = "only list what would be removed" };
+        var json = Options.Json();
+        var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)") { keep, yes, dry, json };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var manager = await host.ManagerAsync(ct);
+            var days = pr.GetValue(keep);
+            if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", 2);
+            var old = await manager.CleanCandidatesAsync(days, ct);
+            var asJson = pr.GetValue(json);
+            var now = DateTimeOffset.Now;
+            if (!asJson)
+            {
+                var age = days.ToString("0.##", CultureInfo.InvariantCulture);
+                if (old.Count == 0)
+                {
+                    host.Out.WriteLine($"nothing to clean: no finished session older than {age} day(s)");
+                    return 0;
+                }
+                host.Out.WriteLine($"{old.Count} finished session(s) older than {age} day(s):");
+                foreach (var m in old)
+                    host.Out.WriteLine($"  {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  {SessionView.Excerpt(m.Task, 1, 60)}");
+            }
+            var dryRun = pr.GetValue(dry);
+            if (!dryRun && old.Count > 0 && !pr.GetValue(yes) && !host.Confirm($"remove these {old.Count} session(s)? [y/N] "))
+                throw new ZwarmException("aborted; nothing removed");
+            var removed = new JsonArray();
+            foreach (var m in old)
+            {
+                if (!dryRun) await manager.DeleteAsync(m.Id, ct);
+                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config));
+            }
+            if (asJson) SessionView.Write(host.Out, removed);
+            else host.Out.WriteLine(dryRun ? "dry run: nothing removed" : $"removed {old.Count} session(s)");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core.Agents;
+using Zwarm.Core.Config;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm models [--json]: the model registry: canonical names, adapters, aliases, prices (USD per million tokens).</summary>
+internal static class ModelsCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var json = Options.Json();
+        var cmd = new Command("models", "known models: name, adapter, aliases, prices per million tokens") { json };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var config = await host.ConfigAsync(ct);
+            var rows = Rows(host.Agents, config);
+            if (pr.GetValue(json))
+            {
+                var arr = new JsonArray();
+                foreach (var (info, price, isDefault) in rows)
+                    arr.Add(new JsonObject
+                    {
+                        ["name"] = info.Name,
+                        ["adapter"] = info.Adapter.Length == 0 ? null : info.Adapter,
+                        ["aliases"] = new JsonArray(info.Aliases.Select(a => (JsonNode?)a).ToArray()),
+                        ["default"] = isDefault,
+                        ["description"] = info.Description,
+                        ["price"] = new JsonObject { ["input"] = price.Input, ["output"] = price.Output, ["cached_input"] = price.CachedInput },
+                    });
+                SessionView.Write(host.Out, arr);
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Simple);
+            foreach (var h in new[] { "MODEL", "ADAPTER", "ALIASES", "INPUT $/M", "OUTPUT $/M", "CACHED $/M", "" }) table.AddColumn(h);
+            foreach (var (info, price, isDefault) in rows)
+                table.AddRow(isDefault ? $"[bold]{Markup.Escape(info.Name)}[/]" : Markup.Escape(info.Name), Markup.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
+                    Markup.Escape(string.Join(", ", info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
+            host.Console.Write(table);
+            host.Console.MarkupLine("[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Registry models with config price overrides applied, then models priced only in config.</summary>
+    private static List<(ModelInfo Info, ModelPrice Price, bool IsDefault)> Rows(AgentRegistry agents, ZwarmConfig config)
+    {
+        var rows = new List<(ModelInfo, ModelPrice, bool)>();
+        foreach (var m in agents.Models.All)
+        {
+            var isDefault = agents.TryGet(m.Adapter, out var a) && a.DefaultModel.Equals(m.Name, StringComparison.OrdinalIgnoreCase);
+            rows.Add((m, agents.Models.PriceOf(m.Name, config.Prices) ?? m.Price, isDefault));
+        }
+        foreach (var (name, price) in config.Prices)
+            if (agents.Models.Find(name) is null)
+                rows.Add((new ModelInfo(name, "", [], price, "priced in config"), price, false));
+        return rows;
+    }
+
+    private static string Usd(double v) => v.ToString("0.00##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Zwarm.Cli.Rendering;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm orphans [--kill]: agent processes still alive although their session is not running.</summary>
+internal static class OrphansCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var kill = new Option<bool>("--kill") { Description = "terminate them (SIGTERM, grace, SIGKILL)" };
+        var json = Options.Json();
+        var cmd = new Command("orphans", "find (and with --kill, stop) agent processes whose session is no longer running") { kill, json };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var manager = await host.ManagerAsync(ct);
+            var orphans = await manager.FindOrphansAsync(ct);
+            var killing = pr.GetValue(kill) && orphans.Count > 0;
+            if (killing) await manager.KillOrphansAsync(orphans, ct);
+            if (pr.GetValue(json))
+            {
+                var arr = new JsonArray();
+                foreach (var o in orphans)
+                    arr.Add(new JsonObject
+                    {
+                        ["pid"] = o.Pid, ["session_id"] = o.SessionId, ["short_id"] = o.SessionId[..Math.Min(8, o.SessionId.Length)],
+                        ["reason"] = o.Reason, ["command_line"] = o.CommandLine, ["killed"] = killing,
+                    });
+                SessionView.Write(host.Out, arr);
+                return 0;
+            }
+            if (orphans.Count == 0)
+            {
+                host.Out.WriteLine("no orphan processes");
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Simple);
+            foreach (var h in new[] { "PID", "SESSION", "WHY", "COMMAND" }) table.AddColumn(h);
+            foreach (var o in orphans)
+                table.AddRow(o.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(o.SessionId[..Math.Min(8, o.SessionId.Length)]),
+                    Markup.Escape(o.Reason), Markup.Escape(SessionView.Excerpt(o.CommandLine, 1, 80)));
+            host.Console.Write(table);
+            host.Console.WriteLine(killing ? $"killed {orphans.Count} orphan process(es)" : "stop them with: zwarm orphans --kill");
+            return 0;
+        });
+        return cmd;
+    }
+}

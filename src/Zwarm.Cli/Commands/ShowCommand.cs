@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core.Agents;
+using Zwarm.Core.Lifecycle;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm show ID [-v] [--json]: header and the whole conversation across turns.</summary>
+internal static class ShowCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var id = Options.SessionId();
+        var verbose = new Option<bool>("-v") { Description = "also tool messages and per-turn details (timing, exit code, tokens, resume)" };
+        var json = Options.Json();
+        var cmd = new Command("show", "a session's facts and its whole conversation") { id, verbose, json };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var manager = await host.ManagerAsync(ct);
+            var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
+            if (pr.GetValue(json))
+            {
+                SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
+                return 0;
+            }
+            var now = DateTimeOffset.Now;
+            ConversationView.Header(host.Console, meta, manager.Agents.Models, manager.Config, now);
+            var live = meta.Status == SessionStatus.Running ? await LiveRepliesAsync(manager, meta, ct) : [];
+            ConversationView.Conversation(host.Console, meta, pr.GetValue(verbose), live, now);
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Assistant texts of the running turn so far, from its output file.</summary>
+    public static async Task<IReadOnlyList<string>> LiveRepliesAsync(SessionManager manager, SessionMeta meta, CancellationToken ct)
+    {
+        if (!manager.Agents.TryGet(meta.Adapter, out var adapter)) return [];
+        var parser = adapter.CreateParser(collectTrajectory: false);
+        await TurnReader.FeedFileAsync(manager.Store.TurnFile(meta.Id, meta.Turn), parser, 0, ct);
+        return parser.Result.AssistantMessages;
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm traj ID [--full] [--json]: the numbered steps the agent took, across turns.</summary>
+internal static class TrajCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var id = Options.SessionId();
+        var full = new Option<bool>("--full", "-f") { Description = "show command outputs and reasoning in full" };
+        var json = Options.Json();
+        var cmd = new Command("traj", "the agent's steps: reasoning, commands with output and exit code, tool calls, file changes, replies") { id, full, json };
+        cmd.Aliases.Add("trajectory");
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var manager = await host.ManagerAsync(ct);
+            var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
+            var steps = await manager.TrajectoryAsync(meta, ct);
+            var isFull = pr.GetValue(full);
+            if (pr.GetValue(json))
+            {
+                var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config);
+                node["trajectory"] = new JsonArray(steps.Select((s, i) => (JsonNode)StepView.ToJson(i + 1, s, isFull)).ToArray());
+                SessionView.Write(host.Out, node);
+                return 0;
+            }
+            var c = host.Console;
+            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, DateTimeOffset.Now))}[/]");
+            c.MarkupLine($"[grey]task:[/] {Markup.Escape(SessionView.Excerpt(meta.Task, 3, 300))}");
+            var n = 0;
+            for (var turn = 1; turn <= meta.Turn; turn++)
+            {
+                StepView.TurnRule(c, turn);
+                var inTurn = steps.Where(s => s.Turn == turn).ToList();
+                foreach (var s in inTurn) StepView.Write(c, ++n, s, isFull);
+                if (inTurn.Count == 0) c.MarkupLine("[grey]      no steps[/]");
+            }
+            if (!meta.Status.IsFinished()) c.MarkupLine($"[yellow]… {meta.Status.ToWire()}; follow it with: zwarm watch {meta.ShortId}[/]");
+            else if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Markup.Escape(meta.Error)}");
+            return 0;
+        });
+        return cmd;
+    }
+}

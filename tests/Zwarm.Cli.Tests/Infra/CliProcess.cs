@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text;
+using Zwarm.Core.Lifecycle;
+
+namespace Zwarm.Cli.Tests.Infra;
+
+/// <summary>What a finished zwarm run printed and returned.</summary>
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>Lines of stderr (without the trailing empty one).</summary>
+    public string[] ErrLines => Stderr.Length == 0 ? [] : Stderr.TrimEnd('\n').Split('\n');
+
+    /// <summary>For assertion messages.</summary>
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>A running zwarm process started by a test, its output collected as it arrives.</summary>
+internal sealed class CliProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _out = new();
+    private readonly StringBuilder _err = new();
+    private readonly Task _pumps;
+
+    private readonly CancellationToken _ct;
+
+    private CliProcess(Process process, string? stdin, CancellationToken ct)
+    {
+        _process = process;
+        _ct = ct;
+        _pumps = Task.WhenAll(Pump(process.StandardOutput, _out), Pump(process.StandardError, _err));
+        if (stdin is not null) process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+    }
+
+    /// <summary>Process id.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Standard output so far.</summary>
+    public string Stdout { get { lock (_out) return _out.ToString(); } }
+
+    /// <summary>Starts <paramref name="file"/> (default: the zwarm executable) in <paramref name="cwd"/>.</summary>
+    public static CliProcess Start(string cwd, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null, string? file = null, CancellationToken ct = default)
+    {
+        var psi = new ProcessStartInfo(file ?? Paths.Zwarm)
+        {
+            WorkingDirectory = cwd,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // Nothing from the developer's shell may steer the run under test.
+        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("ZWARM_", StringComparison.Ordinal) || k is "NO_COLOR").ToList())
+            psi.Environment.Remove(k);
+        foreach (var (k, v) in env ?? new Dictionary<string, string?>())
+        {
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
+        }
+        return new CliProcess(Process.Start(psi)!, stdin, ct);
+    }
+
+    /// <summary>Waits until stdout satisfies <paramref name="condition"/>; throws with the output so far on timeout.</summary>
+    public async Task WaitForOutputAsync(Func<string, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(Stdout))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"output condition not met in {timeout.TotalSeconds}s; stdout so far:\n{Stdout}\nstderr:\n{_err}");
+            if (_process.HasExited && !condition(Stdout)) await _pumps;
+            await Task.Delay(50, _ct);
+        }
+    }
+
+    /// <summary>Sends a signal (e.g. 2 = SIGINT, what Ctrl+C sends).</summary>
+    public void Signal(int signal) => ProcessInfo.Signal(_process.Id, signal);
+
+    /// <summary>Waits for the exit; kills the process and throws when it takes longer than <paramref name="timeout"/>.</summary>
+    public async Task<CliResult> WaitAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct, _ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"zwarm {string.Join(' ', _process.StartInfo.ArgumentList)} did not exit within {timeout.TotalSeconds}s; stdout:\n{Stdout}\nstderr:\n{_err}");
+        }
+        await _pumps;
+        return new CliResult(_process.ExitCode, Stdout, _err.ToString());
+    }
+
+    private static async Task Pump(StreamReader reader, StringBuilder into)
+    {
+        var buffer = new char[4096];
+        int n;
+        while ((n = await reader.ReadAsync(buffer)) > 0)
+            lock (into) into.Append(buffer, 0, n);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+using AwesomeAssertions;
+using Zwarm.Cli.Tests.Infra;
+
+namespace Zwarm.Cli.Tests;
+
+/// <summary>On a terminal (a pty from `script`): colours unless NO_COLOR, and the dashboard redraws in place.</summary>
+public sealed partial class TerminalSpecs(ReadStore store)
+{
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex Sgr();
+
+    private async Task<CliResult> InPtyAsync(string command, CancellationToken ct, string? noColor = null)
+    {
+        if (Zwarm.Core.Agents.AgentExecutable.FindOnPath("script") is null) Assert.Skip("needs `script` (bsdutils) for a pseudo-terminal");
+        var env = new Dictionary<string, string?> { ["NO_COLOR"] = noColor, ["TERM"] = "xterm-256color" };
+        await using var p = CliProcess.Start(store.Project.Dir, ["-qec", command, "/dev/null"], env: env, file: "script", ct: ct);
+        return await p.WaitAsync(TimeSpan.FromSeconds(30), ct);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Ls_on_a_terminal_is_coloured_and_NO_COLOR_turns_colour_off()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var coloured = await InPtyAsync($"{Paths.Zwarm} ls", ct);
+        var plain = await InPtyAsync($"{Paths.Zwarm} ls", ct, noColor: "1");
+
+        coloured.ExitCode.Should().Be(0, coloured.ToString());
+        Sgr().IsMatch(coloured.Stdout).Should().BeTrue("a terminal gets colours: " + coloured.Stdout);
+        plain.ExitCode.Should().Be(0, plain.ToString());
+        Sgr().IsMatch(plain.Stdout).Should().BeFalse("NO_COLOR is honoured: " + plain.Stdout);
+        plain.Stdout.Should().Contain(store.Shell[..8]);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task The_dashboard_on_a_terminal_redraws_in_place_until_stopped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var r = await InPtyAsync($"timeout --foreground --preserve-status -s INT 3 {Paths.Zwarm} watch --interval 0.3; echo rc=$?", ct);
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Contain("\u001b[?25l", "the live display hides the cursor while it redraws");
+        Regex.IsMatch(r.Stdout, @"\x1b\[\d+A").Should().BeTrue("each refresh moves the cursor back up over the previous frame");
+        r.Stdout.Should().Contain(store.Shell[..8]).And.Contain("Ctrl+C to stop");
+        r.Stdout.TrimEnd().Should().EndWith("rc=0", "Ctrl+C (SIGINT) ends the dashboard normally");
+    }
+}
