@@ -57,7 +57,10 @@ internal static partial class CliApp
         host.Verbose = parse.GetValue(VerboseOption);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err }, ct);
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err };
+            // The REPL turns Ctrl+C into cancelling one command; System.CommandLine's own handler would end the whole invocation.
+            if (InteractiveCommand.HandlesInterrupt(host, parse)) invocation.ProcessTerminationTimeout = null;
+            return await parse.InvokeAsync(invocation, ct);
         }
         catch (ZwarmException ex)
         {

@@ -22,6 +22,7 @@ internal static class CommandCatalog
         WaitCommand.Create(host),
         OrphansCommand.Create(host),
         ModelsCommand.Create(host),
+        InteractiveCommand.Create(host),
         FinalizeCommand.Create(host),
         OrchestrateCommand.Create(host),
         PilotCommand.Create(host),
