@@ -18,6 +18,7 @@ public static class TurnLauncher
         if [ "$t" -gt 0 ]; then timeout -k "$g" "$t" "$@"; else "$@"; fi
         c=$?
         printf '%s\n' "$c" > "$d/turns/.turn_$n.exit.tmp" && mv -f "$d/turns/.turn_$n.exit.tmp" "$d/turns/turn_$n.exit"
+        unset ZWARM_SESSION_ID ZWARM_STORE
         if [ -n "$ZWARM_SELF" ]; then
           if [ -n "$ZWARM_SELF_DLL" ]; then
             exec "$ZWARM_SELF" "$ZWARM_SELF_DLL" _finalize "$d" "$n" >/dev/null 2>>"$d/supervisor.log"
