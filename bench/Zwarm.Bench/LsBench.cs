@@ -29,7 +29,7 @@ internal static class LsBench
                 var counts = StoreBuilder.StatusCounts(check.Stdout);
                 if (counts.GetValueOrDefault("running") != running || counts.Values.Sum() != n)
                     throw new InvalidOperationException($"the store of {n} did not list as built: {string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"))}");
-                var reps = o.Pick(n >= 10_000 ? 5 : n >= 1_000 ? 7 : 9, 2);
+                var reps = o.Pick(n >= 10_000 ? 3 : n >= 1_000 ? 5 : 7, 2);
                 var r = await Shell.InterleavedAsync(reps,
                 [
                     async () => (await Shell.CheckedAsync("cd \"$1/.zwarm/sessions\" && cat */meta.json > /dev/null", [project], ct: ct)).Elapsed,

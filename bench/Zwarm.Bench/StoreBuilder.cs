@@ -18,7 +18,8 @@ internal static class StoreBuilder
         Directory.CreateDirectory(sessions);
         var rng = new Random(seed);
         var now = DateTimeOffset.Now;
-        var turnFile = File.ReadAllBytes(Path.Combine(FixturesDir, "codex", "02_tool_shell.jsonl"));
+        // Finished turns' files are links to one real capture: `ls` never opens them, and 29,400 copies would make building slow.
+        var turnFile = Path.Combine(FixturesDir, "codex", "02_tool_shell.jsonl");
         for (var i = 0; i < total; i++)
         {
             var bytes = new byte[16];
@@ -37,11 +38,7 @@ internal static class StoreBuilder
                 File.Copy(runningTranscript, Path.Combine(dir, "turns", "turn_1.jsonl"));
                 continue;
             }
-            for (var t = 1; t <= 3; t++)
-            {
-                File.WriteAllBytes(Path.Combine(dir, "turns", $"turn_{t}.jsonl"), turnFile);
-                File.WriteAllText(Path.Combine(dir, "turns", $"turn_{t}.exit"), "0\n");
-            }
+            for (var t = 1; t <= 3; t++) File.CreateSymbolicLink(Path.Combine(dir, "turns", $"turn_{t}.jsonl"), turnFile);
         }
     }
 
