@@ -33,7 +33,7 @@ internal static class ParseBench
             double MBps(double ms) => bytes / 1e6 / (ms / 1000);
             var read = Median(nameof(ParseBenchmarks.Read));
             s.Add($"{agent}: line framing (TurnReader, no-op parser)", $"{MBps(Median("Lines")):0} MB/s", $"{MBps(read):0} MB/s read", Median("Lines") / read);
-            foreach (var (method, what) in new[] { ("Parse", "parse, summary"), ("ParseTrajectory", "parse with trajectory (as `_finalize`)") })
+            foreach (var (method, what) in new[] { ("Parse", "parse, summary"), ("ParseTrajectory", "parse as `_finalize` (steps, outputs dropped)") })
             {
                 var ms = Median(method);
                 var ok = MBps(ms) >= 300 && ms / read <= 3;
@@ -42,7 +42,7 @@ internal static class ParseBench
                 s.Add($"{agent}: {what}, peak managed heap", MiB(probe.PeakHeap), $"{MiB(bytes)} file", (double)probe.PeakHeap / bytes, "bounded (≪ the file)", probe.PeakHeap < bytes / 8);
                 s.Notes.Add($"{agent} {what}: {MiB(Allocated(method))} allocated per parse (BenchmarkDotNet); in a fresh process: " +
                             $"peak managed heap {MiB(probe.PeakHeap)}, peak RSS growth {MiB(probe.PeakRssGrowth)}, CPU {probe.CpuMs / probe.WallMs:0.00} cores " +
-                            $"({Ms(probe.CpuMs)} CPU in {Ms(probe.WallMs)}).");
+                            $"({Ms(probe.CpuMs)} CPU in {Ms(probe.WallMs)}: {bytes / 1e6 / (probe.CpuMs / 1000):0} MB per CPU-second).");
             }
             s.Notes.Add($"{agent}: {MiB(bytes)}, {ParseBenchmarks.Files[agent].Split('/')[^1]}; plain read {Ms(read)} ({MBps(read):0} MB/s, page cache).");
         }

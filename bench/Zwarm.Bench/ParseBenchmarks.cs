@@ -65,11 +65,11 @@ public class ParseBenchmarks
         return parser.Result.Lines;
     }
 
-    /// <summary>The parse `zwarm _finalize` runs at the end of every turn (trajectory collected).</summary>
+    /// <summary>The parse `zwarm _finalize` runs at the end of every turn: steps for the conversation, outputs dropped.</summary>
     [Benchmark]
     public async Task<long> ParseTrajectory()
     {
-        var parser = _adapter.CreateParser(collectTrajectory: true);
+        var parser = new Zwarm.Core.Lifecycle.SessionManager.ConversationSteps(_adapter.CreateParser(collectTrajectory: true));
         await TurnReader.ParseFileAsync(_path, parser);
         return parser.Result.Lines;
     }

@@ -131,7 +131,7 @@ public sealed partial class SessionManager
     /// Keeps of each step only what <see cref="AppendConversation"/> uses: tool outputs are dropped as soon as they are
     /// parsed and tool-call inputs cut short, so finalising a transcript of hundreds of MB takes bounded memory.
     /// </summary>
-    private sealed class ConversationSteps(ITurnParser inner) : ITurnParser
+    internal sealed class ConversationSteps(ITurnParser inner) : ITurnParser
     {
         private const int ToolCallChars = 1000; // AppendConversation shows 300
         private int _trimmed;
