@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Tests that start a real agent CLI need a network namespace with only loopback:
 # this script builds first (restore may need the package registry), then runs the tests inside one
-# (unshare -n as root, unshare -rn otherwise, then `ip link set lo up`). Prints a closing "N passed, N failed".
+# (unshare -n as root, unshare -rn otherwise, then `ip link set lo up`), then `bench/run --quick` (ZWARM_TEST_NO_BENCH=1 skips it).
+# Prints a closing "N passed, N failed".
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$repo"
@@ -26,6 +27,14 @@ set -e
 passed=$(grep -E '^ +succeeded: *[0-9]+ *$' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
 failed=$(grep -E '^ +failed: *[0-9]+ *$' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
 if [ "$rc" -ne 0 ] && [ "${failed:-0}" = 0 ]; then failed=1; fi
+# The benchmark harness in quick mode (small sizes, < 1 min), so it never rots; counts as one test.
+if [ "${ZWARM_TEST_NO_BENCH:-}" != 1 ]; then
+  if ./bench/run --quick >"$log" 2>&1; then
+    passed=$((passed + 1)); echo "bench/run --quick: ok"
+  else
+    cat "$log"; echo "bench/run --quick: FAILED"; failed=$((failed + 1)); [ "$rc" -ne 0 ] || rc=1
+  fi
+fi
 rm -f "$log"
 echo "${passed} passed, ${failed} failed"
 exit "$rc"

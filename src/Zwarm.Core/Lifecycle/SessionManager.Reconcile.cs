@@ -57,7 +57,7 @@ public sealed partial class SessionManager
         var before = await Store.GetAsync(id, ct);
         if (before.Status != SessionStatus.Running || before.Turn != turn) return null;
         var adapter = Agents.Get(before.Adapter);
-        var parser = adapter.CreateParser(collectTrajectory: true);
+        var parser = new ConversationSteps(adapter.CreateParser(collectTrajectory: true));
         await TurnReader.ParseFileAsync(Store.TurnFile(id, turn), parser, ct);
         var parse = parser.Result;
         var exitCode = ReadExitCode(id, turn);
@@ -126,6 +126,31 @@ public sealed partial class SessionManager
         }
         if (!hasMessageSteps)
             foreach (var text in parse.AssistantMessages) m.Messages.Add(Message("assistant", text, turn, now));
+    }
+
+    /// <summary>
+    /// Keeps of each step only what <see cref="AppendConversation"/> uses: tool outputs are dropped as soon as they are
+    /// parsed and tool-call inputs cut short, so finalising a transcript of hundreds of MB takes bounded memory.
+    /// </summary>
+    internal sealed class ConversationSteps(ITurnParser inner) : ITurnParser
+    {
+        private const int ToolCallChars = 1000; // AppendConversation shows 300
+        private int _trimmed;
+
+        public TurnParseResult Result => inner.Result;
+
+        public void Feed(ReadOnlySpan<byte> line)
+        {
+            inner.Feed(line);
+            var steps = inner.Result.Steps;
+            for (; _trimmed < steps.Count; _trimmed++)
+            {
+                var s = steps[_trimmed];
+                if (s.Kind == StepKind.ToolOutput) steps[_trimmed] = s with { Text = "", Output = null };
+                else if (s.Output is not null || (s.Kind == StepKind.ToolCall && s.Text.Length > ToolCallChars))
+                    steps[_trimmed] = s with { Output = null, Text = s.Kind == StepKind.ToolCall && s.Text.Length > ToolCallChars ? s.Text[..ToolCallChars] : s.Text };
+            }
+        }
     }
 
     /// <summary>The last non-JSON line of a turn file (read from its tail only), e.g. an agent's stderr complaint.</summary>

@@ -11,7 +11,9 @@ namespace Zwarm.Core.Lifecycle;
 /// </summary>
 public static class TurnLauncher
 {
-    // $1 session dir, $2 turn, $3 timeout seconds (0 = none), $4 kill grace, then the agent's argv.
+    // $1 session dir, $2 turn, $3 timeout seconds (0 = none), $4 kill grace, then the agent's argv. The finaliser waits
+    // for a slot (flock; -o: sessions it starts from the queue do not inherit the lock; -w: a stuck slot is left to
+    // reconciliation on read).
     internal const string WrapperScript = """
         d="$1"; n="$2"; t="$3"; g="$4"; shift 4
         exec </dev/null >>"$d/turns/turn_$n.jsonl" 2>&1
@@ -20,10 +22,11 @@ public static class TurnLauncher
         printf '%s\n' "$c" > "$d/turns/.turn_$n.exit.tmp" && mv -f "$d/turns/.turn_$n.exit.tmp" "$d/turns/turn_$n.exit"
         unset ZWARM_SESSION_ID ZWARM_STORE
         if [ -n "$ZWARM_SELF" ]; then
-          if [ -n "$ZWARM_SELF_DLL" ]; then
-            exec "$ZWARM_SELF" "$ZWARM_SELF_DLL" _finalize "$d" "$n" >/dev/null 2>>"$d/supervisor.log"
+          set -- "$ZWARM_SELF" ${ZWARM_SELF_DLL:+"$ZWARM_SELF_DLL"} _finalize "$d" "$n"
+          if [ "${ZWARM_FINALIZE_SLOTS:-0}" -gt 0 ] && command -v flock >/dev/null 2>&1; then
+            set -- flock -o -w 600 "$d/../.finalize-$(($$ % ZWARM_FINALIZE_SLOTS)).lock" "$@"
           fi
-          exec "$ZWARM_SELF" _finalize "$d" "$n" >/dev/null 2>>"$d/supervisor.log"
+          exec "$@" >/dev/null 2>>"$d/supervisor.log"
         fi
         """;
 
@@ -59,6 +62,9 @@ public static class TurnLauncher
         {
             psi.Environment["ZWARM_SELF"] = supervisor.Executable;
             if (supervisor.Dll is not null) psi.Environment["ZWARM_SELF_DLL"] = supervisor.Dll;
+            // Turns that end together must not each start a .NET runtime at once (~45 MB and ~0.3 s of CPU apiece): the
+            // wrapper queues on one of this many slot locks (flock), so at most one finaliser per CPU runs at a time.
+            psi.Environment["ZWARM_FINALIZE_SLOTS"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
         }
         if (!Directory.Exists(command.WorkingDirectory))
             throw new ZwarmException($"working directory does not exist: {command.WorkingDirectory}");

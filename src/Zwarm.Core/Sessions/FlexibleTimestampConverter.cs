@@ -14,6 +14,8 @@ public sealed class FlexibleTimestampConverter : JsonConverter<DateTimeOffset>
     {
         if (reader.TokenType == JsonTokenType.Number)
             return DateTimeOffset.FromUnixTimeMilliseconds((long)(reader.GetDouble() * 1000));
+        // The fast ISO 8601 path covers what zwarm writes (and reads a naive time as local, like AssumeLocal below).
+        if (reader.TryGetDateTimeOffset(out var iso)) return iso;
         var s = reader.GetString();
         if (string.IsNullOrEmpty(s)) return default;
         if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var v)) return v;
