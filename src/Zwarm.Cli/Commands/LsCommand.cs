@@ -28,13 +28,13 @@ internal static class LsCommand
                 return 0;
             }
             var manager = await host.ManagerAsync(ct);
-            var entries = await manager.ListAsync(ct);
+            var entries = await manager.ListSummariesAsync(ct);
             var sessions = entries.Where(e => e.Meta is not null && (filter is null || e.Meta.Status == filter)).Select(e => e.Meta!).ToList();
             var broken = entries.Where(e => e.Meta is null).ToList();
             if (pr.GetValue(json))
             {
                 var arr = new JsonArray();
-                foreach (var m in sessions) arr.Add(SessionView.ToJson(m, manager.Agents.Models, manager.Config));
+                foreach (var m in sessions) arr.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config));
                 if (pr.GetValue(all))
                     foreach (var b in broken) arr.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
                 SessionView.Write(host.Out, arr);

@@ -65,7 +65,7 @@ public sealed partial class SessionManager
     public async Task<IReadOnlyList<KillResult>> KillAllAsync(CancellationToken ct = default)
     {
         var results = new List<KillResult>();
-        foreach (var e in await ListCoreAsync(pump: false, ct))
+        foreach (var e in await ListCoreAsync(pump: false, ct, summaries: true))
             if (e.Meta is { } m && !m.Status.IsFinished())
                 results.Add(await KillAsync(m.Id, ct));
         return results;

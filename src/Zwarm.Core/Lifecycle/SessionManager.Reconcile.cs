@@ -12,9 +12,15 @@ public sealed partial class SessionManager
     /// <summary>Every session, newest first, after reconciling running ones whose process is gone.</summary>
     public Task<IReadOnlyList<SessionEntry>> ListAsync(CancellationToken ct = default) => ListCoreAsync(pump: true, ct);
 
-    private async Task<IReadOnlyList<SessionEntry>> ListCoreAsync(bool pump, CancellationToken ct)
+    /// <summary>
+    /// Like <see cref="ListAsync"/> but reads only what a listing needs: sessions come without messages, turns and
+    /// unknown fields (<see cref="SessionMeta.IsSummary"/>), except those reconciled on the way, which are whole.
+    /// </summary>
+    public Task<IReadOnlyList<SessionEntry>> ListSummariesAsync(CancellationToken ct = default) => ListCoreAsync(pump: true, ct, summaries: true);
+
+    private async Task<IReadOnlyList<SessionEntry>> ListCoreAsync(bool pump, CancellationToken ct, bool summaries = false)
     {
-        var entries = (await Store.ListAsync(ct)).ToList();
+        var entries = (await Store.ListAsync(summaries, ct)).ToList();
         var changed = false;
         for (var i = 0; i < entries.Count; i++)
         {
@@ -27,7 +33,7 @@ public sealed partial class SessionManager
         if (pump && (changed || entries.Any(e => e.Meta is { Status: SessionStatus.Pending, Pid: null })))
         {
             await PumpQueueAsync(ct);
-            if (entries.Any(e => e.Meta?.Status == SessionStatus.Pending)) entries = (await Store.ListAsync(ct)).ToList();
+            if (entries.Any(e => e.Meta?.Status == SessionStatus.Pending)) entries = (await Store.ListAsync(summaries, ct)).ToList();
         }
         return entries;
     }

@@ -185,14 +185,14 @@ public sealed partial class SessionManager
 
     private async Task<int> CountRunningAsync(CancellationToken ct)
     {
-        var entries = await ListCoreAsync(pump: false, ct);
+        var entries = await ListCoreAsync(pump: false, ct, summaries: true);
         return entries.Count(e => e.Meta?.Status == SessionStatus.Running);
     }
 
     /// <summary>Starts queued (pending) sessions, oldest first, while slots are free.</summary>
     public async Task PumpQueueAsync(CancellationToken ct = default)
     {
-        var entries = await Store.ListAsync(ct);
+        var entries = await Store.ListAsync(summaries: true, ct);
         foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending && e.Meta.Pid is null).OrderBy(e => e.Meta!.UpdatedAt))
         {
             if (Config.Executor.MaxRunning > 0 && await CountRunningAsync(ct) >= Config.Executor.MaxRunning) break;

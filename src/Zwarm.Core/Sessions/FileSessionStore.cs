@@ -47,13 +47,16 @@ public sealed class FileSessionStore : ISessionStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<SessionEntry>> ListAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<SessionEntry>> ListAsync(CancellationToken ct = default) => ListAsync(summaries: false, ct);
+
+    /// <summary>Every session folder, newest first; with <paramref name="summaries"/> only the fields a listing needs are read.</summary>
+    public async Task<IReadOnlyList<SessionEntry>> ListAsync(bool summaries, CancellationToken ct = default)
     {
         var ids = EnumerateIds().ToArray();
         var entries = new SessionEntry[ids.Length];
         await Parallel.ForAsync(0, ids.Length, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) }, async (i, token) =>
         {
-            entries[i] = await TryReadAsync(ids[i], token);
+            entries[i] = await TryReadAsync(ids[i], summaries, token);
         });
         return entries
             .OrderByDescending(e => e.Meta?.CreatedAt ?? DateTimeOffset.MinValue)
@@ -62,12 +65,14 @@ public sealed class FileSessionStore : ISessionStore
     }
 
     /// <summary>Reads one session folder without throwing for a bad meta.json.</summary>
-    public async Task<SessionEntry> TryReadAsync(string id, CancellationToken ct = default)
+    public Task<SessionEntry> TryReadAsync(string id, CancellationToken ct = default) => TryReadAsync(id, summary: false, ct);
+
+    private async Task<SessionEntry> TryReadAsync(string id, bool summary, CancellationToken ct)
     {
         try
         {
             var bytes = await File.ReadAllBytesAsync(MetaPath(id), ct);
-            var meta = SessionJson.Deserialize(bytes);
+            var meta = summary ? SessionJson.DeserializeSummary(bytes) : SessionJson.Deserialize(bytes);
             if (string.IsNullOrEmpty(meta.Id)) meta.Id = id;
             return new SessionEntry(id, meta, null);
         }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Zwarm.Core.Sessions;
 
@@ -37,6 +38,28 @@ public static class SessionJson
     /// <summary>Parses meta.json bytes; throws <see cref="JsonException"/> when they are not a session.</summary>
     public static SessionMeta Deserialize(ReadOnlySpan<byte> utf8)
         => JsonSerializer.Deserialize(utf8, Context.SessionMeta) ?? throw new JsonException("meta.json is null");
+
+    // A listing needs neither the conversation nor per-turn records nor unknown fields: the reader skips them
+    // without materialising anything, which is most of a meta.json's bytes.
+    private static readonly string[] NotInSummary = ["messages", "turns"];
+
+    private static readonly JsonTypeInfo<SessionMeta> SummaryInfo = (JsonTypeInfo<SessionMeta>)new JsonSerializerOptions(Options)
+    {
+        TypeInfoResolver = SessionJsonContext.Default.WithAddedModifier(ti =>
+        {
+            if (ti.Type != typeof(SessionMeta)) return;
+            for (var i = ti.Properties.Count - 1; i >= 0; i--)
+                if (ti.Properties[i].IsExtensionData || NotInSummary.Contains(ti.Properties[i].Name)) ti.Properties.RemoveAt(i);
+        }),
+    }.GetTypeInfo(typeof(SessionMeta));
+
+    /// <summary>Parses the fields a listing needs (no messages, turns or unknown fields); never write the result back.</summary>
+    public static SessionMeta DeserializeSummary(ReadOnlySpan<byte> utf8)
+    {
+        var meta = JsonSerializer.Deserialize(utf8, SummaryInfo) ?? throw new JsonException("meta.json is null");
+        meta.IsSummary = true;
+        return meta;
+    }
 
     /// <summary>Options with the on-disk naming, for callers that print sessions as JSON.</summary>
     public static JsonSerializerOptions SerializerOptions => Options;

@@ -45,6 +45,9 @@ public sealed class SessionMeta
     /// <summary>Fields this version does not know; written back unchanged.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
+    /// <summary>True when read for a listing only (no messages, turns or unknown fields): never written back.</summary>
+    [JsonIgnore] public bool IsSummary { get; set; }
+
     /// <summary>First 8 characters of the id, as shown in listings.</summary>
     [JsonIgnore] public string ShortId => Id.Length > 8 ? Id[..8] : Id;
 

@@ -149,6 +149,22 @@ public sealed class SessionStoreSpecs
     }
 
     [Fact]
+    public async Task A_summary_listing_reads_the_listing_fields_and_skips_the_conversation()
+    {
+        var (dir, store) = await StoreWith(("3f2b8c1e-5a6d-4e7f-9a0b-1c2d3e4f5a6b", PythonMeta));
+        using var _ = dir;
+
+        var m = (await store.ListAsync(summaries: true)).Single().Meta!;
+
+        m.IsSummary.Should().BeTrue();
+        m.Messages.Should().BeEmpty();
+        m.Extra.Should().BeNull();
+        (m.Status, m.Model, m.Adapter, m.Source, m.Turn).Should().Be((SessionStatus.Completed, "gpt-5.1-codex-mini", "codex", "orchestrator:abc", 1));
+        m.TokenUsage["total_tokens"].Should().Be(1500);
+        (await store.GetAsync("3f2b")).Messages.Should().HaveCount(3, "a full read still has everything");
+    }
+
+    [Fact]
     public async Task Listing_is_newest_first()
     {
         var old = "11111111-0000-4000-8000-000000000001";
