@@ -22,10 +22,7 @@ internal static class ResetCommand
             }
             if (!pr.GetValue(yes))
             {
-                host.Out.Write($"delete the state of {count} instance(s) in {registry.InstancesDir} (sessions are kept)? [y/N] ");
-                host.Out.Flush();
-                var answer = (await host.In.ReadLineAsync(ct))?.Trim().ToLowerInvariant();
-                if (answer is not ("y" or "yes"))
+                if (!host.Confirm($"delete the state of {count} instance(s) in {registry.InstancesDir} (sessions are kept)? [y/N] "))
                 {
                     host.Out.WriteLine("nothing deleted");
                     return 1;
