@@ -34,7 +34,8 @@ public sealed class CliSpecs
         history.Stdout.Trim().Split('\n').Should().HaveCount(3).And.Subject.Last().Should().Contain("run_finished").And.Contain("completed cli run done");
         tools.Stdout.Trim().Split('\n').Should().HaveCount(2).And.OnlyContain(l => l.Contains("tool_call", StringComparison.Ordinal));
         keep.ExitCode.Should().Be(1);
-        keep.Stdout.Should().Contain("(sessions are kept)? [y/N]").And.Contain("nothing deleted");
+        keep.Stderr.Should().Contain("(sessions are kept)? [y/N]", "questions go to stderr, so stdout stays data");
+        keep.Stdout.Should().Contain("nothing deleted");
         reset.ExitCode.Should().Be(0);
         reset.Stdout.Should().Contain("deleted the state of 1 instance(s); sessions are untouched");
         none.Stdout.Should().Contain("no instances");
