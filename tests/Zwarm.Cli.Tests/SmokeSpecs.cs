@@ -1,32 +1,15 @@
-using System.Diagnostics;
 using AwesomeAssertions;
+using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests;
 
 public sealed class SmokeSpecs
 {
-    private static string Zwarm()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (!File.Exists(Path.Combine(d.FullName, "Zwarm.slnx"))) continue;
-            var config = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(d.FullName, "src", "Zwarm.Cli", "bin", config, "net10.0", "zwarm");
-        }
-        throw new InvalidOperationException("repo root not found");
-    }
-
     private static async Task<(int Code, string Out, string Err)> RunAsync(string cwd, params string[] args)
     {
-        var psi = new ProcessStartInfo(Zwarm()) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["NO_COLOR"] = "1";
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var o = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var e = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (p.ExitCode, await o, await e);
+        await using var p = CliProcess.Start(cwd, args, env: new Dictionary<string, string?> { ["NO_COLOR"] = "1" }, ct: TestContext.Current.CancellationToken);
+        var r = await p.WaitAsync(TestProject.RunTimeout, TestContext.Current.CancellationToken);
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     [Fact(Timeout = 60_000)]
