@@ -64,7 +64,8 @@ internal sealed class CliHost
     public async Task<ZwarmConfig> ConfigAsync(CancellationToken ct)
     {
         if (_config is not null) return _config;
-        DotEnv.LoadInto(Path.Combine(ProjectDir, ".env"));
+        // The project is the folder holding .zwarm (the finaliser runs in the agent's working dir, which may differ).
+        DotEnv.LoadInto(Path.Combine(Path.GetDirectoryName(ZwarmDir)!, ".env"));
         return _config = await ConfigLoader.LoadAsync(ZwarmDir, ConfigFile, Sets, null, ct);
     }
 

@@ -57,4 +57,24 @@ public sealed class SmokeSpecs
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_dot_env_file_in_the_project_feeds_the_environment_layer_of_the_config()
+    {
+        var dir = Directory.CreateTempSubdirectory("zwarm-cli-").FullName;
+        try
+        {
+            await RunAsync(dir, "init", "-y");
+            await File.WriteAllTextAsync(Path.Combine(dir, ".env"), "# local settings\nZWARM_EXECUTOR_MAX_RUNNING=lots\n", TestContext.Current.CancellationToken);
+
+            var r = await RunAsync(dir, "ls");
+
+            r.Code.Should().Be(1);
+            r.Err.Trim().Should().Be("zwarm: environment ZWARM_EXECUTOR_MAX_RUNNING: bad value for 'executor.max_running': expected an integer, got \"lots\"");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -26,7 +26,7 @@ public sealed partial class SessionManager
         await TerminateAsync(meta, ct);
         var after = await Store.UpdateAsync(meta.Id, m =>
         {
-            if (m.Status.IsFinished() && m.Status != SessionStatus.Failed && m.Status != SessionStatus.Completed) return false;
+            if (m.Status == SessionStatus.Killed) return false;
             m.Status = SessionStatus.Killed;
             m.Error = "Manually killed";
             m.UpdatedAt = Now;

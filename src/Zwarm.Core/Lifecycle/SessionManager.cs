@@ -193,10 +193,17 @@ public sealed partial class SessionManager
     public async Task PumpQueueAsync(CancellationToken ct = default)
     {
         var entries = await Store.ListAsync(summaries: true, ct);
+        var max = Config.Executor.MaxRunning;
+        // A cheap local count stops the loop early; TryLaunchAsync re-counts under the start lock, which is what decides.
+        var running = entries.Count(e => e.Meta?.Status == SessionStatus.Running);
         foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending && e.Meta.Pid is null).OrderBy(e => e.Meta!.UpdatedAt))
         {
-            if (Config.Executor.MaxRunning > 0 && await CountRunningAsync(ct) >= Config.Executor.MaxRunning) break;
-            try { await TryLaunchAsync(e.Id, ct); }
+            if (max > 0 && running >= max) break;
+            try
+            {
+                if ((await TryLaunchAsync(e.Id, ct)).Status == SessionStatus.Running) running++;
+                else if (max > 0) break;
+            }
             catch (ZwarmException) { /* recorded on the session */ }
         }
     }
