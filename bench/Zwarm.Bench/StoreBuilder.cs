@@ -100,15 +100,14 @@ internal static class StoreBuilder
         Messages = [SessionManager.Message("user", task, 1, created)],
     };
 
-    /// <summary>shared/fixtures/agents, found upwards from this program.</summary>
+    /// <summary>tests/fixtures/agents, found upwards from this program.</summary>
     public static string FixturesDir { get; } = FindFixtures();
 
     private static string FindFixtures()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            foreach (var c in new[] { Path.Combine(dir.FullName, "shared", "fixtures", "agents"), Path.Combine(dir.FullName, "..", "shared", "fixtures", "agents") })
-                if (Directory.Exists(c)) return Path.GetFullPath(c);
-        throw new DirectoryNotFoundException("shared/fixtures/agents not found above " + AppContext.BaseDirectory);
+            if (Directory.Exists(Path.Combine(dir.FullName, "tests", "fixtures", "agents"))) return Path.Combine(dir.FullName, "tests", "fixtures", "agents");
+        throw new DirectoryNotFoundException("tests/fixtures/agents not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Counts sessions per status in `zwarm ls --json` output.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Zwarm.Bench;
 
 /// <summary>
-/// Synthetic agent transcripts shaped like the real captures in shared/fixtures/agents: the same event types and
+/// Synthetic agent transcripts shaped like the real captures in tests/fixtures/agents: the same event types and
 /// fields, in the order the CLIs emit them. What makes a real transcript big is tool output, so each round carries
 /// one command output of log-uniform size (16 B – 64 KiB, mean ≈ 8 KiB) of log-like text with quotes, tabs,
 /// backslashes and non-ASCII; Claude Code repeats an output in <c>tool_use_result.stdout</c>, as it does for real.

@@ -12,7 +12,7 @@ public sealed partial class TerminalSpecs(ReadStore store)
 
     private async Task<CliResult> InPtyAsync(string command, CancellationToken ct, string? noColor = null)
     {
-        if (Zwarm.Core.Agents.AgentExecutable.FindOnPath("script") is null) Assert.Skip("needs `script` (bsdutils) for a pseudo-terminal");
+        Need.Tool(Zwarm.Core.Agents.AgentExecutable.FindOnPath("script") is not null, "needs `script` (bsdutils) for a pseudo-terminal");
         var env = new Dictionary<string, string?> { ["NO_COLOR"] = noColor, ["TERM"] = "xterm-256color" };
         await using var p = CliProcess.Start(store.Project.Dir, ["-qec", command, "/dev/null"], env: env, file: "script", ct: ct);
         return await p.WaitAsync(TimeSpan.FromSeconds(30), ct);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 // A stand-in for a coding-agent CLI, spawned by the tests. It accepts any codex-style command line and reads its
 // instructions from the prompt (the last argument), as space- or semicolon-separated key=value words:
-//   replay=<path>     print the lines of a fixture file (relative paths resolve under shared/fixtures/agents)
+//   replay=<path>     print the lines of a fixture file (relative paths resolve under tests/fixtures/agents)
 //   delay=<ms>        pause between replayed lines
 //   reply=<text>      print a minimal codex event stream whose answer is <text> (underscores become spaces)
 //   exit=<code>       exit code (default 0)
@@ -81,8 +81,8 @@ static string ResolveFixture(string path)
     if (File.Exists(path)) return path;
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
     {
-        foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "fixtures", "agents", path), Path.Combine(dir.FullName, "..", "shared", "fixtures", "agents", path) })
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+        var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "agents", path);
+        if (File.Exists(candidate)) return Path.GetFullPath(candidate);
     }
     throw new FileNotFoundException($"fixture not found: {path}");
 }

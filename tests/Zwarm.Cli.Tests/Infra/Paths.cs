@@ -6,8 +6,8 @@ internal static class Paths
     /// <summary>The repository root (holds Zwarm.slnx).</summary>
     public static string RepoRoot { get; } = FindUp("Zwarm.slnx") ?? throw new InvalidOperationException("repo root (Zwarm.slnx) not found above " + AppContext.BaseDirectory);
 
-    /// <summary>Captured agent output fixtures (../shared/fixtures/agents next to the repository).</summary>
-    public static string Fixtures { get; } = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "agents"));
+    /// <summary>Captured agent output fixtures (tests/fixtures/agents in the repository).</summary>
+    public static string Fixtures { get; } = Path.Combine(RepoRoot, "tests", "fixtures", "agents");
 
     private static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 

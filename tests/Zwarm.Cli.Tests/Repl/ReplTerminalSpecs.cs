@@ -11,7 +11,7 @@ public sealed class ReplTerminalSpecs
     public async Task Tab_completes_a_session_id_and_Ctrl_C_cancels_a_line_or_a_command_but_never_the_REPL()
     {
         var ct = TestContext.Current.CancellationToken;
-        Assert.SkipUnless(Tmux.Available, "tmux is not installed (CI installs it)");
+        Need.Tool(Tmux.Available, "tmux is not installed (CI installs it)");
         await using var p = new TestProject(ct);
         var done = await p.SpawnDoneAsync("reply=Hello_from_the_agent");
         var forever = await p.SpawnAsync("sleep=forever");
@@ -52,7 +52,7 @@ public sealed class ReplTerminalSpecs
     public async Task Ctrl_D_on_an_empty_line_leaves_and_a_confirmation_is_answered_through_the_editor()
     {
         var ct = TestContext.Current.CancellationToken;
-        Assert.SkipUnless(Tmux.Available, "tmux is not installed (CI installs it)");
+        Need.Tool(Tmux.Available, "tmux is not installed (CI installs it)");
         await using var p = new TestProject(ct);
         var done = await p.SpawnDoneAsync("reply=Bye");
         await using var term = await StartReplAsync(p, "i", ct);

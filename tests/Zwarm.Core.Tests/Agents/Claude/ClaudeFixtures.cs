@@ -4,15 +4,15 @@ using Zwarm.Core.Agents.Claude;
 
 namespace Zwarm.Core.Tests.Agents.Claude;
 
-/// <summary>The real Claude Code captures in shared/fixtures/agents/claude (shared/ sits beside the repository).</summary>
+/// <summary>The real Claude Code captures in tests/fixtures/agents/claude.</summary>
 internal static class ClaudeFixtures
 {
     private static readonly Lazy<string> Root = new(FindRoot);
 
-    /// <summary>shared/fixtures/agents.</summary>
+    /// <summary>tests/fixtures/agents.</summary>
     public static string AgentsDir => Root.Value;
 
-    /// <summary>Full path of a file in shared/fixtures/agents/claude.</summary>
+    /// <summary>Full path of a file in tests/fixtures/agents/claude.</summary>
     public static string Path(string name) => System.IO.Path.Combine(AgentsDir, "claude", name);
 
     /// <summary>Every stream-json and json capture.</summary>
@@ -41,9 +41,9 @@ internal static class ClaudeFixtures
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "fixtures", "agents");
+            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures", "agents");
             if (Directory.Exists(System.IO.Path.Combine(candidate, "claude"))) return candidate;
         }
-        throw new InvalidOperationException($"shared/fixtures/agents not found above {AppContext.BaseDirectory}");
+        throw new InvalidOperationException($"tests/fixtures/agents not found above {AppContext.BaseDirectory}");
     }
 }

@@ -4,7 +4,7 @@ using Zwarm.Core.Agents;
 
 namespace Zwarm.Core.Tests.Agents.Claude;
 
-/// <summary>The parser against every real capture of Claude Code 2.1.328 (shared/fixtures/agents/claude).</summary>
+/// <summary>The parser against every real capture of Claude Code 2.1.328 (tests/fixtures/agents/claude).</summary>
 public sealed class ClaudeParserFixtureSpecs
 {
     private const string Hello = "Hello from the fake model! 2 + 2 = 4.";

@@ -5,7 +5,7 @@ using static Zwarm.Core.Tests.Agents.Codex.CodexFixtures;
 
 namespace Zwarm.Core.Tests.Agents.Codex;
 
-/// <summary>Exact parses of every captured codex run (shared/fixtures/agents/codex).</summary>
+/// <summary>Exact parses of every captured codex run (tests/fixtures/agents/codex).</summary>
 public sealed class CodexFixtureSpecs
 {
     private const string Thread02 = "01a21dc4-7b9f-7de0-b530-721eb6978559";

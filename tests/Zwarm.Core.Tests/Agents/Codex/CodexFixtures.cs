@@ -5,7 +5,7 @@ using Zwarm.Core.Agents.Codex;
 
 namespace Zwarm.Core.Tests.Agents.Codex;
 
-/// <summary>The captured codex output in shared/fixtures/agents/codex, and ways to parse it.</summary>
+/// <summary>The captured codex output in tests/fixtures/agents/codex, and ways to parse it.</summary>
 internal static class CodexFixtures
 {
     public static string AgentsDir { get; } = LocateAgentsDir();
@@ -65,9 +65,9 @@ internal static class CodexFixtures
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "fixtures", "agents"), Path.Combine(dir.FullName, "..", "shared", "fixtures", "agents") })
-                if (Directory.Exists(candidate)) return Path.GetFullPath(candidate);
+            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "agents");
+            if (Directory.Exists(candidate)) return Path.GetFullPath(candidate);
         }
-        throw new DirectoryNotFoundException($"shared/fixtures/agents not found above {AppContext.BaseDirectory}");
+        throw new DirectoryNotFoundException($"tests/fixtures/agents not found above {AppContext.BaseDirectory}");
     }
 }
