@@ -74,7 +74,10 @@ internal sealed class CliHost
     {
         if (_manager is not null) return _manager;
         var config = await ConfigAsync(ct);
-        return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor);
+        _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor);
+        // No daemon: whatever zwarm command runs after a rate limit's reset starts the sessions that waited for it.
+        await _manager.PumpIfDueAsync(ct);
+        return _manager;
     }
 
     /// <summary>Asks a yes/no question on stderr; anything but y/yes (or end of input) is no.</summary>

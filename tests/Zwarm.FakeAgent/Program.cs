@@ -12,8 +12,11 @@ using System.Runtime.InteropServices;
 //   grandchild        start a child that sleeps forever (same process group)
 //   grandchild_pgid   start a child that sleeps forever in its own process group (setsid)
 //   pidfile=<path>    write this process's pid (and children's, one per line) to a file
+//   ratelimit_once=<path>  the first run (no file at <path> yet) creates it and fails as codex does on an HTTP 429
 if (args.Length == 4 && args[0] == "increment")
     return await StoreHammer.IncrementAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+if (args.Length == 4 && args[0] == "events")
+    return StoreHammer.AppendEvents(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 
 var prompt = args.Length > 0 ? args[^1] : "";
 var opts = prompt.Split([' ', ';', '\n'], StringSplitOptions.RemoveEmptyEntries)
@@ -32,6 +35,12 @@ if (Opt("grandchild_pgid") is not null) pids.Add(Spawn("setsid", [self], "sleep=
 if (Opt("pidfile") is { } pidfile) File.WriteAllLines(pidfile, pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
 var delay = int.TryParse(Opt("delay"), out var d) ? d : 0;
+if (Opt("ratelimit_once") is { } marker && !File.Exists(marker))
+{
+    File.WriteAllText(marker, "");
+    foreach (var line in File.ReadLines(ResolveFixture("codex/10_rate_limit_429.jsonl"))) Console.Out.WriteLine(line);
+    return 1;
+}
 if (Opt("replay") is { } replay)
 {
     var path = ResolveFixture(replay);

@@ -19,4 +19,15 @@ internal static class StoreHammer
         }
         return 0;
     }
+
+    /// <summary>Appends <paramref name="count"/> events as writer <paramref name="writer"/> (turn = sequence number), for the concurrent log test.</summary>
+    public static int AppendEvents(string zwarmDir, string writer, int count)
+    {
+        var log = new Zwarm.Core.Events.EventLog(zwarmDir, maxBytes: 0);
+        // A long reason makes each line several hundred bytes, so interleaving writes would show.
+        var reason = new string((char)('a' + (writer.Length % 26)), 400);
+        for (var i = 1; i <= count; i++)
+            log.Append(new Zwarm.Core.Events.ZwarmEvent { Ts = DateTimeOffset.Now, Event = "started", SessionId = writer, ShortId = writer, Turn = i, Reason = reason });
+        return 0;
+    }
 }

@@ -29,5 +29,9 @@ internal static class CommandCatalog
         InstancesCommand.Create(host),
         HistoryCommand.Create(host),
         ResetCommand.Create(host),
+        EventsCommand.Create(host),
+        HooksCommand.Create(host),
+        HooksCommand.CreateRunner(host),
+        PumpCommand.Create(host),
     ];
 }

@@ -13,8 +13,9 @@ internal static class LsCommand
     {
         var all = new Option<bool>("--all") { Description = "include unreadable session folders in the table" };
         var status = new Option<string?>("--status", "-s") { Description = "only sessions with this status: pending|running|completed|failed|killed" };
+        var attention = new Option<bool>("--attention", "-A") { Description = "only the sessions that need you (failed, rate-limited, over budget, finished and not seen), most urgent first, with the reason" };
         var json = Options.Json();
-        var cmd = new Command("ls", "list sessions: summary and table") { all, status, json };
+        var cmd = new Command("ls", "list sessions: summary and table") { all, status, attention, json };
         cmd.Aliases.Add("list");
         cmd.SetAction(async (pr, ct) =>
         {
@@ -31,6 +32,11 @@ internal static class LsCommand
             var entries = await manager.ListSummariesAsync(ct);
             var sessions = entries.Where(e => e.Meta is not null && (filter is null || e.Meta.Status == filter)).Select(e => e.Meta!).ToList();
             var broken = entries.Where(e => e.Meta is null).ToList();
+            if (pr.GetValue(attention))
+            {
+                AttentionView.Render(host, manager, sessions, pr.GetValue(json));
+                return 0;
+            }
             if (pr.GetValue(json))
             {
                 var arr = new JsonArray();

@@ -22,7 +22,7 @@ internal static class PeekCommand
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
-            var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
+            var meta = await manager.MarkSeenAsync(await manager.GetAsync(pr.GetValue(id)!, ct), ct);
             var reply = SessionView.LastReply(meta);
             var activity = meta.Status.IsFinished() ? null : await LatestStepAsync(manager, meta, ct);
             if (pr.GetValue(json))

@@ -18,7 +18,7 @@ internal static class ShowCommand
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
-            var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
+            var meta = await manager.MarkSeenAsync(await manager.GetAsync(pr.GetValue(id)!, ct), ct);
             if (pr.GetValue(json))
             {
                 SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));

@@ -48,8 +48,8 @@ internal static class SpawnCommand
         else
         {
             host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  {meta.Adapter}/{meta.Model}  {meta.WorkingDir}");
-            if (meta.Status == SessionStatus.Pending && meta.Extra?.TryGetValue("queued_reason", out var why) == true)
-                host.Out.WriteLine($"  queued: {why.GetString()}");
+            if (meta.Status == SessionStatus.Pending && meta.QueuedReason is { } why)
+                host.Out.WriteLine($"  queued: {why}");
             if (meta.Status.IsFinished() && SessionView.LastReply(meta) is { } reply && meta.Messages.LastOrDefault(m => m.Role != "tool")?.Role == "assistant")
                 host.Out.WriteLine(reply);
             if (meta.Error is not null && meta.Status.IsFinished()) host.Out.WriteLine($"  error: {meta.Error}");

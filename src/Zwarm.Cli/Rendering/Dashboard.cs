@@ -51,8 +51,15 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
     private IRenderable Frame(IReadOnlyList<SessionMeta> sessions)
     {
         var now = DateTimeOffset.Now;
-        return new Rows(SessionTable.Build(sessions, manager, now, host.Console.Profile.Width),
-            new Markup($"[grey]{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
+        var needing = SessionManager.NeedingAttention(sessions, manager.AttentionOf);
+        var rows = new List<IRenderable>();
+        // The sessions that need a person come first, with the reason; the full table follows in the same order.
+        if (needing.Count > 0) rows.Add(AttentionView.Build(needing, now, host.Console.Profile.Width));
+        var first = needing.Select(n => n.Session.Id).ToList();
+        var ordered = sessions.OrderBy(m => first.IndexOf(m.Id) is var i && i < 0 ? int.MaxValue : i).ToList();
+        rows.Add(SessionTable.Build(ordered, manager, now, host.Console.Profile.Width));
+        rows.Add(new Markup($"[grey]{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
+        return new Rows(rows);
     }
 
     private async Task LinesAsync(CancellationToken ct)
@@ -66,12 +73,19 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
             var now = DateTimeOffset.Now;
             foreach (var m in sessions.Reverse())
             {
-                var signature = $"{m.Status}|{m.Turn}|{m.Error}";
+                var attention = manager.AttentionOf(m);
+                var signature = $"{m.Status}|{m.Turn}|{m.Error}|{attention?.Reason}";
                 if (seen.TryGetValue(m.Id, out var before) && before == signature) continue;
                 seen[m.Id] = signature;
-                if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config) });
-                else host.Out.WriteLine($"{now:HH:mm:ss} {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
-                                        $"{SessionView.Tokens(m.TotalTokens)} tokens  {SessionView.Excerpt(m.Task, 1, 60)}{(m.Error is null ? "" : "  error: " + m.Error)}");
+                if (json)
+                {
+                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config);
+                    node["attention"] = attention is null ? null : new JsonObject { ["kind"] = attention.Kind, ["reason"] = attention.Reason };
+                    SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = node });
+                }
+                else host.Out.WriteLine($"{now:HH:mm:ss} {(attention is null ? " " : "!")}{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
+                                        $"{SessionView.Tokens(m.TotalTokens)} tokens  {SessionView.Excerpt(m.Task, 1, 60)}{(m.Error is null ? "" : "  error: " + m.Error)}" +
+                                        (attention is null ? "" : $"  needs you: {Commands.EventsCommand.Safe(attention.Reason)}"));
             }
             foreach (var gone in seen.Keys.Where(k => sessions.All(m => m.Id != k)).ToList())
             {

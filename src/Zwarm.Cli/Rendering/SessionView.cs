@@ -10,12 +10,7 @@ namespace Zwarm.Cli.Rendering;
 internal static class SessionView
 {
     /// <summary>Cost in USD: the agent-reported cost when present, else the registry price of the model.</summary>
-    public static double? Cost(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
-    {
-        if (m.CostUsd is { } reported) return reported;
-        var price = models.PriceOf(m.Model, config?.Prices);
-        return price is null ? null : ModelRegistry.Cost(price, m.TokenUsage);
-    }
+    public static double? Cost(SessionMeta m, ModelRegistry models, ZwarmConfig? config) => models.CostOf(m, config?.Prices);
 
     /// <summary>Runtime of the session so far.</summary>
     public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now)

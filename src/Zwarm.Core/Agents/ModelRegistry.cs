@@ -36,6 +36,14 @@ public sealed class ModelRegistry
         return info?.Price;
     }
 
+    /// <summary>Cost of a session in USD: the agent-reported cost when present, else the price of its model; null when unknown.</summary>
+    public double? CostOf(Sessions.SessionMeta m, IReadOnlyDictionary<string, ModelPrice>? overrides = null)
+    {
+        if (m.CostUsd is { } reported) return reported;
+        var price = PriceOf(m.Model, overrides);
+        return price is null ? null : Cost(price, m.TokenUsage);
+    }
+
     /// <summary>Estimated cost in USD of a usage: cached input priced separately from the rest of the input.</summary>
     public static double Cost(ModelPrice price, IReadOnlyDictionary<string, long> usage)
     {

@@ -49,6 +49,12 @@ public sealed class TurnParseResult
     /// <summary>True when <see cref="CostUsd"/> is cumulative over resumes (claude total_cost_usd).</summary>
     public bool CostIsCumulative { get; set; }
 
+    /// <summary>True when the turn failed because the agent hit its provider's rate or usage limit.</summary>
+    public bool RateLimited { get; set; }
+
+    /// <summary>When the agent said the limit resets, if it did.</summary>
+    public RetryHint? RetryHint { get; set; }
+
     /// <summary>Lines that were not JSON objects (e.g. stderr text, truncated writes).</summary>
     public int MalformedLines { get; set; }
 

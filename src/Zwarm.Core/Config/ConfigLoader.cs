@@ -104,6 +104,11 @@ public static class ConfigLoader
             throw new ZwarmException($"{where}: bad value for '{key}': expected {Describe(spec.Kind)}, got {Show(value)}");
         if (spec.Kind is ConfigKind.Int && (long)result < 0)
             throw new ZwarmException($"{where}: bad value for '{key}': must not be negative");
+        if (key == "executor.on_rate_limit" && result is string rl && rl is not ("fail" or "wait"))
+            throw new ZwarmException($"{where}: bad value for '{key}': expected fail or wait, got \"{rl}\"");
+        if (spec.Kind is ConfigKind.Float && (double)result < 0)
+            throw new ZwarmException($"{where}: bad value for '{key}': must not be negative");
+        if (key == "hooks" && result is TomlTableArray hooks) HookConfig.Validate(hooks, where);
         if (key == "executor.adapter" && result is string ad && ad is not ("codex" or "claude"))
             throw new ZwarmException($"{where}: bad value for '{key}': expected codex or claude, got \"{ad}\"");
         return result;

@@ -27,6 +27,14 @@ public static class ConfigTemplates
             var dot = k.Key.LastIndexOf('.');
             var sec = dot < 0 ? k.Key : k.Key[..dot];
             var name = dot < 0 ? k.Key : k.Key[(dot + 1)..];
+            if (k.Key == "hooks")
+            {
+                sb.AppendLine().AppendLine($"# {k.Help}");
+                sb.AppendLine("# [[hooks]]").AppendLine("# on = [\"completed\", \"failed\", \"rate_limited\"]   # default: every finished status")
+                    .AppendLine("# run = \"notify-send zwarm \\\"$ZWARM_SHORT_ID $ZWARM_STATUS\\\"\"   # or: url = \"http://127.0.0.1:9000/zwarm\", or: notify = true")
+                    .AppendLine("# timeout = 30");
+                continue;
+            }
             if (k.Kind is ConfigKind.TableList)
             {
                 sb.AppendLine().AppendLine($"# {k.Help}");

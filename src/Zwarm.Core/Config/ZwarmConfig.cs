@@ -4,13 +4,30 @@ using Tomlyn.Model;
 namespace Zwarm.Core.Config;
 
 /// <summary>Settings of the executor (sessions).</summary>
-public sealed record ExecutorConfig(string Adapter, string? Model, string? Sandbox, int TimeoutSeconds, int MaxRunning, double KillGraceSeconds, long TokenBudget);
+public sealed record ExecutorConfig(string Adapter, string? Model, string? Sandbox, int TimeoutSeconds, int MaxRunning, double KillGraceSeconds, long TokenBudget)
+{
+    /// <summary>Per-session cost budget in USD (0 = none).</summary>
+    public double CostBudgetUsd { get; init; }
+
+    /// <summary>"fail" or "wait": what a rate-limited turn does.</summary>
+    public string OnRateLimit { get; init; } = "fail";
+
+    /// <summary>Base wait in seconds after a rate limit without a stated reset.</summary>
+    public double RateLimitBackoffSeconds { get; init; } = 60;
+}
+
+/// <summary>The event log.</summary>
+public sealed record EventsConfig(long MaxBytes, int Keep);
 
 /// <summary>Context compaction of the orchestrator's messages.</summary>
 public sealed record CompactionConfig(int MaxTokens, double ThresholdPct, double TargetPct, int KeepFirstN, int KeepLastN);
 
 /// <summary>Settings of the orchestrating LLM.</summary>
-public sealed record OrchestratorConfig(string Model, string? BaseUrl, string ApiKeyEnv, int MaxSteps, int MaxStepsPerTurn, int ParallelDelegations, IReadOnlyList<string> AllowedDirs, CompactionConfig Compaction);
+public sealed record OrchestratorConfig(string Model, string? BaseUrl, string ApiKeyEnv, int MaxSteps, int MaxStepsPerTurn, int ParallelDelegations, IReadOnlyList<string> AllowedDirs, CompactionConfig Compaction)
+{
+    /// <summary>Cost budget in USD of one instance (0 = none).</summary>
+    public double BudgetUsd { get; init; }
+}
 
 /// <summary>One configured watcher.</summary>
 public sealed record WatcherEntry(string Name, bool Enabled, IReadOnlyDictionary<string, object> Config);
@@ -36,12 +53,22 @@ public sealed class ZwarmConfig
         ClaudeToml = claude;
         ProjectDir = projectDir;
         Executor = new ExecutorConfig(Str("executor.adapter")!, Str("executor.model"), Str("executor.sandbox"), (int)Int("executor.timeout"),
-            (int)Int("executor.max_running"), Float("executor.kill_grace"), Int("executor.token_budget"));
+            (int)Int("executor.max_running"), Float("executor.kill_grace"), Int("executor.token_budget"))
+        {
+            CostBudgetUsd = Float("executor.cost_budget_usd"),
+            OnRateLimit = Str("executor.on_rate_limit")!,
+            RateLimitBackoffSeconds = Float("executor.rate_limit_backoff"),
+        };
         Orchestrator = new OrchestratorConfig(Str("orchestrator.model")!, Str("orchestrator.base_url"), Str("orchestrator.api_key_env")!,
             (int)Int("orchestrator.max_steps"), (int)Int("orchestrator.max_steps_per_turn"), (int)Int("orchestrator.parallel_delegations"),
             List("orchestrator.allowed_dirs"),
             new CompactionConfig((int)Int("orchestrator.compaction.max_tokens"), Float("orchestrator.compaction.threshold_pct"),
-                Float("orchestrator.compaction.target_pct"), (int)Int("orchestrator.compaction.keep_first_n"), (int)Int("orchestrator.compaction.keep_last_n")));
+                Float("orchestrator.compaction.target_pct"), (int)Int("orchestrator.compaction.keep_first_n"), (int)Int("orchestrator.compaction.keep_last_n")))
+        {
+            BudgetUsd = Float("orchestrator.budget_usd"),
+        };
+        Events = new EventsConfig(Int("events.max_bytes"), (int)Int("events.keep"));
+        Hooks = _values.GetValueOrDefault("hooks") is TomlTableArray hooks ? HookConfig.Read(hooks) : [];
         Watchers = new WatchersConfig(Bool("watchers.enabled"), Str("watchers.message_role")!, ReadWatchers());
         Telemetry = new TelemetryConfig(Bool("telemetry.enabled"), Str("telemetry.endpoint"), Str("telemetry.service_name")!);
         Prices = ReadPrices();
@@ -55,6 +82,12 @@ public sealed class ZwarmConfig
 
     /// <summary>[orchestrator]</summary>
     public OrchestratorConfig Orchestrator { get; }
+
+    /// <summary>[events]</summary>
+    public EventsConfig Events { get; }
+
+    /// <summary>[[hooks]]</summary>
+    public IReadOnlyList<HookConfig> Hooks { get; }
 
     /// <summary>[watchers]</summary>
     public WatchersConfig Watchers { get; }

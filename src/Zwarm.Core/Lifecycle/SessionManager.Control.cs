@@ -1,3 +1,4 @@
+using Zwarm.Core.Events;
 using Zwarm.Core.Sessions;
 
 namespace Zwarm.Core.Lifecycle;
@@ -24,9 +25,13 @@ public sealed partial class SessionManager
         if (meta.Status.IsFinished())
             return new KillResult(meta, false, $"session {meta.ShortId} is already {meta.Status.ToWire()}; nothing to kill");
         await TerminateAsync(meta, ct);
+        var applied = false;
         var after = await Store.UpdateAsync(meta.Id, m =>
         {
             if (m.Status == SessionStatus.Killed) return false;
+            applied = true;
+            m.QueuedReason = null;
+            m.RetryAt = null;
             m.Status = SessionStatus.Killed;
             m.Error = "Manually killed";
             m.UpdatedAt = Now;
@@ -37,6 +42,7 @@ public sealed partial class SessionManager
             m.ExitCode = rec.ExitCode;
             return true;
         }, ct);
+        if (applied) RecordEvent(after, EventNames.Killed, "Manually killed");
         await PumpQueueAsync(ct);
         return new KillResult(after, true, $"killed {after.ShortId}");
     }
@@ -78,7 +84,9 @@ public sealed partial class SessionManager
         var entry = await Store.TryReadAsync(id, ct);
         if (entry.Meta is { } m && !m.Status.IsFinished()) await KillAsync(id, ct);
         await Store.DeleteAsync(id, ct);
-        return entry.Meta ?? new SessionMeta { Id = id };
+        var removed = entry.Meta ?? new SessionMeta { Id = id };
+        RecordEvent(removed, EventNames.Removed);
+        return removed;
     }
 
     /// <summary>Finished sessions last updated more than <paramref name="keepDays"/> days ago.</summary>

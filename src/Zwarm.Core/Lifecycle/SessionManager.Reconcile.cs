@@ -1,5 +1,6 @@
 using System.Globalization;
 using Zwarm.Core.Agents;
+using Zwarm.Core.Events;
 using Zwarm.Core.Sessions;
 
 namespace Zwarm.Core.Lifecycle;
@@ -74,9 +75,16 @@ public sealed partial class SessionManager
         if (outcome.Status == SessionStatus.Failed && parse.Error is null && !timedOut && LastTextLine(Store.TurnFile(id, turn)) is { } said)
             outcome = outcome with { Error = $"{outcome.Error}: {said}" };
         var now = Now;
-        return await Store.UpdateAsync(id, m =>
+        var rateLimited = outcome.Status == SessionStatus.Failed && parse.RateLimited && !timedOut;
+        DateTimeOffset? retryAt = rateLimited ? RetryTime(parse, Store.TurnFile(id, turn), before.RateLimitRetries, now) : null;
+        var park = rateLimited && Config.Executor.OnRateLimit == "wait";
+        var costBefore = CostOf(before);
+        var tokensBefore = before.TotalTokens;
+        var applied = false;
+        var after = await Store.UpdateAsync(id, m =>
         {
             if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
+            applied = true;
             var rec = m.TurnRecordFor(turn);
             var previous = m.Turns!.Where(t => t.Turn < turn && t.UsageReported is not null).OrderBy(t => t.Turn).LastOrDefault();
             var delta = new Dictionary<string, long>();
@@ -110,8 +118,122 @@ public sealed partial class SessionManager
             rec.Error = outcome.Error;
             rec.TimedOut = timedOut;
             rec.MalformedLines = parse.MalformedLines;
+            if (rateLimited)
+            {
+                m.ErrorKind = "rate_limited";
+                m.RetryAt = retryAt;
+                m.RateLimitRetries++;
+                rec.Extra ??= [];
+                rec.Extra["error_kind"] = System.Text.Json.JsonSerializer.SerializeToElement("rate_limited", SessionJsonContext.Default.String);
+            }
+            else
+            {
+                m.ErrorKind = null;
+                m.RetryAt = null;
+                m.RateLimitRetries = 0;
+            }
+            if (park) Park(m, turn, retryAt!.Value);
             return true;
         }, ct);
+        if (!applied) return after;
+        RecordFinish(after, outcome, timedOut, rateLimited, park);
+        RecordBudgetCrossing(after, costBefore, tokensBefore);
+        if (park) ScheduleWake(after.RetryAt!.Value);
+        return after;
+    }
+
+    // The retry is the next turn, resumed natively in the same conversation (replayed when the agent gave no id).
+    private void Park(SessionMeta m, int turn, DateTimeOffset retryAt)
+    {
+        m.Status = SessionStatus.Pending;
+        m.QueuedReason = $"rate limited until {Clock(retryAt)}";
+        m.Pid = null;
+        m.PidStartTime = null;
+        m.Turn = turn + 1;
+        var next = m.TurnRecordFor(turn + 1);
+        next.Resume = m.AgentSessionId is null ? "replay" : "native";
+        next.Extra ??= [];
+        next.Extra["retry_of"] = System.Text.Json.JsonSerializer.SerializeToElement(turn, SessionJsonContext.Default.Int32);
+    }
+
+    private DateTimeOffset RetryTime(TurnParseResult parse, string turnFile, int retriesSoFar, DateTimeOffset now)
+    {
+        // A wall-clock reset ("try again at 12:40 AM") is read against when the agent said it, not when this runs.
+        var said = File.Exists(turnFile) ? new DateTimeOffset(File.GetLastWriteTime(turnFile)) : now;
+        if (parse.RetryHint?.Resolve(said) is { } stated) return stated;
+        var baseSeconds = Math.Max(1, Config.Executor.RateLimitBackoffSeconds);
+        var seconds = Math.Min(baseSeconds * Math.Pow(2, Math.Min(retriesSoFar, 20)), Math.Max(baseSeconds, 3600));
+        return now + TimeSpan.FromSeconds(seconds);
+    }
+
+    private void RecordFinish(SessionMeta m, TurnOutcome outcome, bool timedOut, bool rateLimited, bool parked)
+    {
+        if (rateLimited)
+        {
+            var until = m.RetryAt is { } r ? $"until {Clock(r)}" : "";
+            RecordEvent(m, EventNames.RateLimited, parked ? $"rate limited {until}, will retry: {m.Error}" : $"rate limited {until} (executor.on_rate_limit = fail): {m.Error}");
+        }
+        else if (timedOut) RecordEvent(m, EventNames.TimedOut, outcome.Error);
+        else RecordEvent(m, outcome.Status == SessionStatus.Completed ? EventNames.Completed : EventNames.Failed, outcome.Error);
+    }
+
+    private void RecordBudgetCrossing(SessionMeta m, double? costBefore, long tokensBefore)
+    {
+        var usd = Config.Executor.CostBudgetUsd;
+        var tokens = Config.Executor.TokenBudget;
+        var cost = CostOf(m);
+        var crossedCost = usd > 0 && cost >= usd && !(costBefore >= usd);
+        var crossedTokens = tokens > 0 && m.TotalTokens >= tokens && tokensBefore < tokens;
+        if ((crossedCost || crossedTokens) && OverBudget(m) is { } over) RecordEvent(m, EventNames.BudgetExceeded, over);
+    }
+
+    /// <summary>
+    /// A detached timer for a parked session: <c>setsid sh -c 'sleep N; zwarm _pump'</c>, a few hundred kB while it
+    /// sleeps, then one zwarm run that starts what is due. Not a daemon: any zwarm command after the time pumps too.
+    /// </summary>
+    private void ScheduleWake(DateTimeOffset at)
+    {
+        try
+        {
+            File.WriteAllText(Path.Combine(Store.SessionsDir, ParkedMarker), "");
+        }
+        catch (IOException)
+        {
+        }
+        if (Supervisor is null) return;
+        var setsid = AgentExecutable.FindOnPath("setsid");
+        if (setsid is null) return;
+        var seconds = (int)Math.Ceiling(Math.Max(0, (at - Now).TotalSeconds)) + 1;
+        var psi = new System.Diagnostics.ProcessStartInfo(setsid) { UseShellExecute = false, WorkingDirectory = Config.ProjectDir };
+        foreach (var a in new[] { "sh", "-c", "sleep \"$1\"; shift; exec \"$@\" >/dev/null 2>&1", "zwarm-wake", seconds.ToString(CultureInfo.InvariantCulture), Supervisor.Executable })
+            psi.ArgumentList.Add(a);
+        if (Supervisor.Dll is not null) psi.ArgumentList.Add(Supervisor.Dll);
+        psi.ArgumentList.Add("_pump");
+        psi.Environment["ZWARM_DIR"] = Store.Root;
+        foreach (var k in new[] { "ZWARM_SESSION_ID", "ZWARM_STORE" }) psi.Environment.Remove(k);
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(psi);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
+        {
+            // The next zwarm command after the time pumps instead.
+        }
+    }
+
+    /// <summary>Marks the store as holding rate-limited sessions, so any zwarm command checks whether one is due.</summary>
+    internal const string ParkedMarker = ".rate-limited";
+
+    /// <summary>Starts parked (rate-limited) sessions whose time has come; cheap when none is parked.</summary>
+    public async Task PumpIfDueAsync(CancellationToken ct = default)
+    {
+        var marker = Path.Combine(Store.SessionsDir, ParkedMarker);
+        if (!File.Exists(marker)) return;
+        var entries = await ListCoreAsync(pump: true, ct, summaries: true);
+        if (!entries.Any(e => e.Meta is { Status: SessionStatus.Pending, RetryAt: not null }))
+        {
+            try { File.Delete(marker); } catch (IOException) { }
+        }
     }
 
     private static void AppendConversation(SessionMeta m, TurnParseResult parse, int turn, DateTimeOffset now)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
+using Zwarm.Core.Events;
 using Zwarm.Core.Sessions;
 
 namespace Zwarm.Core.Lifecycle;
@@ -37,6 +38,7 @@ public sealed partial class SessionManager
         Agents = agents;
         Supervisor = supervisor;
         _time = time ?? TimeProvider.System;
+        HookSink = supervisor is null ? null : new DetachedHookSink(supervisor);
     }
 
     /// <summary>The session store.</summary>
@@ -78,6 +80,7 @@ public sealed partial class SessionManager
         // Build the command first: a bad setting or a missing binary changes nothing on disk.
         adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.Task, Config = Config });
         await Store.CreateAsync(meta, ct);
+        RecordEvent(meta, EventNames.Created);
         return await TryLaunchAsync(meta.Id, ct);
     }
 
@@ -92,7 +95,7 @@ public sealed partial class SessionManager
         var turn = current.Turn + 1;
         adapter.BuildCommand(new TurnRequest { Session = current, Turn = turn, Prompt = message, Config = Config });
         SessionMeta? before = null;
-        await Store.UpdateAsync(id, m =>
+        var continued = await Store.UpdateAsync(id, m =>
         {
             CheckContinuable(m);
             before = Clone(m);
@@ -103,8 +106,12 @@ public sealed partial class SessionManager
             m.ExitCode = null;
             m.UpdatedAt = Now;
             m.TurnRecordFor(turn).Resume = m.AgentSessionId is null ? "replay" : "native";
+            m.ErrorKind = null;
+            m.RetryAt = null;
+            m.RateLimitRetries = 0;
             return true;
         }, ct);
+        RecordEvent(continued, EventNames.Resumed, $"follow-up turn {turn}");
         return await TryLaunchAsync(id, ct, before, message);
     }
 
@@ -114,35 +121,53 @@ public sealed partial class SessionManager
             throw new ZwarmException($"session {m.ShortId} is still {m.Status.ToWire()}; wait for it (zwarm wait {m.ShortId}) or kill it first");
         if (m.Status is SessionStatus.Killed)
             throw new ZwarmException($"session {m.ShortId} was killed; start a new session instead");
+        if (OverBudget(m) is { } over)
+            throw new ZwarmException($"session {m.ShortId} {over}; no further turns");
+    }
+
+    /// <summary>How a session is over its token or cost budget ("used 1,200 tokens of 1,000 (executor.token_budget)"), or null.</summary>
+    public string? OverBudget(SessionMeta m)
+    {
         var budget = Config.Executor.TokenBudget;
         if (budget > 0 && m.TotalTokens >= budget)
-            throw new ZwarmException($"session {m.ShortId} used {m.TotalTokens:N0} tokens, over the budget of {budget:N0} (executor.token_budget)");
+            return $"used {m.TotalTokens:N0} tokens, over the budget of {budget:N0} (executor.token_budget)";
+        var usd = Config.Executor.CostBudgetUsd;
+        if (usd > 0 && CostOf(m) is { } cost && cost >= usd)
+            return $"cost ${Usd(cost)}, over the budget of ${Usd(usd)} (executor.cost_budget_usd)";
+        return null;
     }
 
     /// <summary>Starts the current turn of a pending session if a slot is free; leaves it queued otherwise.</summary>
     private async Task<SessionMeta> TryLaunchAsync(string id, CancellationToken ct, SessionMeta? before = null, string? prompt = null)
     {
         var reserved = false;
+        var retry = false;
         await using (await FileLock.AcquireAsync(Path.Combine(Store.SessionsDir, ".start.lock"), FileSessionStore.LockTimeout, ct))
         {
-            if (Config.Executor.MaxRunning > 0 && await CountRunningAsync(ct) >= Config.Executor.MaxRunning)
+            if (await QueueReasonAsync(id, ct) is { } wait)
             {
-                return await Store.UpdateAsync(id, m =>
+                var changed = false;
+                var queued = await Store.UpdateAsync(id, m =>
                 {
-                    m.Extra ??= [];
-                    m.Extra["queued_reason"] = System.Text.Json.JsonSerializer.SerializeToElement(
-                        $"waiting for a free slot (executor.max_running = {Config.Executor.MaxRunning})", SessionJsonContext.Default.String);
+                    if (m.Status != SessionStatus.Pending || m.QueuedReason == wait) return false;
+                    changed = true;
+                    m.QueuedReason = wait;
                     return true;
                 }, ct);
+                if (changed) RecordEvent(queued, EventNames.Queued, wait);
+                return queued;
             }
             await Store.UpdateAsync(id, m =>
             {
                 if (m.Status != SessionStatus.Pending) return false;
+                retry = m.RetryAt is not null;
                 m.Status = SessionStatus.Running;
                 m.Pid = null;
                 m.PidStartTime = null;
                 m.UpdatedAt = Now;
-                m.Extra?.Remove("queued_reason");
+                m.QueuedReason = null;
+                m.RetryAt = null;
+                if (retry) m.Error = null;
                 var rec = m.TurnRecordFor(m.Turn);
                 rec.StartedAt = Now;
                 reserved = true;
@@ -151,6 +176,7 @@ public sealed partial class SessionManager
         }
         var meta = await Store.GetAsync(id, ct);
         if (!reserved) return meta;
+        if (retry) RecordEvent(meta, EventNames.Resumed, $"retrying after the rate limit (turn {meta.Turn}, {meta.TurnRecordFor(meta.Turn).Resume ?? "native"} resume)");
         try
         {
             var snapshot = before ?? meta;
@@ -159,7 +185,7 @@ public sealed partial class SessionManager
             var command = adapter.BuildCommand(new TurnRequest { Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = Config });
             var (pid, start) = TurnLauncher.Start(id, Store.SessionDir(id), meta.Turn, command, Config.Executor.TimeoutSeconds,
                 Config.Executor.KillGraceSeconds, Supervisor);
-            return await Store.UpdateAsync(id, m =>
+            var started = await Store.UpdateAsync(id, m =>
             {
                 if (m.Status != SessionStatus.Running || m.Turn != meta.Turn) return false;
                 m.Pid = pid;
@@ -169,24 +195,44 @@ public sealed partial class SessionManager
                 rec.PidStartTime = start;
                 return true;
             }, ct);
+            RecordEvent(started, EventNames.Started, $"turn {started.Turn}");
+            return started;
         }
         catch (Exception ex) when (ex is ZwarmException or System.ComponentModel.Win32Exception or IOException)
         {
-            await Store.UpdateAsync(id, m =>
+            var failed = await Store.UpdateAsync(id, m =>
             {
                 m.Status = SessionStatus.Failed;
                 m.Error = $"could not start the agent: {ex.Message}";
                 m.UpdatedAt = Now;
                 return true;
             }, ct);
+            RecordEvent(failed, EventNames.Failed, failed.Error);
             throw ex as ZwarmException ?? new ZwarmException($"could not start the agent: {ex.Message}", 1, ex);
         }
     }
 
-    private async Task<int> CountRunningAsync(CancellationToken ct)
+    /// <summary>The start of the queue reason of a session waiting for a free slot.</summary>
+    private const string PoolFullReason = "waiting for a free slot";
+
+    /// <summary>Why a pending session may not start now (its own rate limit, its adapter's, a full pool), or null.</summary>
+    private async Task<string?> QueueReasonAsync(string id, CancellationToken ct)
     {
+        var self = await Store.GetAsync(id, ct);
+        var now = Now;
+        if (self.RetryAt is { } own && own > now) return $"rate limited until {Clock(own)}";
+        var limit = Config.Executor.MaxRunning;
+        var parked = Config.Executor.OnRateLimit == "wait";
+        if (limit <= 0 && !parked) return null;
         var entries = await ListCoreAsync(pump: false, ct, summaries: true);
-        return entries.Count(e => e.Meta?.Status == SessionStatus.Running);
+        // No new session of an adapter starts while another of its sessions waits out a rate limit.
+        var until = entries.Select(e => e.Meta)
+            .Where(m => m is { Status: SessionStatus.Pending } && m.Id != id && m.Adapter == self.Adapter && m.RetryAt > now)
+            .Max(m => m!.RetryAt);
+        if (until is { } u) return $"{self.Adapter} is rate limited until {Clock(u)}";
+        if (limit > 0 && entries.Count(e => e.Meta?.Status == SessionStatus.Running) >= limit)
+            return $"{PoolFullReason} (executor.max_running = {limit})";
+        return null;
     }
 
     /// <summary>Starts queued (pending) sessions, oldest first, while slots are free.</summary>
@@ -196,13 +242,15 @@ public sealed partial class SessionManager
         var max = Config.Executor.MaxRunning;
         // A cheap local count stops the loop early; TryLaunchAsync re-counts under the start lock, which is what decides.
         var running = entries.Count(e => e.Meta?.Status == SessionStatus.Running);
-        foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending && e.Meta.Pid is null).OrderBy(e => e.Meta!.UpdatedAt))
+        var now = Now;
+        foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending && e.Meta.Pid is null && !(e.Meta.RetryAt > now)).OrderBy(e => e.Meta!.UpdatedAt))
         {
             if (max > 0 && running >= max) break;
             try
             {
-                if ((await TryLaunchAsync(e.Id, ct)).Status == SessionStatus.Running) running++;
-                else if (max > 0) break;
+                var after = await TryLaunchAsync(e.Id, ct);
+                if (after.Status == SessionStatus.Running) running++;
+                else if (max > 0 && after.QueuedReason?.StartsWith(PoolFullReason, StringComparison.Ordinal) == true) break;
             }
             catch (ZwarmException) { /* recorded on the session */ }
         }
@@ -217,6 +265,9 @@ public sealed partial class SessionManager
     };
 
     private static SessionMeta Clone(SessionMeta m) => SessionJson.Deserialize(SessionJson.Serialize(m));
+
+    /// <summary>Dollars with cents, and more digits only when they matter ($0.00012).</summary>
+    public static string Usd(double v) => v.ToString("0.00####", CultureInfo.InvariantCulture);
 
     internal static string Fmt(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -42,6 +42,23 @@ public sealed class SessionMeta
     /// <summary>One record per turn: timing, exit code, usage and outcome.</summary>
     public List<TurnRecord>? Turns { get; set; }
 
+    /// <summary>Why a pending session is not running yet (a full pool, a rate limit until a time).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? QueuedReason { get; set; }
+
+    /// <summary>What kind of failure the last turn had, when zwarm recognised one: "rate_limited".</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ErrorKind { get; set; }
+
+    /// <summary>When a rate-limited session may run again (stated by the agent, else a backoff).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset? RetryAt { get; set; }
+
+    /// <summary>Rate limits hit in a row by this session (resets when a turn gets through).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int RateLimitRetries { get; set; }
+
+    /// <summary>When a person last looked at the session (peek, show): finished after that = not seen yet.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset? SeenAt { get; set; }
+
     /// <summary>Fields this version does not know; written back unchanged.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 

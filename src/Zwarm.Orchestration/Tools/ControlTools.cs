@@ -18,12 +18,16 @@ internal sealed class ControlTools(ToolContext ctx)
         if (double.IsNaN(seconds) || seconds < 1 || seconds > MaxSleepSeconds)
             throw new ToolFailure($"seconds must be between 1 and {MaxSleepSeconds}, got {seconds.ToString(CultureInfo.InvariantCulture)}",
                 $"sleep in chunks of at most {MaxSleepSeconds} s and look at the sessions in between (peek_session)");
-        var running = (await ctx.MySessionsAsync(ct)).Where(m => !m.Status.IsFinished()).Select(m => m.Id).ToHashSet();
+        var mine = await ctx.MySessionsAsync(ct);
+        var running = mine.Where(m => !m.Status.IsFinished()).Select(m => m.Id).ToHashSet();
+        // A session already waiting out a rate limit does not end the sleep again; one that hits a limit now does.
+        var parkedAtStart = mine.Where(IsParked).Select(m => m.Id).ToHashSet();
         if (running.Count == 0)
             return ToolOutcome.Ok(new JsonObject { ["slept_seconds"] = 0, ["running"] = 0, ["note"] = "none of your sessions is running: nothing to wait for" },
                 "nothing running; did not sleep");
         var start = ctx.Time.GetTimestamp();
         var finished = new List<SessionMeta>();
+        var limited = new List<SessionMeta>();
         var stillRunning = running.Count;
         while (ctx.Time.GetElapsedTime(start).TotalSeconds < seconds)
         {
@@ -31,8 +35,9 @@ internal sealed class ControlTools(ToolContext ctx)
             await Task.Delay(left < ctx.SleepPoll ? left : ctx.SleepPoll, ctx.Time, ct);
             var now = await ctx.MySessionsAsync(ct);
             finished = [.. now.Where(m => running.Contains(m.Id) && m.Status.IsFinished())];
+            limited = [.. now.Where(m => running.Contains(m.Id) && IsParked(m) && !parkedAtStart.Contains(m.Id))];
             stillRunning = now.Count(m => !m.Status.IsFinished());
-            if (finished.Count > 0) break;
+            if (finished.Count > 0 || limited.Count > 0) break;
         }
         var slept = Math.Round(ctx.Time.GetElapsedTime(start).TotalSeconds, 1);
         var o = new JsonObject
@@ -41,10 +46,22 @@ internal sealed class ControlTools(ToolContext ctx)
             ["finished"] = new JsonArray([.. finished.Select(m => (JsonNode)SessionTools.Identity(m))]),
             ["running"] = stillRunning,
         };
+        if (limited.Count > 0)
+            o["rate_limited"] = new JsonArray([.. limited.Select(m =>
+            {
+                var x = SessionTools.Identity(m);
+                x["retry_at"] = m.RetryAt?.ToString("O", CultureInfo.InvariantCulture);
+                x["queued_reason"] = m.QueuedReason;
+                return (JsonNode)x;
+            })]);
         if (finished.Count > 0) o["next"] = "check_session the finished sessions";
+        else if (limited.Count > 0) o["next"] = "the rate-limited sessions retry by themselves at retry_at; sleep or work on something else meanwhile";
         var what = finished.Count == 0 ? "none finished" : string.Join(", ", finished.Select(m => $"{m.ShortId} {m.Status.ToWire()}"));
+        if (limited.Count > 0) what += "; rate limited: " + string.Join(", ", limited.Select(m => $"{m.ShortId} ({m.QueuedReason})"));
         return ToolOutcome.Ok(o, $"slept {slept.ToString("0.#", CultureInfo.InvariantCulture)}s; {what}; {stillRunning} running");
     }
+
+    private static bool IsParked(SessionMeta m) => m.Status == SessionStatus.Pending && m.RetryAt is not null;
 
     public async Task<ToolOutcome> BashAsync(ToolArgs a, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Zwarm.Core;
 using Zwarm.Core.Agents;
+using Zwarm.Core.Events;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Orchestration.Telemetry;
@@ -21,6 +22,7 @@ internal sealed class SessionTools(ToolContext ctx)
             throw new ToolFailure($"unknown adapter '{adapter}'", $"use one of: {string.Join(", ", Manager.Agents.Adapters.Select(x => x.Name))} (or leave adapter out)");
         var dir = CheckWorkingDir(a.String("working_dir"));
         var mine = await ctx.MySessionsAsync(ct);
+        CheckBudget(mine, "delegate");
         var active = mine.Count(m => m.Status is SessionStatus.Running or SessionStatus.Pending);
         var limit = Manager.Config.Orchestrator.ParallelDelegations;
         if (limit > 0 && active >= limit)
@@ -55,6 +57,7 @@ internal sealed class SessionTools(ToolContext ctx)
                 "wait for it to finish (sleep, then check_session), then converse; or end_session it and delegate again");
         if (before.Status is SessionStatus.Killed)
             throw new ToolFailure($"session {before.ShortId} was killed", "start a new session with delegate (include what the old one achieved)");
+        CheckBudget(await ctx.MySessionsAsync(ct), "converse");
         SessionMeta meta;
         try
         {
@@ -145,6 +148,9 @@ internal sealed class SessionTools(ToolContext ctx)
             o["task"] = Text.OneLine(m.Task, 100);
             o["tokens"] = m.TotalTokens;
             o["needs_attention"] = ctx.NeedsAttention(m);
+            if (m.QueuedReason is not null) o["queued_reason"] = m.QueuedReason;
+            if (m.RetryAt is { } retry) o["retry_at"] = retry.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            if (m.ErrorKind is not null) o["error_kind"] = m.ErrorKind;
             o["mine"] = m.Source == ctx.Source;
             list.Add(o);
         }
@@ -175,6 +181,23 @@ internal sealed class SessionTools(ToolContext ctx)
         if (reason is not null) o["reason"] = reason;
         var what = (killed, delete) switch { (true, true) => "killed and deleted", (true, false) => "killed", (false, true) => "deleted", _ => "already " + m.Status.ToWire() };
         return ToolOutcome.Ok(o, $"{what} {m.ShortId}");
+    }
+
+    /// <summary>orchestrator.budget_usd: what this instance's sessions cost so far counts against it; beyond it, no new work.</summary>
+    private void CheckBudget(IReadOnlyList<SessionMeta> mine, string what)
+    {
+        var budget = Manager.Config.Orchestrator.BudgetUsd;
+        if (budget <= 0) return;
+        var spent = mine.Sum(m => Manager.CostOf(m) ?? 0);
+        if (spent < budget) return;
+        var figures = $"your {mine.Count} session{(mine.Count == 1 ? "" : "s")} cost ${SessionManager.Usd(spent)} of a budget of ${SessionManager.Usd(budget)} (orchestrator.budget_usd)";
+        if (!ctx.BudgetEventWritten)
+        {
+            ctx.BudgetEventWritten = true;
+            Manager.RecordEvent(new ZwarmEvent { Event = EventNames.BudgetExceeded, Reason = $"orchestrator instance {ctx.Instance.Id}: {figures}; {what} refused", CostUsd = Math.Round(spent, 6) });
+        }
+        throw new ToolFailure($"budget exhausted: {figures}; {what} refused",
+            "stop delegating: summarise what the sessions achieved and finish (exit), or ask the user to raise orchestrator.budget_usd");
     }
 
     private async Task<SessionMeta> GetAsync(ToolArgs a, CancellationToken ct)

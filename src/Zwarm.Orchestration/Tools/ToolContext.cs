@@ -48,7 +48,11 @@ internal sealed class ToolContext
 
     /// <summary>True when a finished session has news the model has not read with check_session.</summary>
     public bool NeedsAttention(SessionMeta m) =>
-        m.Status is SessionStatus.Completed or SessionStatus.Failed && State.Progress.Seen.GetValueOrDefault(m.Id) != SeenKey(m);
+        (m.Status is SessionStatus.Completed or SessionStatus.Failed && State.Progress.Seen.GetValueOrDefault(m.Id) != SeenKey(m))
+        || (m.Status == SessionStatus.Pending && m.RetryAt is not null);
+
+    /// <summary>Set once this run has written its budget_exceeded event.</summary>
+    public bool BudgetEventWritten { get; set; }
 
     /// <summary>Remembers that the model read this state of the session.</summary>
     public void MarkSeen(SessionMeta m)

@@ -186,7 +186,7 @@ public sealed class LifecycleSpecs
 
         first.Status.Should().Be(SessionStatus.Running);
         second.Status.Should().Be(SessionStatus.Pending);
-        second.Extra!["queued_reason"].GetString().Should().Contain("executor.max_running = 1");
+        second.QueuedReason.Should().Contain("executor.max_running = 1");
 
         (await p.UntilFinishedAsync(first.Id)).Status.Should().Be(SessionStatus.Completed);
         var s2 = await p.UntilFinishedAsync(second.Id);

@@ -33,6 +33,11 @@ internal sealed class ReplyWriter(HttpContext context)
             case JsonWireReply json:
                 await DelayAsync(delayMs, ct);
                 response.StatusCode = json.Status;
+                foreach (var (name, value) in json.Headers ?? new Dictionary<string, string>())
+                {
+                    response.Headers[name] = value;
+                }
+
                 response.ContentType = "application/json";
                 await response.WriteAsync(json.Body, ct);
                 break;

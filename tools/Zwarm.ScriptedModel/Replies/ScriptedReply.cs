@@ -22,6 +22,24 @@ public abstract record ScriptedReply
     public static HttpErrorReply HttpError(int status, string? message = null, string? body = null) =>
         new(status) { Message = message, Body = body };
 
+    /// <summary>
+    /// HTTP 429 with the endpoint's rate-limit error body, and a <c>Retry-After</c> header when
+    /// <paramref name="retryAfterSeconds"/> is given (codex then waits and retries by itself).
+    /// </summary>
+    public static HttpErrorReply RateLimited(int? retryAfterSeconds = null, string? message = null) =>
+        new(429)
+        {
+            Message = message ?? "Rate limit reached (scripted)",
+            Headers = retryAfterSeconds is { } s ? new Dictionary<string, string> { ["retry-after"] = s.ToString(System.Globalization.CultureInfo.InvariantCulture) } : null,
+        };
+
+    /// <summary>
+    /// HTTP 429 with a ChatGPT-plan usage-limit body, <c>{"error":{"type":"usage_limit_reached","resets_in_seconds":N,…}}</c>
+    /// (codex fails at once with "You've hit your usage limit"); on the Messages endpoint an Anthropic <c>rate_limit_error</c>
+    /// with the reset in the unified rate-limit headers.
+    /// </summary>
+    public static HttpErrorReply UsageLimitReached(int resetsInSeconds) => new(429) { UsageLimitResetsInSeconds = resetsInSeconds };
+
     /// <summary>A 200 stream that reports an in-stream error (<c>response.failed</c> / <c>event: error</c>).</summary>
     public static StreamFailureReply StreamFailed(string? code = null, string? message = null) =>
         new(StreamFailureMode.Failed) { Code = code, Message = message };
@@ -90,6 +108,12 @@ public sealed record HttpErrorReply(int Status) : ScriptedReply
 
     /// <summary>A raw body sent verbatim instead of the generated one.</summary>
     public string? Body { get; init; }
+
+    /// <summary>Extra response headers (e.g. <c>retry-after</c>).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>When set, a usage-limit answer whose limit resets after this many seconds (see <see cref="ScriptedReply.UsageLimitReached"/>).</summary>
+    public int? UsageLimitResetsInSeconds { get; init; }
 
     internal override void Validate()
     {

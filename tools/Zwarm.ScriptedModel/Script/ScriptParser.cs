@@ -14,7 +14,7 @@ internal static class ScriptParser
     };
 
     private static readonly string[] EntryKeys =
-        ["text", "tool_calls", "http_error", "stream_failure", "preamble", "reasoning", "usage", "times", "delayMs", "when", "comment"];
+        ["text", "tool_calls", "http_error", "stream_failure", "rate_limit", "preamble", "reasoning", "usage", "times", "delayMs", "when", "comment"];
 
     public static IReadOnlyList<(Endpoint Endpoint, ScriptedReply Reply)> ParseFile(string path) =>
         Parse(File.ReadAllText(path), path);
@@ -66,10 +66,10 @@ internal static class ScriptParser
 
     private static ScriptedReply Entry(JsonObject entry, string where)
     {
-        string[] kinds = [.. new[] { "text", "tool_calls", "http_error", "stream_failure" }.Where(k => entry[k] is not null)];
+        string[] kinds = [.. new[] { "text", "tool_calls", "http_error", "stream_failure", "rate_limit" }.Where(k => entry[k] is not null)];
         if (kinds.Length == 0)
         {
-            throw new InvalidDataException($"{where}: needs one of text, tool_calls, http_error, stream_failure");
+            throw new InvalidDataException($"{where}: needs one of text, tool_calls, http_error, stream_failure, rate_limit");
         }
 
         if (kinds.Length > 1)
@@ -85,7 +85,8 @@ internal static class ScriptParser
                 Reasoning = Str(entry, "reasoning"),
                 Usage = Usage(entry["usage"], where),
             },
-            "http_error" => HttpError(Obj(entry["http_error"], $"{where}.http_error", ["status", "message", "body"])),
+            "http_error" => HttpError(Obj(entry["http_error"], $"{where}.http_error", ["status", "message", "body", "headers"]), where),
+            "rate_limit" => RateLimit(Obj(entry["rate_limit"], $"{where}.rate_limit", ["retry_after", "usage_limit_resets_in", "message"])),
             "stream_failure" => StreamFailure(Obj(entry["stream_failure"], $"{where}.stream_failure", ["mode", "code", "message", "text"]), where),
             _ => new TextReply(Str(entry, "text")!)
             {
@@ -137,8 +138,18 @@ internal static class ScriptParser
         })];
     }
 
-    private static HttpErrorReply HttpError(JsonObject error) => new(Int(error, "status") ?? throw new InvalidDataException("http_error.status is required"))
+    private static HttpErrorReply RateLimit(JsonObject limit) => Int(limit, "usage_limit_resets_in") is { } resets
+        ? ScriptedReply.UsageLimitReached(resets)
+        : ScriptedReply.RateLimited(Int(limit, "retry_after"), Str(limit, "message"));
+
+    private static HttpErrorReply HttpError(JsonObject error, string where) => new(Int(error, "status") ?? throw new InvalidDataException("http_error.status is required"))
     {
+        Headers = error["headers"] switch
+        {
+            null => null,
+            JsonObject h => h.ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue(out string? hv) ? hv : throw new InvalidDataException($"{where}.http_error.headers: {p.Key} must be a string")),
+            _ => throw new InvalidDataException($"{where}.http_error.headers must be an object of strings"),
+        },
         Message = Str(error, "message"),
         Body = error["body"] switch
         {

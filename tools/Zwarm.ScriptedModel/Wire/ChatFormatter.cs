@@ -11,7 +11,7 @@ internal sealed class ChatFormatter(ReplyContext ctx)
 
     public static WireReply Format(ScriptedReply reply, ReplyContext ctx) => reply switch
     {
-        HttpErrorReply error => ErrorBodies.Reply(Endpoint.Chat, error),
+        HttpErrorReply error => ErrorBodies.Reply(Endpoint.Chat, error, ctx.Now),
         TextReply text => new ChatFormatter(ctx).Complete(text.Text, [], text.Usage),
         ToolCallsReply calls => new ChatFormatter(ctx).Complete(calls.Preamble, calls.Calls, calls.Usage),
         StreamFailureReply failure => new ChatFormatter(ctx).Fail(failure),

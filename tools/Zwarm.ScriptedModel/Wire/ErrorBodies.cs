@@ -70,8 +70,49 @@ internal static class ErrorBodies
     };
 
     /// <summary>An <see cref="HttpErrorReply"/> as wire bytes for the endpoint.</summary>
-    public static JsonWireReply Reply(Endpoint endpoint, HttpErrorReply error) =>
-        error.Body is not null
+    public static JsonWireReply Reply(Endpoint endpoint, HttpErrorReply error, DateTimeOffset now)
+    {
+        if (error.UsageLimitResetsInSeconds is { } resets)
+        {
+            return UsageLimit(endpoint, resets, now) with { Headers = error.Headers };
+        }
+
+        var wire = error.Body is not null
             ? new JsonWireReply(error.Status, error.Body)
             : new JsonWireReply(error.Status, For(endpoint, error.Status, error.Message ?? $"scripted HTTP {error.Status}"));
+        return wire with { Headers = error.Headers };
+    }
+
+    /// <summary>
+    /// A usage limit: the ChatGPT-plan body codex reads (<c>usage_limit_reached</c> with <c>resets_in_seconds</c> and
+    /// <c>resets_at</c>), or for Anthropic a <c>rate_limit_error</c> with the subscription's unified rate-limit headers.
+    /// </summary>
+    private static JsonWireReply UsageLimit(Endpoint endpoint, int resetsInSeconds, DateTimeOffset now)
+    {
+        var resetsAt = now.ToUnixTimeSeconds() + resetsInSeconds;
+        if (endpoint == Endpoint.Messages)
+        {
+            return new JsonWireReply(429, Anthropic("rate_limit_error", "This request would exceed your account's rate limit. Please try again later."))
+            {
+                Headers = new Dictionary<string, string>
+                {
+                    ["anthropic-ratelimit-unified-status"] = "rejected",
+                    ["anthropic-ratelimit-unified-reset"] = resetsAt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["retry-after"] = resetsInSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            };
+        }
+
+        return new JsonWireReply(429, new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["type"] = "usage_limit_reached",
+                ["message"] = "The usage limit has been reached",
+                ["plan_type"] = "plus",
+                ["resets_at"] = resetsAt,
+                ["resets_in_seconds"] = resetsInSeconds,
+            },
+        });
+    }
 }

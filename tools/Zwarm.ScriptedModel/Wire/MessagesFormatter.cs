@@ -14,7 +14,7 @@ internal sealed class MessagesFormatter(ReplyContext ctx)
 
     public static WireReply Format(ScriptedReply reply, ReplyContext ctx) => reply switch
     {
-        HttpErrorReply error => ErrorBodies.Reply(Endpoint.Messages, error),
+        HttpErrorReply error => ErrorBodies.Reply(Endpoint.Messages, error, ctx.Now),
         TextReply text => new MessagesFormatter(ctx).Complete(text.Reasoning, text.Text, [], text.Usage),
         ToolCallsReply calls => new MessagesFormatter(ctx).Complete(calls.Reasoning, calls.Preamble, calls.Calls, calls.Usage),
         StreamFailureReply failure => new MessagesFormatter(ctx).Fail(failure),

@@ -11,7 +11,7 @@ internal sealed class ResponsesFormatter(ReplyContext ctx)
 
     public static WireReply Format(ScriptedReply reply, ReplyContext ctx) => reply switch
     {
-        HttpErrorReply error => ErrorBodies.Reply(Endpoint.Responses, error),
+        HttpErrorReply error => ErrorBodies.Reply(Endpoint.Responses, error, ctx.Now),
         TextReply text => new ResponsesFormatter(ctx).Complete(text.Reasoning, text.Text, [], text.Usage),
         ToolCallsReply calls => new ResponsesFormatter(ctx).Complete(calls.Reasoning, calls.Preamble, calls.Calls, calls.Usage),
         StreamFailureReply failure => new ResponsesFormatter(ctx).Fail(failure),

@@ -11,6 +11,9 @@ internal sealed record StreamWireReply(IReadOnlyList<SseEvent> Events) : WireRep
 /// <summary>A JSON body with a status code.</summary>
 internal sealed record JsonWireReply(int Status, string Body) : WireReply
 {
+    /// <summary>Extra response headers.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
     public JsonWireReply(int status, JsonNode body)
         : this(status, WireJson.Write(body))
     {

@@ -98,6 +98,7 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
             // Claude Code reports a failed API call as a made-up assistant message; it is the error, not a reply.
             _apiError = ContentText(content);
             if (!_result.CompletionEvent) _result.Error = _apiError;
+            if (Is(root, "error", "rate_limit") || Long(root, "api_error_status") == 429) NoteRateLimit(_apiError);
             AddStep(new TrajectoryStep(StepKind.Error, _apiError) { IsError = true });
             return;
         }
@@ -201,12 +202,14 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
         if (failed)
         {
             _result.Error = NonEmpty(text) ?? NonEmpty(Errors(root)) ?? _apiError ?? FailureReason(root);
+            if (Long(root, "api_error_status") == 429 || Is(root, "api_error_type", "rate_limit_error")) NoteRateLimit(_result.Error);
             // The synthetic API-error line already made this step; other failures (json output, max turns, resume errors) did not.
             if (_apiError is null) AddStep(new TrajectoryStep(StepKind.Error, _result.Error) { IsError = true });
         }
         else
         {
             _result.Error = null;
+            _result.RateLimited = false;
             // With --output-format json, or when the last text came only as partial events, the result is the reply.
             if (!string.IsNullOrWhiteSpace(text) && text != _lastTextBlock && text != _result.Reply)
             {
@@ -231,6 +234,14 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
                 d.TryGetProperty("tool_input", out var input);
                 _result.Steps.Add(new TrajectoryStep(StepKind.Error, $"permission denied: {tool}: {Brief(input)}") { ToolName = tool, CallId = callId, IsError = true });
             }
+    }
+
+    // Captured (tests/fixtures/agents/claude/11–13): a 429 is a synthetic assistant message with "error":"rate_limit" and
+    // a result with "api_error_status":429; the text states no reset. A subscription's "usage limit reached|<epoch>" does.
+    private void NoteRateLimit(string? text)
+    {
+        _result.RateLimited = true;
+        if (text is not null) _result.RetryHint = RetryHint.FromText(text) ?? _result.RetryHint;
     }
 
     private void SetUsage(JsonElement usage)

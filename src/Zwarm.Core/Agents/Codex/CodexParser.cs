@@ -81,6 +81,7 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         message ??= "turn failed";
         _turnFailed = true;
         Result.Error = Readable(message);
+        NoteRateLimit(message);
         // The same text usually arrived just before as a top-level error event: one step is enough.
         if (_collect && message != _lastErrorEvent) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
@@ -95,9 +96,24 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
             return true;
         }
         _lastErrorEvent = message;
-        if (!_turnFailed) Result.Error = Readable(message);
+        if (!_turnFailed)
+        {
+            Result.Error = Readable(message);
+            NoteRateLimit(message);
+        }
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
+    }
+
+    // Captured (tests/fixtures/agents/codex/10–11): "exceeded retry limit, last status: 429 Too Many Requests, …" and
+    // "You’ve hit your usage limit. … or try again at 12:40 AM." (the reset in local time, to the minute).
+    private void NoteRateLimit(string message)
+    {
+        if (!message.Contains("429 Too Many Requests", StringComparison.Ordinal) && !message.Contains("usage limit", StringComparison.OrdinalIgnoreCase)
+            && !message.Contains("rate_limit", StringComparison.Ordinal) && !message.Contains("usage_limit_reached", StringComparison.Ordinal))
+            return;
+        Result.RateLimited = true;
+        Result.RetryHint = RetryHint.FromText(message) ?? Result.RetryHint;
     }
 
     // Codex prints a non-retried HTTP error as the raw response body; the session error keeps its message only.

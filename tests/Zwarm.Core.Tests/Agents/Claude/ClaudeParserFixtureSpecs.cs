@@ -282,6 +282,7 @@ public sealed class ClaudeParserFixtureSpecs
             "01_plain.jsonl", "02_tool_bash.jsonl", "03_resume.jsonl", "04_http500.jsonl", "04b_http400.jsonl",
             "05_sse_error_then_fallback.jsonl", "05b_sse_error_fallback_529.jsonl", "06_thinking.jsonl",
             "07_json_plain.json", "07b_json_tool.json", "07c_json_http400.json", "08_partial_messages.jsonl",
-            "09_command_fails.jsonl", "10_permission_denied.jsonl");
+            "09_command_fails.jsonl", "10_permission_denied.jsonl", "11_rate_limit_429.jsonl", "12_rate_limit_retry_after.jsonl",
+            "13_rate_limit_unified_headers.jsonl");
     }
 }

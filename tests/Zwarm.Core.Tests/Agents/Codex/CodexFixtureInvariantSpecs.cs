@@ -22,6 +22,9 @@ public sealed class CodexFixtureInvariantSpecs
         { "07_apply_patch.jsonl", 2 },
         { "08_command_fails.jsonl", 2 },
         { "09_unknown_model_warning.jsonl", 2 },
+        { "10_rate_limit_429.jsonl", 2 },
+        { "11_usage_limit.jsonl", 2 },
+        { "12_rate_limit_retry_after.jsonl", 2 },
     };
 
     [Fact]

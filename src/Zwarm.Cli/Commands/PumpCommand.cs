@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>Hidden: run by a rate-limited session's detached timer; starts the queued sessions that are due.</summary>
+internal static class PumpCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var cmd = new Command("_pump", "start queued sessions that are due (used by zwarm's rate-limit timers)") { Hidden = true };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            if (!Directory.Exists(host.ZwarmDir)) return 0;
+            var manager = await host.ManagerAsync(ct);
+            await manager.ListSummariesAsync(ct);
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using Zwarm.Core.Lifecycle;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Cli.Rendering;
+
+/// <summary>The sessions that need a person, most urgent first, each with the reason (`ls --attention`, the dashboard's top).</summary>
+internal static class AttentionView
+{
+    public static void Render(CliHost host, SessionManager manager, IReadOnlyList<SessionMeta> sessions, bool json)
+    {
+        var needing = SessionManager.NeedingAttention(sessions, manager.AttentionOf);
+        if (json)
+        {
+            var arr = new JsonArray();
+            foreach (var (m, a) in needing)
+            {
+                var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config);
+                node["attention"] = new JsonObject { ["kind"] = a.Kind, ["reason"] = a.Reason };
+                arr.Add(node);
+            }
+            SessionView.Write(host.Out, arr);
+            return;
+        }
+        if (needing.Count == 0)
+        {
+            host.Console.MarkupLine("[green]nothing needs you[/]");
+            return;
+        }
+        host.Console.Write(Build(needing, DateTimeOffset.Now, host.Console.Profile.Width));
+    }
+
+    /// <summary>A table: id, status, adapter, why, task, updated.</summary>
+    public static IRenderable Build(IReadOnlyList<(SessionMeta Session, Attention Attention)> needing, DateTimeOffset now, int width)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title($"[bold]{needing.Count} need{(needing.Count == 1 ? "s" : "")} you[/]");
+        table.AddColumn(new TableColumn("ID").NoWrap());
+        table.AddColumn(new TableColumn("").NoWrap());
+        table.AddColumn(new TableColumn("ADAPTER").NoWrap());
+        table.AddColumn(new TableColumn("WHY"));
+        table.AddColumn(new TableColumn("TASK"));
+        table.AddColumn(new TableColumn("UPDATED").NoWrap());
+        var why = Math.Clamp(width / 2 - 10, 24, 80);
+        var task = Math.Clamp(width - why - 40, 12, 48);
+        foreach (var (m, a) in needing)
+        {
+            var color = a.Priority switch { 0 => "red", 1 => "yellow", 2 => "magenta", _ => "green" };
+            table.AddRow(
+                new Markup($"[bold {color}]{m.ShortId}[/]"),
+                new Markup($"[{SessionView.Color(m.Status)}]{Markup.Escape(SessionView.Icon(m.Status))}[/]"),
+                new Text(m.Adapter),
+                new Markup($"[{color}]{Markup.Escape(Cut(a.Reason, why))}[/]"),
+                new Text(Cut(m.Task.ReplaceLineEndings(" "), task)),
+                new Text(SessionView.Ago(m.UpdatedAt, now)));
+        }
+        return table;
+    }
+
+    private static string Cut(string s, int max)
+    {
+        var safe = Commands.EventsCommand.Safe(s);
+        return safe.Length <= max ? safe : safe[..(max - 1)] + "…";
+    }
+}

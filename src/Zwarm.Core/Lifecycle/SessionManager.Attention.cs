@@ -1,0 +1,49 @@
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Core.Lifecycle;
+
+/// <summary>Why a session needs a person, and how urgently (0 first).</summary>
+public sealed record Attention(int Priority, string Kind, string Reason);
+
+public sealed partial class SessionManager
+{
+    /// <summary>
+    /// Whether a person should look at the session: waiting out a rate limit, or finished since it was last seen
+    /// (peek, show) — failed, rate-limited, over budget, or just done. Null when it needs nobody.
+    /// </summary>
+    public Attention? AttentionOf(SessionMeta m)
+    {
+        if (m.Status == SessionStatus.Pending && m.RetryAt is { } at)
+            return new Attention(1, "rate_limited", $"rate limited until {Clock(at)}, will retry by itself");
+        if (!m.Status.IsFinished() || m.Status == SessionStatus.Killed) return null;
+        if (m.SeenAt is { } seen && seen >= m.UpdatedAt) return null;
+        if (m.ErrorKind == "rate_limited")
+            return new Attention(1, "rate_limited", "rate limited" + (m.RetryAt is { } r ? $" until {Clock(r)}" : "") + " (executor.on_rate_limit = fail)");
+        if (m.Status == SessionStatus.Failed) return new Attention(0, "failed", "failed: " + OneLine(m.Error ?? "no reason recorded"));
+        if (OverBudget(m) is { } over) return new Attention(2, "over_budget", "over budget: " + over);
+        return new Attention(3, "unseen", m.Error is null ? "finished, not seen yet" : "finished with an error, not seen yet: " + OneLine(m.Error));
+    }
+
+    /// <summary>The sessions that need attention, most urgent first, then newest.</summary>
+    public static IReadOnlyList<(SessionMeta Session, Attention Attention)> NeedingAttention(IEnumerable<SessionMeta> sessions, Func<SessionMeta, Attention?> attentionOf)
+        => [.. sessions.Select(m => (m, a: attentionOf(m))).Where(x => x.a is not null).Select(x => (x.m, x.a!))
+            .OrderBy(x => x.Item2.Priority).ThenByDescending(x => x.m.UpdatedAt)];
+
+    /// <summary>Records that a person looked at a finished session (peek, show); the time it was seen is kept in meta.json.</summary>
+    public async Task<SessionMeta> MarkSeenAsync(SessionMeta meta, CancellationToken ct = default)
+    {
+        if (!meta.Status.IsFinished() || meta.SeenAt >= meta.UpdatedAt) return meta;
+        return await Store.UpdateAsync(meta.Id, m =>
+        {
+            if (!m.Status.IsFinished() || m.SeenAt >= m.UpdatedAt) return false;
+            m.SeenAt = Now > m.UpdatedAt ? Now : m.UpdatedAt;
+            return true;
+        }, ct);
+    }
+
+    private static string OneLine(string s)
+    {
+        var line = s.ReplaceLineEndings(" ");
+        return line.Length <= 160 ? line : line[..160] + "…";
+    }
+}
