@@ -106,17 +106,18 @@ public sealed class HookSpecs
         Directory.CreateDirectory(bin);
         var fake = Path.Combine(bin, "notify-send");
         File.WriteAllText(fake, $"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{Path.Combine(p.Dir, "notified.txt")}'\n");
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var env = new Dictionary<string, string?> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") };
 
         var ok = await p.RunWithAsync(null, env, "hooks", "test", "completed");
+        var notified = File.ReadAllLines(Path.Combine(p.Dir, "notified.txt"));
         var failing = await p.RunWithAsync(null, env, "hooks", "test", "failed");
         var none = await p.RunWithAsync(null, env, "hooks", "test", "merged");
         var unknown = await p.RunWithAsync(null, env, "hooks", "test", "exploded");
 
         ok.ExitCode.Should().Be(0, ok.ToString());
         ok.Stdout.Should().Contain("hook #1 (notify)");
-        File.ReadAllLines(Path.Combine(p.Dir, "notified.txt")).Should().Contain("zwarm: instance completed");
+        notified.Should().Contain("zwarm: instance completed");
         failing.ExitCode.Should().Be(1);
         failing.Stdout.Should().Contain("FAIL").And.Contain("failed (exit 4)");
         none.ExitCode.Should().Be(1);

@@ -41,7 +41,7 @@ internal sealed class RealAgentProject : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Checks the preconditions, starts the server and writes the project's configuration.</summary>
-    public static async Task<RealAgentProject> CreateAsync(bool codex = false, bool claude = false, int claudeMaxRetries = 0, double killGrace = 1.0)
+    public static async Task<RealAgentProject> CreateAsync(bool codex = false, bool claude = false, int claudeMaxRetries = 0, double killGrace = 1.0, string? executor = null)
     {
         RealAgents.RequireLoopbackOnly();
         var codexExe = codex ? RealAgents.RequireCli("codex") : null;
@@ -49,7 +49,7 @@ internal sealed class RealAgentProject : IAsyncDisposable
         var p = new RealAgentProject(await ScriptedModelServer.StartAsync(Ct));
         try
         {
-            await p.ConfigureAsync(codexExe, claudeExe, claudeMaxRetries, killGrace);
+            await p.ConfigureAsync(codexExe, claudeExe, claudeMaxRetries, killGrace, executor);
             return p;
         }
         catch
@@ -59,7 +59,7 @@ internal sealed class RealAgentProject : IAsyncDisposable
         }
     }
 
-    private async Task ConfigureAsync(string? codexExe, string? claudeExe, int claudeMaxRetries, double killGrace)
+    private async Task ConfigureAsync(string? codexExe, string? claudeExe, int claudeMaxRetries, double killGrace, string? executor)
     {
         Directory.CreateDirectory(ZwarmDir);
         Directory.CreateDirectory(Path.Combine(Home, ".codex"));
@@ -68,6 +68,7 @@ internal sealed class RealAgentProject : IAsyncDisposable
         var config = new StringBuilder();
         config.AppendLine("[executor]").AppendLine($"adapter = \"{(codexExe is null ? "claude" : "codex")}\"")
             .AppendLine("sandbox = \"workspace-write\"").AppendLine(FormattableString.Invariant($"kill_grace = {killGrace:0.0##}"));
+        if (executor is not null) config.AppendLine(executor);
         if (codexExe is not null) config.AppendLine("[adapters.codex]").AppendLine($"command = \"{codexExe}\"");
         if (claudeExe is not null) config.AppendLine("[adapters.claude]").AppendLine($"command = \"{claudeExe}\"");
         await File.WriteAllTextAsync(Path.Combine(ZwarmDir, "config.toml"), config.ToString(), Ct);
