@@ -22,8 +22,8 @@ public sealed partial class TerminalSpecs(ReadStore store)
     public async Task Ls_on_a_terminal_is_coloured_and_NO_COLOR_turns_colour_off()
     {
         var ct = TestContext.Current.CancellationToken;
-        var coloured = await InPtyAsync($"{Paths.Zwarm} ls", ct);
-        var plain = await InPtyAsync($"{Paths.Zwarm} ls", ct, noColor: "1");
+        var coloured = await InPtyAsync($"{Repo.Zwarm} ls", ct);
+        var plain = await InPtyAsync($"{Repo.Zwarm} ls", ct, noColor: "1");
 
         coloured.ExitCode.Should().Be(0, coloured.ToString());
         Sgr().IsMatch(coloured.Stdout).Should().BeTrue("a terminal gets colours: " + coloured.Stdout);
@@ -36,7 +36,7 @@ public sealed partial class TerminalSpecs(ReadStore store)
     public async Task The_dashboard_on_a_terminal_redraws_in_place_until_stopped()
     {
         var ct = TestContext.Current.CancellationToken;
-        var r = await InPtyAsync($"timeout --foreground --preserve-status -s INT 3 {Paths.Zwarm} watch --interval 0.3; echo rc=$?", ct);
+        var r = await InPtyAsync($"timeout --foreground --preserve-status -s INT 3 {Repo.Zwarm} watch --interval 0.3; echo rc=$?", ct);
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Contain("\u001b[?25l", "the live display hides the cursor while it redraws");
