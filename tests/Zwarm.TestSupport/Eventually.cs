@@ -31,6 +31,18 @@ public static class Eventually
         }
     }
 
+    /// <summary>Returns the first non-null value of the asynchronous <paramref name="probe"/>; throws naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    public static async Task<T> ProbeAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> what, CancellationToken ct = default) where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } value) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {timeout.TotalSeconds:0.#} s: {what()}");
+            await Task.Delay(Poll, ct);
+        }
+    }
+
     /// <summary>True once <paramref name="condition"/> holds, false when <paramref name="timeout"/> passes first.</summary>
     public static async Task<bool> HoldsAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct = default)
     {

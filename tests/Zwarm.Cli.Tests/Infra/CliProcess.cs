@@ -25,14 +25,15 @@ internal sealed class CliProcess : IAsyncDisposable
 
     private readonly CancellationToken _ct;
 
-    private CliProcess(Process process, string? stdin, CancellationToken ct)
+    private CliProcess(Process process, string? stdin, bool keepInputOpen, CancellationToken ct)
     {
         _process = process;
         _ct = ct;
         _pumps = Task.WhenAll(Pump(process.StandardOutput, _out), Pump(process.StandardError, _err));
         _exited = Task.WhenAll(_pumps, process.WaitForExitAsync(CancellationToken.None));
         if (stdin is not null) process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
+        if (keepInputOpen) process.StandardInput.Flush();
+        else process.StandardInput.Close();
     }
 
     /// <summary>Process id.</summary>
@@ -42,7 +43,9 @@ internal sealed class CliProcess : IAsyncDisposable
     public string Stdout => _out.Text;
 
     /// <summary>Starts <paramref name="file"/> (default: the zwarm executable) in <paramref name="cwd"/>.</summary>
-    public static CliProcess Start(string cwd, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null, string? file = null, CancellationToken ct = default)
+    /// <remarks>With <paramref name="keepInputOpen"/>, standard input stays open for <see cref="SendInput"/>.</remarks>
+    public static CliProcess Start(string cwd, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null,
+        string? file = null, bool keepInputOpen = false, CancellationToken ct = default)
     {
         var psi = new ProcessStartInfo(file ?? Repo.Zwarm)
         {
@@ -63,12 +66,19 @@ internal sealed class CliProcess : IAsyncDisposable
             if (v is null) psi.Environment.Remove(k);
             else psi.Environment[k] = v;
         }
-        return new CliProcess(Process.Start(psi)!, stdin, ct);
+        return new CliProcess(Process.Start(psi)!, stdin, keepInputOpen, ct);
     }
 
     /// <summary>Waits (woken by each chunk of output) until stdout satisfies <paramref name="condition"/>; throws with the output so far on timeout or exit.</summary>
     public Task WaitForOutputAsync(Func<string, bool> condition, TimeSpan timeout) =>
         _out.WaitForAsync(condition, timeout, _exited, () => $"stdout so far:\n{Stdout}\nstderr:\n{_err.Text}", _ct);
+
+    /// <summary>Writes to standard input (of a process started with keepInputOpen), e.g. "\x03", the Ctrl+C key, into a pty.</summary>
+    public void SendInput(string text)
+    {
+        _process.StandardInput.Write(text);
+        _process.StandardInput.Flush();
+    }
 
     /// <summary>Sends a signal (e.g. 2 = SIGINT, what Ctrl+C sends).</summary>
     public void Signal(int signal) => ProcessInfo.Signal(_process.Id, signal);
