@@ -20,12 +20,12 @@ public sealed class HookSpecs
         Adapter = "codex", Status = "completed", Reason = null, CostUsd = 0.01, Tokens = 110,
     };
 
-    private static HookConfig Run(int i, string command, double timeout = 10) => new(i, ["completed"], HookKind.Run, command, null, TimeSpan.FromSeconds(timeout));
+    private static HookConfig Run(int i, string command, double timeout = 30) => new(i, ["completed"], HookKind.Run, command, null, TimeSpan.FromSeconds(timeout));
 
     [Fact(Timeout = 60_000)]
     public async Task A_run_hook_gets_the_event_in_its_environment_while_a_failing_and_a_hanging_one_delay_nothing()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir("zwarm-hooks-");
         var context = new HookContext("fix the tests", "All green.", dir.Path, dir.Path);
         var watch = Stopwatch.StartNew();
 
@@ -51,7 +51,7 @@ public sealed class HookSpecs
     public async Task A_url_hook_posts_the_event_as_json_and_retries_a_server_error()
     {
         using var server = new LoopbackListener(failFirst: 2);
-        using var dir = new TempFolder();
+        using var dir = new TempDir("zwarm-hooks-");
         var hook = new HookConfig(1, ["completed"], HookKind.Url, null, server.Url, TimeSpan.FromSeconds(20));
 
         var results = await new HookRunner(dir.Path).RunAsync(Sample(), new HookContext("the task", null, dir.Path, dir.Path), [hook], Ct);
@@ -70,7 +70,7 @@ public sealed class HookSpecs
     public async Task A_url_hook_that_never_answers_gives_up_at_its_timeout()
     {
         using var server = new LoopbackListener(failFirst: 0, hang: true);
-        using var dir = new TempFolder();
+        using var dir = new TempDir("zwarm-hooks-");
         var hook = new HookConfig(1, ["completed"], HookKind.Url, null, server.Url, TimeSpan.FromSeconds(2));
         var watch = Stopwatch.StartNew();
 
@@ -101,7 +101,7 @@ public sealed class HookSpecs
     [Fact(Timeout = 60_000)]
     public async Task Hooks_test_fires_the_hooks_of_an_event_by_hand_and_notify_uses_notify_send()
     {
-        await using var p = new TestProject(Ct, "\n[[hooks]]\nnotify = true\n[[hooks]]\non = [\"failed\"]\nrun = \"exit 4\"\n");
+        await using var p = new TestProject(Ct, "\n[[hooks]]\nnotify = true\ntimeout = 30\n[[hooks]]\non = [\"failed\"]\nrun = \"exit 4\"\n");
         var bin = Path.Combine(p.Dir, "bin");
         Directory.CreateDirectory(bin);
         var fake = Path.Combine(bin, "notify-send");
@@ -109,11 +109,17 @@ public sealed class HookSpecs
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var env = new Dictionary<string, string?> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") };
 
-        var ok = await p.RunWithAsync(null, env, "hooks", "test", "completed");
+        // A real zwarm process, so notify-send is looked up on this PATH.
+        async Task<CliResult> Run(params string[] args)
+        {
+            await using var proc = CliProcess.Start(p.Dir, args, null, env, ct: Ct);
+            return await proc.WaitAsync(TestProject.RunTimeout, Ct);
+        }
+        var ok = await Run("hooks", "test", "completed");
         var notified = File.ReadAllLines(Path.Combine(p.Dir, "notified.txt"));
-        var failing = await p.RunWithAsync(null, env, "hooks", "test", "failed");
-        var none = await p.RunWithAsync(null, env, "hooks", "test", "merged");
-        var unknown = await p.RunWithAsync(null, env, "hooks", "test", "exploded");
+        var failing = await Run("hooks", "test", "failed");
+        var none = await Run("hooks", "test", "merged");
+        var unknown = await Run("hooks", "test", "exploded");
 
         ok.ExitCode.Should().Be(0, ok.ToString());
         ok.Stdout.Should().Contain("hook #1 (notify)");
@@ -142,15 +148,6 @@ public sealed class HookSpecs
         var until = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < until && !condition()) await Task.Delay(100, Ct);
         return condition();
-    }
-
-    private sealed class TempFolder : IDisposable
-    {
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "zwarm-hooks-" + Guid.NewGuid().ToString("N")[..10]);
-
-        public TempFolder() => Directory.CreateDirectory(Path);
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     /// <summary>An HTTP server on 127.0.0.1 that records POST bodies, answers 500 to the first <c>failFirst</c>, then 200 (or never).</summary>

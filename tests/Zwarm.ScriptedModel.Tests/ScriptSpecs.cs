@@ -60,7 +60,7 @@ public sealed class ScriptSpecs
     [InlineData("""{"responses":[{"txt":"hi"}]}""", "script: responses[0]: unknown key \"txt\"*")]
     [InlineData("""{"codex":[]}""", "script: unknown key \"codex\"*")]
     [InlineData("""{"chat":[{"text":"a","tool_calls":[{"name":"x"}]}]}""", "script: chat[0]: give only one of text, tool_calls")]
-    [InlineData("""{"chat":[{"times":2}]}""", "script: chat[0]: needs one of text, tool_calls, http_error, stream_failure")]
+    [InlineData("""{"chat":[{"times":2}]}""", "script: chat[0]: needs one of text, tool_calls, http_error, stream_failure, rate_limit")]
     [InlineData("""{"messages":[{"stream_failure":{"mode":"boom"}}]}""", "script: messages[0].stream_failure: mode must be*")]
     [InlineData("""{"messages":[{"tool_calls":[{"name":"Bash","args":"ls"}]}]}""", "script: messages[0].tool_calls[0]: args must be a JSON object")]
     [InlineData("""{"messages":[{"text":"a","preamble":"b"}]}""", "script: messages[0]: preamble is only for tool_calls*")]

@@ -20,7 +20,7 @@ internal static partial class EventsCommand
         var cmd = new Command("events", "the event log: every status change and lifecycle act, oldest first") { follow, since, session, json };
         cmd.SetAction(async (pr, ct) =>
         {
-            var from = pr.GetValue(since) is { } s ? ParseSince(s, DateTimeOffset.Now) : (DateTimeOffset?)null;
+            var from = pr.GetValue(since) is { } s ? ParseSince(s, host.Now) : (DateTimeOffset?)null;
             var prefix = pr.GetValue(session) is { } p ? SessionIds.Validate(p) : null;
             var asJson = pr.GetValue(json);
             var config = await host.ConfigAsync(ct);

@@ -44,8 +44,8 @@ internal static class HooksCommand
             var meta = pr.GetValue(session) is { } id ? await manager.GetAsync(id, ct)
                 : (await manager.ListSummariesAsync(ct)).Select(e => e.Meta).FirstOrDefault(m => m is not null) is { } newest ? await manager.GetAsync(newest.Id, ct) : null;
             var e = meta is null
-                ? new ZwarmEvent { Ts = DateTimeOffset.Now, Event = name, Status = "completed", Reason = "zwarm hooks test (no session yet)" }
-                : ZwarmEvent.For(meta, name, "zwarm hooks test", DateTimeOffset.Now, manager.CostOf(meta));
+                ? new ZwarmEvent { Ts = host.Now, Event = name, Status = "completed", Reason = "zwarm hooks test (no session yet)" }
+                : ZwarmEvent.For(meta, name, "zwarm hooks test", host.Now, manager.CostOf(meta));
             var results = await new HookRunner(host.ZwarmDir).RunAsync(e, HookContext.For(meta, config.ProjectDir, host.ZwarmDir), hooks, ct);
             foreach (var r in results) host.Out.WriteLine($"{(r.Ok ? "ok  " : "FAIL")}  {r.Hook.Label}  {Describe(r.Hook)}: {r.Summary}");
             host.Out.WriteLine($"(details in {Path.Combine(host.ZwarmDir, "hooks.log")})");

@@ -17,7 +17,7 @@ internal static class AttentionView
             var arr = new JsonArray();
             foreach (var (m, a) in needing)
             {
-                var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config);
+                var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
                 node["attention"] = new JsonObject { ["kind"] = a.Kind, ["reason"] = a.Reason };
                 arr.Add(node);
             }
@@ -29,7 +29,7 @@ internal static class AttentionView
             host.Console.MarkupLine("[green]nothing needs you[/]");
             return;
         }
-        host.Console.Write(Build(needing, DateTimeOffset.Now, host.Console.Profile.Width));
+        host.Console.Write(Build(needing, host.Now, host.Console.Profile.Width));
     }
 
     /// <summary>A table: id, status, adapter, why, task, updated.</summary>

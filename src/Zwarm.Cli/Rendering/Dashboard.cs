@@ -50,7 +50,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
 
     private IRenderable Frame(IReadOnlyList<SessionMeta> sessions)
     {
-        var now = DateTimeOffset.Now;
+        var now = host.Now;
         var needing = SessionManager.NeedingAttention(sessions, manager.AttentionOf);
         var rows = new List<IRenderable>();
         // The sessions that need a person come first, with the reason; the full table follows in the same order.
@@ -69,8 +69,8 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
         while (true)
         {
             var sessions = await SessionsAsync(ct);
-            if (first && !json) host.Out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} watching {sessions.Count} session(s); Ctrl+C to stop");
-            var now = DateTimeOffset.Now;
+            if (first && !json) host.Out.WriteLine($"{host.Now:HH:mm:ss} watching {sessions.Count} session(s); Ctrl+C to stop");
+            var now = host.Now;
             foreach (var m in sessions.Reverse())
             {
                 var attention = manager.AttentionOf(m);
@@ -79,7 +79,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
                 seen[m.Id] = signature;
                 if (json)
                 {
-                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config);
+                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
                     node["attention"] = attention is null ? null : new JsonObject { ["kind"] = attention.Kind, ["reason"] = attention.Reason };
                     SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = node });
                 }

@@ -12,11 +12,11 @@ public sealed class EventLogSpecs
     [Fact(Timeout = 120_000)]
     public async Task Eight_processes_appending_at_once_lose_no_line_and_tear_none()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         const int writers = 8, each = 300;
         var procs = Enumerable.Range(1, writers).Select(w =>
         {
-            var psi = new ProcessStartInfo(TestEnv.FakeAgent) { UseShellExecute = false };
+            var psi = new ProcessStartInfo(Repo.FakeAgent) { UseShellExecute = false };
             foreach (var a in new[] { "events", dir.Path, $"writer{w}", each.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
             return Process.Start(psi)!;
         }).ToList();
@@ -39,7 +39,7 @@ public sealed class EventLogSpecs
     [Fact]
     public void A_full_log_is_rotated_and_no_event_is_lost()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         var log = new EventLog(dir.Path, maxBytes: 2000, keep: 50);
         for (var i = 1; i <= 100; i++) log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Started, Turn = i, Reason = new string('x', 100) });
 
@@ -51,7 +51,7 @@ public sealed class EventLogSpecs
     [Fact]
     public void Only_keep_rotated_files_are_kept()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         var log = new EventLog(dir.Path, maxBytes: 500, keep: 2);
         for (var i = 1; i <= 100; i++) log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Started, Turn = i, Reason = new string('x', 100) });
 
@@ -63,7 +63,7 @@ public sealed class EventLogSpecs
     [Fact(Timeout = 30_000)]
     public async Task Following_yields_what_is_there_then_new_events_as_they_are_written_even_across_a_rotation()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         var log = new EventLog(dir.Path, maxBytes: 1500, keep: 5);
         log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Created, Turn = 0 });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -98,7 +98,7 @@ public sealed class EventLogSpecs
     [Fact]
     public void A_line_of_another_shape_is_skipped_when_reading()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         var log = new EventLog(dir.Path);
         log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Created });
         File.AppendAllText(log.Path, "not json\n{\"foo\":1}\n");
