@@ -21,11 +21,16 @@ internal static class ShowCommand
             var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
+                var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config);
+                node["changes"] = await manager.ChangeSummaryAsync(meta, ct);
+                node["reviews"] = new System.Text.Json.Nodes.JsonArray((await manager.ReviewsOfAsync(meta.Id, ct))
+                    .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionView.LastReply(r) }).ToArray());
+                SessionView.Write(host.Out, node);
                 return 0;
             }
             var now = DateTimeOffset.Now;
             ConversationView.Header(host.Console, meta, manager.Agents.Models, manager.Config, now);
+            await IsolationView.HeaderRowsAsync(host.Console, manager, meta, ct);
             var live = meta.Status == SessionStatus.Running ? await LiveRepliesAsync(manager, meta, ct) : [];
             ConversationView.Conversation(host.Console, meta, pr.GetValue(verbose), live, now);
             return 0;
