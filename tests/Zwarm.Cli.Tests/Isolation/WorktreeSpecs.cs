@@ -113,8 +113,10 @@ public sealed class WorktreeSpecs
         File.ReadAllText(p.MetaPath(src)).Should().Be(before, "the original is untouched");
 
         var latest = JsonNode.Parse((await p.RunAsync("fork", src, "reply=Native", "--wait", "--json")).Stdout)!;
-        latest["fork_of"]!["agent_session_id"]!.GetValue<string>().Should().Be(p.Meta(src)["agent_session_id"]!.GetValue<string>());
-        latest["agent_session_id"]!.GetValue<string>().Should().NotBe(p.Meta(src)["agent_session_id"]!.GetValue<string>(), "exec fork starts a new thread");
+        var srcMeta = p.Meta(src);
+        var thread = (srcMeta["agent_session_id_latest"] ?? srcMeta["agent_session_id"])!.GetValue<string>();
+        latest["fork_of"]!["agent_session_id"]!.GetValue<string>().Should().Be(thread);
+        latest["agent_session_id"]!.GetValue<string>().Should().NotBe(thread, "exec fork starts a new thread");
         File.Exists(Path.Combine(latest["worktree"]!["path"]!.GetValue<string>(), "b.txt")).Should().BeTrue();
     }
 
