@@ -25,7 +25,7 @@ internal static class CleanCommand
             if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", 2);
             var old = await manager.CleanCandidatesAsync(days, ct);
             var asJson = pr.GetValue(json);
-            var now = DateTimeOffset.Now;
+            var now = host.Now;
             if (!asJson)
             {
                 var age = days.ToString("0.##", CultureInfo.InvariantCulture);
@@ -46,7 +46,7 @@ internal static class CleanCommand
             {
                 if (!dryRun && (await manager.DeleteAsync(m.Id, pr.GetValue(force), ct)).KeptBranch is { } kept && !asJson)
                     host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
-                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config));
+                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
             }
             if (asJson) SessionView.Write(host.Out, removed);
             else host.Out.WriteLine(dryRun ? "dry run: nothing removed" : $"removed {old.Count} session(s)");

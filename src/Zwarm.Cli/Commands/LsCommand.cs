@@ -38,7 +38,7 @@ internal static class LsCommand
                 var arr = new JsonArray();
                 foreach (var m in sessions)
                 {
-                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config);
+                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
                     var (others, main) = Conflicts.For(m.Id, conflicts);
                     if (others.Count > 0 || main) node["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray(others.Select(o => (JsonNode?)o).ToArray()), ["with_main"] = main };
                     arr.Add(node);
@@ -49,7 +49,7 @@ internal static class LsCommand
                 foreach (var b in broken.Where(_ => !pr.GetValue(all))) host.Err.WriteLine($"zwarm: session {b.Id[..8]} is unreadable: {b.Problem}");
                 return 0;
             }
-            SessionTable.Render(host.Console, sessions, manager, DateTimeOffset.Now, Marks(sessions, conflicts));
+            SessionTable.Render(host.Console, sessions, manager, host.Now, Marks(sessions, conflicts));
             foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
             return 0;
         });

@@ -9,7 +9,7 @@ public sealed class WorktreeSpecs
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static TestProject Repo()
+    private static TestProject NewRepo()
     {
         var p = new TestProject(Ct);
         GitRepo.Init(p.Dir, ("notes.txt", "base\n"), ("keep.txt", "keep\n"));
@@ -23,7 +23,7 @@ public sealed class WorktreeSpecs
     [Fact(Timeout = 120_000)]
     public async Task Two_sessions_checkpoint_per_turn_show_their_diffs_flag_the_shared_file_and_only_the_first_merges()
     {
-        await using var p = Repo();
+        await using var p = NewRepo();
         var head = GitRepo.Run(p.Dir, "rev-parse", "HEAD");
         var one = await p.SpawnAsync("write=a.txt:from_one write=notes.txt:one reply=First_done", "--worktree", "--wait");
         var two = await p.SpawnAsync("write=b.txt:from_two write=notes.txt:two reply=Second_done", "--worktree", "--wait");
@@ -93,7 +93,7 @@ public sealed class WorktreeSpecs
     [Fact(Timeout = 90_000)]
     public async Task Fork_at_turn_1_starts_from_turn_1s_files_and_forking_the_latest_turn_forks_the_conversation()
     {
-        await using var p = Repo();
+        await using var p = NewRepo();
         var src = await p.SpawnAsync("write=a.txt:one reply=One", "--worktree", "--wait");
         (await p.RunAsync("c", src, "write=b.txt:two reply=Two", "--wait")).ExitCode.Should().Be(0);
         var before = File.ReadAllText(p.MetaPath(src));
@@ -123,7 +123,7 @@ public sealed class WorktreeSpecs
     [Fact(Timeout = 90_000)]
     public async Task Rm_keeps_an_unmerged_branch_with_its_checkpoints_unless_forced_and_discard_deletes_it()
     {
-        await using var p = Repo();
+        await using var p = NewRepo();
         var kept = await p.SpawnAsync("write=a.txt:one reply=One", "--worktree", "--wait");
         var forced = await p.SpawnAsync("write=b.txt:two reply=Two", "--worktree", "--wait");
         var thrown = await p.SpawnAsync("write=c.txt:three reply=Three", "--worktree", "--wait");
@@ -138,7 +138,7 @@ public sealed class WorktreeSpecs
         (await p.RunAsync("rm", "--force", forced)).ExitCode.Should().Be(0);
         GitRepo.TryRun(p.Dir, "rev-parse", "--verify", "-q", $"zwarm/{Short(forced)}").Code.Should().NotBe(0);
 
-        var no = await p.RunWithAsync("n\n", null, "discard", thrown);
+        var no = await p.RunWithInputAsync("n\n", "discard", thrown);
         no.ExitCode.Should().Be(1);
         GitRepo.TryRun(p.Dir, "rev-parse", "--verify", "-q", $"zwarm/{Short(thrown)}").Code.Should().Be(0);
         (await p.RunAsync("discard", thrown, "-y")).ExitCode.Should().Be(0);
@@ -150,7 +150,7 @@ public sealed class WorktreeSpecs
     [Fact(Timeout = 90_000)]
     public async Task Merge_refuses_a_dirty_main_file_it_touches_and_a_removed_worktree_comes_back_on_continue()
     {
-        await using var p = Repo();
+        await using var p = NewRepo();
         var id = await p.SpawnAsync("write=notes.txt:session reply=One", "--worktree", "--wait");
         File.WriteAllText(Path.Combine(p.Dir, "notes.txt"), "local edit\n");
         var head = GitRepo.Run(p.Dir, "rev-parse", "HEAD");
@@ -172,7 +172,7 @@ public sealed class WorktreeSpecs
     [Fact(Timeout = 60_000)]
     public async Task A_killed_turn_is_checkpointed_and_an_agents_own_commit_is_kept()
     {
-        await using var p = Repo();
+        await using var p = NewRepo();
         var own = await p.SpawnAsync("write=mine.txt:agent_work commit reply=Committed", "--worktree", "--wait");
         var meta = p.Meta(own);
         GitRepo.Run(p.Dir, "log", "-1", "--format=%s", Commit(meta, 1)).Should().Be("agent's own commit", "the agent committed everything itself");
