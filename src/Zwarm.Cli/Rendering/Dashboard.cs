@@ -33,7 +33,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
 
     private async Task LiveAsync(CancellationToken ct)
     {
-        var frame = Frame(await SessionsAsync(ct));
+        var frame = await FrameAsync(ct);
         await host.Console.Live(frame)
             .AutoClear(false)
             .Overflow(VerticalOverflow.Ellipsis)
@@ -43,12 +43,20 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
                 while (true)
                 {
                     await Task.Delay(interval, ct);
-                    ctx.UpdateTarget(Frame(await SessionsAsync(ct)));
+                    ctx.UpdateTarget(await FrameAsync(ct));
                 }
             });
     }
 
-    private IRenderable Frame(IReadOnlyList<SessionMeta> sessions)
+    private async Task<IRenderable> FrameAsync(CancellationToken ct)
+    {
+        var sessions = await SessionsAsync(ct);
+        // Worktree sessions are marked like in ls: ⚠ with the sessions they collide with, → once merged.
+        var marks = sessions.Any(m => m.Worktree is not null) ? Commands.LsCommand.Marks(sessions, await manager.ConflictsAsync(sessions, ct)) : null;
+        return Frame(sessions, marks);
+    }
+
+    private IRenderable Frame(IReadOnlyList<SessionMeta> sessions, IReadOnlyDictionary<string, string>? marks)
     {
         var now = host.Now;
         var needing = SessionManager.NeedingAttention(sessions, manager.AttentionOf);
@@ -57,7 +65,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
         if (needing.Count > 0) rows.Add(AttentionView.Build(needing, now, host.Console.Profile.Width));
         var first = needing.Select(n => n.Session.Id).ToList();
         var ordered = sessions.OrderBy(m => first.IndexOf(m.Id) is var i && i < 0 ? int.MaxValue : i).ToList();
-        rows.Add(SessionTable.Build(ordered, manager, now, host.Console.Profile.Width));
+        rows.Add(SessionTable.Build(ordered, manager, now, host.Console.Profile.Width, marks));
         rows.Add(new Markup($"[grey]{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
         return new Rows(rows);
     }

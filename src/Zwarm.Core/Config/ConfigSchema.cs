@@ -22,6 +22,8 @@ public static class ConfigSchema
         new("executor.cost_budget_usd", ConfigKind.Float, 0.0, "per-session cost budget in USD (0 = none); a session over it gets no further turns"),
         new("executor.on_rate_limit", ConfigKind.String, "fail", "when an agent hits its provider's rate or usage limit: fail | wait (back to pending, retried by itself at the reset)"),
         new("executor.rate_limit_backoff", ConfigKind.Float, 60.0, "seconds to wait after a rate limit whose reset the agent does not state; doubled for each repeat (at most 1 hour)"),
+        new("executor.isolation", ConfigKind.String, "none", "none: sessions work in their working dir | worktree: each session gets its own git worktree and branch (spawn --worktree)"),
+        new("executor.worktree_copy", ConfigKind.StringList, Array.Empty<string>(), "untracked files copied into a new worktree, relative to the repository root, e.g. [\".env\"]"),
         new("orchestrator.model", ConfigKind.String, "gpt-5.1", "model of the orchestrating LLM"),
         new("orchestrator.base_url", ConfigKind.String, null, "OpenAI-compatible endpoint (…/v1); empty = OpenAI"),
         new("orchestrator.api_key_env", ConfigKind.String, "OPENAI_API_KEY", "environment variable holding the API key"),

@@ -14,6 +14,12 @@ public sealed record ExecutorConfig(string Adapter, string? Model, string? Sandb
 
     /// <summary>Base wait in seconds after a rate limit without a stated reset.</summary>
     public double RateLimitBackoffSeconds { get; init; } = 60;
+
+    /// <summary>"none" (sessions share the working dir) or "worktree" (each gets its own git worktree).</summary>
+    public string Isolation { get; init; } = "none";
+
+    /// <summary>Untracked files copied from the repository into a new worktree (paths relative to its root).</summary>
+    public IReadOnlyList<string> WorktreeCopy { get; init; } = [];
 }
 
 /// <summary>The event log.</summary>
@@ -58,6 +64,8 @@ public sealed class ZwarmConfig
             CostBudgetUsd = Float("executor.cost_budget_usd"),
             OnRateLimit = Str("executor.on_rate_limit")!,
             RateLimitBackoffSeconds = Float("executor.rate_limit_backoff"),
+            Isolation = Str("executor.isolation") ?? "none",
+            WorktreeCopy = List("executor.worktree_copy"),
         };
         Orchestrator = new OrchestratorConfig(Str("orchestrator.model")!, Str("orchestrator.base_url"), Str("orchestrator.api_key_env")!,
             (int)Int("orchestrator.max_steps"), (int)Int("orchestrator.max_steps_per_turn"), (int)Int("orchestrator.parallel_delegations"),

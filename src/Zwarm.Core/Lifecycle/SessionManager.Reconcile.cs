@@ -74,6 +74,7 @@ public sealed partial class SessionManager
         // A run that failed before printing any event (bad flag, refused as root) explains itself on stderr.
         if (outcome.Status == SessionStatus.Failed && parse.Error is null && !timedOut && LastTextLine(Store.TurnFile(id, turn)) is { } said)
             outcome = outcome with { Error = $"{outcome.Error}: {said}" };
+        var checkpoint = await CheckpointAsync(before, turn, parse.Reply, ct);
         var now = Now;
         var rateLimited = outcome.Status == SessionStatus.Failed && parse.RateLimited && !timedOut;
         DateTimeOffset? retryAt = rateLimited ? RetryTime(parse, Store.TurnFile(id, turn), before.RateLimitRetries, now) : null;
@@ -132,6 +133,7 @@ public sealed partial class SessionManager
                 m.RetryAt = null;
                 m.RateLimitRetries = 0;
             }
+            RecordCheckpoint(m, rec, checkpoint);
             if (park) Park(m, turn, retryAt!.Value);
             return true;
         }, ct);
