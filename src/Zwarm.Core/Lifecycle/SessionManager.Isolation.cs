@@ -158,7 +158,7 @@ public sealed partial class SessionManager
             x.UpdatedAt = Now;
             return true;
         }, ct);
-        RecordEvent(m, Events.EventNames.Merged, $"into {target} ({strategy.ToString().ToLowerInvariant()})");
+        RecordEvent(m, Zwarm.Core.Events.EventNames.Merged, $"into {target} ({strategy.ToString().ToLowerInvariant()})");
         return new MergeResult(m, outcome, others);
     }
 
@@ -216,7 +216,7 @@ public sealed partial class SessionManager
         var meta = entry.Meta is null ? null : (await Store.TryReadAsync(id, ct)).Meta ?? entry.Meta;
         var kept = meta is null ? null : await ReleaseWorktreeAsync(meta, force, ct);
         await Store.DeleteAsync(id, ct);
-        RecordEvent(meta ?? new SessionMeta { Id = id }, Events.EventNames.Removed);
+        RecordEvent(meta ?? new SessionMeta { Id = id }, Zwarm.Core.Events.EventNames.Removed);
         return new DeleteResult(meta ?? new SessionMeta { Id = id }, kept);
     }
 
