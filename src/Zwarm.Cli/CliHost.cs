@@ -9,6 +9,8 @@ namespace Zwarm.Cli;
 /// <summary>What commands run against: the console, the project folder, and (lazily) config and the session manager.</summary>
 internal sealed class CliHost
 {
+    private static int s_warnedDotEnv;
+    private readonly System.Text.Decoder _decoder = System.Text.Encoding.UTF8.GetDecoder();
     private ZwarmConfig? _config;
     private SessionManager? _manager;
 
@@ -33,8 +35,11 @@ internal sealed class CliHost
     /// <summary>Standard input (confirmations).</summary>
     public TextReader In { get; }
 
-    /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/>.</summary>
+    /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/> (on a terminal: made visible).</summary>
     public Stream? RawOut { get; init; }
+
+    /// <summary>Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.</summary>
+    public TextWriter TerminalOut { get => field ?? Out; init; }
 
     /// <summary>The project folder (parent of .zwarm).</summary>
     public string ProjectDir { get; }
@@ -65,8 +70,10 @@ internal sealed class CliHost
     {
         if (_config is not null) return _config;
         // The project is the folder holding .zwarm (the finaliser runs in the agent's working dir, which may differ).
-        DotEnv.LoadInto(Path.Combine(Path.GetDirectoryName(ZwarmDir)!, ".env"));
-        return _config = await ConfigLoader.LoadAsync(ZwarmDir, ConfigFile, Sets, null, ct);
+        var (config, ignored) = await ConfigLoader.LoadProjectAsync(ZwarmDir, ConfigFile, Sets, null, ct);
+        if (ignored.Count > 0 && Interlocked.Exchange(ref s_warnedDotEnv, 1) == 0)
+            Err.WriteLine($"zwarm: .env: ignored {string.Join(", ", ignored)} (they choose the agent, its sandbox or the orchestrator's URL; set [security] trust_dotenv = true to allow)");
+        return _config = config;
     }
 
     /// <summary>The session manager over this project's store.</summary>
@@ -92,7 +99,10 @@ internal sealed class CliHost
     {
         if (RawOut is null)
         {
-            await Out.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes.Span).AsMemory(), ct);
+            // One decoder across calls: a character split between two reads is not lost.
+            var chars = new char[_decoder.GetCharCount(bytes.Span, flush: false)];
+            var n = _decoder.GetChars(bytes.Span, chars, flush: false);
+            await Out.WriteAsync(chars.AsMemory(0, n), ct);
             return;
         }
         await Out.FlushAsync(ct);
@@ -117,9 +127,15 @@ internal sealed class CliHost
             Interactive = System.Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
         });
         if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
-        return new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory())
+        // Plain lines may carry agent text: control characters are made visible. Spectre writes to the raw Console.Out
+        // (its markup is escaped by Term), and so does the REPL's line editor.
+        var stdout = TextWriter.Synchronized(new Rendering.VisibleTextWriter(System.Console.Out));
+        var stderr = TextWriter.Synchronized(new Rendering.VisibleTextWriter(System.Console.Error));
+        return new CliHost(console, stdout, stderr, Directory.GetCurrentDirectory())
         {
-            RawOut = System.Console.OpenStandardOutput(),
+            // logs: the agent's bytes unchanged into a pipe or file; on a terminal through the visible writer.
+            RawOut = System.Console.IsOutputRedirected ? System.Console.OpenStandardOutput() : null,
+            TerminalOut = System.Console.Out,
         };
     }
 }

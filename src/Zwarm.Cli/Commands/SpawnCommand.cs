@@ -13,11 +13,12 @@ internal static class SpawnCommand
         var task = new Argument<string>("task") { Description = "what the agent should do" };
         var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
+        var force = new Option<bool>("--force-model") { Description = "use --model as given even if no adapter knows it" };
         var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the project directory)" };
         var wait = new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
         var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
         var json = Options.Json();
-        var cmd = new Command("spawn", "start a new agent session in the background") { task, adapter, model, dir, wait, async, json };
+        var cmd = new Command("spawn", "start a new agent session in the background") { task, adapter, model, force, dir, wait, async, json };
         cmd.Aliases.Add("exec");
         cmd.SetAction(async (pr, ct) =>
         {
@@ -26,6 +27,7 @@ internal static class SpawnCommand
             {
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
+                ForceModel = pr.GetValue(force),
                 WorkingDir = pr.GetValue(dir),
             }, ct);
             if (pr.GetValue(wait))
