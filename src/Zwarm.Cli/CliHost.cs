@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Zwarm.Cli.Rendering;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Lifecycle;
@@ -9,16 +10,21 @@ namespace Zwarm.Cli;
 /// <summary>What commands run against: the console, the project folder, and (lazily) config and the session manager.</summary>
 internal sealed class CliHost
 {
-    private static int s_warnedDotEnv;
+    private readonly TextWriter _terminalOut;
+    private bool _warnedDotEnv;
     private readonly System.Text.Decoder _decoder = System.Text.Encoding.UTF8.GetDecoder();
     private ZwarmConfig? _config;
     private SessionManager? _manager;
+    private string? _zwarmDir;
 
     public CliHost(IAnsiConsole console, TextWriter stdout, TextWriter stderr, string projectDir, TextReader? stdin = null)
     {
         Console = console;
-        Out = stdout;
-        Err = stderr;
+        // Plain lines may carry agent text: control characters written through Out and Err are made visible. Spectre
+        // markup is escaped by Term; zwarm's own escape sequences (the REPL's line editor) go to TerminalOut.
+        _terminalOut = stdout;
+        Out = TextWriter.Synchronized(new VisibleTextWriter(stdout));
+        Err = TextWriter.Synchronized(new VisibleTextWriter(stderr));
         ProjectDir = Path.GetFullPath(projectDir);
         In = stdin ?? System.Console.In;
     }
@@ -39,13 +45,29 @@ internal sealed class CliHost
     public Stream? RawOut { get; init; }
 
     /// <summary>Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.</summary>
-    public TextWriter TerminalOut { get => field ?? Out; init; }
+    public TextWriter TerminalOut { get => field ?? _terminalOut; init; }
 
     /// <summary>The project folder (parent of .zwarm).</summary>
     public string ProjectDir { get; }
 
-    /// <summary>The .zwarm folder (ZWARM_DIR overrides).</summary>
-    public string ZwarmDir => Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(ProjectDir, ".zwarm");
+    /// <summary>The .zwarm folder: the project's, unless set (ZWARM_DIR for the program, the session's store for the finaliser).</summary>
+    public string ZwarmDir
+    {
+        get => _zwarmDir ?? Path.Combine(ProjectDir, ".zwarm");
+        set => _zwarmDir = Path.GetFullPath(value);
+    }
+
+    /// <summary>
+    /// The variables the config's environment layer reads and the project's .env fills; null (the program) means the
+    /// process environment, which agents inherit. Tests give each host a dictionary of its own.
+    /// </summary>
+    public IDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>The clock every "now" of the commands comes from (runtimes, ages, dashboard times).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The current local time by <see cref="Time"/>.</summary>
+    public DateTimeOffset Now => Time.GetLocalNow();
 
     /// <summary>--config FILE, if given.</summary>
     public string? ConfigFile { get; set; }
@@ -70,9 +92,12 @@ internal sealed class CliHost
     {
         if (_config is not null) return _config;
         // The project is the folder holding .zwarm (the finaliser runs in the agent's working dir, which may differ).
-        var (config, ignored) = await ConfigLoader.LoadProjectAsync(ZwarmDir, ConfigFile, Sets, null, ct);
-        if (ignored.Count > 0 && Interlocked.Exchange(ref s_warnedDotEnv, 1) == 0)
+        var (config, ignored) = await ConfigLoader.LoadProjectAsync(ZwarmDir, ConfigFile, Sets, (System.Collections.IDictionary?)Environment, ct);
+        if (ignored.Count > 0 && !_warnedDotEnv)
+        {
+            _warnedDotEnv = true;
             Err.WriteLine($"zwarm: .env: ignored {string.Join(", ", ignored)} (they choose the agent, its sandbox or the orchestrator's URL; set [security] trust_dotenv = true to allow)");
+        }
         return _config = config;
     }
 
@@ -81,7 +106,7 @@ internal sealed class CliHost
     {
         if (_manager is not null) return _manager;
         var config = await ConfigAsync(ct);
-        return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor);
+        return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor, Time);
     }
 
     /// <summary>Asks a yes/no question on stderr; anything but y/yes (or end of input) is no.</summary>
@@ -122,20 +147,17 @@ internal sealed class CliHost
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(System.Console.Out),
-            Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Ansi = System.Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = System.Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = System.Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
         });
         if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
-        // Plain lines may carry agent text: control characters are made visible. Spectre writes to the raw Console.Out
-        // (its markup is escaped by Term), and so does the REPL's line editor.
-        var stdout = TextWriter.Synchronized(new Rendering.VisibleTextWriter(System.Console.Out));
-        var stderr = TextWriter.Synchronized(new Rendering.VisibleTextWriter(System.Console.Error));
-        return new CliHost(console, stdout, stderr, Directory.GetCurrentDirectory())
+        var host = new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory())
         {
             // logs: the agent's bytes unchanged into a pipe or file; on a terminal through the visible writer.
             RawOut = System.Console.IsOutputRedirected ? System.Console.OpenStandardOutput() : null,
-            TerminalOut = System.Console.Out,
         };
+        if (System.Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } dir) host.ZwarmDir = dir;
+        return host;
     }
 }

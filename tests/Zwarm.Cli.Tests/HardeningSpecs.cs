@@ -1,5 +1,6 @@
 using AwesomeAssertions;
 using Zwarm.Cli.Tests.Infra;
+using Zwarm.TestSupport;
 
 namespace Zwarm.Cli.Tests;
 
@@ -62,7 +63,7 @@ public sealed class HardeningSpecs
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken, "[security]\ntrust_dotenv = true");
         var other = Path.Combine(p.Dir, "other-agent.sh");
-        await File.WriteAllTextAsync(other, $"#!/bin/sh\ntouch {p.Dir}/used\nexec {Paths.FakeAgent} \"$@\"\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(other, $"#!/bin/sh\ntouch {p.Dir}/used\nexec {Repo.FakeAgent} \"$@\"\n", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(other, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await File.WriteAllTextAsync(Path.Combine(p.Dir, ".env"), $"ZWARM_ADAPTERS_CODEX_COMMAND={other}\n", TestContext.Current.CancellationToken);
 

@@ -1,5 +1,6 @@
 using AwesomeAssertions;
 using Zwarm.Cli.Tests.Infra;
+using Zwarm.TestSupport;
 
 namespace Zwarm.Cli.Tests;
 
@@ -81,10 +82,10 @@ public sealed class UntrustedOutputSpecs
         var id = await p.SpawnDoneAsync($"replay={transcript}");
         Need.Tool(Zwarm.Core.Agents.AgentExecutable.FindOnPath("script") is not null, "needs `script` (bsdutils) for a pseudo-terminal");
 
-        await using var pty = CliProcess.Start(p.Dir, ["-qec", $"{Paths.Zwarm} logs {id}", "/dev/null"],
+        await using var pty = CliProcess.Start(p.Dir, ["-qec", $"{Repo.Zwarm} logs {id}", "/dev/null"],
             env: new Dictionary<string, string?> { ["TERM"] = "xterm-256color" }, file: "script", ct: ct);
         var onTerminal = await pty.WaitAsync(TimeSpan.FromSeconds(30), ct);
-        var piped = await p.RunAsync("logs", id);
+        var piped = await p.RunProcessAsync(null, "logs", id);
 
         onTerminal.ExitCode.Should().Be(0, onTerminal.ToString());
         onTerminal.Stdout.Should().Contain("raw stderr ␛[31mred␛[0m").And.NotContain(Esc + "[31m");

@@ -84,11 +84,11 @@ public sealed class PythonFollowUpSpecs
     [Fact]
     public async Task Recovery_reads_codex_thread_started_and_claude_system_init()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         var codexTurn = Path.Combine(dir.Path, "codex.jsonl");
         var claudeTurn = Path.Combine(dir.Path, "claude.jsonl");
-        File.Copy(Path.Combine(TestEnv.RepoRoot, "tests", "fixtures", "agents", "codex", "01_plain.jsonl"), codexTurn);
-        File.Copy(Path.Combine(TestEnv.RepoRoot, "tests", "fixtures", "agents", "claude", "03_resume.jsonl"), claudeTurn);
+        File.Copy(Path.Combine(Repo.Root, "tests", "fixtures", "agents", "codex", "01_plain.jsonl"), codexTurn);
+        File.Copy(Path.Combine(Repo.Root, "tests", "fixtures", "agents", "claude", "03_resume.jsonl"), claudeTurn);
         var codexThread = JsonNode.Parse(File.ReadLines(codexTurn).First())!["thread_id"]!.GetValue<string>();
 
         (await AgentSessionIds.FindAsync(AgentRegistry.Default.Get("codex"), codexTurn, Ct)).Should().Be(codexThread);

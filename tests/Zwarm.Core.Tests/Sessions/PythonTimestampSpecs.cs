@@ -36,7 +36,7 @@ public sealed partial class PythonTimestampSpecs
 
     private static async Task<(TempDir Dir, FileSessionStore Store)> StoreWith(string json)
     {
-        var dir = TestEnv.Temp();
+        var dir = new TempDir();
         var store = new FileSessionStore(dir.Zwarm);
         Directory.CreateDirectory(Path.Combine(store.SessionsDir, Id));
         await File.WriteAllTextAsync(Path.Combine(store.SessionsDir, Id, "meta.json"), json, Ct);
