@@ -77,6 +77,13 @@ internal sealed class InProcessRun : IAsyncDisposable
     /// <summary>Cancels the command, as Ctrl+C does.</summary>
     public void Interrupt() => _stop.Cancel();
 
+    /// <summary>What SIGINT or SIGTERM does to the program's command: <see cref="Interrupt"/> (no process to signal here).</summary>
+    public void Signal(int signal)
+    {
+        if (signal is not (2 or 15)) throw new ArgumentOutOfRangeException(nameof(signal), signal, "an in-process run can only be interrupted (2 or 15)");
+        Interrupt();
+    }
+
     /// <summary>Waits for the command to return; cancels it and throws when that takes longer than <paramref name="timeout"/>.</summary>
     public async Task<CliResult> WaitAsync(TimeSpan timeout)
     {

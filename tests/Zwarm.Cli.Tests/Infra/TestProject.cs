@@ -38,24 +38,34 @@ internal sealed class TestProject : IAsyncDisposable
     public string SessionsDir => Path.Combine(Dir, ".zwarm", "sessions");
 
     /// <summary>Runs zwarm (in process) to completion.</summary>
-    public Task<CliResult> RunAsync(params string[] args) => RunWithAsync(null, args);
+    public Task<CliResult> RunAsync(params string[] args) => RunWithOptionsAsync(null, args);
 
     /// <summary>Runs zwarm (in process) to completion, stopped by <paramref name="ct"/> (for stores shared by several tests).</summary>
     public Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => InProcessRun.RunAsync(Dir, args, RunTimeout, null, ct);
 
-    /// <summary>Runs zwarm (in process) with stdin, environment or clock.</summary>
-    public Task<CliResult> RunWithAsync(RunOptions? options, params string[] args) => InProcessRun.RunAsync(Dir, args, RunTimeout, options, Ct);
+    /// <summary>Runs zwarm (in process) with stdin, config environment or clock.</summary>
+    public Task<CliResult> RunWithOptionsAsync(RunOptions? options, params string[] args) => InProcessRun.RunAsync(Dir, args, RunTimeout, options, Ct);
 
     /// <summary>Runs zwarm (in process) with <paramref name="stdin"/> as its input.</summary>
-    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunWithAsync(new RunOptions { Stdin = stdin }, args);
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunWithOptionsAsync(new RunOptions { Stdin = stdin }, args);
+
+    /// <summary>
+    /// Runs zwarm with stdin text and extra environment: in process without <paramref name="env"/>; with it, as the
+    /// real executable, because the environment of a process also reaches the agents it starts.
+    /// </summary>
+    public Task<CliResult> RunWithAsync(string? stdin, IReadOnlyDictionary<string, string?>? env, params string[] args) =>
+        env is null ? RunWithOptionsAsync(new RunOptions { Stdin = stdin }, args) : RunProcessAsync(stdin, env, args);
 
     /// <summary>Starts zwarm in process and returns at once (watch, logs -f).</summary>
     public InProcessRun Start(params string[] args) => InProcessRun.Start(Dir, args, null, Ct);
 
     /// <summary>Runs the real zwarm executable to completion.</summary>
-    public async Task<CliResult> RunProcessAsync(string? stdin, params string[] args)
+    public Task<CliResult> RunProcessAsync(string? stdin, params string[] args) => RunProcessAsync(stdin, null, args);
+
+    /// <summary>Runs the real zwarm executable to completion with extra environment (null values remove a variable).</summary>
+    public async Task<CliResult> RunProcessAsync(string? stdin, IReadOnlyDictionary<string, string?>? env, params string[] args)
     {
-        await using var p = CliProcess.Start(Dir, args, stdin, ct: Ct);
+        await using var p = CliProcess.Start(Dir, args, stdin, env, ct: Ct);
         return await p.WaitAsync(RunTimeout, Ct);
     }
 
