@@ -33,6 +33,12 @@ public sealed record OrchestratorConfig(string Model, string? BaseUrl, string Ap
 {
     /// <summary>Cost budget in USD of one instance (0 = none).</summary>
     public double BudgetUsd { get; init; }
+
+    /// <summary>At orchestrate's exit, sessions it started that still run: "keep" (listed) or "kill".</summary>
+    public string OnExit { get; init; } = "keep";
+
+    /// <summary>The bash tool's OS sandbox: "auto", "codex" or "none".</summary>
+    public string BashSandbox { get; init; } = "auto";
 }
 
 /// <summary>One configured watcher.</summary>
@@ -74,6 +80,8 @@ public sealed class ZwarmConfig
                 Float("orchestrator.compaction.target_pct"), (int)Int("orchestrator.compaction.keep_first_n"), (int)Int("orchestrator.compaction.keep_last_n")))
         {
             BudgetUsd = Float("orchestrator.budget_usd"),
+            OnExit = Str("orchestrator.on_exit")!,
+            BashSandbox = Str("orchestrator.bash_sandbox")!,
         };
         Events = new EventsConfig(Int("events.max_bytes"), (int)Int("events.keep"));
         Hooks = _values.GetValueOrDefault("hooks") is TomlTableArray hooks ? HookConfig.Read(hooks) : [];
