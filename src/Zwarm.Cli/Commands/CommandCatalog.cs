@@ -29,5 +29,6 @@ internal static class CommandCatalog
         InstancesCommand.Create(host),
         HistoryCommand.Create(host),
         ResetCommand.Create(host),
+        McpCommand.Create(host),
     ];
 }
