@@ -99,6 +99,9 @@ internal static class McpRegistration
         if (launch.Env.Count > 0) sb.Append("env = { ").Append(string.Join(", ", launch.Env.Select(kv => $"{kv.Key} = {Toml(kv.Value)}"))).Append(" }\n");
         sb.Append("# wait_for_sessions may wait up to 300 s\n");
         sb.Append("tool_timeout_sec = ").Append(CodexToolTimeoutSeconds).Append('\n');
+        sb.Append("# for codex exec: wait for zwarm before the first model request, and let it call zwarm's tools without asking\n");
+        sb.Append("# required = true\n");
+        sb.Append("# default_tools_approval_mode = \"approve\"\n");
         return sb.ToString();
     }
 
