@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AwesomeAssertions;
 using Zwarm.ScriptedModel;
+using Zwarm.TestSupport;
 
 namespace Zwarm.Mcp.Tests;
 
@@ -24,7 +25,7 @@ public sealed class RealClientSpecs
     public async Task Real_claude_delegates_to_a_real_codex_session_through_zwarm_mcp_and_reports_its_reply()
     {
         await using var p = await RealClientProject.CreateAsync();
-        var claude = RealClientProject.RequireCli("claude");
+        var claude = RealAgents.RequireCli("claude");
         var config = await p.ZwarmAsync("mcp", "--print-config", "claude", "--project", p.Project);
         config.ExitCode.Should().Be(0, config.Stderr);
         var configFile = Path.Combine(p.Dir, "mcp.json");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Zwarm.ScriptedModel;
+using Zwarm.TestSupport;
 
 namespace Zwarm.Mcp.Tests;
 
@@ -39,8 +40,8 @@ internal sealed class RealClientProject : IAsyncDisposable
 
     public static async Task<RealClientProject> CreateAsync()
     {
-        RequireLoopbackOnly();
-        var codex = RequireCli("codex");
+        RealAgents.RequireLoopbackOnly();
+        var codex = RealAgents.RequireCli("codex");
         var dir = Path.Combine(Path.GetTempPath(), "zwarm-mcp-real-" + Guid.NewGuid().ToString("N")[..10]);
         var p = new RealClientProject(await ScriptedModelServer.StartAsync(TestEnv.Ct), dir, codex);
         Directory.CreateDirectory(Path.Combine(p.Project, ".zwarm"));
@@ -157,27 +158,5 @@ internal sealed class RealClientProject : IAsyncDisposable
         {
             // An agent still writing: leave the temp folder.
         }
-    }
-
-    /// <summary>Fails unless the only network interface is lo (./test.sh makes such a namespace).</summary>
-    private static void RequireLoopbackOnly()
-    {
-        var interfaces = Directory.Exists("/sys/class/net")
-            ? Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()
-            : [];
-        if (interfaces is not ["lo"])
-            Assert.Fail("run the tests through ./test.sh: real agent CLIs must run in a loopback-only network namespace "
-                        + $"(network interfaces here: {(interfaces.Count == 0 ? "none visible" : string.Join(", ", interfaces))})");
-    }
-
-    /// <summary>The CLI from the repository's node_modules; missing: a failure in CI, a skip elsewhere.</summary>
-    public static string RequireCli(string name)
-    {
-        var path = Path.Combine(TestEnv.RepoRoot, "node_modules", ".bin", name);
-        if (File.Exists(path)) return path;
-        var reason = $"{name} is not installed at {path} (run `npm ci --no-audit --no-fund` at the repository root)";
-        if (System.Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail(reason);
-        Assert.Skip(reason);
-        return path;
     }
 }

@@ -8,32 +8,20 @@ using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.TestSupport;
 
 namespace Zwarm.Mcp.Tests;
 
-/// <summary>Paths of the repository and the programs the tests start.</summary>
+/// <summary>The programs the tests start and the test's cancellation.</summary>
 internal static class TestEnv
 {
-    public static string RepoRoot { get; } = FindUp("Zwarm.slnx") ?? throw new InvalidOperationException("repo root not found");
-
-    private static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-
     /// <summary>The fake agent (codex stand-in) built beside the tests.</summary>
-    public static string FakeAgent => Built(Path.Combine(RepoRoot, "tests", "Zwarm.FakeAgent", "bin", Configuration, "net10.0", "Zwarm.FakeAgent"));
+    public static string FakeAgent => Repo.FakeAgent;
 
     /// <summary>The zwarm command line program.</summary>
-    public static string Zwarm => Built(Path.Combine(RepoRoot, "src", "Zwarm.Cli", "bin", Configuration, "net10.0", "zwarm"));
+    public static string Zwarm => Repo.Zwarm;
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static string Built(string path) => File.Exists(path) ? path : throw new FileNotFoundException($"not built: {path}");
-
-    private static string? FindUp(string marker)
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, marker))) return d.FullName;
-        return null;
-    }
 }
 
 /// <summary>

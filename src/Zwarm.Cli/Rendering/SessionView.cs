@@ -15,11 +15,14 @@ internal static class SessionView
     /// <summary>Runtime of the session so far.</summary>
     public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now) => SessionShape.Runtime(m, now);
 
-    /// <summary>The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds.</summary>
-    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config) => SessionShape.Full(m, models, config);
+    /// <summary>
+    /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
+    /// (of a running session: until <paramref name="now"/>, default the system clock).
+    /// </summary>
+    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Full(m, models, config, now);
 
     /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
-    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config) => SessionShape.Summary(m, models, config);
+    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Summary(m, models, config, now);
 
     /// <summary>The last assistant reply of the session, if any.</summary>
     public static string? LastReply(SessionMeta m) => m.Messages.LastOrDefault(x => x.Role == "assistant")?.Content;
