@@ -39,5 +39,6 @@ internal static class CommandCatalog
         HooksCommand.Create(host),
         HooksCommand.CreateRunner(host),
         PumpCommand.Create(host),
+        McpCommand.Create(host),
     ];
 }
