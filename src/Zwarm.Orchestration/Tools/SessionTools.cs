@@ -217,7 +217,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         if (!ctx.BudgetEventWritten)
         {
             ctx.BudgetEventWritten = true;
-            Manager.RecordEvent(new ZwarmEvent { Event = EventNames.BudgetExceeded, Reason = $"orchestrator instance {ctx.Instance.Id}: {figures}; {what} refused", CostUsd = Math.Round(spent, 6) });
+            Manager.RecordEvent(new ZwarmEvent { Event = EventNames.BudgetExceeded, Reason = $"orchestrator instance {ctx.ActorId}: {figures}; {what} refused", CostUsd = Math.Round(spent, 6) });
         }
         throw new ToolFailure($"budget exhausted: {figures}; {what} refused",
             "stop delegating: summarise what the sessions achieved and finish (exit), or ask the user to raise orchestrator.budget_usd");
