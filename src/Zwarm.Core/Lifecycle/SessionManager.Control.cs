@@ -24,14 +24,19 @@ public sealed partial class SessionManager
         if (meta.Status.IsFinished())
             return new KillResult(meta, false, $"session {meta.ShortId} is already {meta.Status.ToWire()}; nothing to kill");
         await TerminateAsync(meta, ct);
+        // What the agent said before it was killed is kept, like any turn's output.
+        var end = await ReadTurnEndAsync(meta, meta.Turn, ct);
         var after = await Store.UpdateAsync(meta.Id, m =>
         {
             if (m.Status == SessionStatus.Killed) return false;
+            if (m.Status == SessionStatus.Running && m.Turn == meta.Turn)
+                RecordTurnEnd(m, m.Turn, end with { TimedOut = false }, new TurnOutcome(SessionStatus.Killed, "Manually killed"));
             m.Status = SessionStatus.Killed;
             m.Error = "Manually killed";
             m.UpdatedAt = Now;
             var rec = m.TurnRecordFor(m.Turn);
             rec.Status = "killed";
+            rec.Error = "Manually killed";
             rec.FinishedAt = Now;
             rec.ExitCode ??= ReadExitCode(m.Id, m.Turn);
             m.ExitCode = rec.ExitCode;
@@ -39,6 +44,22 @@ public sealed partial class SessionManager
         }, ct);
         await PumpQueueAsync(ct);
         return new KillResult(after, true, $"killed {after.ShortId}");
+    }
+
+    /// <summary>SIGTERM to every process tagged with the session, the grace period, then SIGKILL (the turn's group is gone).</summary>
+    private async Task TerminateTaggedAsync(string id, double graceSeconds, CancellationToken ct)
+    {
+        List<int> Targets() => ProcessInfo.Tagged().Where(t => t.SessionId == id).Select(t => t.Pid).ToList();
+        var targets = Targets();
+        if (targets.Count == 0) return;
+        foreach (var p in targets) ProcessInfo.Signal(p, ProcessInfo.SigTerm);
+        var deadline = Now + TimeSpan.FromSeconds(graceSeconds);
+        while (Now < deadline && Targets().Count > 0) await Task.Delay(50, ct);
+        for (var i = 0; i < 20 && (targets = Targets()).Count > 0; i++)
+        {
+            foreach (var p in targets) ProcessInfo.Signal(p, ProcessInfo.SigKill);
+            await Task.Delay(50, ct);
+        }
     }
 
     private async Task TerminateAsync(SessionMeta meta, CancellationToken ct)

@@ -42,6 +42,12 @@ public sealed class SessionMeta
     /// <summary>One record per turn: timing, exit code, usage and outcome.</summary>
     public List<TurnRecord>? Turns { get; set; }
 
+    /// <summary>
+    /// The command-line configuration layers (--config, --set) of the command that started the current turn: whoever
+    /// finalises the turn or starts it from the queue applies them, so a session keeps the settings it was started with.
+    /// </summary>
+    public SessionSettings? Settings { get; set; }
+
     /// <summary>Fields this version does not know; written back unchanged.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
@@ -99,5 +105,21 @@ public sealed class TurnRecord
     public double? CostUsd { get; set; }
     public int MalformedLines { get; set; }
     public string? Resume { get; set; }
+
+    /// <summary>The per-turn limit (executor.timeout) the turn was started with; 0 = none.</summary>
+    public int? TimeoutSeconds { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>Command-line configuration layers recorded with a session (see <see cref="SessionMeta.Settings"/>).</summary>
+public sealed class SessionSettings
+{
+    /// <summary>--config FILE (absolute), or null.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>--set a.b=v values, in order.</summary>
+    public List<string> Set { get; set; } = [];
+
+    /// <summary>True when these are the same layers as <paramref name="file"/> and <paramref name="sets"/>.</summary>
+    public bool SameAs(string? file, IReadOnlyList<string> sets) => ConfigFile == file && Set.SequenceEqual(sets);
 }
