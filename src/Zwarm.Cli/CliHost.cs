@@ -36,11 +36,26 @@ internal sealed class CliHost
     /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/>.</summary>
     public Stream? RawOut { get; init; }
 
-    /// <summary>The project folder (parent of .zwarm).</summary>
+    /// <summary>The folder zwarm was run in (relative paths, the default working directory of a spawn).</summary>
     public string ProjectDir { get; }
 
-    /// <summary>The .zwarm folder (ZWARM_DIR overrides).</summary>
-    public string ZwarmDir => Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(ProjectDir, ".zwarm");
+    /// <summary>
+    /// The store: found like .git/, in the current folder or the nearest parent that has a .zwarm/ (ZWARM_DIR
+    /// overrides); the current folder's when there is none yet.
+    /// </summary>
+    public string ZwarmDir
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } d) return Path.GetFullPath(d);
+            for (var dir = new DirectoryInfo(ProjectDir); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, ".zwarm"))) return Path.Combine(dir.FullName, ".zwarm");
+            return LocalZwarmDir;
+        }
+    }
+
+    /// <summary>The .zwarm folder of the current folder itself (what `init` creates; ZWARM_DIR overrides).</summary>
+    public string LocalZwarmDir => Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(ProjectDir, ".zwarm");
 
     /// <summary>--config FILE, if given.</summary>
     public string? ConfigFile { get; set; }

@@ -16,7 +16,7 @@ internal static class InitCommand
 
     private static int Run(CliHost host, bool yes)
     {
-        var dir = host.ZwarmDir;
+        var dir = host.LocalZwarmDir;
         Directory.CreateDirectory(Path.Combine(dir, "sessions"));
         foreach (var (name, text) in ConfigTemplates.All(host.Agents))
         {

@@ -13,7 +13,7 @@ internal static class SpawnCommand
         var task = new Argument<string>("task") { Description = "what the agent should do" };
         var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
-        var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the project directory)" };
+        var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the current directory)" };
         var wait = new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
         var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
         var json = Options.Json();
@@ -22,12 +22,15 @@ internal static class SpawnCommand
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
+            var newStore = !Directory.Exists(host.ZwarmDir);
             var meta = await manager.StartAsync(new StartRequest(pr.GetValue(task)!)
             {
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
-                WorkingDir = pr.GetValue(dir),
+                WorkingDir = pr.GetValue(dir) ?? host.ProjectDir,
             }, ct);
+            // Never a store out of nowhere: there was none here or in any parent folder.
+            if (newStore) host.Err.WriteLine($"zwarm: no .zwarm/ here or in a parent folder; created {host.ZwarmDir} ('zwarm init' adds commented config files)");
             if (pr.GetValue(wait))
             {
                 var result = await manager.WaitAsync([meta.Id], null, false, ct);
