@@ -112,6 +112,13 @@ public sealed partial class SessionManager
             .ToList();
     }
 
+    /// <summary>Leftovers of interrupted commands (spawn, rm, a write) untouched for a minute, for `clean` to sweep.</summary>
+    public IReadOnlyList<Debris> FindDebris()
+    {
+        var live = ProcessInfo.Tagged().Select(t => t.SessionId).ToHashSet(StringComparer.Ordinal);
+        return Store.FindDebris(TimeSpan.FromMinutes(1), live.Contains);
+    }
+
     /// <summary>Blocks until the sessions leave pending/running (all, or any with <paramref name="any"/>), or the timeout.</summary>
     public async Task<WaitResult> WaitAsync(IReadOnlyList<string> idsOrPrefixes, TimeSpan? timeout, bool any = false, CancellationToken ct = default)
     {

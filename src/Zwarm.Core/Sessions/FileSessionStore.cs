@@ -2,6 +2,9 @@ using System.Text.Json;
 
 namespace Zwarm.Core.Sessions;
 
+/// <summary>A leftover of an interrupted command in the sessions folder, and what it is.</summary>
+public sealed record Debris(string Path, string What);
+
 /// <summary>
 /// The .zwarm/sessions store, compatible with Python zwarm 3.7+. Writes are atomic and serialised per
 /// session by a lock file, so any number of zwarm processes can share it.
@@ -153,6 +156,62 @@ public sealed class FileSessionStore : ISessionStore
         Directory.Move(dir, trash);
         Directory.Delete(trash, recursive: true);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Leftovers of interrupted commands untouched for <paramref name="minAge"/>: session folders without meta.json (a
+    /// spawn killed before writing it), <c>.deleting-*</c> folders (an rm killed mid-delete) and temp files of writes
+    /// killed before their rename. <paramref name="inUse"/> protects a folder whose id still has live processes.
+    /// </summary>
+    public IReadOnlyList<Debris> FindDebris(TimeSpan minAge, Func<string, bool>? inUse = null)
+    {
+        var list = new List<Debris>();
+        if (!Directory.Exists(SessionsDir)) return list;
+        var cutoff = DateTime.UtcNow - minAge;
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories(SessionsDir))
+            {
+                var name = Path.GetFileName(dir);
+                if (name.StartsWith(".deleting-", StringComparison.Ordinal))
+                {
+                    if (LastTouchedUtc(dir) < cutoff) list.Add(new Debris(dir, "left by an interrupted rm"));
+                }
+                else if (SessionIds.IsFull(name) && !File.Exists(Path.Combine(dir, MetaFile)))
+                {
+                    if (LastTouchedUtc(dir) < cutoff && inUse?.Invoke(name) != true) list.Add(new Debris(dir, "session folder without meta.json"));
+                }
+                else if (SessionIds.IsFull(name))
+                {
+                    foreach (var f in Directory.EnumerateFiles(dir, $".{MetaFile}.*.tmp"))
+                        if (File.GetLastWriteTimeUtc(f) < cutoff) list.Add(new Debris(f, "temp file of an interrupted write"));
+                }
+            }
+        }
+        catch (DirectoryNotFoundException) { }
+        return list;
+    }
+
+    /// <summary>Removes one leftover (gone already is fine).</summary>
+    public static void RemoveDebris(Debris debris)
+    {
+        try
+        {
+            if (Directory.Exists(debris.Path)) Directory.Delete(debris.Path, recursive: true);
+            else File.Delete(debris.Path);
+        }
+        catch (DirectoryNotFoundException) { }
+    }
+
+    private static DateTime LastTouchedUtc(string dir)
+    {
+        var latest = Directory.GetLastWriteTimeUtc(dir);
+        foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
+        {
+            var t = File.GetLastWriteTimeUtc(e);
+            if (t > latest) latest = t;
+        }
+        return latest;
     }
 
     private static string FirstLine(string s)
