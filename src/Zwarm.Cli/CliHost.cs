@@ -92,6 +92,9 @@ internal sealed class CliHost
         return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor);
     }
 
+    /// <summary>Why the session manager could not record what a read reconciled, if it could not.</summary>
+    public string? WriteProblem => _manager?.WriteProblem;
+
     /// <summary>Asks a yes/no question on stderr; anything but y/yes (or end of input) is no.</summary>
     public bool Confirm(string question)
     {

@@ -26,7 +26,7 @@ public sealed partial class SessionManager
         await TerminateAsync(meta, ct);
         // What the agent said before it was killed is kept, like any turn's output.
         var end = await ReadTurnEndAsync(meta, meta.Turn, ct);
-        var after = await Store.UpdateAsync(meta.Id, m =>
+        bool Mutate(SessionMeta m)
         {
             if (m.Status == SessionStatus.Killed) return false;
             if (m.Status == SessionStatus.Running && m.Turn == meta.Turn)
@@ -41,8 +41,20 @@ public sealed partial class SessionManager
             rec.ExitCode ??= ReadExitCode(m.Id, m.Turn);
             m.ExitCode = rec.ExitCode;
             return true;
-        }, ct);
-        await PumpQueueAsync(ct);
+        }
+        SessionMeta after;
+        try
+        {
+            after = await Store.UpdateAsync(meta.Id, Mutate, ct);
+        }
+        catch (StoreWriteException ex)
+        {
+            // The processes are gone, which is what kill is for; the store just cannot say so.
+            Mutate(meta);
+            return new KillResult(meta, true, $"killed {meta.ShortId} (not recorded: {ex.Message})");
+        }
+        try { await PumpQueueAsync(ct); }
+        catch (StoreWriteException) { /* queued sessions start on a later read */ }
         return new KillResult(after, true, $"killed {after.ShortId}");
     }
 
@@ -98,6 +110,7 @@ public sealed partial class SessionManager
         var id = Store.Resolve(idOrPrefix);
         var entry = await Store.TryReadAsync(id, ct);
         if (entry.Meta is { } m && !m.Status.IsFinished()) await KillAsync(id, ct);
+        else if (entry.Meta is null) await TerminateTaggedAsync(id, Config.Executor.KillGraceSeconds, ct); // unreadable: still leave no agent behind
         await Store.DeleteAsync(id, ct);
         return entry.Meta ?? new SessionMeta { Id = id };
     }

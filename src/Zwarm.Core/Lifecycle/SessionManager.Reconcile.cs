@@ -26,14 +26,21 @@ public sealed partial class SessionManager
         {
             var m = entries[i].Meta;
             if (m is null || m.Status != SessionStatus.Running || IsTurnAlive(m)) continue;
-            var updated = await FinalizeTurnAsync(m.Id, m.Turn, ct);
+            var updated = await FinalizeTurnAsync(m.Id, m.Turn, unsavedOk: true, ct);
             if (updated is not null) entries[i] = entries[i] with { Meta = updated };
             changed = true;
         }
-        if (pump && (changed || entries.Any(e => e.Meta is { Status: SessionStatus.Pending })))
+        if (pump && WriteProblem is null && (changed || entries.Any(e => e.Meta is { Status: SessionStatus.Pending })))
         {
-            await PumpQueueAsync(ct);
-            if (entries.Any(e => e.Meta?.Status == SessionStatus.Pending)) entries = (await Store.ListAsync(summaries, ct)).ToList();
+            try
+            {
+                await PumpQueueAsync(ct);
+                if (entries.Any(e => e.Meta?.Status == SessionStatus.Pending)) entries = (await Store.ListAsync(summaries, ct)).ToList();
+            }
+            catch (StoreWriteException ex)
+            {
+                WriteProblem = ex.Message;
+            }
         }
         return entries;
     }
@@ -43,9 +50,15 @@ public sealed partial class SessionManager
     {
         var meta = await Store.GetAsync(idOrPrefix, ct);
         if (meta.Status == SessionStatus.Running && !IsTurnAlive(meta))
-            meta = await FinalizeTurnAsync(meta.Id, meta.Turn, ct) ?? meta;
+            meta = await FinalizeTurnAsync(meta.Id, meta.Turn, unsavedOk: true, ct) ?? meta;
         return meta;
     }
+
+    /// <summary>
+    /// Why the last read could not record what it reconciled (e.g. "read-only file system: cannot lock …"); the
+    /// sessions it returned are reconciled in memory. Null when every write went through.
+    /// </summary>
+    public string? WriteProblem { get; private set; }
 
     /// <summary>
     /// True while the turn's wrapper process (pid + start time) is alive, or it is still being started, or — the wrapper
@@ -53,7 +66,13 @@ public sealed partial class SessionManager
     /// </summary>
     public bool IsTurnAlive(SessionMeta m)
     {
-        if (m.Pid is null) return Now - m.UpdatedAt < StartGrace;
+        if (m.Pid is null)
+        {
+            // Being started: alive while the starting zwarm is, or once its agent runs (it died after the fork).
+            if (m.LauncherPid is { } launcher && m.LauncherStartTime is not null)
+                return ProcessInfo.IsAlive(launcher, m.LauncherStartTime) || ProcessInfo.Tagged().Any(t => t.SessionId == m.Id);
+            return Now - m.UpdatedAt < StartGrace;
+        }
         if (ProcessInfo.IsAlive(m.Pid, m.PidStartTime)) return true;
         return m.PidStartTime is not null && AgentProcesses(m.Id, m.Pid.Value).Count > 0;
     }
@@ -67,18 +86,33 @@ public sealed partial class SessionManager
     /// agent session id and the final status. Idempotent: does nothing unless the session is running that turn.
     /// A timed-out turn leaves no process tagged with the session alive.
     /// </summary>
-    public async Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, CancellationToken ct = default)
+    public Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, CancellationToken ct = default) => FinalizeTurnAsync(id, turn, false, ct);
+
+    /// <summary>
+    /// <see cref="FinalizeTurnAsync(string, int, CancellationToken)"/>; with <paramref name="unsavedOk"/> (reads), a store
+    /// that cannot be written (read-only, full) gives the session reconciled in memory and <see cref="WriteProblem"/> says why.
+    /// </summary>
+    private async Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, bool unsavedOk, CancellationToken ct)
     {
         var before = await Store.GetAsync(id, ct);
         if (before.Status != SessionStatus.Running || before.Turn != turn) return null;
         var end = await ReadTurnEndAsync(before, turn, ct);
         if (end.TimedOut) await TerminateTaggedAsync(id, (await ConfigForAsync(before, ct)).Executor.KillGraceSeconds, ct);
-        return await Store.UpdateAsync(id, m =>
+        try
         {
-            if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
-            RecordTurnEnd(m, turn, end, end.Outcome);
-            return true;
-        }, ct);
+            return await Store.UpdateAsync(id, m =>
+            {
+                if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
+                RecordTurnEnd(m, turn, end, end.Outcome);
+                return true;
+            }, ct);
+        }
+        catch (StoreWriteException ex) when (unsavedOk)
+        {
+            WriteProblem = ex.Message;
+            RecordTurnEnd(before, turn, end, end.Outcome);
+            return before;
+        }
     }
 
     /// <summary>What a finished turn left: its parsed output, exit code and the outcome decided from them.</summary>

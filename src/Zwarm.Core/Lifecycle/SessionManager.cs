@@ -149,6 +149,8 @@ public sealed partial class SessionManager
                 m.Status = SessionStatus.Running;
                 m.Pid = null;
                 m.PidStartTime = null;
+                m.LauncherPid = Environment.ProcessId;
+                m.LauncherStartTime = ProcessInfo.StartTime(Environment.ProcessId);
                 m.UpdatedAt = Now;
                 m.Extra?.Remove("queued_reason");
                 var rec = m.TurnRecordFor(m.Turn);
@@ -173,6 +175,8 @@ public sealed partial class SessionManager
                 if (m.Status != SessionStatus.Running || m.Turn != meta.Turn) return false;
                 m.Pid = pid;
                 m.PidStartTime = start;
+                m.LauncherPid = null;
+                m.LauncherStartTime = null;
                 var rec = m.TurnRecordFor(m.Turn);
                 rec.Pid = pid;
                 rec.PidStartTime = start;

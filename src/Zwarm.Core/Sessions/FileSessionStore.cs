@@ -127,10 +127,18 @@ public sealed class FileSessionStore : ISessionStore
     public async Task CreateAsync(SessionMeta meta, CancellationToken ct = default)
     {
         var dir = SessionDir(meta.Id);
-        Directory.CreateDirectory(Path.Combine(dir, "turns"));
-        await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
-        if (File.Exists(MetaPath(meta.Id))) throw new ZwarmException($"session {meta.Id} already exists");
-        await AtomicFile.WriteAsync(MetaPath(meta.Id), SessionJson.Serialize(meta), ct);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "turns"));
+            await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
+            if (File.Exists(MetaPath(meta.Id))) throw new ZwarmException($"session {meta.Id} already exists");
+            await AtomicFile.WriteAsync(MetaPath(meta.Id), SessionJson.Serialize(meta), ct);
+        }
+        catch (Exception ex) when (ex is not ZwarmException && StoreWriteException.Describe(ex) is { } why)
+        {
+            TryDeleteDir(dir); // no session folder without meta.json left behind
+            throw new StoreWriteException($"{why}: cannot create a session in {SessionsDir}", ex);
+        }
     }
 
     /// <inheritdoc />
@@ -142,7 +150,26 @@ public sealed class FileSessionStore : ISessionStore
         var entry = await TryReadAsync(id, ct);
         var meta = entry.Meta ?? throw new ZwarmException($"session {id[..8]} is unreadable: {entry.Problem}; not changing it");
         if (mutate(meta))
-            await AtomicFile.WriteAsync(MetaPath(id), SessionJson.Serialize(meta), ct);
+        {
+            var bytes = SessionJson.Serialize(meta);
+            try
+            {
+                await AtomicFile.WriteAsync(MetaPath(id), bytes, ct);
+            }
+            catch (Exception ex) when (StoreWriteException.IsFull(ex))
+            {
+                // A full disk has no room for a temp file, but meta.json's own blocks take the new state (kill, rm).
+                try { AtomicFile.OverwriteInPlace(MetaPath(id), bytes); }
+                catch (Exception again) when (StoreWriteException.Describe(again) is { } why)
+                {
+                    throw new StoreWriteException($"{why}: cannot update session {id[..8]}", again);
+                }
+            }
+            catch (Exception ex) when (StoreWriteException.Describe(ex) is { } why)
+            {
+                throw new StoreWriteException($"{why}: cannot update session {id[..8]}", ex);
+            }
+        }
         return meta;
     }
 
@@ -153,8 +180,15 @@ public sealed class FileSessionStore : ISessionStore
         if (!Directory.Exists(dir)) return Task.CompletedTask;
         // Rename first so a concurrent reader never sees a half-deleted session.
         var trash = Path.Combine(SessionsDir, $".deleting-{id}-{Guid.NewGuid():N}");
-        Directory.Move(dir, trash);
-        Directory.Delete(trash, recursive: true);
+        try
+        {
+            Directory.Move(dir, trash);
+            Directory.Delete(trash, recursive: true);
+        }
+        catch (Exception ex) when (StoreWriteException.Describe(ex) is { } why)
+        {
+            throw new StoreWriteException($"{why}: cannot remove session {id[..8]}", ex);
+        }
         return Task.CompletedTask;
     }
 
@@ -201,6 +235,12 @@ public sealed class FileSessionStore : ISessionStore
             else File.Delete(debris.Path);
         }
         catch (DirectoryNotFoundException) { }
+    }
+
+    private static void TryDeleteDir(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 
     private static DateTime LastTouchedUtc(string dir)

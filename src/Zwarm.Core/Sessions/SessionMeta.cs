@@ -36,6 +36,15 @@ public sealed class SessionMeta
     /// <summary>Start time of <see cref="Pid"/> (Linux: /proc/pid/stat field 22, clock ticks since boot).</summary>
     public long? PidStartTime { get; set; }
 
+    /// <summary>
+    /// The zwarm process (pid, start time) starting the current turn, between reserving the slot and recording the
+    /// wrapper's pid: while it lives the turn is starting; once it died (kill -9 of spawn) with no agent, it never will.
+    /// </summary>
+    public int? LauncherPid { get; set; }
+
+    /// <summary>Start time of <see cref="LauncherPid"/>.</summary>
+    public long? LauncherStartTime { get; set; }
+
     /// <summary>Agent-reported cumulative cost in USD, when the agent reports one.</summary>
     public double? CostUsd { get; set; }
 

@@ -104,7 +104,7 @@ public sealed class HardeningSpecs
     {
         using var p = await LifecycleProject.CreateAsync();
         var pidfile = Path.Combine(p.Path, "pids");
-        var s = await p.SpawnAsync($"pidfile={pidfile} delay=600 reply=late_reply");
+        var s = await p.SpawnAsync($"pidfile={pidfile} delay=1500 reply=late_reply");
         (await LifecycleProject.EventuallyAsync(() => File.Exists(pidfile))).Should().BeTrue();
         var agent = int.Parse(File.ReadAllLines(pidfile)[0]);
 
