@@ -15,8 +15,9 @@ internal static class CleanCommand
         var keep = new Option<double>("--keep-days", "-k") { Description = "keep sessions updated within this many days", DefaultValueFactory = _ => 7 };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
         var dry = new Option<bool>("--dry-run", "-n") { Description = "only list what would be removed" };
+        var force = new Option<bool>("--force") { Description = "also delete unmerged worktree branches (kept otherwise)" };
         var json = Options.Json();
-        var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)") { keep, yes, dry, json };
+        var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)") { keep, yes, dry, force, json };
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
@@ -25,7 +26,7 @@ internal static class CleanCommand
             var old = await manager.CleanCandidatesAsync(days, ct);
             var debris = manager.FindDebris();
             var asJson = pr.GetValue(json);
-            var now = DateTimeOffset.Now;
+            var now = host.Now;
             if (!asJson)
             {
                 var age = days.ToString("0.##", CultureInfo.InvariantCulture);
@@ -54,8 +55,9 @@ internal static class CleanCommand
             var removed = new JsonArray();
             foreach (var m in old)
             {
-                if (!dryRun) await manager.DeleteAsync(m.Id, ct);
-                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config));
+                if (!dryRun && (await manager.DeleteAsync(m.Id, pr.GetValue(force), ct)).KeptBranch is { } kept && !asJson)
+                    host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
+                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
             }
             if (!dryRun)
                 foreach (var d in debris) FileSessionStore.RemoveDebris(d);

@@ -5,7 +5,7 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm spawn "task" [-a adapter] [-m model] [-d dir] [--wait] (alias exec).</summary>
+/// <summary>zwarm spawn "task" [-a adapter] [-m model] [-d dir] [--worktree [--base REF]] [--wait] (alias exec).</summary>
 internal static class SpawnCommand
 {
     public static Command Create(CliHost host)
@@ -15,9 +15,11 @@ internal static class SpawnCommand
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
         var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the current directory)" };
         var wait = new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
+        var worktree = new Option<bool>("--worktree") { Description = "work in a new git worktree on branch zwarm/<id> (default: executor.isolation)" };
+        var baseRef = new Option<string?>("--base") { Description = "with --worktree: the commit or branch to start from (default HEAD)" };
         var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
         var json = Options.Json();
-        var cmd = new Command("spawn", "start a new agent session in the background") { task, adapter, model, dir, wait, async, json };
+        var cmd = new Command("spawn", "start a new agent session in the background") { task, adapter, model, dir, worktree, baseRef, wait, async, json };
         cmd.Aliases.Add("exec");
         cmd.SetAction(async (pr, ct) =>
         {
@@ -28,6 +30,8 @@ internal static class SpawnCommand
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
                 WorkingDir = pr.GetValue(dir) ?? host.ProjectDir,
+                Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
+                BaseRef = pr.GetValue(baseRef),
             }, ct);
             // Never a store out of nowhere: there was none here or in any parent folder.
             if (newStore) host.Err.WriteLine($"zwarm: no .zwarm/ here or in a parent folder; created {host.ZwarmDir} ('zwarm init' adds commented config files)");
@@ -46,11 +50,12 @@ internal static class SpawnCommand
     {
         if (json)
         {
-            SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
+            SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now));
         }
         else
         {
             host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  {meta.Adapter}/{meta.Model}  {meta.WorkingDir}");
+            if (meta.Worktree is { } wt) host.Out.WriteLine($"  worktree {wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}");
             if (meta.Status == SessionStatus.Pending && meta.Extra?.TryGetValue("queued_reason", out var why) == true)
                 host.Out.WriteLine($"  queued: {why.GetString()}");
             if (meta.Status.IsFinished() && SessionView.LastReply(meta) is { } reply && meta.Messages.LastOrDefault(m => m.Role != "tool")?.Role == "assistant")

@@ -33,7 +33,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
 
     private async Task LiveAsync(CancellationToken ct)
     {
-        var frame = Frame(await SessionsAsync(ct));
+        var frame = await FrameAsync(ct);
         await host.Console.Live(frame)
             .AutoClear(false)
             .Overflow(VerticalOverflow.Ellipsis)
@@ -43,15 +43,23 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
                 while (true)
                 {
                     await Task.Delay(interval, ct);
-                    ctx.UpdateTarget(Frame(await SessionsAsync(ct)));
+                    ctx.UpdateTarget(await FrameAsync(ct));
                 }
             });
     }
 
-    private IRenderable Frame(IReadOnlyList<SessionMeta> sessions)
+    private async Task<IRenderable> FrameAsync(CancellationToken ct)
     {
-        var now = DateTimeOffset.Now;
-        return new Rows(SessionTable.Build(sessions, manager, now, host.Console.Profile.Width),
+        var sessions = await SessionsAsync(ct);
+        // Worktree sessions are marked like in ls: ⚠ with the sessions they collide with, → once merged.
+        var marks = sessions.Any(m => m.Worktree is not null) ? Commands.LsCommand.Marks(sessions, await manager.ConflictsAsync(sessions, ct)) : null;
+        return Frame(sessions, marks);
+    }
+
+    private IRenderable Frame(IReadOnlyList<SessionMeta> sessions, IReadOnlyDictionary<string, string>? marks)
+    {
+        var now = host.Now;
+        return new Rows(SessionTable.Build(sessions, manager, now, host.Console.Profile.Width, marks),
             new Markup($"[grey]{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
     }
 
@@ -62,14 +70,14 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
         while (true)
         {
             var sessions = await SessionsAsync(ct);
-            if (first && !json) host.Out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} watching {sessions.Count} session(s); Ctrl+C to stop");
-            var now = DateTimeOffset.Now;
+            if (first && !json) host.Out.WriteLine($"{host.Now:HH:mm:ss} watching {sessions.Count} session(s); Ctrl+C to stop");
+            var now = host.Now;
             foreach (var m in sessions.Reverse())
             {
                 var signature = $"{m.Status}|{m.Turn}|{m.Error}";
                 if (seen.TryGetValue(m.Id, out var before) && before == signature) continue;
                 seen[m.Id] = signature;
-                if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config) });
+                if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now) });
                 else host.Out.WriteLine($"{now:HH:mm:ss} {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
                                         $"{SessionView.Tokens(m.TotalTokens)} tokens  {SessionView.Excerpt(m.Task, 1, 60)}{(m.Error is null ? "" : "  error: " + m.Error)}");
             }

@@ -53,6 +53,8 @@ public sealed partial class SessionManager
             Mutate(meta);
             return new KillResult(meta, true, $"killed {meta.ShortId} (not recorded: {ex.Message})");
         }
+        // Nothing lost: what the killed turn changed is checkpointed like any finished turn.
+        after = await CheckpointNowAsync(after, ct);
         try { await PumpQueueAsync(ct); }
         catch (StoreWriteException) { /* queued sessions start on a later read */ }
         return new KillResult(after, true, $"killed {after.ShortId}");
@@ -104,16 +106,9 @@ public sealed partial class SessionManager
         return results;
     }
 
-    /// <summary>Kills the session if it is running, then removes its folder.</summary>
+    /// <summary>Kills the session if it is running, then removes its folder (a worktree's unmerged branch is kept).</summary>
     public async Task<SessionMeta> DeleteAsync(string idOrPrefix, CancellationToken ct = default)
-    {
-        var id = Store.Resolve(idOrPrefix);
-        var entry = await Store.TryReadAsync(id, ct);
-        if (entry.Meta is { } m && !m.Status.IsFinished()) await KillAsync(id, ct);
-        else if (entry.Meta is null) await TerminateTaggedAsync(id, Config.Executor.KillGraceSeconds, ct); // unreadable: still leave no agent behind
-        await Store.DeleteAsync(id, ct);
-        return entry.Meta ?? new SessionMeta { Id = id };
-    }
+        => (await DeleteAsync(idOrPrefix, force: false, ct)).Session;
 
     /// <summary>Finished sessions last updated more than <paramref name="keepDays"/> days ago.</summary>
     public async Task<IReadOnlyList<SessionMeta>> CleanCandidatesAsync(double keepDays, CancellationToken ct = default)

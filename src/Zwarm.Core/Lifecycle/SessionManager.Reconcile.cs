@@ -98,12 +98,14 @@ public sealed partial class SessionManager
         if (before.Status != SessionStatus.Running || before.Turn != turn) return null;
         var end = await ReadTurnEndAsync(before, turn, ct);
         if (end.TimedOut) await TerminateTaggedAsync(id, (await ConfigForAsync(before, ct)).Executor.KillGraceSeconds, ct);
+        var checkpoint = await CheckpointAsync(before, turn, end.Parse.Reply, ct);
         try
         {
             return await Store.UpdateAsync(id, m =>
             {
                 if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
                 RecordTurnEnd(m, turn, end, end.Outcome);
+                RecordCheckpoint(m, m.TurnRecordFor(turn), checkpoint);
                 return true;
             }, ct);
         }
