@@ -9,7 +9,7 @@ public sealed class StoreLookupSpecs
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task From_a_subfolder_spawn_ls_and_show_use_the_projects_store_and_create_no_second_one()
     {
         await using var p = new TestProject(Ct);
@@ -36,7 +36,7 @@ public sealed class StoreLookupSpecs
         }
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Spawn_where_there_is_no_store_says_it_created_one()
     {
         var dir = Directory.CreateTempSubdirectory("zwarm-nostore-").FullName;

@@ -36,7 +36,13 @@ internal sealed class Tmpfs : IDisposable
     /// <summary>Remounts read-only (true) or read-write (false).</summary>
     public void ReadOnly(bool on)
     {
-        if (Run("mount", "-o", on ? "remount,ro" : "remount,rw", Path) != 0) throw new InvalidOperationException("remount failed");
+        // A remount read-only is refused while a file on it is open for writing (a finaliser just ending): retry a while.
+        for (var i = 0; i < 100; i++)
+        {
+            if (Run("mount", "-o", on ? "remount,ro" : "remount,rw", Path) == 0) return;
+            Thread.Sleep(100);
+        }
+        throw new InvalidOperationException("remount failed");
     }
 
     private static int Run(params string[] args)
