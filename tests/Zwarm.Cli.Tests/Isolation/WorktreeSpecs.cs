@@ -187,6 +187,33 @@ public sealed class WorktreeSpecs
         GitRepo.Run(p.Dir, "show", $"{commit}:half.txt").Should().Be("partial");
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task Review_starts_a_read_only_session_in_the_worktree_whose_verdict_show_lists()
+    {
+        await using var p = NewRepo();
+        var id = await p.SpawnAsync("write=a.txt:one reply=Looks_fine", "--worktree", "--wait");
+        var head = GitRepo.Run(p.Dir, "rev-parse", $"zwarm/{Short(id)}");
+
+        var r = await p.RunAsync("review", Short(id), "--wait", "--json");
+        r.ExitCode.Should().Be(0, r.ToString());
+        var review = JsonNode.Parse(r.Stdout)!;
+        var reviewId = review["id"]!.GetValue<string>();
+        review["review_of"]!.GetValue<string>().Should().Be(id);
+        review["read_only"]!.GetValue<bool>().Should().BeTrue();
+        review["worktree"].Should().BeNull("a review works in the reviewed session's worktree");
+        review["working_dir"]!.GetValue<string>().Should().Be(p.Meta(id)["worktree"]!["path"]!.GetValue<string>());
+        review["task"]!.GetValue<string>().Should().Be($"review of {Short(id)}: write=a.txt:one reply=Looks_fine");
+        review["launch_prompt"]!.GetValue<string>().Should().Contain("+one").And.Contain("Do not modify any file")
+            .And.Contain($"git diff {p.Meta(id)["worktree"]!["base_commit"]!.GetValue<string>()}");
+        review["turns"]![0]!["commit"].Should().BeNull("a review makes no checkpoint");
+        GitRepo.Run(p.Dir, "rev-parse", $"zwarm/{Short(id)}").Should().Be(head);
+
+        var show = await p.RunAsync("show", Short(id));
+        show.Stdout.Should().Contain("changes  +1 −0 in 1 file").And.Contain($"✓ {Short(reviewId)} Looks fine");
+        (await p.RunAsync("show", Short(reviewId))).Stdout.Should().Contain($"review of {Short(id)}");
+        JsonNode.Parse((await p.RunAsync("show", Short(id), "--json")).Stdout)!["reviews"]![0]!["id"]!.GetValue<string>().Should().Be(reviewId);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Worktree_outside_a_git_repository_is_one_clear_error_and_changes_nothing()
     {
