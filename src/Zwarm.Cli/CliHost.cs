@@ -47,15 +47,27 @@ internal sealed class CliHost
     /// <summary>Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.</summary>
     public TextWriter TerminalOut { get => field ?? _terminalOut; init; }
 
-    /// <summary>The project folder (parent of .zwarm).</summary>
+    /// <summary>The folder zwarm was run in (relative paths, the default working directory of a spawn).</summary>
     public string ProjectDir { get; }
 
-    /// <summary>The .zwarm folder: the project's, unless set (ZWARM_DIR for the program, the session's store for the finaliser).</summary>
+    /// <summary>
+    /// The store, unless set (ZWARM_DIR for the program, the session's store for the finaliser): found like .git/, in
+    /// the current folder or the nearest parent that has a .zwarm/; the current folder's when there is none yet.
+    /// </summary>
     public string ZwarmDir
     {
-        get => _zwarmDir ?? Path.Combine(ProjectDir, ".zwarm");
+        get
+        {
+            if (_zwarmDir is not null) return _zwarmDir;
+            for (var dir = new DirectoryInfo(ProjectDir); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, ".zwarm"))) return Path.Combine(dir.FullName, ".zwarm");
+            return LocalZwarmDir;
+        }
         set => _zwarmDir = Path.GetFullPath(value);
     }
+
+    /// <summary>The .zwarm folder of the current folder itself (what `init` creates), unless set.</summary>
+    public string LocalZwarmDir => _zwarmDir ?? Path.Combine(ProjectDir, ".zwarm");
 
     /// <summary>
     /// The variables the config's environment layer reads and the project's .env fills; null (the program) means the
@@ -111,6 +123,9 @@ internal sealed class CliHost
         await _manager.PumpIfDueAsync(ct);
         return _manager;
     }
+
+    /// <summary>Why the session manager could not record what a read reconciled, if it could not.</summary>
+    public string? WriteProblem => _manager?.WriteProblem;
 
     /// <summary>Asks a yes/no question on stderr; anything but y/yes (or end of input) is no.</summary>
     public bool Confirm(string question)

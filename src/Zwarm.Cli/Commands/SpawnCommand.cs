@@ -14,7 +14,7 @@ internal static class SpawnCommand
         var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
         var force = new Option<bool>("--force-model") { Description = "use --model as given even if no adapter knows it" };
-        var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the project directory)" };
+        var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the current directory)" };
         var wait = new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
         var worktree = new Option<bool>("--worktree") { Description = "work in a new git worktree on branch zwarm/<id> (default: executor.isolation)" };
         var baseRef = new Option<string?>("--base") { Description = "with --worktree: the commit or branch to start from (default HEAD)" };
@@ -25,15 +25,18 @@ internal static class SpawnCommand
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
+            var newStore = !Directory.Exists(host.ZwarmDir);
             var meta = await manager.StartAsync(new StartRequest(pr.GetValue(task)!)
             {
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
                 ForceModel = pr.GetValue(force),
-                WorkingDir = pr.GetValue(dir),
+                WorkingDir = pr.GetValue(dir) ?? host.ProjectDir,
                 Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
                 BaseRef = pr.GetValue(baseRef),
             }, ct);
+            // Never a store out of nowhere: there was none here or in any parent folder.
+            if (newStore) host.Err.WriteLine($"zwarm: no .zwarm/ here or in a parent folder; created {host.ZwarmDir} ('zwarm init' adds commented config files)");
             if (pr.GetValue(wait))
             {
                 var result = await manager.WaitAsync([meta.Id], null, false, ct);

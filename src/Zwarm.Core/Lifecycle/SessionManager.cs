@@ -97,6 +97,7 @@ public sealed partial class SessionManager
             Source = request.Source,
             Adapter = adapter.Name,
             Messages = [Message("user", request.Task, 1)],
+            Settings = CurrentSettings(),
         };
         // Build the command first: a bad setting, a missing binary or a task too long for one argument changes nothing on disk.
         ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.LaunchPrompt ?? request.Task, Config = Config, ForkFrom = request.ForkOf?.AgentSessionId }), "task");
@@ -142,6 +143,10 @@ public sealed partial class SessionManager
             m.Status = SessionStatus.Pending;
             m.Error = null;
             m.ExitCode = null;
+            // The previous turn's wrapper is not this turn's: a pending session has no process until it is started.
+            m.Pid = null;
+            m.PidStartTime = null;
+            m.Settings = CurrentSettings();
             m.UpdatedAt = Now;
             m.TurnRecordFor(turn).Resume = m.AgentSessionId is null ? "replay" : "native";
             m.ErrorKind = null;
@@ -192,9 +197,11 @@ public sealed partial class SessionManager
     {
         var reserved = false;
         var retry = false;
+        // The session's own settings decide its limit and its command, whichever zwarm process starts it.
+        var config = await ConfigForAsync(await Store.GetAsync(id, ct), ct);
         await using (await FileLock.AcquireAsync(Path.Combine(Store.SessionsDir, ".start.lock"), FileSessionStore.LockTimeout, ct))
         {
-            if (await QueueReasonAsync(id, ct) is { } wait)
+            if (await QueueReasonAsync(id, config, ct) is { } wait)
             {
                 var changed = false;
                 var queued = await Store.UpdateAsync(id, m =>
@@ -211,15 +218,18 @@ public sealed partial class SessionManager
             {
                 if (m.Status != SessionStatus.Pending) return false;
                 retry = m.RetryAt is not null;
-                m.Status = SessionStatus.Running;
-                m.Pid = null;
-                m.PidStartTime = null;
-                m.UpdatedAt = Now;
                 m.QueuedReason = null;
                 m.RetryAt = null;
                 if (retry) m.Error = null;
+                m.Status = SessionStatus.Running;
+                m.Pid = null;
+                m.PidStartTime = null;
+                m.LauncherPid = Environment.ProcessId;
+                m.LauncherStartTime = ProcessInfo.StartTime(Environment.ProcessId);
+                m.UpdatedAt = Now;
                 var rec = m.TurnRecordFor(m.Turn);
                 rec.StartedAt = Now;
+                rec.TimeoutSeconds = config.Executor.TimeoutSeconds;
                 reserved = true;
                 return true;
             }, ct);
@@ -234,15 +244,17 @@ public sealed partial class SessionManager
             var adapter = Agents.Get(meta.Adapter);
             var command = adapter.BuildCommand(new TurnRequest
             {
-                Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = Config, ForkFrom = meta.Turn == 1 ? meta.ForkOf?.AgentSessionId : null,
+                Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = config, ForkFrom = meta.Turn == 1 ? meta.ForkOf?.AgentSessionId : null,
             });
-            var (pid, start) = TurnLauncher.Start(id, Store.SessionDir(id), meta.Turn, command, Config.Executor.TimeoutSeconds,
-                Config.Executor.KillGraceSeconds, Supervisor);
+            var (pid, start) = TurnLauncher.Start(id, Store.SessionDir(id), meta.Turn, command, config.Executor.TimeoutSeconds,
+                config.Executor.KillGraceSeconds, Supervisor);
             var started = await Store.UpdateAsync(id, m =>
             {
                 if (m.Status != SessionStatus.Running || m.Turn != meta.Turn) return false;
                 m.Pid = pid;
                 m.PidStartTime = start;
+                m.LauncherPid = null;
+                m.LauncherStartTime = null;
                 var rec = m.TurnRecordFor(m.Turn);
                 rec.Pid = pid;
                 rec.PidStartTime = start;
@@ -269,13 +281,13 @@ public sealed partial class SessionManager
     private const string PoolFullReason = "waiting for a free slot";
 
     /// <summary>Why a pending session may not start now (its own rate limit, its adapter's, a full pool), or null.</summary>
-    private async Task<string?> QueueReasonAsync(string id, CancellationToken ct)
+    private async Task<string?> QueueReasonAsync(string id, ZwarmConfig config, CancellationToken ct)
     {
         var self = await Store.GetAsync(id, ct);
         var now = Now;
         if (self.RetryAt is { } own && own > now) return $"rate limited until {Clock(own)}";
-        var limit = Config.Executor.MaxRunning;
-        var parked = Config.Executor.OnRateLimit == "wait";
+        var limit = config.Executor.MaxRunning;
+        var parked = config.Executor.OnRateLimit == "wait";
         if (limit <= 0 && !parked) return null;
         var entries = await ListCoreAsync(pump: false, ct, summaries: true);
         // No new session of an adapter starts while another of its sessions waits out a rate limit.
@@ -288,26 +300,59 @@ public sealed partial class SessionManager
         return null;
     }
 
-    /// <summary>Starts queued (pending) sessions, oldest first, while slots are free.</summary>
+    /// <summary>Starts queued (pending) sessions, oldest first, while slots are free (each under the limit it was queued with).</summary>
     public async Task PumpQueueAsync(CancellationToken ct = default)
     {
         var entries = await Store.ListAsync(summaries: true, ct);
-        var max = Config.Executor.MaxRunning;
-        // A cheap local count stops the loop early; TryLaunchAsync re-counts under the start lock, which is what decides.
-        var running = entries.Count(e => e.Meta?.Status == SessionStatus.Running);
+        // Sessions queued with the same settings share a limit: once one of them stays queued, the rest would too.
+        var full = new HashSet<string>(StringComparer.Ordinal);
         var now = Now;
-        foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending && e.Meta.Pid is null && !(e.Meta.RetryAt > now)).OrderBy(e => e.Meta!.UpdatedAt))
+        foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending && !(e.Meta.RetryAt > now)).OrderBy(e => e.Meta!.UpdatedAt))
         {
-            if (max > 0 && running >= max) break;
+            var key = SettingsKey(e.Meta!.Settings);
+            if (full.Contains(key)) continue;
             try
             {
+                // Only a full pool stops the others; a session held back by its adapter's rate limit does not.
                 var after = await TryLaunchAsync(e.Id, ct);
-                if (after.Status == SessionStatus.Running) running++;
-                else if (max > 0 && after.QueuedReason?.StartsWith(PoolFullReason, StringComparison.Ordinal) == true) break;
+                if (after.Status == SessionStatus.Pending && after.QueuedReason?.StartsWith(PoolFullReason, StringComparison.Ordinal) == true) full.Add(key);
             }
             catch (ZwarmException) { /* recorded on the session */ }
         }
     }
+
+    private SessionSettings CurrentSettings() => new() { ConfigFile = Config.OverrideFile, Set = [.. Config.OverrideSets] };
+
+    private static string SettingsKey(SessionSettings? s) => s is null ? "" : (s.ConfigFile ?? "") + "\n" + string.Join("\n", s.Set);
+
+    private readonly Dictionary<string, ZwarmConfig> _sessionConfigs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The configuration a session's turn was started with: this manager's base layers plus the --config/--set the
+    /// session recorded. A session without a record (older, or Python zwarm's) gets this manager's.
+    /// </summary>
+    internal async Task<ZwarmConfig> ConfigForAsync(SessionMeta meta, CancellationToken ct)
+    {
+        var s = meta.Settings;
+        if (s is null || s.SameAs(Config.OverrideFile, Config.OverrideSets)) return Config;
+        var key = SettingsKey(s);
+        lock (_sessionConfigs)
+            if (_sessionConfigs.TryGetValue(key, out var cached)) return cached;
+        ZwarmConfig loaded;
+        try
+        {
+            loaded = await ConfigLoader.LoadAsync(Store.Root, s.ConfigFile is { } f && File.Exists(f) ? f : null, s.Set, null, ct);
+        }
+        catch (ZwarmException)
+        {
+            loaded = Config; // the recorded layers no longer load (file edited): the current settings are the best left
+        }
+        lock (_sessionConfigs) _sessionConfigs[key] = loaded;
+        return loaded;
+    }
+
+    /// <summary>Dollars with cents, and more digits only when they matter ($0.00012).</summary>
+    public static string Usd(double v) => v.ToString("0.00####", CultureInfo.InvariantCulture);
 
     internal static SessionMessage Message(string role, string content, int turn, DateTimeOffset? at = null) => new()
     {
@@ -318,9 +363,6 @@ public sealed partial class SessionManager
     };
 
     private static SessionMeta Clone(SessionMeta m) => SessionJson.Deserialize(SessionJson.Serialize(m));
-
-    /// <summary>Dollars with cents, and more digits only when they matter ($0.00012).</summary>
-    public static string Usd(double v) => v.ToString("0.00####", CultureInfo.InvariantCulture);
 
     internal static string Fmt(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }
