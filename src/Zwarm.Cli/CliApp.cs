@@ -8,7 +8,7 @@ namespace Zwarm.Cli;
 /// <summary>The command tree shared by the one-shot CLI and the REPL, and the error policy: one line, exit 1 or 2.</summary>
 internal static partial class CliApp
 {
-    public static readonly Option<string?> ConfigOption = new("--config") { Description = "extra config file (TOML) layered over .zwarm/config.toml", Recursive = true };
+    public static readonly Option<string?> ConfigOption = new("--config", "-c") { Description = "extra config file (TOML, or YAML with extends:) layered over .zwarm/config.toml", Recursive = true };
     public static readonly Option<string[]> SetOption = new("--set") { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false };
     public static readonly Option<bool> VerboseOption = new("--verbose") { Description = "show stack traces of errors", Recursive = true };
 
@@ -19,6 +19,8 @@ internal static partial class CliApp
             ConfigOption, SetOption, VerboseOption,
         };
         foreach (var c in CommandCatalog.All(host)) root.Subcommands.Add(c);
+        // Python zwarm's -V.
+        foreach (var v in root.Options.OfType<VersionOption>()) v.Aliases.Add("-V");
         return root;
     }
 
@@ -57,6 +59,7 @@ internal static partial class CliApp
         host.Verbose = parse.GetValue(VerboseOption);
         try
         {
+            using var project = UseProjectDir(parse, host);
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err };
             // The REPL turns Ctrl+C into cancelling one command; System.CommandLine's own handler would end the whole invocation.
             if (InteractiveCommand.HandlesInterrupt(host, parse)) invocation.ProcessTerminationTimeout = null;
@@ -79,6 +82,19 @@ internal static partial class CliApp
             if (host.Verbose) host.Err.WriteLine(ex.ToString());
             return 1;
         }
+    }
+
+    /// <summary>Applies the command's --working-dir/--dir (if given) for the length of the command.</summary>
+    private static IDisposable? UseProjectDir(ParseResult parse, CliHost host)
+    {
+        foreach (var option in parse.CommandResult.Command.Options.OfType<ProjectDirOption>())
+        {
+            if (parse.GetValue(option) is not { } dir) continue;
+            var full = Path.GetFullPath(dir, host.ProjectDir);
+            if (!option.MayCreate && !Directory.Exists(full)) throw new ZwarmException($"{option.Name} {dir}: no such folder", 2);
+            return host.UseProject(full);
+        }
+        return null;
     }
 
     // "Cannot parse argument 'x' for option '--turn' as expected type 'System.Nullable`1[System.Int32]'" names a CLR type; users want a kind of value.

@@ -9,6 +9,8 @@ namespace Zwarm.Cli;
 /// <summary>What commands run against: the console, the project folder, and (lazily) config and the session manager.</summary>
 internal sealed class CliHost
 {
+    private readonly string _projectDir;
+    private string? _projectOverride;
     private ZwarmConfig? _config;
     private SessionManager? _manager;
 
@@ -17,7 +19,7 @@ internal sealed class CliHost
         Console = console;
         Out = stdout;
         Err = stderr;
-        ProjectDir = Path.GetFullPath(projectDir);
+        _projectDir = Path.GetFullPath(projectDir);
         In = stdin ?? System.Console.In;
     }
 
@@ -36,8 +38,8 @@ internal sealed class CliHost
     /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/>.</summary>
     public Stream? RawOut { get; init; }
 
-    /// <summary>The project folder (parent of .zwarm).</summary>
-    public string ProjectDir { get; }
+    /// <summary>The project folder (parent of .zwarm); a command's --working-dir/--dir replaces it while that command runs.</summary>
+    public string ProjectDir => _projectOverride ?? _projectDir;
 
     /// <summary>The .zwarm folder (ZWARM_DIR overrides).</summary>
     public string ZwarmDir => Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(ProjectDir, ".zwarm");
@@ -98,6 +100,24 @@ internal sealed class CliHost
         await Out.FlushAsync(ct);
         await RawOut.WriteAsync(bytes, ct);
         await RawOut.FlushAsync(ct);
+    }
+
+    /// <summary>Runs the current command as if started in <paramref name="dir"/> (Python zwarm's --working-dir): its .zwarm is used; disposing restores the project.</summary>
+    public IDisposable UseProject(string dir)
+    {
+        var previous = _projectOverride;
+        _projectOverride = Path.GetFullPath(dir, ProjectDir);
+        Reset();
+        return new Restore(this, previous);
+    }
+
+    private sealed class Restore(CliHost host, string? previous) : IDisposable
+    {
+        public void Dispose()
+        {
+            host._projectOverride = previous;
+            host.Reset();
+        }
     }
 
     /// <summary>Forgets loaded config (after init or :reload).</summary>

@@ -9,6 +9,7 @@ internal static class CommandCatalog
     [
         InitCommand.Create(host),
         SpawnCommand.Create(host),
+        SpawnCommand.Create(host, SpawnCommand.Form.Exec),
         LsCommand.Create(host),
         PeekCommand.Create(host),
         ShowCommand.Create(host),
@@ -29,5 +30,9 @@ internal static class CommandCatalog
         InstancesCommand.Create(host),
         HistoryCommand.Create(host),
         ResetCommand.Create(host),
+        StatusCommand.Create(host),
+        ConfigsCommand.Create(host),
+        SessionsCommand.Create(host),
+        SessionCommand.Create(host),
     ];
 }

@@ -3,37 +3,39 @@ using Zwarm.Core.Config;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm init [-y]: create .zwarm/ with commented config files.</summary>
+/// <summary>zwarm init [-y] [--with-project] [-w DIR]: create .zwarm/ with commented config files (and zwarm.yaml).</summary>
 internal static class InitCommand
 {
     public static Command Create(CliHost host)
     {
         var yes = new Option<bool>("--yes", "-y") { Description = "never ask; keep existing files" };
-        var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml") { yes };
-        cmd.SetAction((pr, ct) => Task.FromResult(Run(host, pr.GetValue(yes))));
+        var withProject = new Option<bool>("--with-project") { Description = "also write zwarm.yaml: the project's description, context and constraints for orchestrate and pilot" };
+        var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml") { yes, withProject, Options.WorkingDir(mayCreate: true) };
+        cmd.SetAction((pr, ct) => Task.FromResult(Run(host, pr.GetValue(yes), pr.GetValue(withProject))));
         return cmd;
     }
 
-    private static int Run(CliHost host, bool yes)
+    private static int Run(CliHost host, bool yes, bool withProject)
     {
         var dir = host.ZwarmDir;
         Directory.CreateDirectory(Path.Combine(dir, "sessions"));
         foreach (var (name, text) in ConfigTemplates.All(host.Agents))
-        {
-            var path = Path.Combine(dir, name);
-            if (File.Exists(path))
-            {
-                if (yes || !host.Confirm($"{name} exists; overwrite it? [y/N] "))
-                {
-                    host.Out.WriteLine($"kept     .zwarm/{name}");
-                    continue;
-                }
-            }
-            Zwarm.Core.Sessions.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
-            host.Out.WriteLine($"wrote    .zwarm/{name}");
-        }
+            Write(host, Path.Combine(dir, name), $".zwarm/{name}", text, yes);
+        if (withProject)
+            Write(host, Path.Combine(host.ProjectDir, ProjectContext.FileName), ProjectContext.FileName, ProjectContext.Template, yes);
         host.Reset();
         host.Out.WriteLine($"zwarm is ready in {dir}");
         return 0;
+    }
+
+    private static void Write(CliHost host, string path, string shown, string text, bool yes)
+    {
+        if (File.Exists(path) && (yes || !host.Confirm($"{Path.GetFileName(path)} exists; overwrite it? [y/N] ")))
+        {
+            host.Out.WriteLine($"kept     {shown}");
+            return;
+        }
+        Zwarm.Core.Sessions.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+        host.Out.WriteLine($"wrote    {shown}");
     }
 }
