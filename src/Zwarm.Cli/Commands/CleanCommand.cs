@@ -20,7 +20,7 @@ internal static class CleanCommand
         cmd.SetAction(async (pr, ct) =>
         {
             // Python zwarm's top-level clean (same flags, no --keep-days) killed orphan processes; ours removes sessions.
-            if (topLevel && pr.GetResult(keep) is null)
+            if (topLevel && pr.GetResult(keep) is null or { Implicit: true })
                 host.Err.WriteLine("zwarm: note: clean removes finished sessions older than --keep-days (default 7); Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill");
             var manager = await host.ManagerAsync(ct);
             var days = pr.GetValue(keep);
