@@ -9,7 +9,6 @@ internal static class CommandCatalog
     [
         InitCommand.Create(host),
         SpawnCommand.Create(host),
-        SpawnCommand.Create(host, SpawnCommand.Form.Exec),
         LsCommand.Create(host),
         PeekCommand.Create(host),
         ShowCommand.Create(host),
@@ -32,6 +31,8 @@ internal static class CommandCatalog
         ResetCommand.Create(host),
         StatusCommand.Create(host),
         ConfigsCommand.Create(host),
+        // Python zwarm's spellings (README: Coming from Python zwarm).
+        SpawnCommand.Create(host, SpawnCommand.Form.Exec),
         SessionsCommand.Create(host),
         SessionCommand.Create(host),
     ];
