@@ -8,15 +8,17 @@ namespace Zwarm.Cli;
 /// <summary>The command tree shared by the one-shot CLI and the REPL, and the error policy: one line, exit 1 or 2.</summary>
 internal static partial class CliApp
 {
-    public static readonly Option<string?> ConfigOption = new("--config", "-c") { Description = "extra config file (TOML, or YAML with extends:) layered over .zwarm/config.toml", Recursive = true };
-    public static readonly Option<string[]> SetOption = new("--set") { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false };
-    public static readonly Option<bool> VerboseOption = new("--verbose") { Description = "show stack traces of errors", Recursive = true };
+    // The options every verb takes. New instances for each tree: an option records the commands it was added to,
+    // so one shared instance would be written by every tree built (several hosts run side by side in tests).
+    private const string ConfigName = "--config", SetName = "--set", VerboseName = "--verbose";
 
     public static RootCommand Build(CliHost host)
     {
         var root = new RootCommand("zwarm: run many coding-agent sessions (Codex CLI, Claude Code) in parallel, watch them, talk to them, clean them up.")
         {
-            ConfigOption, SetOption, VerboseOption,
+            new Option<string?>(ConfigName, "-c") { Description = "extra config file (TOML, or YAML with extends:) layered over .zwarm/config.toml", Recursive = true },
+            new Option<string[]>(SetName) { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false },
+            new Option<bool>(VerboseName) { Description = "show stack traces of errors", Recursive = true },
         };
         foreach (var c in CommandCatalog.All(host)) root.Subcommands.Add(c);
         // Python zwarm's -V.
@@ -53,10 +55,10 @@ internal static partial class CliApp
             host.Err.WriteLine($"zwarm: {Friendly(message)} (see '{HelpFor(root, args)}')");
             return 2;
         }
-        host.ConfigFile = parse.GetValue(ConfigOption);
+        host.ConfigFile = ConfigFile(parse);
         host.Sets.Clear();
-        host.Sets.AddRange(parse.GetValue(SetOption) ?? []);
-        host.Verbose = parse.GetValue(VerboseOption);
+        host.Sets.AddRange(Sets(parse));
+        host.Verbose = Verbose(parse);
         try
         {
             using var project = UseProjectDir(parse, host);
@@ -96,6 +98,18 @@ internal static partial class CliApp
         }
         return null;
     }
+
+    /// <summary>--config FILE of a parse of this tree.</summary>
+    public static string? ConfigFile(ParseResult parse) => parse.GetValue(Global<Option<string?>>(parse, ConfigName));
+
+    /// <summary>--set values of a parse of this tree.</summary>
+    public static string[] Sets(ParseResult parse) => parse.GetValue(Global<Option<string[]>>(parse, SetName)) ?? [];
+
+    /// <summary>--verbose of a parse of this tree.</summary>
+    public static bool Verbose(ParseResult parse) => parse.GetValue(Global<Option<bool>>(parse, VerboseName));
+
+    private static T Global<T>(ParseResult parse, string name) where T : Option =>
+        parse.RootCommandResult.Command.Options.OfType<T>().Single(o => o.Name == name);
 
     // "Cannot parse argument 'x' for option '--turn' as expected type 'System.Nullable`1[System.Int32]'" names a CLR type; users want a kind of value.
     private static string Friendly(string message) => System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']*)'", m =>

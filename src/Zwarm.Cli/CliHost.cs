@@ -13,6 +13,7 @@ internal sealed class CliHost
     private string? _projectOverride;
     private ZwarmConfig? _config;
     private SessionManager? _manager;
+    private string? _zwarmDir;
 
     public CliHost(IAnsiConsole console, TextWriter stdout, TextWriter stderr, string projectDir, TextReader? stdin = null)
     {
@@ -41,8 +42,24 @@ internal sealed class CliHost
     /// <summary>The project folder (parent of .zwarm); a command's --working-dir/--dir replaces it while that command runs.</summary>
     public string ProjectDir => _projectOverride ?? _projectDir;
 
-    /// <summary>The .zwarm folder (ZWARM_DIR overrides).</summary>
-    public string ZwarmDir => Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(ProjectDir, ".zwarm");
+    /// <summary>The .zwarm folder: the project's, unless set (ZWARM_DIR for the program, the session's store for the finaliser); a command's --working-dir wins over both.</summary>
+    public string ZwarmDir
+    {
+        get => _projectOverride is not null ? Path.Combine(_projectOverride, ".zwarm") : _zwarmDir ?? Path.Combine(ProjectDir, ".zwarm");
+        set => _zwarmDir = Path.GetFullPath(value);
+    }
+
+    /// <summary>
+    /// The variables the config's environment layer reads and the project's .env fills; null (the program) means the
+    /// process environment, which agents inherit. Tests give each host a dictionary of its own.
+    /// </summary>
+    public IDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>The clock every "now" of the commands comes from (runtimes, ages, dashboard times).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The current local time by <see cref="Time"/>.</summary>
+    public DateTimeOffset Now => Time.GetLocalNow();
 
     /// <summary>--config FILE, if given.</summary>
     public string? ConfigFile { get; set; }
@@ -67,8 +84,11 @@ internal sealed class CliHost
     {
         if (_config is not null) return _config;
         // The project is the folder holding .zwarm (the finaliser runs in the agent's working dir, which may differ).
-        DotEnv.LoadInto(Path.Combine(Path.GetDirectoryName(ZwarmDir)!, ".env"));
-        return _config = await ConfigLoader.LoadAsync(ZwarmDir, ConfigFile, Sets, null, ct);
+        var dotEnv = Path.Combine(Path.GetDirectoryName(ZwarmDir)!, ".env");
+        if (Environment is null) DotEnv.LoadInto(dotEnv);
+        else if (File.Exists(dotEnv))
+            foreach (var (k, v) in DotEnv.Parse(await File.ReadAllTextAsync(dotEnv, ct))) Environment.TryAdd(k, v);
+        return _config = await ConfigLoader.LoadAsync(ZwarmDir, ConfigFile, Sets, Environment is null ? null : new Dictionary<string, string>(Environment), ct);
     }
 
     /// <summary>The session manager over this project's store.</summary>
@@ -76,7 +96,7 @@ internal sealed class CliHost
     {
         if (_manager is not null) return _manager;
         var config = await ConfigAsync(ct);
-        return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor);
+        return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor, Time);
     }
 
     /// <summary>Asks a yes/no question on stderr; anything but y/yes (or end of input) is no.</summary>
@@ -132,14 +152,16 @@ internal sealed class CliHost
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(System.Console.Out),
-            Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Ansi = System.Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = System.Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = System.Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
         });
         if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
-        return new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory())
+        var host = new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory())
         {
             RawOut = System.Console.OpenStandardOutput(),
         };
+        if (System.Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } dir) host.ZwarmDir = dir;
+        return host;
     }
 }

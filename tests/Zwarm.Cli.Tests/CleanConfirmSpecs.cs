@@ -18,7 +18,7 @@ public sealed class CleanConfirmSpecs
         File.WriteAllText(p.MetaPath(old), meta.ToJsonString());
         var before = p.Snapshot();
 
-        var declined = await p.RunWithAsync("n\n", null, "clean");
+        var declined = await p.RunWithInputAsync("n\n", "clean");
         declined.ExitCode.Should().Be(1);
         declined.Stdout.Should().Contain(old[..8]).And.NotContain(fresh[..8]);
         declined.ErrLines.Should().Equal(
@@ -30,7 +30,7 @@ public sealed class CleanConfirmSpecs
         JsonNode.Parse(dry.Stdout)!.AsArray().Should().ContainSingle().Which!["id"]!.GetValue<string>().Should().Be(old);
         p.Snapshot().Should().Be(before);
 
-        var accepted = await p.RunWithAsync("y\n", null, "clean");
+        var accepted = await p.RunWithInputAsync("y\n", "clean");
         accepted.ExitCode.Should().Be(0, accepted.ToString());
         Directory.GetDirectories(p.SessionsDir).Select(Path.GetFileName).Should().Equal(fresh);
 

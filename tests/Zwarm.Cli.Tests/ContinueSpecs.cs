@@ -7,8 +7,6 @@ namespace Zwarm.Cli.Tests;
 /// <summary>continue (alias c) through the real executable.</summary>
 public sealed class ContinueSpecs
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(20);
-
     [Fact(Timeout = 60000)]
     public async Task Continue_on_a_running_session_is_refused_and_changes_nothing()
     {
@@ -52,6 +50,6 @@ public sealed class ContinueSpecs
         var s = JsonNode.Parse(r.Stdout)!;
         s["status"]!.GetValue<string>().Should().Be("running");
         s["turn"]!.GetValue<int>().Should().Be(2);
-        (await p.WaitForDiskStatusAsync(id, "completed", Soon))["messages"]!.AsArray().Should().HaveCount(4);
+        (await p.WaitForDiskStatusAsync(id, "completed", TestProject.Soon))["messages"]!.AsArray().Should().HaveCount(4);
     }
 }

@@ -7,8 +7,6 @@ namespace Zwarm.Cli.Tests;
 /// <summary>logs -f across turns, and the dashboard (watch without an id) when stdout is not a terminal.</summary>
 public sealed class FollowSpecs
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
-    private const int SigTerm = 15;
 
     [Fact(Timeout = 60000)]
     public async Task Logs_follow_prints_every_turn_in_order_and_ends_when_the_session_finishes()
@@ -16,17 +14,17 @@ public sealed class FollowSpecs
         var ct = TestContext.Current.CancellationToken;
         await using var p = new TestProject(ct);
         await using var gate = new AgentGate(p.Dir);
-        var fixture = File.ReadAllLines(Path.Combine(Paths.Fixtures, "codex", "02_tool_shell.jsonl"));
+        var fixture = File.ReadAllLines(Path.Combine(Repo.Fixtures, "codex", "02_tool_shell.jsonl"));
         var id = await p.SpawnDoneAsync("reply=One");
         (await p.RunAsync("c", id, gate.Prompt)).ExitCode.Should().Be(0);
         await using var logs = p.Start("logs", id[..8], "-f");
 
         await gate.WriteAsync(ct, fixture[..2]);
-        await logs.WaitForOutputAsync(o => o.Contains(fixture[1], StringComparison.Ordinal), Soon);
+        await logs.WaitForOutputAsync(o => o.Contains(fixture[1], StringComparison.Ordinal), TestProject.Soon);
         p.Status(id).Should().Be("running", "logs -f is reading a turn that is still being written");
         await gate.WriteAsync(ct, fixture[2..]);
         await gate.CloseAsync();
-        var r = await logs.WaitAsync(Soon);
+        var r = await logs.WaitAsync(TestProject.Soon);
 
         r.ExitCode.Should().Be(0, r.ToString());
         var turns = Path.Combine(p.SessionsDir, id, "turns");
@@ -35,19 +33,19 @@ public sealed class FollowSpecs
     }
 
     [Fact(Timeout = 60000)]
-    public async Task The_dashboard_prints_a_line_per_change_when_not_a_terminal_and_stops_on_a_signal()
+    public async Task The_dashboard_prints_a_line_per_change_when_not_a_terminal_and_stops_when_interrupted()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
         var old = await p.SpawnDoneAsync("reply=Old");
         await using var dash = p.Start("watch", "--interval", "0.2");
-        await dash.WaitForOutputAsync(o => o.Contains(old[..8], StringComparison.Ordinal), Soon);
+        await dash.WaitForOutputAsync(o => o.Contains(old[..8], StringComparison.Ordinal), TestProject.Soon);
 
         var id = await p.SpawnAsync("reply=New delay=300");
-        await dash.WaitForOutputAsync(o => o.Contains($"✓ {id[..8]}  completed", StringComparison.Ordinal), Soon);
+        await dash.WaitForOutputAsync(o => o.Contains($"✓ {id[..8]}  completed", StringComparison.Ordinal), TestProject.Soon);
         (await p.RunAsync("rm", old)).ExitCode.Should().Be(0);
-        await dash.WaitForOutputAsync(o => o.Contains($"- {old[..8]}  removed", StringComparison.Ordinal), Soon);
-        dash.Signal(SigTerm);
-        var r = await dash.WaitAsync(TimeSpan.FromSeconds(10));
+        await dash.WaitForOutputAsync(o => o.Contains($"- {old[..8]}  removed", StringComparison.Ordinal), TestProject.Soon);
+        dash.Interrupt();
+        var r = await dash.WaitAsync(TestProject.Soon);
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stderr.Should().BeEmpty();
@@ -66,9 +64,9 @@ public sealed class FollowSpecs
         await using var p = new TestProject(TestContext.Current.CancellationToken);
         var id = await p.SpawnDoneAsync("reply=Hi");
         await using var dash = p.Start("watch", "--json", "--interval", "0.2");
-        await dash.WaitForOutputAsync(o => o.Contains('\n', StringComparison.Ordinal), Soon);
-        dash.Signal(SigTerm);
-        var r = await dash.WaitAsync(TimeSpan.FromSeconds(10));
+        await dash.WaitForOutputAsync(o => o.Contains('\n', StringComparison.Ordinal), TestProject.Soon);
+        dash.Interrupt();
+        var r = await dash.WaitAsync(TestProject.Soon);
 
         r.ExitCode.Should().Be(0, r.ToString());
         var e = JsonNode.Parse(r.Stdout.Split('\n')[0])!;

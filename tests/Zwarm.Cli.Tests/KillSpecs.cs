@@ -6,15 +6,13 @@ namespace Zwarm.Cli.Tests;
 /// <summary>kill of one session, of all, and bad kill input.</summary>
 public sealed class KillSpecs
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(20);
-
     [Fact(Timeout = 60000)]
     public async Task Kill_stops_an_agent_that_ignores_SIGTERM_and_its_grandchild_in_another_process_group()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
         var pidfile = Path.Combine(p.Dir, "pids");
         var id = await p.SpawnAsync($"ignoreterm grandchild_pgid pidfile={pidfile} sleep=forever");
-        var pids = await p.WaitForPidsAsync(pidfile, 2, Soon);
+        var pids = await p.WaitForPidsAsync(pidfile, 2, TestProject.Soon);
         pids.Should().OnlyContain(pid => TestProject.Alive(pid));
 
         var r = await p.RunAsync("kill", id[..8], "--set", "executor.kill_grace=0.5");

@@ -41,16 +41,6 @@ public sealed class LsModelsSpecs(ReadStore store)
     }
 
     [Fact(Timeout = 30000)]
-    public async Task Models_lists_the_registry_with_aliases_and_prices()
-    {
-        var r = await store.RunAsync(TestContext.Current.CancellationToken, "models");
-
-        r.ExitCode.Should().Be(0, r.ToString());
-        r.Stdout.Should().MatchRegex(@"gpt-5\.1-codex-mini\s+codex\s+mini\s+0\.25\s+2\.00\s+0\.025\s+default");
-        r.Stdout.Should().MatchRegex(@"gpt-5\.1-codex-max\s+codex\s+max\s+1\.25\s+10\.00");
-    }
-
-    [Fact(Timeout = 30000)]
     public async Task Models_json_includes_prices_and_models_priced_in_config()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken, "\n[pricing.\"local-llm\"]\ninput = 0.1\noutput = 0.2\n");

@@ -7,15 +7,13 @@ namespace Zwarm.Cli.Tests;
 /// <summary>orphans: find and kill processes whose session is not running.</summary>
 public sealed class OrphansSpecs
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(20);
-
     [Fact(Timeout = 60000)]
     public async Task Orphans_finds_agent_processes_of_sessions_that_are_not_running_and_kills_them()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
         var pidfile = Path.Combine(p.Dir, "pids");
         var id = await p.SpawnAsync($"pidfile={pidfile} sleep=forever");
-        var agent = (await p.WaitForPidsAsync(pidfile, 1, Soon))[0];
+        var agent = (await p.WaitForPidsAsync(pidfile, 1, TestProject.Soon))[0];
         (await p.RunAsync("orphans")).Stdout.Should().Be("no orphan processes\n");
 
         // Lose track of it, as a crash between writes or a Python zwarm would.

@@ -55,7 +55,7 @@ public sealed class PeekLogsSpecs(ReadStore store)
         all.ExitCode.Should().Be(0, all.ToString());
         all.Stdout.Should().Be(store.TurnFile(store.TwoTurns, 1) + store.TurnFile(store.TwoTurns, 2));
         second.Stdout.Should().Be(store.TurnFile(store.TwoTurns, 2));
-        shell.Stdout.Should().Be(File.ReadAllText(Path.Combine(Paths.Fixtures, "codex", "02_tool_shell.jsonl")));
+        shell.Stdout.Should().Be(File.ReadAllText(Path.Combine(Repo.Fixtures, "codex", "02_tool_shell.jsonl")));
     }
 
     [Theory(Timeout = 30000)]

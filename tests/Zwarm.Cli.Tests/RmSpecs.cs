@@ -6,8 +6,6 @@ namespace Zwarm.Cli.Tests;
 /// <summary>rm of ids, running sessions and unreadable ones.</summary>
 public sealed class RmSpecs
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(20);
-
     [Fact(Timeout = 60000)]
     public async Task Rm_removes_a_finished_session_and_kills_a_running_one_first()
     {
@@ -15,7 +13,7 @@ public sealed class RmSpecs
         var done = await p.SpawnDoneAsync("reply=Hi");
         var pidfile = Path.Combine(p.Dir, "pids");
         var running = await p.SpawnAsync($"ignoreterm grandchild pidfile={pidfile} sleep=forever");
-        var pids = await p.WaitForPidsAsync(pidfile, 2, Soon);
+        var pids = await p.WaitForPidsAsync(pidfile, 2, TestProject.Soon);
 
         var r = await p.RunAsync("rm", done[..8], running[..8]);
 

@@ -4,16 +4,16 @@ using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests;
 
-/// <summary>spawn through the real executable: detached start, completion recorded by the turn wrapper, outcomes.</summary>
+/// <summary>spawn: detached start (through the real executable), completion recorded by the turn wrapper, outcomes.</summary>
 public sealed class SpawnSpecs
 {
-    private static readonly TimeSpan Finish = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Finish = TestProject.Soon;
 
     [Fact(Timeout = 60000)]
     public async Task Spawn_returns_while_the_agent_runs_and_the_wrapper_records_completion_after_zwarm_exited()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
-        var r = await p.RunAsync("spawn", "reply=Done_here sleep=1.5");
+        var r = await p.RunProcessAsync(null, "spawn", "reply=Done_here sleep=1.5");
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Contain("running");

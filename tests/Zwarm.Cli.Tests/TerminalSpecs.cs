@@ -10,20 +10,26 @@ public sealed partial class TerminalSpecs(ReadStore store)
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex Sgr();
 
-    private async Task<CliResult> InPtyAsync(string command, CancellationToken ct, string? noColor = null)
+    /// <summary>Starts <paramref name="command"/> (run by sh) in a pseudo-terminal; what is sent to its input is typed into the terminal.</summary>
+    private CliProcess StartInPty(string command, CancellationToken ct, string? noColor = null)
     {
         Need.Tool(Zwarm.Core.Agents.AgentExecutable.FindOnPath("script") is not null, "needs `script` (bsdutils) for a pseudo-terminal");
         var env = new Dictionary<string, string?> { ["NO_COLOR"] = noColor, ["TERM"] = "xterm-256color" };
-        await using var p = CliProcess.Start(store.Project.Dir, ["-qec", command, "/dev/null"], env: env, file: "script", ct: ct);
-        return await p.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        return CliProcess.Start(store.Project.Dir, ["-qec", command, "/dev/null"], env: env, file: "script", keepInputOpen: true, ct: ct);
+    }
+
+    private async Task<CliResult> InPtyAsync(string command, CancellationToken ct, string? noColor = null)
+    {
+        await using var p = StartInPty(command, ct, noColor);
+        return await p.WaitAsync(TestProject.RunTimeout, ct);
     }
 
     [Fact(Timeout = 60000)]
     public async Task Ls_on_a_terminal_is_coloured_and_NO_COLOR_turns_colour_off()
     {
         var ct = TestContext.Current.CancellationToken;
-        var coloured = await InPtyAsync($"{Paths.Zwarm} ls", ct);
-        var plain = await InPtyAsync($"{Paths.Zwarm} ls", ct, noColor: "1");
+        var coloured = await InPtyAsync($"{Repo.Zwarm} ls", ct);
+        var plain = await InPtyAsync($"{Repo.Zwarm} ls", ct, noColor: "1");
 
         coloured.ExitCode.Should().Be(0, coloured.ToString());
         Sgr().IsMatch(coloured.Stdout).Should().BeTrue("a terminal gets colours: " + coloured.Stdout);
@@ -36,7 +42,11 @@ public sealed partial class TerminalSpecs(ReadStore store)
     public async Task The_dashboard_on_a_terminal_redraws_in_place_until_stopped()
     {
         var ct = TestContext.Current.CancellationToken;
-        var r = await InPtyAsync($"timeout --foreground --preserve-status -s INT 3 {Paths.Zwarm} watch --interval 0.3; echo rc=$?", ct);
+        await using var p = StartInPty($"{Repo.Zwarm} watch --interval 0.3; echo rc=$?", ct);
+        // A second frame drawn over the first, then Ctrl+C typed into the terminal (the line discipline makes it SIGINT).
+        await p.WaitForOutputAsync(o => Regex.IsMatch(o, @"\x1b\[\d+A") && o.Contains("Ctrl+C to stop", StringComparison.Ordinal), TestProject.RunTimeout);
+        p.SendInput("\x03");
+        var r = await p.WaitAsync(TestProject.RunTimeout, ct);
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Contain("\u001b[?25l", "the live display hides the cursor while it redraws");

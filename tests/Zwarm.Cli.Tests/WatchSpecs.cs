@@ -7,7 +7,6 @@ namespace Zwarm.Cli.Tests;
 /// <summary>watch ID: follows one session's steps live and ends by itself.</summary>
 public sealed class WatchSpecs
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
 
     [Fact(Timeout = 60000)]
     public async Task Watch_prints_steps_as_they_happen_and_ends_when_the_session_finishes()
@@ -15,16 +14,16 @@ public sealed class WatchSpecs
         var ct = TestContext.Current.CancellationToken;
         await using var p = new TestProject(ct);
         await using var gate = new AgentGate(p.Dir);
-        var fixture = File.ReadAllLines(Path.Combine(Paths.Fixtures, "codex", "08_command_fails.jsonl"));
+        var fixture = File.ReadAllLines(Path.Combine(Repo.Fixtures, "codex", "08_command_fails.jsonl"));
         var id = await p.SpawnAsync(gate.Prompt);
         await using var watch = p.Start("watch", id[..8]);
 
         await gate.WriteAsync(ct, fixture[..3]);
-        await watch.WaitForOutputAsync(o => o.Contains("1. reply  I'll run a shell command now.", StringComparison.Ordinal), Soon);
+        await watch.WaitForOutputAsync(o => o.Contains("1. reply  I'll run a shell command now.", StringComparison.Ordinal), TestProject.Soon);
         p.Status(id).Should().Be("running", "the agent is blocked on the rest of its output");
         await gate.WriteAsync(ct, fixture[3..]);
         await gate.CloseAsync();
-        var r = await watch.WaitAsync(Soon);
+        var r = await watch.WaitAsync(TestProject.Soon);
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stderr.Should().BeEmpty();
@@ -46,10 +45,10 @@ public sealed class WatchSpecs
         var id = await p.SpawnAsync(gate.Prompt + " exit=5");
         await using var watch = p.Start("watch", id, "--json");
 
-        await gate.WriteAsync(ct, File.ReadAllLines(Path.Combine(Paths.Fixtures, "codex", "06_reasoning.jsonl")));
-        await watch.WaitForOutputAsync(o => o.Contains("\"kind\":\"message\"", StringComparison.Ordinal), Soon);
+        await gate.WriteAsync(ct, File.ReadAllLines(Path.Combine(Repo.Fixtures, "codex", "06_reasoning.jsonl")));
+        await watch.WaitForOutputAsync(o => o.Contains("\"kind\":\"message\"", StringComparison.Ordinal), TestProject.Soon);
         await gate.CloseAsync();
-        var r = await watch.WaitAsync(Soon);
+        var r = await watch.WaitAsync(TestProject.Soon);
 
         r.ExitCode.Should().Be(0, "the agent completed its turn and replied, so the session completed: " + r);
         var events = r.Stdout.TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!).ToList();
@@ -84,11 +83,11 @@ public sealed class WatchSpecs
         var ct = TestContext.Current.CancellationToken;
         await using var p = new TestProject(ct);
         await using var gate = new AgentGate(p.Dir);
-        var fixture = File.ReadAllLines(Path.Combine(Paths.Fixtures, "codex", "02_tool_shell.jsonl"));
+        var fixture = File.ReadAllLines(Path.Combine(Repo.Fixtures, "codex", "02_tool_shell.jsonl"));
         var id = await p.SpawnAsync(gate.Prompt);
         await gate.WriteAsync(ct, fixture[..5]);
         await using (var watch = p.Start("watch", id))
-            await watch.WaitForOutputAsync(o => o.Contains("→ exit 0", StringComparison.Ordinal), Soon);
+            await watch.WaitForOutputAsync(o => o.Contains("→ exit 0", StringComparison.Ordinal), TestProject.Soon);
 
         var peek = await p.RunAsync("peek", id);
         var json = JsonNode.Parse((await p.RunAsync("?", id, "--json")).Stdout)!;

@@ -11,16 +11,8 @@ public sealed class RealCodexSpecs
     [Fact(Timeout = 90_000)]
     public async Task Zwarm_orchestrate_delegates_to_the_real_codex_cli_and_reads_its_answer()
     {
-        var interfaces = Directory.Exists("/sys/class/net") ? Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).ToList() : [];
-        if (interfaces is not ["lo"])
-            Assert.Fail($"this test runs the real codex CLI and must run in a network namespace with only loopback (found: {string.Join(", ", interfaces)}); "
-                + "use ./test.sh, or: unshare -nm bash -c 'mount -t sysfs none /sys; ip link set lo up; dotnet test --project tests/Zwarm.Orchestration.Tests --no-build'");
-        var codex = Path.Combine(TestEnv.RepoRoot, "node_modules", ".bin", "codex");
-        if (!File.Exists(codex))
-        {
-            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail($"codex is not installed at {codex}: CI must run 'npm ci' first");
-            Assert.Skip($"codex is not installed at {codex} (run 'npm ci' in the repository)");
-        }
+        RealAgents.RequireLoopbackOnly();
+        var codex = RealAgents.RequireCli("codex");
 
         await using var w = await World.CreateAsync(codexCommand: codex);
         var home = Path.Combine(w.Dir, "home");

@@ -14,26 +14,15 @@ namespace Zwarm.Orchestration.Tests;
 /// <summary>Paths of the repository and the programs the tests start.</summary>
 internal static class TestEnv
 {
-    public static string RepoRoot { get; } = FindUp("Zwarm.slnx") ?? throw new InvalidOperationException("repo root not found");
-
-    private static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    public static string RepoRoot => Repo.Root;
 
     /// <summary>The fake agent (codex stand-in) built beside the tests.</summary>
-    public static string FakeAgent => Built(Path.Combine(RepoRoot, "tests", "Zwarm.FakeAgent", "bin", Configuration, "net10.0", "Zwarm.FakeAgent"));
+    public static string FakeAgent => Repo.FakeAgent;
 
     /// <summary>The zwarm command line program.</summary>
-    public static string Zwarm => Built(Path.Combine(RepoRoot, "src", "Zwarm.Cli", "bin", Configuration, "net10.0", "zwarm"));
+    public static string Zwarm => Repo.Zwarm;
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static string Built(string path) => File.Exists(path) ? path : throw new FileNotFoundException($"not built: {path}");
-
-    private static string? FindUp(string marker)
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, marker))) return d.FullName;
-        return null;
-    }
 }
 
 /// <summary>
@@ -63,15 +52,9 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
-    public async Task WaitForOutputAsync(string text, double seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!OutputText.Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"output never contained '{text}':\n{OutputText}");
-            await Task.Delay(30, TestEnv.Ct);
-        }
-    }
+    public Task WaitForOutputAsync(string text, double seconds = 15) =>
+        Eventually.UntilAsync(() => OutputText.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(seconds),
+            () => $"output never contained '{text}':\n{OutputText}", TestEnv.Ct);
 
     /// <summary>Starts a server and writes a project; <paramref name="extraToml"/> is appended to config.toml.</summary>
     public static async Task<World> CreateAsync(string extraToml = "", string orchestratorToml = "", string? codexCommand = null)
@@ -137,15 +120,15 @@ internal sealed class World : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> orchestrator sessions exist (scripts need their ids).</summary>
     public async Task<List<SessionMeta>> WaitForSessionsAsync(int count, double seconds = 15)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
+        var store = new FileSessionStore(ZwarmDir);
+        var found = 0;
+        return await Eventually.ProbeAsync(async () =>
         {
-            var list = (await new FileSessionStore(ZwarmDir).ListAsync(TestEnv.Ct)).Where(e => e.Meta?.Source.StartsWith("orchestrator:", StringComparison.Ordinal) == true)
-                .Select(e => e.Meta!).OrderBy(m => m.CreatedAt).ToList();
-            if (list.Count >= count) return list;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"expected {count} orchestrator sessions, found {list.Count}. Output:\n{Output}");
-            await Task.Delay(50, TestEnv.Ct);
-        }
+            List<SessionMeta> list = [.. (await store.ListAsync(TestEnv.Ct))
+                .Where(e => e.Meta?.Source.StartsWith("orchestrator:", StringComparison.Ordinal) == true).Select(e => e.Meta!).OrderBy(m => m.CreatedAt)];
+            found = list.Count;
+            return list.Count >= count ? list : null;
+        }, TimeSpan.FromSeconds(seconds), () => $"expected {count} orchestrator sessions, found {found}. Output:\n{Output}", TestEnv.Ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -10,15 +10,9 @@ internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 internal sealed record RunningZwarm(int Pid, Func<string> Stdout)
 {
     /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
-    public async Task WaitForAsync(string text, double seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!Stdout().Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"zwarm never printed '{text}':\n{Stdout()}");
-            await Task.Delay(50, TestEnv.Ct);
-        }
-    }
+    public Task WaitForAsync(string text, double seconds = 30) =>
+        Eventually.UntilAsync(() => Stdout().Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(seconds),
+            () => $"zwarm never printed '{text}':\n{Stdout()}", TestEnv.Ct);
 }
 
 /// <summary>Runs the built zwarm program in a project folder from a minimal environment, with a timeout that kills it.</summary>

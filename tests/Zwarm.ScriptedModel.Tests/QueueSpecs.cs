@@ -122,7 +122,9 @@ public sealed class QueueSpecs
 
         (await http.SendAsync(hungUp, HttpCompletionOption.ResponseHeadersRead, ct)).Dispose();
         using var stillStreaming = await http.SendAsync(inFlight, HttpCompletionOption.ResponseHeadersRead, ct);
-        await Task.Delay(400, ct);
+        // Mid-stream: the first event has arrived, the other five are 300 ms apart.
+        await using var body = await stillStreaming.Content.ReadAsStreamAsync(ct);
+        (await body.ReadAsync(new byte[1], ct)).Should().Be(1);
         var clock = Stopwatch.StartNew();
         await server.DisposeAsync();
 

@@ -27,7 +27,7 @@ internal static class CleanCommand
             if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", 2);
             var old = await manager.CleanCandidatesAsync(days, ct);
             var asJson = pr.GetValue(json);
-            var now = DateTimeOffset.Now;
+            var now = host.Now;
             if (!asJson)
             {
                 var age = days.ToString("0.##", CultureInfo.InvariantCulture);
@@ -47,7 +47,7 @@ internal static class CleanCommand
             foreach (var m in old)
             {
                 if (!dryRun) await manager.DeleteAsync(m.Id, ct);
-                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config));
+                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
             }
             if (asJson) SessionView.Write(host.Out, removed);
             else host.Out.WriteLine(dryRun ? "dry run: nothing removed" : $"removed {old.Count} session(s)");

@@ -68,9 +68,9 @@ internal static class InteractiveCommand
     private static List<(string, string?)> Inherited(ParseResult pr)
     {
         var list = new List<(string, string?)>();
-        if (pr.GetValue(CliApp.ConfigOption) is { } config) list.Add(("--config", config));
-        foreach (var set in pr.GetValue(CliApp.SetOption) ?? []) list.Add(("--set", set));
-        if (pr.GetValue(CliApp.VerboseOption)) list.Add(("--verbose", null));
+        if (CliApp.ConfigFile(pr) is { } config) list.Add(("--config", config));
+        foreach (var set in CliApp.Sets(pr)) list.Add(("--set", set));
+        if (CliApp.Verbose(pr)) list.Add(("--verbose", null));
         return list;
     }
 

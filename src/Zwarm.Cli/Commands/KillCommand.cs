@@ -34,7 +34,7 @@ internal static class KillCommand
             var arr = new JsonArray();
             foreach (var r in results)
             {
-                var node = SessionView.ToSummaryJson(r.Session, manager.Agents.Models, manager.Config);
+                var node = SessionView.ToSummaryJson(r.Session, manager.Agents.Models, manager.Config, host.Now);
                 node["killed"] = r.Killed;
                 node["note"] = r.Note;
                 arr.Add(node);

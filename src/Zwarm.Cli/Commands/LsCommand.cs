@@ -42,7 +42,7 @@ internal static class LsCommand
         if (json)
         {
             var arr = new JsonArray();
-            foreach (var m in sessions) arr.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config));
+            foreach (var m in sessions) arr.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
             if (all)
                 foreach (var b in broken) arr.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
             SessionView.Write(host.Out, arr);
@@ -54,7 +54,7 @@ internal static class LsCommand
             host.Out.WriteLine(whenNone);
             return 0;
         }
-        SessionTable.Render(host.Console, sessions, manager, DateTimeOffset.Now);
+        SessionTable.Render(host.Console, sessions, manager, host.Now);
         foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
         return 0;
     }

@@ -27,14 +27,14 @@ internal static class PeekCommand
             var activity = meta.Status.IsFinished() ? null : await LatestStepAsync(manager, meta, ct);
             if (pr.GetValue(json))
             {
-                var node = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config);
+                var node = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now);
                 node["last_reply"] = reply;
                 node["last_activity"] = activity is null ? null : SessionView.StepJson(activity);
                 SessionView.Write(host.Out, node);
                 return 0;
             }
             var c = host.Console;
-            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, DateTimeOffset.Now))}[/]");
+            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
             c.MarkupLine($"  [grey]task[/]   {Markup.Escape(SessionView.Excerpt(meta.Task, 1, 120))}");
             if (activity is not null) c.MarkupLine($"  [grey]now[/]    {Markup.Escape(Describe(activity))}");
             else if (!meta.Status.IsFinished()) c.MarkupLine("  [grey]now[/]    [grey](no output yet)[/]");

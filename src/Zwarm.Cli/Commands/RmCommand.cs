@@ -47,7 +47,7 @@ internal static class RmCommand
             await manager.DeleteAsync(id, ct);
             var short8 = id[..8];
             if (req.Json)
-                removed.Add(m is null ? new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config));
+                removed.Add(m is null ? new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
             else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");
             else host.Out.WriteLine($"{(m.Status.IsFinished() ? "removed" : "killed and removed")} {short8}  {m.Status.ToWire()}");
         }

@@ -22,7 +22,7 @@ internal static class ShowCommand
             var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
+                SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now));
                 return 0;
             }
             if (pr.GetValue(raw))
@@ -30,7 +30,7 @@ internal static class ShowCommand
                 ConversationView.Raw(host.Console, meta);
                 return 0;
             }
-            var now = DateTimeOffset.Now;
+            var now = host.Now;
             ConversationView.Header(host.Console, meta, manager.Agents.Models, manager.Config, now);
             var live = meta.Status == SessionStatus.Running ? await LiveRepliesAsync(manager, meta, ct) : [];
             ConversationView.Conversation(host.Console, meta, pr.GetValue(verbose), live, now);

@@ -75,7 +75,7 @@ internal static class SpawnCommand
     {
         if (json)
         {
-            SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config));
+            SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now));
         }
         else
         {

@@ -44,7 +44,7 @@ internal static class StatusCommand
                 var attentionJson = new JsonArray();
                 foreach (var m in attention)
                 {
-                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config);
+                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
                     node["reason"] = Attention.Reason(m);
                     attentionJson.Add(node);
                 }
@@ -67,7 +67,7 @@ internal static class StatusCommand
                 return 0;
             }
 
-            var now = DateTimeOffset.Now;
+            var now = host.Now;
             var finished = Count(SessionStatus.Completed) + Count(SessionStatus.Failed) + Count(SessionStatus.Killed);
             host.Console.MarkupLine($"[bold]sessions[/]   [yellow]{Count(SessionStatus.Running)} running[/] · {Count(SessionStatus.Pending)} queued · {finished} finished " +
                 $"([green]{Count(SessionStatus.Completed)} done[/], [red]{Count(SessionStatus.Failed)} failed[/], [magenta]{Count(SessionStatus.Killed)} killed[/]) · " +

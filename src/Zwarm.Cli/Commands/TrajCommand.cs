@@ -24,13 +24,13 @@ internal static class TrajCommand
             var isFull = pr.GetValue(full);
             if (pr.GetValue(json))
             {
-                var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config);
+                var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now);
                 node["trajectory"] = new JsonArray(steps.Select((s, i) => (JsonNode)StepView.ToJson(i + 1, s, isFull)).ToArray());
                 SessionView.Write(host.Out, node);
                 return 0;
             }
             var c = host.Console;
-            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, DateTimeOffset.Now))}[/]");
+            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
             c.MarkupLine($"[grey]task:[/] {Markup.Escape(SessionView.Excerpt(meta.Task, 3, 300))}");
             var n = 0;
             for (var turn = 1; turn <= meta.Turn; turn++)

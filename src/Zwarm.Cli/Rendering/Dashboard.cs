@@ -50,7 +50,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
 
     private IRenderable Frame(IReadOnlyList<SessionMeta> sessions)
     {
-        var now = DateTimeOffset.Now;
+        var now = host.Now;
         return new Rows(SessionTable.Build(sessions, manager, now, host.Console.Profile.Width),
             new Markup($"[grey]{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
     }
@@ -62,14 +62,14 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
         while (true)
         {
             var sessions = await SessionsAsync(ct);
-            if (first && !json) host.Out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} watching {sessions.Count} session(s); Ctrl+C to stop");
-            var now = DateTimeOffset.Now;
+            if (first && !json) host.Out.WriteLine($"{host.Now:HH:mm:ss} watching {sessions.Count} session(s); Ctrl+C to stop");
+            var now = host.Now;
             foreach (var m in sessions.Reverse())
             {
                 var signature = $"{m.Status}|{m.Turn}|{m.Error}";
                 if (seen.TryGetValue(m.Id, out var before) && before == signature) continue;
                 seen[m.Id] = signature;
-                if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config) });
+                if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now) });
                 else host.Out.WriteLine($"{now:HH:mm:ss} {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
                                         $"{SessionView.Tokens(m.TotalTokens)} tokens  {SessionView.Excerpt(m.Task, 1, 60)}{(m.Error is null ? "" : "  error: " + m.Error)}");
             }

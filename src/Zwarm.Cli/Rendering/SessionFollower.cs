@@ -26,10 +26,10 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
         var meta = await manager.GetAsync(idOrPrefix, ct);
         _id = meta.Id;
         var status = meta.Status;
-        if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "watch", ["session"] = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config) });
+        if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "watch", ["session"] = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now) });
         else
         {
-            host.Console.MarkupLine($"[{SessionView.Color(status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, DateTimeOffset.Now))}[/]");
+            host.Console.MarkupLine($"[{SessionView.Color(status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
             host.Console.MarkupLine($"[grey]task:[/] {Markup.Escape(SessionView.Excerpt(meta.Task, 2, 200))}");
             if (!status.IsFinished()) host.Console.MarkupLine("[grey]following; Ctrl+C stops watching (the session keeps running)[/]");
         }
@@ -101,14 +101,14 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
     {
         if (json)
         {
-            SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "end", ["session"] = SessionView.ToJson(meta, manager.Agents.Models, manager.Config) });
+            SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "end", ["session"] = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now) });
             return;
         }
         var c = host.Console;
         // Sessions whose output this adapter cannot step through still show their final reply.
         if (!_sawReply && meta.Messages.LastOrDefault(m => m.Role != "tool") is { Role: "assistant" } reply)
             c.MarkupLine($"[green]reply[/]  {Markup.Escape(reply.Content.Trim())}");
-        c.MarkupLine($"[bold {SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, DateTimeOffset.Now))}[/]");
+        c.MarkupLine($"[bold {SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
         if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Markup.Escape(meta.Error)}");
     }
 }

@@ -21,21 +21,24 @@ internal static class SessionView
     public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now)
         => (m.Status.IsFinished() ? m.UpdatedAt : now) - m.CreatedAt;
 
-    /// <summary>The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds.</summary>
-    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
+    /// <summary>
+    /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
+    /// (of a running session: until <paramref name="now"/>, default the system clock).
+    /// </summary>
+    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null)
     {
         var node = JsonSerializer.SerializeToNode(m, SessionJsonContext.Default.SessionMeta)!.AsObject();
         node["short_id"] = m.ShortId;
         node["cost"] = Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
         node["total_tokens"] = m.TotalTokens;
-        node["runtime_seconds"] = Math.Round(Runtime(m, DateTimeOffset.Now).TotalSeconds, 3);
+        node["runtime_seconds"] = Math.Round(Runtime(m, now ?? DateTimeOffset.Now).TotalSeconds, 3);
         return node;
     }
 
     /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
-    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
+    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null)
     {
-        var node = ToJson(m, models, config);
+        var node = ToJson(m, models, config, now);
         foreach (var big in new[] { "messages", "turns" }) node.Remove(big);
         return node;
     }

@@ -18,31 +18,36 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 internal sealed class CliProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _out = new();
-    private readonly StringBuilder _err = new();
+    private readonly Capture _out = new();
+    private readonly Capture _err = new();
     private readonly Task _pumps;
+    private readonly Task _exited;
 
     private readonly CancellationToken _ct;
 
-    private CliProcess(Process process, string? stdin, CancellationToken ct)
+    private CliProcess(Process process, string? stdin, bool keepInputOpen, CancellationToken ct)
     {
         _process = process;
         _ct = ct;
         _pumps = Task.WhenAll(Pump(process.StandardOutput, _out), Pump(process.StandardError, _err));
+        _exited = Task.WhenAll(_pumps, process.WaitForExitAsync(CancellationToken.None));
         if (stdin is not null) process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
+        if (keepInputOpen) process.StandardInput.Flush();
+        else process.StandardInput.Close();
     }
 
     /// <summary>Process id.</summary>
     public int Pid => _process.Id;
 
     /// <summary>Standard output so far.</summary>
-    public string Stdout { get { lock (_out) return _out.ToString(); } }
+    public string Stdout => _out.Text;
 
     /// <summary>Starts <paramref name="file"/> (default: the zwarm executable) in <paramref name="cwd"/>.</summary>
-    public static CliProcess Start(string cwd, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null, string? file = null, CancellationToken ct = default)
+    /// <remarks>With <paramref name="keepInputOpen"/>, standard input stays open for <see cref="SendInput"/>.</remarks>
+    public static CliProcess Start(string cwd, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null,
+        string? file = null, bool keepInputOpen = false, CancellationToken ct = default)
     {
-        var psi = new ProcessStartInfo(file ?? Paths.Zwarm)
+        var psi = new ProcessStartInfo(file ?? Repo.Zwarm)
         {
             WorkingDirectory = cwd,
             UseShellExecute = false,
@@ -61,19 +66,18 @@ internal sealed class CliProcess : IAsyncDisposable
             if (v is null) psi.Environment.Remove(k);
             else psi.Environment[k] = v;
         }
-        return new CliProcess(Process.Start(psi)!, stdin, ct);
+        return new CliProcess(Process.Start(psi)!, stdin, keepInputOpen, ct);
     }
 
-    /// <summary>Waits until stdout satisfies <paramref name="condition"/>; throws with the output so far on timeout.</summary>
-    public async Task WaitForOutputAsync(Func<string, bool> condition, TimeSpan timeout)
+    /// <summary>Waits (woken by each chunk of output) until stdout satisfies <paramref name="condition"/>; throws with the output so far on timeout or exit.</summary>
+    public Task WaitForOutputAsync(Func<string, bool> condition, TimeSpan timeout) =>
+        _out.WaitForAsync(condition, timeout, _exited, () => $"stdout so far:\n{Stdout}\nstderr:\n{_err.Text}", _ct);
+
+    /// <summary>Writes to standard input (of a process started with keepInputOpen), e.g. "\x03", the Ctrl+C key, into a pty.</summary>
+    public void SendInput(string text)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition(Stdout))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"output condition not met in {timeout.TotalSeconds}s; stdout so far:\n{Stdout}\nstderr:\n{_err}");
-            if (_process.HasExited && !condition(Stdout)) await _pumps;
-            await Task.Delay(50, _ct);
-        }
+        _process.StandardInput.Write(text);
+        _process.StandardInput.Flush();
     }
 
     /// <summary>Sends a signal (e.g. 2 = SIGINT, what Ctrl+C sends).</summary>
@@ -91,18 +95,18 @@ internal sealed class CliProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"zwarm {string.Join(' ', _process.StartInfo.ArgumentList)} did not exit within {timeout.TotalSeconds}s; stdout:\n{Stdout}\nstderr:\n{_err}");
+            throw new TimeoutException($"zwarm {string.Join(' ', _process.StartInfo.ArgumentList)} did not exit within {timeout.TotalSeconds}s; stdout:\n{Stdout}\nstderr:\n{_err.Text}");
         }
         await _pumps;
-        return new CliResult(_process.ExitCode, Stdout, _err.ToString());
+        return new CliResult(_process.ExitCode, Stdout, _err.Text);
     }
 
-    private static async Task Pump(StreamReader reader, StringBuilder into)
+    private static async Task Pump(StreamReader reader, Capture into)
     {
         var buffer = new char[4096];
         int n;
         while ((n = await reader.ReadAsync(buffer)) > 0)
-            lock (into) into.Append(buffer, 0, n);
+            into.Write(buffer, 0, n);
     }
 
     /// <inheritdoc/>

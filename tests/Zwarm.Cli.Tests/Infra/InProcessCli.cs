@@ -1,12 +1,10 @@
 using System.Text.Json.Nodes;
-using Spectre.Console;
-using Zwarm.Core.Lifecycle;
 
 namespace Zwarm.Cli.Tests.Infra;
 
 /// <summary>
-/// The real command tree run inside the test process, one fresh <see cref="CliHost"/> per command (as a new process would
-/// have), over a <see cref="TestProject"/>'s folder. Turns are still detached processes finalised by the built zwarm.
+/// Commands through the real command tree inside the test process (<see cref="InProcessRun"/>: a fresh host per
+/// command, as a new process would have) over a <see cref="TestProject"/>, from its folder or another one.
 /// </summary>
 internal sealed class InProcessCli(TestProject project)
 {
@@ -14,25 +12,8 @@ internal sealed class InProcessCli(TestProject project)
     public TestProject Project => project;
 
     /// <summary>Runs one command with <paramref name="stdin"/>; the current folder is <paramref name="cwd"/> (default: the project).</summary>
-    public async Task<CliResult> RunInAsync(string? cwd, string? stdin, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
-        var host = new CliHost(console, stdout, stderr, cwd ?? project.Dir, new StringReader(stdin ?? ""))
-        {
-            Supervisor = new SupervisorCommand(Paths.Zwarm),
-        };
-        var code = await CliApp.RunAsync(args, host, project.Ct);
-        return new CliResult(code, stdout.ToString(), stderr.ToString());
-    }
+    public Task<CliResult> RunInAsync(string? cwd, string? stdin, params string[] args) =>
+        InProcessRun.RunAsync(cwd ?? project.Dir, args, TestProject.RunTimeout, new RunOptions { Stdin = stdin }, project.Ct);
 
     /// <summary>Runs one command in the project folder.</summary>
     public Task<CliResult> RunAsync(params string[] args) => RunInAsync(null, null, args);

@@ -1,17 +1,22 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Zwarm.Core.Lifecycle;
+using Zwarm.TestSupport;
 
 namespace Zwarm.Cli.Tests.Infra;
 
 /// <summary>
-/// A temp project whose .zwarm/config.toml points the codex adapter at the fake agent; runs the real zwarm
-/// executable in it. Disposing kills whatever its sessions left running and deletes the folder.
+/// A temp project whose .zwarm/config.toml points the codex adapter at the fake agent. Commands run in process
+/// (<see cref="InProcessRun"/>); <see cref="RunProcessAsync"/> and <see cref="StartProcess"/> run the real executable
+/// for what only a process shows. Disposing kills whatever its sessions left running and deletes the folder.
 /// </summary>
 internal sealed class TestProject : IAsyncDisposable
 {
-    /// <summary>Default limit for one zwarm run.</summary>
-    public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Safety net for one zwarm run (well under a second in process, a few seconds as a process on a busy machine).</summary>
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Safety net for a session of the fake agent to finish or show a fact (about a second on a busy machine).</summary>
+    public static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
 
     /// <summary>Creates the project; <paramref name="ct"/> (the test's token) stops every wait when the test times out.</summary>
     public TestProject(CancellationToken ct, string? extraConfig = null)
@@ -20,7 +25,7 @@ internal sealed class TestProject : IAsyncDisposable
         Dir = Path.Combine(Path.GetTempPath(), "zwarm-cli-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(Dir, ".zwarm"));
         File.WriteAllText(Path.Combine(Dir, ".zwarm", "config.toml"),
-            $"[executor]\nkill_grace = 0.5\n{extraConfig}\n[adapters.codex]\ncommand = \"{Paths.FakeAgent}\"\n");
+            $"[executor]\nkill_grace = 0.5\n{extraConfig}\n[adapters.codex]\ncommand = \"{Repo.FakeAgent}\"\n");
     }
 
     /// <summary>The test's cancellation token.</summary>
@@ -32,25 +37,40 @@ internal sealed class TestProject : IAsyncDisposable
     /// <summary>.zwarm/sessions.</summary>
     public string SessionsDir => Path.Combine(Dir, ".zwarm", "sessions");
 
-    /// <summary>Runs zwarm to completion.</summary>
-    public async Task<CliResult> RunAsync(params string[] args) => await RunWithAsync(null, null, args);
+    /// <summary>Runs zwarm (in process) to completion.</summary>
+    public Task<CliResult> RunAsync(params string[] args) => RunWithOptionsAsync(null, args);
 
-    /// <summary>Runs zwarm to completion, stopped by <paramref name="ct"/> (for stores shared by several tests).</summary>
-    public async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
-    {
-        await using var p = CliProcess.Start(Dir, args, ct: ct);
-        return await p.WaitAsync(RunTimeout, ct);
-    }
+    /// <summary>Runs zwarm (in process) to completion, stopped by <paramref name="ct"/> (for stores shared by several tests).</summary>
+    public Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => InProcessRun.RunAsync(Dir, args, RunTimeout, null, ct);
 
-    /// <summary>Runs zwarm with stdin text and extra environment.</summary>
-    public async Task<CliResult> RunWithAsync(string? stdin, IReadOnlyDictionary<string, string?>? env, params string[] args)
+    /// <summary>Runs zwarm (in process) with stdin, config environment or clock.</summary>
+    public Task<CliResult> RunWithOptionsAsync(RunOptions? options, params string[] args) => InProcessRun.RunAsync(Dir, args, RunTimeout, options, Ct);
+
+    /// <summary>Runs zwarm (in process) with <paramref name="stdin"/> as its input.</summary>
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunWithOptionsAsync(new RunOptions { Stdin = stdin }, args);
+
+    /// <summary>
+    /// Runs zwarm with stdin text and extra environment: in process without <paramref name="env"/>; with it, as the
+    /// real executable, because the environment of a process also reaches the agents it starts.
+    /// </summary>
+    public Task<CliResult> RunWithAsync(string? stdin, IReadOnlyDictionary<string, string?>? env, params string[] args) =>
+        env is null ? RunWithOptionsAsync(new RunOptions { Stdin = stdin }, args) : RunProcessAsync(stdin, env, args);
+
+    /// <summary>Starts zwarm in process and returns at once (watch, logs -f).</summary>
+    public InProcessRun Start(params string[] args) => InProcessRun.Start(Dir, args, null, Ct);
+
+    /// <summary>Runs the real zwarm executable to completion.</summary>
+    public Task<CliResult> RunProcessAsync(string? stdin, params string[] args) => RunProcessAsync(stdin, null, args);
+
+    /// <summary>Runs the real zwarm executable to completion with extra environment (null values remove a variable).</summary>
+    public async Task<CliResult> RunProcessAsync(string? stdin, IReadOnlyDictionary<string, string?>? env, params string[] args)
     {
-        await using var p = CliProcess.Start(Dir, args, stdin, env);
+        await using var p = CliProcess.Start(Dir, args, stdin, env, ct: Ct);
         return await p.WaitAsync(RunTimeout, Ct);
     }
 
-    /// <summary>Starts zwarm and returns at once (watch, logs -f).</summary>
-    public CliProcess Start(params string[] args) => CliProcess.Start(Dir, args, ct: Ct);
+    /// <summary>Starts the real zwarm executable and returns at once.</summary>
+    public CliProcess StartProcess(string? stdin, params string[] args) => CliProcess.Start(Dir, args, stdin, ct: Ct);
 
     /// <summary>Spawns a session (the prompt steers the fake agent) and returns its full id.</summary>
     public async Task<string> SpawnAsync(string prompt, params string[] more)
@@ -72,37 +92,20 @@ internal sealed class TestProject : IAsyncDisposable
     /// <summary>Status on disk.</summary>
     public string Status(string id) => Meta(id)["status"]!.GetValue<string>();
 
-    /// <summary>Polls meta.json on disk (not through zwarm, which would reconcile) until the status is <paramref name="status"/>.</summary>
-    public async Task<JsonNode> WaitForDiskStatusAsync(string id, string status, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                var meta = Meta(id);
-                if (meta["status"]!.GetValue<string>() == status) return meta;
-            }
-            catch (Exception ex) when (ex is IOException or JsonException) { }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"session {id} not {status} within {timeout.TotalSeconds}s: {File.ReadAllText(MetaPath(id))}");
-            await Task.Delay(50, Ct);
-        }
-    }
+    /// <summary>Waits until meta.json on disk (not read through zwarm, which would reconcile) has <paramref name="status"/>.</summary>
+    public Task<JsonNode> WaitForDiskStatusAsync(string id, string status, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => TryMeta(id) is { } m && m["status"]?.GetValue<string>() == status ? m : null, timeout,
+            () => $"session {id} not {status}: {(File.Exists(MetaPath(id)) ? File.ReadAllText(MetaPath(id)) : "(no meta.json)")}", Ct);
 
-    /// <summary>Polls until a pid file holds <paramref name="count"/> pids.</summary>
-    public async Task<int[]> WaitForPidsAsync(string pidfile, int count, TimeSpan timeout)
+    /// <summary>Waits until a pid file holds <paramref name="count"/> pids.</summary>
+    public Task<int[]> WaitForPidsAsync(string pidfile, int count, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => File.Exists(pidfile) && File.ReadAllLines(pidfile).Where(l => l.Length > 0).Select(int.Parse).ToArray() is { } pids
+                                    && pids.Length >= count ? pids : null, timeout, () => $"{pidfile} did not get {count} pids", Ct);
+
+    private JsonNode? TryMeta(string id)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (File.Exists(pidfile))
-            {
-                var pids = File.ReadAllLines(pidfile).Where(l => l.Length > 0).Select(int.Parse).ToArray();
-                if (pids.Length >= count) return pids;
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{pidfile} did not get {count} pids");
-            await Task.Delay(50, Ct);
-        }
+        try { return Meta(id); }
+        catch (Exception ex) when (ex is IOException or JsonException) { return null; }
     }
 
     /// <summary>True while the process exists and is not a zombie.</summary>
@@ -122,12 +125,14 @@ internal sealed class TestProject : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        // Sessions are detached: stop anything a test left running, then remove the folder.
-        foreach (var (pid, sid) in ProcessInfo.Tagged().ToList())
-            if (Directory.Exists(Path.Combine(SessionsDir, sid))) ProcessInfo.Signal(pid, ProcessInfo.SigKill);
-        await Task.Delay(50);
-        try { Directory.Delete(Dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        // Sessions are detached: stop anything a test left running (until none is left), then remove the folder.
+        List<int> Leftovers() => [.. ProcessInfo.Tagged().Where(t => Directory.Exists(Path.Combine(SessionsDir, t.SessionId))).Select(t => t.Pid)];
+        await Eventually.HoldsAsync(() =>
+        {
+            var pids = Leftovers();
+            foreach (var pid in pids) ProcessInfo.Signal(pid, ProcessInfo.SigKill);
+            return pids.Count == 0;
+        }, TimeSpan.FromSeconds(10), CancellationToken.None);
+        TempDir.Delete(Dir);
     }
 }

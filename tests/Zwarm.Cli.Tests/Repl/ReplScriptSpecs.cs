@@ -4,11 +4,14 @@ using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests.Repl;
 
-/// <summary>The real zwarm executable in interactive mode, driven through stdin by a script, against fake-agent sessions.</summary>
+/// <summary>
+/// zwarm interactive driven through stdin by a script, against fake-agent sessions: in process, except SIGINT,
+/// which only a real process receives.
+/// </summary>
 [Collection(ReplSpecs.Name)]
 public sealed class ReplScriptSpecs
 {
-    private static readonly TimeSpan Finish = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Finish = TestProject.Soon;
 
     [Fact(Timeout = 90000)]
     public async Task A_script_spawns_lists_continues_kills_and_removes_sessions()
@@ -19,7 +22,7 @@ public sealed class ReplScriptSpecs
         var forever = await p.SpawnAsync("sleep=forever");
         var old = await p.SpawnDoneAsync("reply=Old");
 
-        var r = await p.RunWithAsync($"""
+        var r = await p.RunWithInputAsync($"""
             # a comment, then a blank line
 
             spawn reply=From_the_REPL --wait
@@ -30,7 +33,7 @@ public sealed class ReplScriptSpecs
             ? {done[..8]}
             quit
             spawn reply=Never
-            """, null, "interactive");
+            """, "interactive");
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stderr.Should().BeEmpty();
@@ -58,7 +61,7 @@ public sealed class ReplScriptSpecs
         var b = await p.SpawnDoneAsync("reply=B");
         var forever = await p.SpawnAsync("sleep=forever");
 
-        var r = await p.RunWithAsync($"""
+        var r = await p.RunWithInputAsync($"""
             rm all
             n
             ca {a[..8]} reply=Again sleep=forever
@@ -66,7 +69,7 @@ public sealed class ReplScriptSpecs
             y
             killall
             spawn --async reply=Async
-            """, null, "i");
+            """, "i");
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stderr.Should().Contain("remove all 2 finished session(s)? [y/N] zwarm: aborted; nothing removed")
@@ -88,14 +91,14 @@ public sealed class ReplScriptSpecs
         var ct = TestContext.Current.CancellationToken;
         await using var p = new TestProject(ct);
 
-        var r = await p.RunWithAsync("""
+        var r = await p.RunWithInputAsync("""
             peek ffffffff
             frobnicate
             spawn 'open
             ls --bogus
             !echo still here; exit 3
             kill all
-            """, null, "interactive");
+            """, "interactive");
 
         r.ExitCode.Should().Be(0, "the last command succeeded: " + r);
         r.ErrLines.Should().Equal(
@@ -113,7 +116,7 @@ public sealed class ReplScriptSpecs
         var ct = TestContext.Current.CancellationToken;
         await using var p = new TestProject(ct);
 
-        var r = await p.RunWithAsync("i\nls --json\n", null, "i");
+        var r = await p.RunWithInputAsync("i\nls --json\n", "i");
 
         r.ErrLines.Should().Equal("zwarm: already in interactive mode");
         r.Stdout.Trim().Should().Be("[]");
@@ -125,12 +128,12 @@ public sealed class ReplScriptSpecs
         var ct = TestContext.Current.CancellationToken;
         await using var p = new TestProject(ct);
         var forever = await p.SpawnAsync("sleep=forever");
-        await using var repl = CliProcess.Start(p.Dir, ["interactive"], $"watch {forever[..8]}\nls --json\n", ct: ct);
+        await using var repl = p.StartProcess($"watch {forever[..8]}\nls --json\n", "interactive");
 
         // watch prints its header once it runs: from then on SIGINT (what Ctrl+C sends) is the command's.
-        await repl.WaitForOutputAsync(o => o.Contains("following; Ctrl+C stops watching", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await repl.WaitForOutputAsync(o => o.Contains("following; Ctrl+C stops watching", StringComparison.Ordinal), TestProject.Soon);
         repl.Signal(2);
-        var r = await repl.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        var r = await repl.WaitAsync(TestProject.Soon, ct);
 
         r.ExitCode.Should().Be(0, r.ToString());
         JsonNode.Parse(r.Stdout[r.Stdout.LastIndexOf("\n[", StringComparison.Ordinal)..])!.AsArray().Should().ContainSingle("ls ran after watch stopped");

@@ -30,9 +30,12 @@ public sealed class ReplTerminalSpecs
         await term.PressAsync("C-c");
         await term.WaitForAsync(s => s.Contains("zwarm> spawn never_started^C", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "the line cancelled");
 
-        await term.TypeAsync($"wait {forever[..8]} --timeout 60");
+        // watch prints its header once it runs: from then on Ctrl+C is the command's, and ends only it.
+        await term.TypeAsync($"watch {forever[..8]}");
         await term.PressAsync("Enter");
-        await CancelRunningCommandAsync(term);
+        await term.WaitForAsync(s => s.Contains("following; Ctrl+C stops watching", StringComparison.Ordinal), "the watch running");
+        await term.PressAsync("C-c");
+        await term.WaitForAsync(s => Tmux.LastLine(s) == "zwarm>", "the watch cancelled and the prompt back");
 
         await term.PressAsync("Up", "Up");
         await term.WaitForAsync(s => Tmux.LastLine(s) == $"zwarm> show {done[..8]}", "the history recalled");
@@ -44,8 +47,8 @@ public sealed class ReplTerminalSpecs
         await term.PressAsync("Enter");
         await term.WaitForAsync(s => s.Contains("[zwarm exited 0]", StringComparison.Ordinal), "the REPL leaving on quit");
 
-        p.Status(forever).Should().Be("running", "cancelling the wait leaves the session alone");
-        File.ReadAllLines(Path.Combine(p.Dir, ".zwarm", "history")).Should().Equal($"show {done[..8]}", $"wait {forever[..8]} --timeout 60", "ls", "quit");
+        p.Status(forever).Should().Be("running", "cancelling the watch leaves the session alone");
+        File.ReadAllLines(Path.Combine(p.Dir, ".zwarm", "history")).Should().Equal($"show {done[..8]}", $"watch {forever[..8]}", "ls", "quit");
     }
 
     [Fact(Timeout = 60000)]
@@ -79,7 +82,7 @@ public sealed class ReplTerminalSpecs
     /// <summary>zwarm interactive in a terminal, once its prompt shows; afterwards the terminal says how zwarm exited.</summary>
     private static async Task<Tmux> StartReplAsync(TestProject p, string verb, CancellationToken ct)
     {
-        var term = await Tmux.StartAsync(p.Dir, $"'{Paths.Zwarm}' {verb}; echo \"[zwarm exited $?]\"; sleep 600", ct);
+        var term = await Tmux.StartAsync(p.Dir, $"'{Repo.Zwarm}' {verb}; echo \"[zwarm exited $?]\"; sleep 600", ct);
         try
         {
             await term.WaitForAsync(s => Tmux.LastLine(s) == "zwarm>", "the prompt");
@@ -90,21 +93,5 @@ public sealed class ReplTerminalSpecs
             await term.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Presses Ctrl+C until the running command says it was cancelled. `wait` prints nothing while it runs, so under
-    /// load a first Ctrl+C may come before it started; one at an idle moment is ignored, one at the prompt drops an empty line.
-    /// </summary>
-    private static async Task CancelRunningCommandAsync(Tmux term)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await Task.Delay(500 * attempt, TestContext.Current.CancellationToken);
-            await term.PressAsync("C-c");
-            var screen = await term.ScreenAsync();
-            if (screen.Contains("zwarm: cancelled", StringComparison.Ordinal) || attempt == 8) break;
-        }
-        await term.WaitForAsync(s => s.Contains("zwarm: cancelled", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "the wait cancelled");
     }
 }

@@ -12,7 +12,7 @@ internal sealed class Tmux : IAsyncDisposable
     private Tmux(CancellationToken ct) => _ct = ct;
 
     /// <summary>True when tmux is on the PATH.</summary>
-    public static bool Available { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, "tmux")));
+    public static bool Available { get; } = Need.OnPath("tmux");
 
     /// <summary>Starts <paramref name="shellCommand"/> (run by sh) in a 200×50 terminal in <paramref name="dir"/>.</summary>
     public static async Task<Tmux> StartAsync(string dir, string shellCommand, CancellationToken ct)

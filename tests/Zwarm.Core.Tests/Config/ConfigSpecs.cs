@@ -8,7 +8,7 @@ public sealed class ConfigSpecs
     [Fact]
     public async Task Defaults_apply_without_any_file()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         var c = await ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
         c.Executor.Adapter.Should().Be("codex");
         c.Orchestrator.MaxSteps.Should().Be(50);
@@ -22,7 +22,7 @@ public sealed class ConfigSpecs
     [Fact]
     public async Task Layers_apply_in_order_file_then_config_file_then_set_then_environment()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
         await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[executor]\nmodel = \"from-file\"\ntimeout = 10\nmax_running = 3\n[orchestrator]\nmax_steps = 7\n");
         var extra = Path.Combine(dir.Path, "extra.toml");
@@ -41,7 +41,7 @@ public sealed class ConfigSpecs
     [Fact]
     public async Task Bad_TOML_is_an_error_naming_file_and_line()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
         await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[executor]\nmodel = \"ok\"\ntimeout = = 3\n");
 
@@ -53,7 +53,7 @@ public sealed class ConfigSpecs
     [Fact]
     public async Task A_typo_in_a_key_names_file_line_key_and_the_likely_fix()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
         await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "# comment\n[executor]\nmodle = \"x\"\n");
 
@@ -66,7 +66,7 @@ public sealed class ConfigSpecs
     [Fact]
     public async Task A_value_of_the_wrong_type_names_the_key()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
         await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[orchestrator]\nmax_steps = \"many\"\n");
 
@@ -79,7 +79,7 @@ public sealed class ConfigSpecs
     [Fact]
     public async Task A_bad_set_or_environment_value_is_named()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         var set = () => ConfigLoader.LoadAsync(dir.Zwarm, null, ["executor.nope=1"], new Dictionary<string, string>());
         (await set.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().StartWith("--set: unknown key 'executor.nope'");
         var env = () => ConfigLoader.LoadAsync(dir.Zwarm, null, null, new Dictionary<string, string> { ["ZWARM_EXECUTOR_MAX_RUNNING"] = "lots" });
@@ -90,7 +90,7 @@ public sealed class ConfigSpecs
     [Fact]
     public async Task Codex_toml_keys_are_codex_own_and_not_validated()
     {
-        using var dir = TestEnv.Temp();
+        using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
         await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "codex.toml"), "model = \"gpt-5.1-codex\"\nanything_goes = 1\n[sandbox_workspace_write]\nnetwork_access = true\n");
 

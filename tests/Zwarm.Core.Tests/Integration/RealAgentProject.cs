@@ -21,7 +21,7 @@ internal sealed class RealAgentProject : IAsyncDisposable
     // Anything of the real user's that could steer an agent elsewhere is removed while a test runs.
     private static readonly string[] ScrubbedPrefixes = ["OPENAI_", "ANTHROPIC_", "CODEX_", "CLAUDE_", "ZWARM_"];
 
-    private readonly TempDir _dir = TestEnv.Temp();
+    private readonly TempDir _dir = new TempDir();
     private readonly Dictionary<string, string?> _savedEnvironment = new(StringComparer.Ordinal);
 
     private RealAgentProject(ScriptedModelServer server) => Server = server;
@@ -158,16 +158,8 @@ internal sealed class RealAgentProject : IAsyncDisposable
     public static List<int> TaggedProcesses(string sessionId)
         => ProcessInfo.Tagged().Where(t => t.SessionId == sessionId).Select(t => t.Pid).ToList();
 
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, int timeoutMs = 15_000)
-    {
-        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (DateTime.UtcNow < until)
-        {
-            if (condition()) return true;
-            await Task.Delay(50, Ct);
-        }
-        return condition();
-    }
+    public static Task<bool> EventuallyAsync(Func<bool> condition, int timeoutMs = 15_000) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromMilliseconds(timeoutMs), Ct);
 
     /// <summary>What to look at when an assertion fails: status, error, the turn files and the server's view.</summary>
     public string Diagnostics(SessionMeta m)
@@ -189,11 +181,12 @@ internal sealed class RealAgentProject : IAsyncDisposable
         // Leave no agent behind, whatever a test did: every process tagged with a session of this store.
         var sessions = Path.Combine(ZwarmDir, "sessions");
         List<int> Leftovers() => ProcessInfo.Tagged().Where(t => Directory.Exists(Path.Combine(sessions, t.SessionId))).Select(t => t.Pid).ToList();
-        for (var i = 0; i < 40 && Leftovers() is { Count: > 0 } pids; i++)
+        await Eventually.HoldsAsync(() =>
         {
+            var pids = Leftovers();
             foreach (var pid in pids) ProcessInfo.Signal(pid, ProcessInfo.SigKill);
-            await Task.Delay(50, CancellationToken.None);
-        }
+            return pids.Count == 0;
+        }, TimeSpan.FromSeconds(10), CancellationToken.None);
         await Server.DisposeAsync();
         foreach (var (name, value) in _savedEnvironment) Environment.SetEnvironmentVariable(name, value);
         _dir.Dispose();

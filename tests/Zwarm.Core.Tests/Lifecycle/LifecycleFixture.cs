@@ -8,7 +8,7 @@ namespace Zwarm.Core.Tests.Lifecycle;
 /// <summary>A temp project whose codex is the fake agent, and a manager over it (no supervisor: reconciliation finalises).</summary>
 internal sealed class LifecycleProject : IDisposable
 {
-    private readonly TempDir _dir = TestEnv.Temp();
+    private readonly TempDir _dir = new TempDir();
 
     private LifecycleProject() { }
 
@@ -21,7 +21,7 @@ internal sealed class LifecycleProject : IDisposable
         var p = new LifecycleProject();
         Directory.CreateDirectory(p._dir.Zwarm);
         await File.WriteAllTextAsync(System.IO.Path.Combine(p._dir.Zwarm, "config.toml"),
-            $"[adapters.codex]\ncommand = \"{TestEnv.FakeAgent}\"\n[executor]\nkill_grace = 0.5\n");
+            $"[adapters.codex]\ncommand = \"{Repo.FakeAgent}\"\n[executor]\nkill_grace = 0.5\n");
         var config = await ConfigLoader.LoadAsync(p._dir.Zwarm, null, sets, new Dictionary<string, string>());
         p.Manager = new SessionManager(new FileSessionStore(p._dir.Zwarm), config, AgentRegistry.Default, supervisor: null);
         return p;
@@ -37,16 +37,8 @@ internal sealed class LifecycleProject : IDisposable
         return r.Sessions[0];
     }
 
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, int timeoutMs = 10_000)
-    {
-        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (DateTime.UtcNow < until)
-        {
-            if (condition()) return true;
-            await Task.Delay(50);
-        }
-        return condition();
-    }
+    public static Task<bool> EventuallyAsync(Func<bool> condition, int timeoutMs = 10_000) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromMilliseconds(timeoutMs), TestContext.Current.CancellationToken);
 
     public void Dispose()
     {

@@ -35,7 +35,7 @@ public sealed class SessionStoreSpecs
 
     private static async Task<(TempDir Dir, FileSessionStore Store)> StoreWith(params (string Id, string Json)[] sessions)
     {
-        var dir = TestEnv.Temp();
+        var dir = new TempDir();
         var store = new FileSessionStore(dir.Zwarm);
         foreach (var (id, json) in sessions)
         {
@@ -198,7 +198,7 @@ public sealed class SessionStoreSpecs
 
         var procs = Enumerable.Range(0, 4).Select(_ =>
         {
-            var psi = new ProcessStartInfo(TestEnv.FakeAgent) { UseShellExecute = false, RedirectStandardError = true };
+            var psi = new ProcessStartInfo(Repo.FakeAgent) { UseShellExecute = false, RedirectStandardError = true };
             foreach (var a in new[] { "increment", dir.Zwarm, id, "200" }) psi.ArgumentList.Add(a);
             return Process.Start(psi)!;
         }).ToList();

@@ -7,10 +7,8 @@ namespace Zwarm.Core.Tests.Agents.Claude;
 /// <summary>The real Claude Code captures in tests/fixtures/agents/claude.</summary>
 internal static class ClaudeFixtures
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
-
     /// <summary>tests/fixtures/agents.</summary>
-    public static string AgentsDir => Root.Value;
+    public static string AgentsDir => Repo.Fixtures;
 
     /// <summary>Full path of a file in tests/fixtures/agents/claude.</summary>
     public static string Path(string name) => System.IO.Path.Combine(AgentsDir, "claude", name);
@@ -35,15 +33,5 @@ internal static class ClaudeFixtures
         var parser = new ClaudeParser(collectTrajectory);
         foreach (var line in lines) parser.Feed(System.Text.Encoding.UTF8.GetBytes(line));
         return parser.Result;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures", "agents");
-            if (Directory.Exists(System.IO.Path.Combine(candidate, "claude"))) return candidate;
-        }
-        throw new InvalidOperationException($"tests/fixtures/agents not found above {AppContext.BaseDirectory}");
     }
 }

@@ -8,7 +8,7 @@ namespace Zwarm.Core.Tests.Agents.Codex;
 /// <summary>The captured codex output in tests/fixtures/agents/codex, and ways to parse it.</summary>
 internal static class CodexFixtures
 {
-    public static string AgentsDir { get; } = LocateAgentsDir();
+    public static string AgentsDir => Repo.Fixtures;
 
     public static string Dir => Path.Combine(AgentsDir, "codex");
 
@@ -60,14 +60,4 @@ internal static class CodexFixtures
         ["reasoning_output_tokens"] = reasoning,
         ["total_tokens"] = total,
     };
-
-    private static string LocateAgentsDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "agents");
-            if (Directory.Exists(candidate)) return Path.GetFullPath(candidate);
-        }
-        throw new DirectoryNotFoundException($"tests/fixtures/agents not found above {AppContext.BaseDirectory}");
-    }
 }
