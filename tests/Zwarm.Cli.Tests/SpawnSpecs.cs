@@ -12,20 +12,24 @@ public sealed class SpawnSpecs
     [Fact(Timeout = 60000)]
     public async Task Spawn_returns_while_the_agent_runs_and_the_wrapper_records_completion_after_zwarm_exited()
     {
-        await using var p = new TestProject(TestContext.Current.CancellationToken);
-        var r = await p.RunProcessAsync(null, "spawn", "reply=Done_here sleep=1.5");
+        var ct = TestContext.Current.CancellationToken;
+        await using var p = new TestProject(ct);
+        await using var gate = new AgentGate(p.Dir);
+        var r = await p.RunProcessAsync(null, "spawn", $"{gate.Prompt} reply=Done_here");
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Contain("running");
         var id = Directory.GetDirectories(p.SessionsDir).Single().Split('/')[^1];
         r.Stdout.Should().StartWith("● " + id[..8]);
-        p.Status(id).Should().Be("running", "spawn must not wait for the agent");
+        p.Status(id).Should().Be("running", "spawn must not wait for the agent (blocked on the gate)");
+        await gate.WriteAsync(ct);
+        await gate.CloseAsync();
 
         // No zwarm process is alive now: only the detached wrapper's `zwarm _finalize` can write this.
         var meta = await p.WaitForDiskStatusAsync(id, "completed", Finish);
         meta["exit_code"]!.GetValue<int>().Should().Be(0);
         meta["error"].Should().BeNull();
-        meta["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).Should().Equal("reply=Done_here sleep=1.5", "Done here");
+        meta["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).Should().Equal($"{gate.Prompt} reply=Done_here", "Done here");
         meta["token_usage"]!["total_tokens"]!.GetValue<long>().Should().Be(110);
         File.ReadAllText(Path.Combine(p.SessionsDir, id, "turns", "turn_1.exit")).Trim().Should().Be("0");
     }

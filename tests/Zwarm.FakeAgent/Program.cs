@@ -12,11 +12,18 @@ using System.Runtime.InteropServices;
 //   grandchild        start a child that sleeps forever (same process group)
 //   grandchild_pgid   start a child that sleeps forever in its own process group (setsid)
 //   pidfile=<path>    write this process's pid (and children's, one per line) to a file
+//   write=<file>:<text>  write <text> (underscores become spaces) and a newline to <file> in the working dir (repeatable)
+//   commit            git add -A and commit in the working dir, as an agent that commits its own work
+// A replayed conversation ("--- new message ---") is read from that marker on: earlier instructions are history.
+// `exec fork <thread>` starts a new thread id (like `exec resume`, which keeps it).
 if (args.Length == 4 && args[0] == "increment")
     return await StoreHammer.IncrementAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 
 var prompt = args.Length > 0 ? args[^1] : "";
-var opts = prompt.Split([' ', ';', '\n'], StringSplitOptions.RemoveEmptyEntries)
+var marker = prompt.LastIndexOf("--- new message ---", StringComparison.Ordinal);
+if (marker >= 0) prompt = prompt[(marker + "--- new message ---".Length)..];
+var words = prompt.Split([' ', ';', '\n'], StringSplitOptions.RemoveEmptyEntries);
+var opts = words
     .Select(w => w.Split('=', 2))
     .GroupBy(p => p[0])
     .ToDictionary(g => g.Key, g => g.Last().Length > 1 ? g.Last()[1] : "");
@@ -30,6 +37,24 @@ var self = Environment.ProcessPath!;
 if (Opt("grandchild") is not null) pids.Add(Spawn(self, [], "sleep=forever"));
 if (Opt("grandchild_pgid") is not null) pids.Add(Spawn("setsid", [self], "sleep=forever"));
 if (Opt("pidfile") is { } pidfile) File.WriteAllLines(pidfile, pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+foreach (var w in words.Where(w => w.StartsWith("write=", StringComparison.Ordinal)))
+{
+    var spec = w["write=".Length..].Split(':', 2);
+    var file = Path.GetFullPath(spec[0]);
+    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+    File.WriteAllText(file, (spec.Length > 1 ? spec[1].Replace('_', ' ') : "") + "\n");
+}
+if (Opt("commit") is not null)
+{
+    foreach (var gitArgs in new[] { new[] { "add", "-A" }, ["-c", "user.name=agent", "-c", "user.email=agent@localhost", "commit", "-q", "-m", "agent's own commit"] })
+    {
+        var psi = new ProcessStartInfo("git") { UseShellExecute = false };
+        foreach (var a in gitArgs) psi.ArgumentList.Add(a);
+        using var git = Process.Start(psi)!;
+        git.WaitForExit();
+    }
+}
 
 var delay = int.TryParse(Opt("delay"), out var d) ? d : 0;
 if (Opt("replay") is { } replay)

@@ -15,8 +15,9 @@ internal static class CleanCommand
         var keep = new Option<double>("--keep-days", "-k") { Description = "keep sessions updated within this many days", DefaultValueFactory = _ => 7 };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
         var dry = new Option<bool>("--dry-run", "-n") { Description = "only list what would be removed" };
+        var force = new Option<bool>("--force") { Description = "also delete unmerged worktree branches (kept otherwise)" };
         var json = Options.Json();
-        var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)") { keep, yes, dry, json };
+        var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)") { keep, yes, dry, force, json };
         cmd.SetAction(async (pr, ct) =>
         {
             // Python zwarm's top-level clean (same flags, no --keep-days) killed orphan processes; ours removes sessions.
@@ -46,7 +47,8 @@ internal static class CleanCommand
             var removed = new JsonArray();
             foreach (var m in old)
             {
-                if (!dryRun) await manager.DeleteAsync(m.Id, ct);
+                if (!dryRun && (await manager.DeleteAsync(m.Id, pr.GetValue(force), ct)).KeptBranch is { } kept && !asJson)
+                    host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
                 removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
             }
             if (asJson) SessionView.Write(host.Out, removed);

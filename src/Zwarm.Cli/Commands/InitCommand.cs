@@ -11,7 +11,17 @@ internal static class InitCommand
         var yes = new Option<bool>("--yes", "-y") { Description = "never ask; keep existing files" };
         var withProject = new Option<bool>("--with-project") { Description = "also write zwarm.yaml: the project's description, context and constraints for orchestrate and pilot" };
         var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml") { yes, withProject, Options.WorkingDir(mayCreate: true) };
-        cmd.SetAction((pr, ct) => Task.FromResult(Run(host, pr.GetValue(yes), pr.GetValue(withProject))));
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var code = Run(host, pr.GetValue(yes), pr.GetValue(withProject));
+            // In a git repository zwarm's folder is kept out of git at once (worktrees live in it too).
+            if ((await Zwarm.Core.Isolation.Git.RunAsync(host.ProjectDir, ["rev-parse", "--show-toplevel"], ct: ct)) is { Ok: true } top)
+            {
+                await Zwarm.Core.Isolation.Worktrees.ExcludeZwarmAsync(top.Text, ct);
+                host.Out.WriteLine("git: .zwarm/ is excluded (info/exclude); spawn --worktree gives a session its own worktree and branch");
+            }
+            return code;
+        });
         return cmd;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
+using Zwarm.Core.Isolation;
 using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Commands;
@@ -39,10 +40,17 @@ internal static class LsCommand
         var entries = await manager.ListSummariesAsync(ct);
         var sessions = entries.Where(e => e.Meta is not null && include(e.Meta)).Select(e => e.Meta!).ToList();
         var broken = entries.Where(e => e.Meta is null).ToList();
+        var conflicts = sessions.Any(m => m.Worktree is not null) ? await manager.ConflictsAsync(entries.Where(e => e.Meta is not null).Select(e => e.Meta!), ct) : [];
         if (json)
         {
             var arr = new JsonArray();
-            foreach (var m in sessions) arr.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
+            foreach (var m in sessions)
+            {
+                var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
+                var (others, main) = Conflicts.For(m.Id, conflicts);
+                if (others.Count > 0 || main) node["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray(others.Select(o => (JsonNode?)o).ToArray()), ["with_main"] = main };
+                arr.Add(node);
+            }
             if (all)
                 foreach (var b in broken) arr.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
             SessionView.Write(host.Out, arr);
@@ -54,8 +62,21 @@ internal static class LsCommand
             host.Out.WriteLine(whenNone);
             return 0;
         }
-        SessionTable.Render(host.Console, sessions, manager, host.Now);
+        SessionTable.Render(host.Console, sessions, manager, host.Now, Marks(sessions, conflicts));
         foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
         return 0;
+    }
+
+    /// <summary>"⚠ 9a8b7c6d" for a session that collides with another (or "⚠ main"), "→ main" once merged.</summary>
+    public static Dictionary<string, string> Marks(IEnumerable<SessionMeta> sessions, IReadOnlyList<FileConflict> conflicts)
+    {
+        var marks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var m in sessions)
+        {
+            if (m.MergedInto is { } into) marks[m.Id] = "→ " + into;
+            else if (Conflicts.For(m.Id, conflicts) is var (others, main) && (others.Count > 0 || main))
+                marks[m.Id] = "⚠ " + string.Join(",", main ? others.Append(conflicts.First(c => c.Main && c.Sessions.Contains(m.Id)).Branch ?? "main") : others);
+        }
+        return marks;
     }
 }

@@ -25,17 +25,20 @@ internal static class PeekCommand
             var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
             var reply = SessionView.LastReply(meta);
             var activity = meta.Status.IsFinished() ? null : await LatestStepAsync(manager, meta, ct);
+            var changes = await manager.ChangeSummaryAsync(meta, ct);
             if (pr.GetValue(json))
             {
                 var node = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now);
                 node["last_reply"] = reply;
                 node["last_activity"] = activity is null ? null : SessionView.StepJson(activity);
+                if (changes is not null) node["changes"] = changes;
                 SessionView.Write(host.Out, node);
                 return 0;
             }
             var c = host.Console;
             c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
             c.MarkupLine($"  [grey]task[/]   {Markup.Escape(SessionView.Excerpt(meta.Task, 1, 120))}");
+            if (changes is not null) c.MarkupLine($"  [grey]git[/]    {Markup.Escape($"{changes} on {meta.Worktree!.Branch}" + (meta.MergedInto is { } into ? $", merged into {into}" : ""))}");
             if (activity is not null) c.MarkupLine($"  [grey]now[/]    {Markup.Escape(Describe(activity))}");
             else if (!meta.Status.IsFinished()) c.MarkupLine("  [grey]now[/]    [grey](no output yet)[/]");
             if (reply is not null)

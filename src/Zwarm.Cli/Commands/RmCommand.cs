@@ -15,7 +15,7 @@ internal static class RmCommand
         var ids = new Argument<string[]>("ids") { Description = "session ids or unique prefixes", Arity = ArgumentArity.ZeroOrMore };
         var finished = new Option<bool>("--finished") { Description = "remove every completed, failed or killed session" };
         var all = new Option<bool>("--all") { Description = "remove every session, killing running ones (asks unless -y)" };
-        var force = new Option<bool>("--force") { Description = "also remove a session whose meta.json is unreadable" };
+        var force = new Option<bool>("--force") { Description = "also remove a session whose meta.json is unreadable, and delete unmerged worktree branches" };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
         var json = Options.Json();
         var cmd = new Command("rm", "remove sessions and their logs (kills a running session first)") { ids, finished, all, force, yes, json };
@@ -44,8 +44,9 @@ internal static class RmCommand
         var removed = new JsonArray();
         foreach (var (id, m, problem) in targets)
         {
-            await manager.DeleteAsync(id, ct);
+            var kept = (await manager.DeleteAsync(id, req.Force, ct)).KeptBranch;
             var short8 = id[..8];
+            if (kept is not null && !req.Json) host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
             if (req.Json)
                 removed.Add(m is null ? new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
             else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");

@@ -22,7 +22,13 @@ internal static class ShowCommand
             var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now));
+                var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now);
+                if (await manager.ChangeSummaryAsync(meta, ct) is { } changes) node["changes"] = changes;
+                var reviews = await manager.ReviewsOfAsync(meta.Id, ct);
+                if (reviews.Count > 0)
+                    node["reviews"] = new System.Text.Json.Nodes.JsonArray(reviews
+                        .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionView.LastReply(r) }).ToArray());
+                SessionView.Write(host.Out, node);
                 return 0;
             }
             if (pr.GetValue(raw))
@@ -32,6 +38,7 @@ internal static class ShowCommand
             }
             var now = host.Now;
             ConversationView.Header(host.Console, meta, manager.Agents.Models, manager.Config, now);
+            await IsolationView.HeaderRowsAsync(host.Console, manager, meta, ct);
             var live = meta.Status == SessionStatus.Running ? await LiveRepliesAsync(manager, meta, ct) : [];
             ConversationView.Conversation(host.Console, meta, pr.GetValue(verbose), live, now);
             return 0;

@@ -6,7 +6,7 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm spawn "task" [-a adapter] [-m model] [-d dir] [--wait], and its Python spellings exec and session start.</summary>
+/// <summary>zwarm spawn "task" [-a adapter] [-m model] [-d dir] [--worktree [--base REF]] [--wait], and its Python spellings exec and session start.</summary>
 internal static class SpawnCommand
 {
     /// <summary>The spellings of "start a session".</summary>
@@ -32,6 +32,8 @@ internal static class SpawnCommand
         var wait = form == Form.Exec
             ? new Option<bool>("--wait") { Description = "block until the session finishes" }
             : new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
+        var worktree = new Option<bool>("--worktree") { Description = "work in a new git worktree on branch zwarm/<id> (default: executor.isolation)" };
+        var baseRef = new Option<string?>("--base") { Description = "with --worktree: the commit or branch to start from (default HEAD)" };
         var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
         var json = Options.Json();
         var (name, about) = form switch
@@ -40,7 +42,7 @@ internal static class SpawnCommand
             Form.SessionStart => ("start", "start a new agent session in the background (as zwarm spawn)"),
             _ => ("spawn", "start a new agent session in the background"),
         };
-        var cmd = new Command(name, about) { task, adapter, model, wait, async, json };
+        var cmd = new Command(name, about) { task, adapter, model, worktree, baseRef, wait, async, json };
         cmd.Options.Add(form == Form.SessionStart ? Options.Dir() : dir);
         if (form == Form.Exec)
         {
@@ -59,6 +61,8 @@ internal static class SpawnCommand
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
                 WorkingDir = form == Form.SessionStart ? null : pr.GetValue(dir),
+                Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
+                BaseRef = pr.GetValue(baseRef),
             }, ct);
             if (pr.GetValue(wait))
             {
@@ -80,6 +84,7 @@ internal static class SpawnCommand
         else
         {
             host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  {meta.Adapter}/{meta.Model}  {meta.WorkingDir}");
+            if (meta.Worktree is { } wt) host.Out.WriteLine($"  worktree {wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}");
             if (meta.Status == SessionStatus.Pending && meta.Extra?.TryGetValue("queued_reason", out var why) == true)
                 host.Out.WriteLine($"  queued: {why.GetString()}");
             if (meta.Status.IsFinished() && SessionView.LastReply(meta) is { } reply && meta.Messages.LastOrDefault(m => m.Role != "tool")?.Role == "assistant")

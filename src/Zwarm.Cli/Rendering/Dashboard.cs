@@ -33,7 +33,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
 
     private async Task LiveAsync(CancellationToken ct)
     {
-        var frame = Frame(await SessionsAsync(ct));
+        var frame = await FrameAsync(ct);
         await host.Console.Live(frame)
             .AutoClear(false)
             .Overflow(VerticalOverflow.Ellipsis)
@@ -43,15 +43,23 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
                 while (true)
                 {
                     await Task.Delay(interval, ct);
-                    ctx.UpdateTarget(Frame(await SessionsAsync(ct)));
+                    ctx.UpdateTarget(await FrameAsync(ct));
                 }
             });
     }
 
-    private IRenderable Frame(IReadOnlyList<SessionMeta> sessions)
+    private async Task<IRenderable> FrameAsync(CancellationToken ct)
+    {
+        var sessions = await SessionsAsync(ct);
+        // Worktree sessions are marked like in ls: ⚠ with the sessions they collide with, → once merged.
+        var marks = sessions.Any(m => m.Worktree is not null) ? Commands.LsCommand.Marks(sessions, await manager.ConflictsAsync(sessions, ct)) : null;
+        return Frame(sessions, marks);
+    }
+
+    private IRenderable Frame(IReadOnlyList<SessionMeta> sessions, IReadOnlyDictionary<string, string>? marks)
     {
         var now = host.Now;
-        return new Rows(SessionTable.Build(sessions, manager, now, host.Console.Profile.Width),
+        return new Rows(SessionTable.Build(sessions, manager, now, host.Console.Profile.Width, marks),
             new Markup($"[grey]{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
     }
 

@@ -17,11 +17,14 @@ internal static class SessionTable
     private const int TaskMaxWidth = 48;
     private static readonly int[] DropOrder = [2, 7, 4, 6];
 
-    public static void Render(IAnsiConsole console, IReadOnlyList<SessionMeta> sessions, SessionManager manager, DateTimeOffset now)
-        => console.Write(Build(sessions, manager, now, console.Profile.Width));
+    public static void Render(IAnsiConsole console, IReadOnlyList<SessionMeta> sessions, SessionManager manager, DateTimeOffset now,
+        IReadOnlyDictionary<string, string>? marks = null)
+        => console.Write(Build(sessions, manager, now, console.Profile.Width, marks));
 
     /// <summary>The summary line and the table as one renderable (also the frame of the live dashboard).</summary>
-    public static IRenderable Build(IReadOnlyList<SessionMeta> sessions, SessionManager manager, DateTimeOffset now, int width)
+    /// <remarks><paramref name="marks"/>: per session id, a note put before the task (⚠ conflicts, → merged).</remarks>
+    public static IRenderable Build(IReadOnlyList<SessionMeta> sessions, SessionManager manager, DateTimeOffset now, int width,
+        IReadOnlyDictionary<string, string>? marks = null)
     {
         int Count(SessionStatus s) => sessions.Count(m => m.Status == s);
         var tokens = sessions.Sum(m => m.TotalTokens);
@@ -33,7 +36,7 @@ internal static class SessionTable
         if (sessions.Count == 0)
             return new Rows(summary, new Markup("[grey]no sessions; start one with: zwarm spawn \"task\"[/]"));
         var budget = manager.Config.Executor.TokenBudget;
-        var rows = sessions.Select(m => Cells(m, manager, now, budget)).ToList();
+        var rows = sessions.Select(m => Cells(m, manager, now, budget, marks?.GetValueOrDefault(m.Id))).ToList();
         // Narrow terminals drop the least useful columns first, so the task keeps some room.
         var shown = Enumerable.Range(0, Headers.Length).ToList();
         int Width() => shown.Where(c => c != TaskColumn).Sum(c => Math.Max(Headers[c].Length, rows.Max(r => r[c].Plain.Length)) + 3) + TaskMinWidth;
@@ -46,12 +49,12 @@ internal static class SessionTable
         return new Rows(summary, table);
     }
 
-    private static (string Plain, string Markup)[] Cells(SessionMeta m, SessionManager manager, DateTimeOffset now, long budget)
+    private static (string Plain, string Markup)[] Cells(SessionMeta m, SessionManager manager, DateTimeOffset now, long budget, string? mark)
     {
         var fresh = m.Status.IsFinished() && now - m.UpdatedAt < Fresh;
         var color = SessionView.Color(m.Status);
         var icon = SessionView.Icon(m.Status) + (fresh ? " new" : "");
-        var task = m.Task.ReplaceLineEndings(" ");
+        var task = (mark is null ? "" : mark + " ") + m.Task.ReplaceLineEndings(" ");
         var tok = SessionView.Tokens(m.TotalTokens) + (budget > 0 ? $"/{SessionView.Tokens(budget)}" : "");
         var cost = SessionView.Money(SessionView.Cost(m, manager.Agents.Models, manager.Config));
         (string, string) Plain(string s) => (s, Markup.Escape(s));

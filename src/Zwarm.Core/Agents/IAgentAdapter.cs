@@ -24,6 +24,9 @@ public sealed record TurnRequest
 
     /// <summary>Effective configuration (adapter toml, executable path, sandbox).</summary>
     public required ZwarmConfig Config { get; init; }
+
+    /// <summary>On turn 1 of a fork: the agent session to fork natively (codex thread, claude session); null = a fresh conversation.</summary>
+    public string? ForkFrom { get; init; }
 }
 
 /// <summary>A model an adapter knows, with aliases and prices (USD per million tokens).</summary>

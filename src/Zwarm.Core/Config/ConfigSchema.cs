@@ -19,6 +19,8 @@ public static class ConfigSchema
         new("executor.max_running", ConfigKind.Int, 0L, "most sessions running at once (0 = no limit); extra sessions wait as pending"),
         new("executor.kill_grace", ConfigKind.Float, 2.0, "seconds between SIGTERM and SIGKILL when killing a session"),
         new("executor.token_budget", ConfigKind.Int, 0L, "per-session token budget (0 = none); a session over it gets no further turns"),
+        new("executor.isolation", ConfigKind.String, "none", "none: sessions work in their working dir | worktree: each session gets its own git worktree and branch (spawn --worktree)"),
+        new("executor.worktree_copy", ConfigKind.StringList, Array.Empty<string>(), "untracked files copied into a new worktree, relative to the repository root, e.g. [\".env\"]"),
         new("orchestrator.model", ConfigKind.String, "gpt-5.1", "model of the orchestrating LLM"),
         new("orchestrator.base_url", ConfigKind.String, null, "OpenAI-compatible endpoint (…/v1); empty = OpenAI"),
         new("orchestrator.api_key_env", ConfigKind.String, "OPENAI_API_KEY", "environment variable holding the API key"),

@@ -4,7 +4,14 @@ using Tomlyn.Model;
 namespace Zwarm.Core.Config;
 
 /// <summary>Settings of the executor (sessions).</summary>
-public sealed record ExecutorConfig(string Adapter, string? Model, string? Sandbox, int TimeoutSeconds, int MaxRunning, double KillGraceSeconds, long TokenBudget);
+public sealed record ExecutorConfig(string Adapter, string? Model, string? Sandbox, int TimeoutSeconds, int MaxRunning, double KillGraceSeconds, long TokenBudget)
+{
+    /// <summary>"none" (sessions share the working dir) or "worktree" (each gets its own git worktree).</summary>
+    public string Isolation { get; init; } = "none";
+
+    /// <summary>Untracked files copied from the repository into a new worktree (paths relative to its root).</summary>
+    public IReadOnlyList<string> WorktreeCopy { get; init; } = [];
+}
 
 /// <summary>Context compaction of the orchestrator's messages.</summary>
 public sealed record CompactionConfig(int MaxTokens, double ThresholdPct, double TargetPct, int KeepFirstN, int KeepLastN);
@@ -36,7 +43,11 @@ public sealed class ZwarmConfig
         ClaudeToml = claude;
         ProjectDir = projectDir;
         Executor = new ExecutorConfig(Str("executor.adapter")!, Str("executor.model"), Str("executor.sandbox"), (int)Int("executor.timeout"),
-            (int)Int("executor.max_running"), Float("executor.kill_grace"), Int("executor.token_budget"));
+            (int)Int("executor.max_running"), Float("executor.kill_grace"), Int("executor.token_budget"))
+        {
+            Isolation = Str("executor.isolation") ?? "none",
+            WorktreeCopy = List("executor.worktree_copy"),
+        };
         Orchestrator = new OrchestratorConfig(Str("orchestrator.model")!, Str("orchestrator.base_url"), Str("orchestrator.api_key_env")!,
             (int)Int("orchestrator.max_steps"), (int)Int("orchestrator.max_steps_per_turn"), (int)Int("orchestrator.parallel_delegations"),
             List("orchestrator.allowed_dirs"),

@@ -37,6 +37,8 @@ public sealed partial class SessionManager
             m.ExitCode = rec.ExitCode;
             return true;
         }, ct);
+        // Nothing lost: what the killed turn changed is checkpointed like any finished turn.
+        after = await CheckpointNowAsync(after, ct);
         await PumpQueueAsync(ct);
         return new KillResult(after, true, $"killed {after.ShortId}");
     }
@@ -71,15 +73,9 @@ public sealed partial class SessionManager
         return results;
     }
 
-    /// <summary>Kills the session if it is running, then removes its folder.</summary>
+    /// <summary>Kills the session if it is running, then removes its folder (a worktree's unmerged branch is kept).</summary>
     public async Task<SessionMeta> DeleteAsync(string idOrPrefix, CancellationToken ct = default)
-    {
-        var id = Store.Resolve(idOrPrefix);
-        var entry = await Store.TryReadAsync(id, ct);
-        if (entry.Meta is { } m && !m.Status.IsFinished()) await KillAsync(id, ct);
-        await Store.DeleteAsync(id, ct);
-        return entry.Meta ?? new SessionMeta { Id = id };
-    }
+        => (await DeleteAsync(idOrPrefix, force: false, ct)).Session;
 
     /// <summary>Finished sessions last updated more than <paramref name="keepDays"/> days ago.</summary>
     public async Task<IReadOnlyList<SessionMeta>> CleanCandidatesAsync(double keepDays, CancellationToken ct = default)

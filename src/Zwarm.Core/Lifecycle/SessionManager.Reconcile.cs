@@ -73,6 +73,7 @@ public sealed partial class SessionManager
         // A run that failed before printing any event (bad flag, refused as root) explains itself on stderr.
         if (outcome.Status == SessionStatus.Failed && parse.Error is null && !timedOut && LastTextLine(Store.TurnFile(id, turn)) is { } said)
             outcome = outcome with { Error = $"{outcome.Error}: {said}" };
+        var checkpoint = await CheckpointAsync(before, turn, parse.Reply, ct);
         var now = Now;
         return await Store.UpdateAsync(id, m =>
         {
@@ -110,6 +111,7 @@ public sealed partial class SessionManager
             rec.Error = outcome.Error;
             rec.TimedOut = timedOut;
             rec.MalformedLines = parse.MalformedLines;
+            RecordCheckpoint(m, rec, checkpoint);
             return true;
         }, ct);
     }

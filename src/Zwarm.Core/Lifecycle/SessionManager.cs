@@ -19,6 +19,24 @@ public sealed record StartRequest(string Task)
 
     /// <summary>"user" or "orchestrator:&lt;instance id&gt;".</summary>
     public string Source { get; init; } = "user";
+
+    /// <summary>true: its own git worktree (spawn --worktree); false: none; null: executor.isolation decides.</summary>
+    public bool? Worktree { get; init; }
+
+    /// <summary>What the worktree's branch starts from (default HEAD).</summary>
+    public string? BaseRef { get; init; }
+
+    /// <summary>Set by fork: the origin, and the agent session forked natively.</summary>
+    public ForkInfo? ForkOf { get; init; }
+
+    /// <summary>Set by review: the session reviewed.</summary>
+    public string? ReviewOf { get; init; }
+
+    /// <summary>The agent must not change files (review).</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>What turn 1 sends when it differs from the task (a replayed conversation, a review brief).</summary>
+    public string? LaunchPrompt { get; init; }
 }
 
 /// <summary>
@@ -76,8 +94,17 @@ public sealed partial class SessionManager
             Messages = [Message("user", request.Task, 1)],
         };
         // Build the command first: a bad setting or a missing binary changes nothing on disk.
-        adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.Task, Config = Config });
-        await Store.CreateAsync(meta, ct);
+        adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.Task, Config = Config, ForkFrom = request.ForkOf?.AgentSessionId });
+        await PrepareIsolationAsync(meta, request, ct);
+        try
+        {
+            await Store.CreateAsync(meta, ct);
+        }
+        catch when (meta.Worktree is { } wt)
+        {
+            await Isolation.Worktrees.RemoveAsync(wt, deleteBranch: true, CancellationToken.None);
+            throw;
+        }
         return await TryLaunchAsync(meta.Id, ct);
     }
 
@@ -88,6 +115,7 @@ public sealed partial class SessionManager
         var id = Store.Resolve(idOrPrefix);
         var current = await GetAsync(id, ct);
         CheckContinuable(current);
+        if (current.Worktree is { } wt) await Isolation.Worktrees.EnsureAsync(wt, ct);
         var adapter = Agents.Get(current.Adapter);
         var turn = current.Turn + 1;
         adapter.BuildCommand(new TurnRequest { Session = current, Turn = turn, Prompt = message, Config = Config });
@@ -154,9 +182,12 @@ public sealed partial class SessionManager
         try
         {
             var snapshot = before ?? meta;
-            var turnPrompt = prompt ?? (meta.Turn == 1 ? meta.Task : meta.Messages.LastOrDefault(m => m.Role == "user")?.Content ?? meta.Task);
+            var turnPrompt = prompt ?? (meta.Turn == 1 ? meta.LaunchPrompt ?? meta.Task : meta.Messages.LastOrDefault(m => m.Role == "user")?.Content ?? meta.Task);
             var adapter = Agents.Get(meta.Adapter);
-            var command = adapter.BuildCommand(new TurnRequest { Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = Config });
+            var command = adapter.BuildCommand(new TurnRequest
+            {
+                Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = Config, ForkFrom = meta.Turn == 1 ? meta.ForkOf?.AgentSessionId : null,
+            });
             var (pid, start) = TurnLauncher.Start(id, Store.SessionDir(id), meta.Turn, command, Config.Executor.TimeoutSeconds,
                 Config.Executor.KillGraceSeconds, Supervisor);
             return await Store.UpdateAsync(id, m =>

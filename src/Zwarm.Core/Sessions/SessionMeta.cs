@@ -42,8 +42,32 @@ public sealed class SessionMeta
     /// <summary>One record per turn: timing, exit code, usage and outcome.</summary>
     public List<TurnRecord>? Turns { get; set; }
 
+    /// <summary>The session's own git worktree (spawn --worktree); null = it works in its working dir directly.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public WorktreeInfo? Worktree { get; set; }
+
+    /// <summary>The branch this session's work was merged into (zwarm merge).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MergedInto { get; set; }
+
+    /// <summary>The session branch's head when it was merged; a later checkpoint makes the session unmerged again.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MergedCommit { get; set; }
+
+    /// <summary>The session and turn this one was forked from (zwarm fork).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ForkInfo? ForkOf { get; set; }
+
+    /// <summary>The session this one reviews (zwarm review).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ReviewOf { get; set; }
+
+    /// <summary>True for a session that must not change files (a review).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? ReadOnly { get; set; }
+
+    /// <summary>What turn 1 sends the agent when it differs from the task (a replayed conversation, a review brief).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? LaunchPrompt { get; set; }
+
     /// <summary>Fields this version does not know; written back unchanged.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>True when the session has a worktree whose current head was merged (and nothing was checkpointed since).</summary>
+    [JsonIgnore] public bool IsMerged => MergedInto is not null;
 
     /// <summary>True when read for a listing only (no messages, turns or unknown fields): never written back.</summary>
     [JsonIgnore] public bool IsSummary { get; set; }
@@ -99,5 +123,45 @@ public sealed class TurnRecord
     public double? CostUsd { get; set; }
     public int MalformedLines { get; set; }
     public string? Resume { get; set; }
+
+    /// <summary>The checkpoint commit of this turn on the session branch (worktree sessions).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Commit { get; set; }
+
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>Where a worktree session works: its folder, branch, the commit it started from and the repository.</summary>
+public sealed class WorktreeInfo
+{
+    /// <summary>The worktree folder (.zwarm/worktrees/&lt;short id&gt;).</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The session branch (zwarm/&lt;short id&gt;).</summary>
+    public string Branch { get; set; } = "";
+
+    /// <summary>The commit the branch was created from.</summary>
+    public string BaseCommit { get; set; } = "";
+
+    /// <summary>Top level of the repository's main worktree.</summary>
+    public string Repo { get; set; } = "";
+
+    /// <summary>True once `zwarm discard` removed the worktree and the branch.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Discarded { get; set; }
+
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>The origin of a forked session.</summary>
+public sealed class ForkInfo
+{
+    /// <summary>Id of the session forked from.</summary>
+    public string Session { get; set; } = "";
+
+    /// <summary>The turn whose checkpoint and conversation the fork starts from.</summary>
+    public int Turn { get; set; }
+
+    /// <summary>The agent session forked natively on turn 1; null = the conversation was replayed.</summary>
+    public string? AgentSessionId { get; set; }
+
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -20,6 +20,13 @@ internal sealed class SessionTools(ToolContext ctx)
         if (adapter is not null && !Manager.Agents.TryGet(adapter, out _))
             throw new ToolFailure($"unknown adapter '{adapter}'", $"use one of: {string.Join(", ", Manager.Agents.Adapters.Select(x => x.Name))} (or leave adapter out)");
         var dir = CheckWorkingDir(a.String("working_dir"));
+        bool? worktree = a.String("isolation")?.ToLowerInvariant() switch
+        {
+            null or "" => null,
+            "worktree" => true,
+            "none" => false,
+            var other => throw new ToolFailure($"unknown isolation '{other}'", "use none or worktree (or leave isolation out)"),
+        };
         var mine = await ctx.MySessionsAsync(ct);
         var active = mine.Count(m => m.Status is SessionStatus.Running or SessionStatus.Pending);
         var limit = Manager.Config.Orchestrator.ParallelDelegations;
@@ -30,7 +37,7 @@ internal sealed class SessionTools(ToolContext ctx)
         SessionMeta meta;
         try
         {
-            meta = await Manager.StartAsync(new StartRequest(task) { Adapter = adapter, Model = model, WorkingDir = dir, Source = ctx.Source }, ct);
+            meta = await Manager.StartAsync(new StartRequest(task) { Adapter = adapter, Model = model, WorkingDir = dir, Source = ctx.Source, Worktree = worktree }, ct);
         }
         catch (ZwarmException ex)
         {
@@ -41,6 +48,7 @@ internal sealed class SessionTools(ToolContext ctx)
         span?.SetTag("zwarm.session.model", meta.Model);
         var o = Identity(meta);
         o["working_dir"] = meta.WorkingDir;
+        if (meta.Worktree is { } wt) o["branch"] = wt.Branch;
         if (meta.Status == SessionStatus.Pending) o["note"] = "queued until a slot is free (executor.max_running)";
         o["next"] = "the session works in the background: sleep, then peek_session or check_session";
         return ToolOutcome.Ok(o, $"started {meta.ShortId} ({meta.Adapter}/{meta.Model}, {meta.Status.ToWire()})");
@@ -137,10 +145,24 @@ internal sealed class SessionTools(ToolContext ctx)
         var all = (await Manager.ListAsync(ct)).Where(e => e.Meta is not null).Select(e => e.Meta!).ToList();
         var chosen = all.Where(m => filter is null || m.Status == filter)
             .OrderByDescending(m => m.Source == ctx.Source).ThenByDescending(m => m.UpdatedAt).Take(50).ToList();
+        var conflicts = chosen.Any(m => m.Worktree is not null) ? await Manager.ConflictsAsync(all, ct) : [];
         var list = new JsonArray();
         foreach (var m in chosen)
         {
             var o = Identity(m);
+            if (m.Worktree is { } wt)
+            {
+                o["branch"] = wt.Branch;
+                if (m.MergedInto is { } into) o["merged_into"] = into;
+                var (others, main) = Zwarm.Core.Isolation.Conflicts.For(m.Id, conflicts);
+                if (others.Count > 0 || main)
+                    o["conflicts"] = new JsonObject
+                    {
+                        ["with_sessions"] = new JsonArray(others.Select(x => (JsonNode?)x).ToArray()),
+                        ["with_main"] = main,
+                        ["files"] = new JsonArray(conflicts.Where(c => c.Sessions.Contains(m.Id)).Select(c => c.Path).Distinct().Select(x => (JsonNode?)x).ToArray()),
+                    };
+            }
             o["turn"] = m.Turn;
             o["task"] = Text.OneLine(m.Task, 100);
             o["tokens"] = m.TotalTokens;

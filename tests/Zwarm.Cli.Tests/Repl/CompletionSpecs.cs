@@ -90,7 +90,8 @@ public sealed class CompletionSpecs : IDisposable
     [Fact]
     public void A_dash_completes_the_command_s_options()
     {
-        Texts("spawn --w").Should().Equal("--wait");
+        Texts("spawn --wa").Should().Equal("--wait");
+        Texts("spawn --wo").Should().Equal("--worktree");
         Texts("show -").Should().Contain(["--json", "--help"]);
         Texts("spawn -").Should().NotContain("--async", "hidden options are not offered");
     }

@@ -11,22 +11,24 @@ public sealed class LifecycleSpecs
     public async Task Start_returns_while_the_agent_runs_and_the_session_completes_with_exit_code_0()
     {
         using var p = await LifecycleProject.CreateAsync();
-        var sw = Stopwatch.StartNew();
+        await using var gate = new AgentGate(p.Path);
 
-        var started = await p.SpawnAsync("reply=All_done sleep=1.5");
+        // The agent is blocked on the gate until the test closes it: Start returning at all proves it does not wait.
+        var started = await p.SpawnAsync($"{gate.Prompt} reply=All_done");
 
-        sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1.5));
         started.Status.Should().Be(SessionStatus.Running);
         started.Pid.Should().NotBeNull();
         started.PidStartTime.Should().NotBeNull();
         (await p.Manager.GetAsync(started.Id, TestContext.Current.CancellationToken)).Status.Should().Be(SessionStatus.Running);
+        await gate.WriteAsync(TestContext.Current.CancellationToken);
+        await gate.CloseAsync();
 
         var done = await p.UntilFinishedAsync(started.Id);
 
         done.Status.Should().Be(SessionStatus.Completed);
         done.ExitCode.Should().Be(0);
         done.Error.Should().BeNull();
-        done.Messages.Select(m => (m.Role, m.Content)).Should().Equal(("user", "reply=All_done sleep=1.5"), ("assistant", "All done"));
+        done.Messages.Select(m => (m.Role, m.Content)).Should().Equal(("user", $"{gate.Prompt} reply=All_done"), ("assistant", "All done"));
         done.TokenUsage["input_tokens"].Should().Be(100);
         done.Turns!.Single().ExitCode.Should().Be(0);
         File.ReadAllText(p.Manager.Store.TurnFile(done.Id, 1)).Should().Contain("\"agent_message\"");
@@ -181,12 +183,15 @@ public sealed class LifecycleSpecs
     public async Task Max_running_queues_extra_sessions_as_pending_and_starts_them_when_a_slot_frees()
     {
         using var p = await LifecycleProject.CreateAsync("executor.max_running=1");
-        var first = await p.SpawnAsync("reply=one sleep=1");
+        await using var gate = new AgentGate(p.Path);
+        var first = await p.SpawnAsync($"{gate.Prompt} reply=one");
         var second = await p.SpawnAsync("reply=two");
 
         first.Status.Should().Be(SessionStatus.Running);
         second.Status.Should().Be(SessionStatus.Pending);
         second.Extra!["queued_reason"].GetString().Should().Contain("executor.max_running = 1");
+        await gate.WriteAsync(TestContext.Current.CancellationToken);
+        await gate.CloseAsync();
 
         (await p.UntilFinishedAsync(first.Id)).Status.Should().Be(SessionStatus.Completed);
         var s2 = await p.UntilFinishedAsync(second.Id);
@@ -198,9 +203,12 @@ public sealed class LifecycleSpecs
     public async Task Continue_is_refused_while_running_and_after_a_kill_and_runs_a_new_turn_otherwise()
     {
         using var p = await LifecycleProject.CreateAsync();
-        var s = await p.SpawnAsync("reply=first sleep=1");
+        await using var gate = new AgentGate(p.Path);
+        var s = await p.SpawnAsync($"{gate.Prompt} reply=first");
         var running = () => p.Manager.ContinueAsync(s.Id, "reply=again", TestContext.Current.CancellationToken);
         (await running.Should().ThrowAsync<ZwarmException>()).WithMessage($"session {s.ShortId} is still running*");
+        await gate.WriteAsync(TestContext.Current.CancellationToken);
+        await gate.CloseAsync();
         var first = await p.UntilFinishedAsync(s.Id);
 
         await p.Manager.ContinueAsync(s.Id, "reply=second", TestContext.Current.CancellationToken);
@@ -208,7 +216,7 @@ public sealed class LifecycleSpecs
 
         done.Turn.Should().Be(2);
         done.AgentSessionId.Should().Be(first.AgentSessionId, "the fake agent keeps the thread id it is resumed with");
-        done.Messages.Select(m => m.Content).Should().Equal("reply=first sleep=1", "first", "reply=second", "second");
+        done.Messages.Select(m => m.Content).Should().Equal($"{gate.Prompt} reply=first", "first", "reply=second", "second");
         done.TokenUsage["input_tokens"].Should().Be(100, "codex usage is cumulative per thread: turn 2 reports 100 again, so it adds 0");
         File.Exists(p.Manager.Store.TurnFile(s.Id, 2)).Should().BeTrue();
 

@@ -43,7 +43,8 @@ internal sealed class ClaudeAdapter : IAgentAdapter
         var session = request.Session;
 
         // A resumed run may report a new session id (older Claude Code forked on --resume); the newest one holds the whole conversation.
-        var resumeId = request.Turn > 1 ? FirstNonEmpty(session.AgentSessionIdLatest, session.AgentSessionId) : null;
+        var forkFrom = request.Turn == 1 ? FirstNonEmpty(request.ForkFrom, null) : null;
+        var resumeId = request.Turn > 1 ? FirstNonEmpty(session.AgentSessionIdLatest, session.AgentSessionId) : forkFrom;
         var prompt = request.Turn > 1 && resumeId is null ? ReplayPrompt.Build(session, request.Prompt) : request.Prompt;
         // Claude's option parser rejects a prompt that looks like an option ("error: unknown option '-x'"); after "--" it is plain text.
         var afterDashes = prompt.StartsWith('-');
@@ -53,6 +54,9 @@ internal sealed class ClaudeAdapter : IAgentAdapter
         args.AddRange(["--output-format", "stream-json", "--verbose", "--model", session.Model is { Length: > 0 } m ? m : DefaultModel]);
         args.AddRange(settings.Flags());
         if (resumeId is not null) args.AddRange(["--resume", resumeId]);
+        if (forkFrom is not null) args.Add("--fork-session");
+        // A read-only session (a review) gets no tool that edits files.
+        if (session.ReadOnly == true) args.AddRange(["--disallowedTools", "Edit,MultiEdit,Write,NotebookEdit"]);
         if (afterDashes) args.AddRange(["--", prompt]);
 
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);

@@ -44,17 +44,21 @@ internal sealed class CodexAdapter : IAgentAdapter
         var config = request.Config;
         var session = request.Session;
         var settings = CodexToml.Read(config.CodexToml);
-        var sandbox = settings.FullDanger ? null : Sandbox(config.Executor.Sandbox);
+        // A read-only session (a review) is sandboxed read-only whatever the settings say.
+        var readOnly = session.ReadOnly == true;
+        var fullDanger = settings.FullDanger && !readOnly;
+        var sandbox = readOnly ? "read-only" : fullDanger ? null : Sandbox(config.Executor.Sandbox);
         var workDir = WorkingDirectory(session, config.ProjectDir);
         var model = session.Model is { Length: > 0 } m ? m : DefaultModel;
-        var threadId = request.Turn > 1 ? ResumableThreadId(session.AgentSessionId) : null;
+        var forkFrom = request.Turn == 1 ? ResumableThreadId(request.ForkFrom) : null;
+        var threadId = request.Turn > 1 ? ResumableThreadId(session.AgentSessionId) : forkFrom;
         var prompt = request.Turn > 1 && threadId is null ? ReplayPrompt.Build(session, request.Prompt) : request.Prompt;
         var exe = AgentExecutable.Resolve("codex", config.AdapterCommand("codex"), config.ProjectDir, "@openai/codex");
 
         var args = new List<string>();
         foreach (var o in settings.Overrides) args.AddRange(["-c", o]);
         args.Add("exec");
-        if (threadId is not null) args.Add("resume");
+        if (threadId is not null) args.Add(forkFrom is not null ? "fork" : "resume");
         args.AddRange(["--json", "--skip-git-repo-check", "--model", model]);
         if (threadId is null)
         {
@@ -63,10 +67,10 @@ internal sealed class CodexAdapter : IAgentAdapter
         }
         else if (sandbox is not null)
         {
-            // `exec resume` has no --sandbox (nor -C): the same setting as a config override.
+            // `exec resume` and `exec fork` have no --sandbox (nor -C): the same setting as a config override.
             args.AddRange(["-c", "sandbox_mode=" + CodexToml.Render(sandbox)]);
         }
-        if (settings.FullDanger) args.Add(BypassFlag);
+        if (fullDanger) args.Add(BypassFlag);
         if (threadId is not null) args.Add(threadId);
         args.AddRange(["--", prompt]);
         return new AgentCommand(exe, args, workDir);

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Zwarm.Cli.Tests.Infra;
+namespace Zwarm.TestSupport;
 
 /// <summary>
 /// A named pipe the fake agent replays (<c>replay=&lt;fifo&gt;</c>): the agent blocks until the test writes lines and
 /// exits when the test closes the pipe, so "while it is still running" is a fact, not a race against a timer.
 /// </summary>
-internal sealed class AgentGate : IAsyncDisposable
+public sealed class AgentGate : IAsyncDisposable
 {
     private readonly string _path;
     private Task<StreamWriter>? _writer;

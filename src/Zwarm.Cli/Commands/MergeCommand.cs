@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core;
+using Zwarm.Core.Isolation;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm merge ID [--squash|--rebase|--merge] [--into BRANCH] [-m msg]: land a finished worktree session; a conflict changes nothing (exit 1).</summary>
+internal static class MergeCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var id = Options.SessionId();
+        var squash = new Option<bool>("--squash") { Description = "one commit with all the session's changes (the default)" };
+        var rebase = new Option<bool>("--rebase") { Description = "replay the session's commits (one per turn) on the target" };
+        var merge = new Option<bool>("--merge") { Description = "a merge commit" };
+        var into = new Option<string?>("--into") { Description = "target branch (default: the branch checked out in the main worktree)" };
+        var message = new Option<string?>("--message", "-m") { Description = "commit message (default: the task and the session id)" };
+        var json = Options.Json();
+        var cmd = new Command("merge", "merge a worktree session's branch (checkpoints included) into the current branch") { id, squash, rebase, merge, into, message, json };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var picked = (pr.GetValue(squash) ? 1 : 0) + (pr.GetValue(rebase) ? 1 : 0) + (pr.GetValue(merge) ? 1 : 0);
+            if (picked > 1) throw new ZwarmException("choose one of --squash, --rebase and --merge", 2);
+            var strategy = pr.GetValue(rebase) ? MergeStrategy.Rebase : pr.GetValue(merge) ? MergeStrategy.Merge : MergeStrategy.Squash;
+            var manager = await host.ManagerAsync(ct);
+            var r = await manager.MergeAsync(pr.GetValue(id)!, strategy, pr.GetValue(into), pr.GetValue(message), ct);
+            var m = r.Session;
+            var o = r.Outcome;
+            if (pr.GetValue(json))
+            {
+                SessionView.Write(host.Out, new JsonObject
+                {
+                    ["id"] = m.Id,
+                    ["short_id"] = m.ShortId,
+                    ["branch"] = m.Worktree!.Branch,
+                    ["into"] = o.Target,
+                    ["strategy"] = strategy.ToString().ToLowerInvariant(),
+                    ["merged"] = o.Merged,
+                    ["commit"] = o.Commit,
+                    ["files"] = new JsonArray(o.Files.Select(f => (JsonNode?)f).ToArray()),
+                    ["conflicts"] = new JsonArray(o.Conflicts.Select(f => (JsonNode?)f).ToArray()),
+                    ["warnings"] = ConflictsCommand.ToJson(r.Warnings),
+                });
+                return o.Merged ? 0 : 1;
+            }
+            foreach (var w in r.Warnings) host.Out.WriteLine("⚠ " + ConflictsCommand.Describe(w, m.Id));
+            if (!o.Merged)
+            {
+                host.Out.WriteLine($"✗ {m.ShortId} ({m.Worktree!.Branch}) conflicts with {o.Target} in {o.Conflicts.Count} file{(o.Conflicts.Count == 1 ? "" : "s")}; merge aborted, nothing changed:");
+                foreach (var f in o.Conflicts) host.Out.WriteLine($"  CONFLICT {TerminalText.Safe(f)}");
+                return 1;
+            }
+            if (o.Files.Count == 0)
+                host.Out.WriteLine($"✓ {m.ShortId} ({m.Worktree!.Branch}): nothing to merge; {o.Target} already has it");
+            else
+                host.Out.WriteLine($"✓ merged {m.ShortId} ({m.Worktree!.Branch}) into {o.Target} ({strategy.ToString().ToLowerInvariant()}): {o.Files.Count} file{(o.Files.Count == 1 ? "" : "s")} → {o.Commit![..10]}");
+            return 0;
+        });
+        return cmd;
+    }
+}
