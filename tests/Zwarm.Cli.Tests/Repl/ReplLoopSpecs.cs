@@ -17,7 +17,7 @@ public sealed class ReplLoopSpecs
         var help = repl.Out.ToString();
         foreach (var usage in new[] { "spawn \"task\"", "c ID \"message\"", "kill ID | all", "rm ID | all", "clean", "ls", "? ID  |  peek ID", "show ID", "traj ID", "watch [ID]", "models", "!command", "help", "quit" })
             help.Should().Contain(usage);
-        help.Should().Contain("Also: init, logs, wait, orphans");
+        help.Should().Contain("Also: init, logs, wait, ").And.Contain(" orphans, ").And.Contain(" sessions, session (every zwarm command works here");
         repl.Err.ToString().Should().BeEmpty("nothing after quit runs");
         repl.In.ReadToEnd().Should().Be("frobnicate\n");
     }
