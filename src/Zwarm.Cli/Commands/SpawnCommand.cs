@@ -28,6 +28,7 @@ internal static class SpawnCommand
         var taskOption = new Option<string?>("--task", "-t") { Description = "what the agent should do (Python zwarm's spelling of the task argument)" };
         var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
+        var force = new Option<bool>("--force-model") { Description = "use --model as given even if no adapter knows it" };
         var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the project directory)" };
         var wait = form == Form.Exec
             ? new Option<bool>("--wait") { Description = "block until the session finishes" }
@@ -42,7 +43,7 @@ internal static class SpawnCommand
             Form.SessionStart => ("start", "start a new agent session in the background (as zwarm spawn)"),
             _ => ("spawn", "start a new agent session in the background"),
         };
-        var cmd = new Command(name, about) { task, adapter, model, worktree, baseRef, wait, async, json };
+        var cmd = new Command(name, about) { task, adapter, model, force, worktree, baseRef, wait, async, json };
         cmd.Options.Add(form == Form.SessionStart ? Options.Dir() : dir);
         if (form == Form.Exec)
         {
@@ -60,6 +61,7 @@ internal static class SpawnCommand
             {
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
+                ForceModel = pr.GetValue(force),
                 WorkingDir = form == Form.SessionStart ? null : pr.GetValue(dir),
                 Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
                 BaseRef = pr.GetValue(baseRef),
