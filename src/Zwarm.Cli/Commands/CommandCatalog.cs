@@ -35,6 +35,7 @@ internal static class CommandCatalog
         InstancesCommand.Create(host),
         HistoryCommand.Create(host),
         ResetCommand.Create(host),
+        McpCommand.Create(host),
         StatusCommand.Create(host),
         ConfigsCommand.Create(host),
         // Python zwarm's spellings (README: Coming from Python zwarm).
