@@ -65,7 +65,10 @@ internal static partial class CliApp
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err };
             // The REPL turns Ctrl+C into cancelling one command; System.CommandLine's own handler would end the whole invocation.
             if (InteractiveCommand.HandlesInterrupt(host, parse)) invocation.ProcessTerminationTimeout = null;
-            return await parse.InvokeAsync(invocation, ct);
+            var code = await parse.InvokeAsync(invocation, ct);
+            // A read that could not record what it reconciled (read-only or full store) still answered: say why once.
+            if (host.WriteProblem is { } problem) host.Err.WriteLine($"zwarm: note: {problem}; sessions are shown reconciled in memory, not saved");
+            return code;
         }
         catch (ZwarmException ex)
         {

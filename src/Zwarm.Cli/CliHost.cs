@@ -49,15 +49,29 @@ internal sealed class CliHost
     /// <summary>Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.</summary>
     public TextWriter TerminalOut { get => field ?? _terminalOut; init; }
 
-    /// <summary>The project folder (parent of .zwarm); a command's --working-dir/--dir replaces it while that command runs.</summary>
+    /// <summary>The folder zwarm was run in (relative paths, the default working directory of a spawn); a command's --working-dir/--dir replaces it while that command runs.</summary>
     public string ProjectDir => _projectOverride ?? _projectDir;
 
-    /// <summary>The .zwarm folder: the project's, unless set (ZWARM_DIR for the program, the session's store for the finaliser); a command's --working-dir wins over both.</summary>
+    /// <summary>
+    /// The store, unless set (ZWARM_DIR for the program, the session's store for the finaliser): found like .git/, in
+    /// the current folder or the nearest parent that has a .zwarm/; the current folder's when there is none yet.
+    /// A command's --working-dir wins over all of these: that folder's .zwarm/.
+    /// </summary>
     public string ZwarmDir
     {
-        get => _projectOverride is not null ? Path.Combine(_projectOverride, ".zwarm") : _zwarmDir ?? Path.Combine(ProjectDir, ".zwarm");
+        get
+        {
+            if (_projectOverride is not null) return Path.Combine(_projectOverride, ".zwarm");
+            if (_zwarmDir is not null) return _zwarmDir;
+            for (var dir = new DirectoryInfo(ProjectDir); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, ".zwarm"))) return Path.Combine(dir.FullName, ".zwarm");
+            return LocalZwarmDir;
+        }
         set => _zwarmDir = Path.GetFullPath(value);
     }
+
+    /// <summary>The .zwarm folder of the current folder itself (what `init` creates), unless set.</summary>
+    public string LocalZwarmDir => _zwarmDir ?? Path.Combine(ProjectDir, ".zwarm");
 
     /// <summary>
     /// The variables the config's environment layer reads and the project's .env fills; null (the program) means the
@@ -110,6 +124,9 @@ internal sealed class CliHost
         var config = await ConfigAsync(ct);
         return _manager = new SessionManager(new FileSessionStore(ZwarmDir), config, Agents, Supervisor, Time);
     }
+
+    /// <summary>Why the session manager could not record what a read reconciled, if it could not.</summary>
+    public string? WriteProblem => _manager?.WriteProblem;
 
     /// <summary>Asks a yes/no question on stderr; anything but y/yes (or end of input) is no.</summary>
     public bool Confirm(string question)

@@ -27,22 +27,33 @@ internal static class CleanCommand
             var days = pr.GetValue(keep);
             if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", 2);
             var old = await manager.CleanCandidatesAsync(days, ct);
+            var debris = manager.FindDebris();
             var asJson = pr.GetValue(json);
             var now = host.Now;
             if (!asJson)
             {
                 var age = days.ToString("0.##", CultureInfo.InvariantCulture);
-                if (old.Count == 0)
+                if (old.Count == 0 && debris.Count == 0)
                 {
                     host.Out.WriteLine($"nothing to clean: no finished session older than {age} day(s)");
                     return 0;
                 }
-                host.Out.WriteLine($"{old.Count} finished session(s) older than {age} day(s):");
-                foreach (var m in old)
-                    host.Out.WriteLine($"  {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  {SessionView.Excerpt(m.Task, 1, 60)}");
+                if (old.Count > 0)
+                {
+                    host.Out.WriteLine($"{old.Count} finished session(s) older than {age} day(s):");
+                    foreach (var m in old)
+                        host.Out.WriteLine($"  {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  {SessionView.Excerpt(m.Task, 1, 60)}");
+                }
+                if (debris.Count > 0)
+                {
+                    host.Out.WriteLine($"{debris.Count} leftover(s) of interrupted commands:");
+                    foreach (var d in debris)
+                        host.Out.WriteLine($"  {Path.GetRelativePath(manager.Store.Root, d.Path)}  ({d.What})");
+                }
             }
             var dryRun = pr.GetValue(dry);
-            if (!dryRun && old.Count > 0 && !pr.GetValue(yes) && !host.Confirm($"remove these {old.Count} session(s)? [y/N] "))
+            var question = old.Count > 0 ? $"remove these {old.Count} session(s)? [y/N] " : $"sweep these {debris.Count} leftover(s)? [y/N] ";
+            if (!dryRun && (old.Count > 0 || debris.Count > 0) && !pr.GetValue(yes) && !host.Confirm(question))
                 throw new ZwarmException("aborted; nothing removed");
             var removed = new JsonArray();
             foreach (var m in old)
@@ -51,8 +62,15 @@ internal static class CleanCommand
                     host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
                 removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
             }
+            if (!dryRun)
+                foreach (var d in debris) FileSessionStore.RemoveDebris(d);
             if (asJson) SessionView.Write(host.Out, removed);
-            else host.Out.WriteLine(dryRun ? "dry run: nothing removed" : $"removed {old.Count} session(s)");
+            else if (dryRun) host.Out.WriteLine("dry run: nothing removed");
+            else
+            {
+                if (old.Count > 0) host.Out.WriteLine($"removed {old.Count} session(s)");
+                if (debris.Count > 0) host.Out.WriteLine($"swept {debris.Count} leftover(s)");
+            }
             return 0;
         });
         return cmd;

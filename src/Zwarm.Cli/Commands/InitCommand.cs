@@ -35,7 +35,7 @@ internal static class InitCommand
                                      + "(or `codex mcp add zwarm -- zwarm mcp --project DIR`)", 2);
         // Checked before anything is written: a broken .mcp.json changes nothing.
         (string Path, string Text, bool Replaced)? mcpJson = mcp is null ? null : McpJson(host);
-        var dir = host.ZwarmDir;
+        var dir = host.LocalZwarmDir;
         Directory.CreateDirectory(Path.Combine(dir, "sessions"));
         foreach (var (name, text) in ConfigTemplates.All(host.Agents))
             Write(host, Path.Combine(dir, name), $".zwarm/{name}", text, yes);

@@ -29,7 +29,7 @@ internal static class SpawnCommand
         var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
         var force = new Option<bool>("--force-model") { Description = "use --model as given even if no adapter knows it" };
-        var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the project directory)" };
+        var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the current directory)" };
         var wait = form == Form.Exec
             ? new Option<bool>("--wait") { Description = "block until the session finishes" }
             : new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
@@ -57,15 +57,18 @@ internal static class SpawnCommand
             if (positional is not null && named is not null) throw new ZwarmException("give the task once: as an argument or with --task, not both", 2);
             var text = positional ?? named ?? throw new ZwarmException("exec needs a task: zwarm exec \"task\" or zwarm exec --task \"task\"", 2);
             var manager = await host.ManagerAsync(ct);
+            var newStore = !Directory.Exists(host.ZwarmDir);
             var meta = await manager.StartAsync(new StartRequest(text)
             {
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
                 ForceModel = pr.GetValue(force),
-                WorkingDir = form == Form.SessionStart ? null : pr.GetValue(dir),
+                WorkingDir = form == Form.SessionStart ? host.ProjectDir : pr.GetValue(dir) ?? host.ProjectDir,
                 Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
                 BaseRef = pr.GetValue(baseRef),
             }, ct);
+            // Never a store out of nowhere: there was none here or in any parent folder.
+            if (newStore) host.Err.WriteLine($"zwarm: no .zwarm/ here or in a parent folder; created {host.ZwarmDir} ('zwarm init' adds commented config files)");
             if (pr.GetValue(wait))
             {
                 var result = await manager.WaitAsync([meta.Id], null, false, ct);

@@ -10,6 +10,8 @@ namespace Zwarm.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
+    private const double MaxKillGrace = 3600;
+
     /// <summary>Loads the configuration of the project whose store is <paramref name="zwarmDir"/>.</summary>
     public static async Task<ZwarmConfig> LoadAsync(string zwarmDir, string? configFile = null, IEnumerable<string>? sets = null,
         IDictionary? environment = null, CancellationToken ct = default)
@@ -36,7 +38,10 @@ public static class ConfigLoader
         ApplyEnvironment(values, environment ?? Environment.GetEnvironmentVariables());
         var codex = await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "codex.toml"), ct);
         var claude = await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "claude.toml"), ct);
-        return FromValues(values, projectDir, codex, claude);
+        var config = FromValues(values, projectDir, codex, claude);
+        config.OverrideFile = configFile is null ? null : Path.GetFullPath(configFile);
+        config.OverrideSets = sets?.ToList() ?? [];
+        return config;
     }
 
     /// <summary>
@@ -140,6 +145,13 @@ public static class ConfigLoader
         // Python zwarm's adapter names.
         if (key == "executor.adapter" && result is "codex_mcp" or "codex_exec") result = "codex";
         if (key == "executor.adapter" && result is "claude_code") result = "claude";
+        // Values are read as 64-bit but most are used as int: 4294967297 must not wrap to 1.
+        if (spec.Kind is ConfigKind.Int && (long)result > int.MaxValue && key != "executor.token_budget")
+            throw new ZwarmException($"{where}: bad value for '{key}': must be at most {int.MaxValue}, got {result}");
+        if (result is double dv && (!double.IsFinite(dv) || dv < 0))
+            throw new ZwarmException($"{where}: bad value for '{key}': must be a finite number, 0 or more, got {Show(value)}");
+        if (key == "executor.kill_grace" && (double)result > MaxKillGrace)
+            throw new ZwarmException($"{where}: bad value for '{key}': must be at most {MaxKillGrace} seconds, got {Show(value)}");
         if (ConfigSchema.Choices(key) is { } choices && result is string choice && !choices.Contains(choice))
             throw new ZwarmException($"{where}: bad value for '{key}': expected {string.Join(" or ", choices)}, got \"{choice}\"");
         if (spec.Kind is ConfigKind.Table) CheckTableValue(key, spec, result, where);

@@ -72,6 +72,12 @@ public sealed class ZwarmConfig
     /// <summary>The project folder (parent of .zwarm).</summary>
     public string ProjectDir { get; }
 
+    /// <summary>The --config file layered over config.toml (absolute), or null.</summary>
+    public string? OverrideFile { get; internal set; }
+
+    /// <summary>The --set values layered over the files, in order.</summary>
+    public IReadOnlyList<string> OverrideSets { get; internal set; } = [];
+
     /// <summary>[executor]</summary>
     public ExecutorConfig Executor { get; }
 

@@ -67,6 +67,21 @@ public static partial class ProcessInfo
         }
     }
 
+    /// <summary>Session id of a process (field 6 of stat: the pid of the session leader, e.g. a turn's wrapper), or null.</summary>
+    public static int? SessionOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// True while a live process belongs to group <paramref name="pgid"/>. An exited member not yet reaped (a zombie,
     /// e.g. an agent orphaned by its killed wrapper, waiting for init) does not count, though kill(-pgid, 0) still finds it.

@@ -28,23 +28,56 @@ public sealed partial class SessionManager
         if (meta.Status.IsFinished())
             return new KillResult(meta, false, $"session {meta.ShortId} is already {meta.Status.ToWire()}; nothing to kill");
         await TerminateAsync(meta, ct);
-        var after = await Store.UpdateAsync(meta.Id, m =>
+        // What the agent said before it was killed is kept, like any turn's output.
+        var end = await ReadTurnEndAsync(meta, meta.Turn, ct);
+        bool Mutate(SessionMeta m)
         {
             if (m.Status == SessionStatus.Killed) return false;
+            if (m.Status == SessionStatus.Running && m.Turn == meta.Turn)
+                RecordTurnEnd(m, m.Turn, end with { TimedOut = false }, new TurnOutcome(SessionStatus.Killed, "Manually killed"));
             m.Status = SessionStatus.Killed;
             m.Error = "Manually killed";
             m.UpdatedAt = Now;
             var rec = m.TurnRecordFor(m.Turn);
             rec.Status = "killed";
+            rec.Error = "Manually killed";
             rec.FinishedAt = Now;
             rec.ExitCode ??= ReadExitCode(m.Id, m.Turn);
             m.ExitCode = rec.ExitCode;
             return true;
-        }, ct);
+        }
+        SessionMeta after;
+        try
+        {
+            after = await Store.UpdateAsync(meta.Id, Mutate, ct);
+        }
+        catch (StoreWriteException ex)
+        {
+            // The processes are gone, which is what kill is for; the store just cannot say so.
+            Mutate(meta);
+            return new KillResult(meta, true, $"killed {meta.ShortId} (not recorded: {ex.Message})");
+        }
         // Nothing lost: what the killed turn changed is checkpointed like any finished turn.
         after = await CheckpointNowAsync(after, ct);
-        await PumpQueueAsync(ct);
+        try { await PumpQueueAsync(ct); }
+        catch (StoreWriteException) { /* queued sessions start on a later read */ }
         return new KillResult(after, true, $"killed {after.ShortId}");
+    }
+
+    /// <summary>SIGTERM to every process tagged with the session, the grace period, then SIGKILL (the turn's group is gone).</summary>
+    private async Task TerminateTaggedAsync(string id, double graceSeconds, CancellationToken ct)
+    {
+        List<int> Targets() => ProcessInfo.Tagged().Where(t => t.SessionId == id).Select(t => t.Pid).ToList();
+        var targets = Targets();
+        if (targets.Count == 0) return;
+        foreach (var p in targets) ProcessInfo.Signal(p, ProcessInfo.SigTerm);
+        var deadline = Now + TimeSpan.FromSeconds(graceSeconds);
+        while (Now < deadline && Targets().Count > 0) await Task.Delay(50, ct);
+        for (var i = 0; i < 20 && (targets = Targets()).Count > 0; i++)
+        {
+            foreach (var p in targets) ProcessInfo.Signal(p, ProcessInfo.SigKill);
+            await Task.Delay(50, ct);
+        }
     }
 
     private async Task TerminateAsync(SessionMeta meta, CancellationToken ct)
@@ -89,6 +122,13 @@ public sealed partial class SessionManager
             .Where(e => e.Meta is { } m && m.Status.IsFinished() && m.UpdatedAt < cutoff)
             .Select(e => e.Meta!)
             .ToList();
+    }
+
+    /// <summary>Leftovers of interrupted commands (spawn, rm, a write) untouched for a minute, for `clean` to sweep.</summary>
+    public IReadOnlyList<Debris> FindDebris()
+    {
+        var live = ProcessInfo.Tagged().Select(t => t.SessionId).ToHashSet(StringComparer.Ordinal);
+        return Store.FindDebris(TimeSpan.FromMinutes(1), live.Contains);
     }
 
     /// <summary>Blocks until the sessions leave pending/running (all, or any with <paramref name="any"/>), or the timeout.</summary>

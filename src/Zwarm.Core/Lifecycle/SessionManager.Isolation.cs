@@ -212,6 +212,7 @@ public sealed partial class SessionManager
         var id = Store.Resolve(idOrPrefix);
         var entry = await Store.TryReadAsync(id, ct);
         if (entry.Meta is { } m && !m.Status.IsFinished()) await KillAsync(id, ct);
+        else if (entry.Meta is null) await TerminateTaggedAsync(id, Config.Executor.KillGraceSeconds, ct); // unreadable: still leave no agent behind
         var meta = entry.Meta is null ? null : (await Store.TryReadAsync(id, ct)).Meta ?? entry.Meta;
         var kept = meta is null ? null : await ReleaseWorktreeAsync(meta, force, ct);
         await Store.DeleteAsync(id, ct);

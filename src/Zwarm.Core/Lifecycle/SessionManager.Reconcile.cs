@@ -26,14 +26,21 @@ public sealed partial class SessionManager
         {
             var m = entries[i].Meta;
             if (m is null || m.Status != SessionStatus.Running || IsTurnAlive(m)) continue;
-            var updated = await FinalizeTurnAsync(m.Id, m.Turn, ct);
+            var updated = await FinalizeTurnAsync(m.Id, m.Turn, unsavedOk: true, ct);
             if (updated is not null) entries[i] = entries[i] with { Meta = updated };
             changed = true;
         }
-        if (pump && (changed || entries.Any(e => e.Meta is { Status: SessionStatus.Pending, Pid: null })))
+        if (pump && WriteProblem is null && (changed || entries.Any(e => e.Meta is { Status: SessionStatus.Pending })))
         {
-            await PumpQueueAsync(ct);
-            if (entries.Any(e => e.Meta?.Status == SessionStatus.Pending)) entries = (await Store.ListAsync(summaries, ct)).ToList();
+            try
+            {
+                await PumpQueueAsync(ct);
+                if (entries.Any(e => e.Meta?.Status == SessionStatus.Pending)) entries = (await Store.ListAsync(summaries, ct)).ToList();
+            }
+            catch (StoreWriteException ex)
+            {
+                WriteProblem = ex.Message;
+            }
         }
         return entries;
     }
@@ -43,77 +50,137 @@ public sealed partial class SessionManager
     {
         var meta = await Store.GetAsync(idOrPrefix, ct);
         if (meta.Status == SessionStatus.Running && !IsTurnAlive(meta))
-            meta = await FinalizeTurnAsync(meta.Id, meta.Turn, ct) ?? meta;
+            meta = await FinalizeTurnAsync(meta.Id, meta.Turn, unsavedOk: true, ct) ?? meta;
         return meta;
     }
 
-    /// <summary>True while the turn's wrapper process (pid + start time) is alive, or it is still being started.</summary>
+    /// <summary>
+    /// Why the last read could not record what it reconciled (e.g. "read-only file system: cannot lock …"); the
+    /// sessions it returned are reconciled in memory. Null when every write went through.
+    /// </summary>
+    public string? WriteProblem { get; private set; }
+
+    /// <summary>
+    /// True while the turn's wrapper process (pid + start time) is alive, or it is still being started, or — the wrapper
+    /// killed — an agent process of the turn runs on: a process tagged with the session in the wrapper's (setsid) session.
+    /// </summary>
     public bool IsTurnAlive(SessionMeta m)
     {
-        if (m.Pid is null) return Now - m.UpdatedAt < StartGrace;
-        return ProcessInfo.IsAlive(m.Pid, m.PidStartTime);
+        if (m.Pid is null)
+        {
+            // Being started: alive while the starting zwarm is, or once its agent runs (it died after the fork).
+            if (m.LauncherPid is { } launcher && m.LauncherStartTime is not null)
+                return ProcessInfo.IsAlive(launcher, m.LauncherStartTime) || ProcessInfo.Tagged().Any(t => t.SessionId == m.Id);
+            return Now - m.UpdatedAt < StartGrace;
+        }
+        if (ProcessInfo.IsAlive(m.Pid, m.PidStartTime)) return true;
+        return m.PidStartTime is not null && AgentProcesses(m.Id, m.Pid.Value).Count > 0;
     }
+
+    /// <summary>Live processes tagged with the session that belong to the (setsid) session of wrapper <paramref name="wrapperPid"/>.</summary>
+    private static List<int> AgentProcesses(string id, int wrapperPid)
+        => ProcessInfo.Tagged().Where(t => t.SessionId == id && ProcessInfo.SessionOf(t.Pid) == wrapperPid).Select(t => t.Pid).ToList();
 
     /// <summary>
     /// Records the end of a turn: exit code, parsed reply/tool summaries, usage (per-turn, never double counted),
     /// agent session id and the final status. Idempotent: does nothing unless the session is running that turn.
+    /// A timed-out turn leaves no process tagged with the session alive.
     /// </summary>
-    public async Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, CancellationToken ct = default)
+    public Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, CancellationToken ct = default) => FinalizeTurnAsync(id, turn, false, ct);
+
+    /// <summary>
+    /// <see cref="FinalizeTurnAsync(string, int, CancellationToken)"/>; with <paramref name="unsavedOk"/> (reads), a store
+    /// that cannot be written (read-only, full) gives the session reconciled in memory and <see cref="WriteProblem"/> says why.
+    /// </summary>
+    private async Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, bool unsavedOk, CancellationToken ct)
     {
         var before = await Store.GetAsync(id, ct);
         if (before.Status != SessionStatus.Running || before.Turn != turn) return null;
-        var adapter = Agents.Get(before.Adapter);
+        var end = await ReadTurnEndAsync(before, turn, ct);
+        if (end.TimedOut) await TerminateTaggedAsync(id, (await ConfigForAsync(before, ct)).Executor.KillGraceSeconds, ct);
+        var checkpoint = await CheckpointAsync(before, turn, end.Parse.Reply, ct);
+        try
+        {
+            return await Store.UpdateAsync(id, m =>
+            {
+                if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
+                RecordTurnEnd(m, turn, end, end.Outcome);
+                RecordCheckpoint(m, m.TurnRecordFor(turn), checkpoint);
+                return true;
+            }, ct);
+        }
+        catch (StoreWriteException ex) when (unsavedOk)
+        {
+            WriteProblem = ex.Message;
+            RecordTurnEnd(before, turn, end, end.Outcome);
+            return before;
+        }
+    }
+
+    /// <summary>What a finished turn left: its parsed output, exit code and the outcome decided from them.</summary>
+    private sealed record TurnEnd(TurnParseResult Parse, int? ExitCode, bool TimedOut, TurnOutcome Outcome);
+
+    private async Task<TurnEnd> ReadTurnEndAsync(SessionMeta meta, int turn, CancellationToken ct)
+    {
+        var adapter = Agents.Get(meta.Adapter);
         var parser = new ConversationSteps(adapter.CreateParser(collectTrajectory: true));
-        await TurnReader.ParseFileAsync(Store.TurnFile(id, turn), parser, ct);
+        await TurnReader.ParseFileAsync(Store.TurnFile(meta.Id, turn), parser, ct);
         var parse = parser.Result;
-        var exitCode = ReadExitCode(id, turn);
-        var timeout = Config.Executor.TimeoutSeconds;
-        var timedOut = timeout > 0 && exitCode is 124 or 137;
+        var exitCode = ReadExitCode(meta.Id, turn);
+        var rec = meta.Turns?.Find(t => t.Turn == turn);
+        // The limit the turn was started with (recorded at launch), not whatever the finalising process was given.
+        var timeout = rec?.TimeoutSeconds ?? (await ConfigForAsync(meta, ct)).Executor.TimeoutSeconds;
+        // timeout(1) exits 124 when its SIGTERM ended the agent, 137 when it had to SIGKILL: 137 alone may be a kill -9 by hand.
+        var ran = rec?.StartedAt is { } started ? Now - started : TimeSpan.MaxValue;
+        var timedOut = timeout > 0 && (exitCode == 124 || (exitCode == 137 && ran >= TimeSpan.FromSeconds(timeout)));
         var outcome = TurnOutcome.Decide(parse, exitCode, timedOut, timeout);
         // A run that failed before printing any event (bad flag, refused as root) explains itself on stderr.
-        if (outcome.Status == SessionStatus.Failed && parse.Error is null && !timedOut && LastTextLine(Store.TurnFile(id, turn)) is { } said)
+        if (outcome.Status == SessionStatus.Failed && parse.Error is null && !timedOut && LastTextLine(Store.TurnFile(meta.Id, turn)) is { } said)
             outcome = outcome with { Error = $"{outcome.Error}: {said}" };
-        var checkpoint = await CheckpointAsync(before, turn, parse.Reply, ct);
+        return new TurnEnd(parse, exitCode, timedOut, outcome);
+    }
+
+    /// <summary>
+    /// Writes the end of turn <paramref name="turn"/> into <paramref name="m"/>: usage, cost, agent session id, the
+    /// conversation it added, and <paramref name="outcome"/>. Finalisation and kill both end a turn through here.
+    /// </summary>
+    private void RecordTurnEnd(SessionMeta m, int turn, TurnEnd end, TurnOutcome outcome)
+    {
+        var parse = end.Parse;
         var now = Now;
-        return await Store.UpdateAsync(id, m =>
+        var rec = m.TurnRecordFor(turn);
+        var previous = m.Turns!.Where(t => t.Turn < turn && t.UsageReported is not null).OrderBy(t => t.Turn).LastOrDefault();
+        var delta = new Dictionary<string, long>();
+        foreach (var (k, v) in parse.Usage)
+            delta[k] = parse.UsageIsCumulative && previous?.UsageReported is { } prev ? Math.Max(0, v - prev.GetValueOrDefault(k)) : v;
+        if (!delta.ContainsKey("total_tokens") && (delta.ContainsKey("input_tokens") || delta.ContainsKey("output_tokens")))
+            delta["total_tokens"] = delta.GetValueOrDefault("input_tokens") + delta.GetValueOrDefault("output_tokens");
+        foreach (var (k, v) in delta) m.TokenUsage[k] = m.TokenUsage.GetValueOrDefault(k) + v;
+        rec.Usage = delta;
+        rec.UsageReported = parse.Usage.Count > 0 ? new Dictionary<string, long>(parse.Usage) : null;
+        if (parse.CostUsd is { } cost)
         {
-            if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
-            var rec = m.TurnRecordFor(turn);
-            var previous = m.Turns!.Where(t => t.Turn < turn && t.UsageReported is not null).OrderBy(t => t.Turn).LastOrDefault();
-            var delta = new Dictionary<string, long>();
-            foreach (var (k, v) in parse.Usage)
-                delta[k] = parse.UsageIsCumulative && previous?.UsageReported is { } prev ? Math.Max(0, v - prev.GetValueOrDefault(k)) : v;
-            if (!delta.ContainsKey("total_tokens") && (delta.ContainsKey("input_tokens") || delta.ContainsKey("output_tokens")))
-                delta["total_tokens"] = delta.GetValueOrDefault("input_tokens") + delta.GetValueOrDefault("output_tokens");
-            foreach (var (k, v) in delta) m.TokenUsage[k] = m.TokenUsage.GetValueOrDefault(k) + v;
-            rec.Usage = delta;
-            rec.UsageReported = parse.Usage.Count > 0 ? new Dictionary<string, long>(parse.Usage) : null;
-            if (parse.CostUsd is { } cost)
-            {
-                var prevCost = m.Turns!.Where(t => t.Turn < turn && t.CostReported is not null).OrderBy(t => t.Turn).LastOrDefault()?.CostReported;
-                rec.CostReported = cost;
-                rec.CostUsd = parse.CostIsCumulative && prevCost is { } pc ? Math.Max(0, cost - pc) : cost;
-                m.CostUsd = (m.CostUsd ?? 0) + rec.CostUsd;
-            }
-            if (parse.AgentSessionId is { } sid)
-            {
-                if (m.AgentSessionId is null) m.AgentSessionId = sid;
-                else if (m.AgentSessionId != sid) m.AgentSessionIdLatest = sid;
-            }
-            AppendConversation(m, parse, turn, now);
-            m.Status = outcome.Status;
-            m.Error = outcome.Error;
-            m.ExitCode = exitCode;
-            m.UpdatedAt = now;
-            rec.ExitCode = exitCode;
-            rec.FinishedAt = now;
-            rec.Status = outcome.Status.ToWire();
-            rec.Error = outcome.Error;
-            rec.TimedOut = timedOut;
-            rec.MalformedLines = parse.MalformedLines;
-            RecordCheckpoint(m, rec, checkpoint);
-            return true;
-        }, ct);
+            var prevCost = m.Turns!.Where(t => t.Turn < turn && t.CostReported is not null).OrderBy(t => t.Turn).LastOrDefault()?.CostReported;
+            rec.CostReported = cost;
+            rec.CostUsd = parse.CostIsCumulative && prevCost is { } pc ? Math.Max(0, cost - pc) : cost;
+            m.CostUsd = (m.CostUsd ?? 0) + rec.CostUsd;
+        }
+        if (parse.AgentSessionId is { } sid)
+        {
+            if (m.AgentSessionId is null) m.AgentSessionId = sid;
+            else if (m.AgentSessionId != sid) m.AgentSessionIdLatest = sid;
+        }
+        AppendConversation(m, parse, turn, now);
+        m.Status = outcome.Status;
+        m.Error = outcome.Error;
+        m.ExitCode = end.ExitCode;
+        m.UpdatedAt = now;
+        rec.ExitCode = end.ExitCode;
+        rec.FinishedAt = now;
+        rec.Status = outcome.Status.ToWire();
+        rec.Error = outcome.Error;
+        rec.TimedOut = end.TimedOut;
+        rec.MalformedLines = parse.MalformedLines;
     }
 
     private static void AppendConversation(SessionMeta m, TurnParseResult parse, int turn, DateTimeOffset now)

@@ -95,6 +95,7 @@ public sealed partial class SessionManager
             Source = request.Source,
             Adapter = adapter.Name,
             Messages = [Message("user", request.Task, 1)],
+            Settings = CurrentSettings(),
         };
         // Build the command first: a bad setting, a missing binary or a task too long for one argument changes nothing on disk.
         ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.LaunchPrompt ?? request.Task, Config = Config, ForkFrom = request.ForkOf?.AgentSessionId }), "task");
@@ -139,6 +140,10 @@ public sealed partial class SessionManager
             m.Status = SessionStatus.Pending;
             m.Error = null;
             m.ExitCode = null;
+            // The previous turn's wrapper is not this turn's: a pending session has no process until it is started.
+            m.Pid = null;
+            m.PidStartTime = null;
+            m.Settings = CurrentSettings();
             m.UpdatedAt = Now;
             m.TurnRecordFor(turn).Resume = m.AgentSessionId is null ? "replay" : "native";
             return true;
@@ -173,15 +178,18 @@ public sealed partial class SessionManager
     private async Task<SessionMeta> TryLaunchAsync(string id, CancellationToken ct, SessionMeta? before = null, string? prompt = null)
     {
         var reserved = false;
+        // The session's own settings decide its limit and its command, whichever zwarm process starts it.
+        var config = await ConfigForAsync(await Store.GetAsync(id, ct), ct);
         await using (await FileLock.AcquireAsync(Path.Combine(Store.SessionsDir, ".start.lock"), FileSessionStore.LockTimeout, ct))
         {
-            if (Config.Executor.MaxRunning > 0 && await CountRunningAsync(ct) >= Config.Executor.MaxRunning)
+            var max = config.Executor.MaxRunning;
+            if (max > 0 && await CountRunningAsync(ct) >= max)
             {
                 return await Store.UpdateAsync(id, m =>
                 {
                     m.Extra ??= [];
                     m.Extra["queued_reason"] = System.Text.Json.JsonSerializer.SerializeToElement(
-                        $"waiting for a free slot (executor.max_running = {Config.Executor.MaxRunning})", SessionJsonContext.Default.String);
+                        $"waiting for a free slot (executor.max_running = {max})", SessionJsonContext.Default.String);
                     return true;
                 }, ct);
             }
@@ -191,10 +199,13 @@ public sealed partial class SessionManager
                 m.Status = SessionStatus.Running;
                 m.Pid = null;
                 m.PidStartTime = null;
+                m.LauncherPid = Environment.ProcessId;
+                m.LauncherStartTime = ProcessInfo.StartTime(Environment.ProcessId);
                 m.UpdatedAt = Now;
                 m.Extra?.Remove("queued_reason");
                 var rec = m.TurnRecordFor(m.Turn);
                 rec.StartedAt = Now;
+                rec.TimeoutSeconds = config.Executor.TimeoutSeconds;
                 reserved = true;
                 return true;
             }, ct);
@@ -208,15 +219,17 @@ public sealed partial class SessionManager
             var adapter = Agents.Get(meta.Adapter);
             var command = adapter.BuildCommand(new TurnRequest
             {
-                Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = Config, ForkFrom = meta.Turn == 1 ? meta.ForkOf?.AgentSessionId : null,
+                Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = config, ForkFrom = meta.Turn == 1 ? meta.ForkOf?.AgentSessionId : null,
             });
-            var (pid, start) = TurnLauncher.Start(id, Store.SessionDir(id), meta.Turn, command, Config.Executor.TimeoutSeconds,
-                Config.Executor.KillGraceSeconds, Supervisor);
+            var (pid, start) = TurnLauncher.Start(id, Store.SessionDir(id), meta.Turn, command, config.Executor.TimeoutSeconds,
+                config.Executor.KillGraceSeconds, Supervisor);
             return await Store.UpdateAsync(id, m =>
             {
                 if (m.Status != SessionStatus.Running || m.Turn != meta.Turn) return false;
                 m.Pid = pid;
                 m.PidStartTime = start;
+                m.LauncherPid = null;
+                m.LauncherStartTime = null;
                 var rec = m.TurnRecordFor(m.Turn);
                 rec.Pid = pid;
                 rec.PidStartTime = start;
@@ -242,23 +255,52 @@ public sealed partial class SessionManager
         return entries.Count(e => e.Meta?.Status == SessionStatus.Running);
     }
 
-    /// <summary>Starts queued (pending) sessions, oldest first, while slots are free.</summary>
+    /// <summary>Starts queued (pending) sessions, oldest first, while slots are free (each under the limit it was queued with).</summary>
     public async Task PumpQueueAsync(CancellationToken ct = default)
     {
         var entries = await Store.ListAsync(summaries: true, ct);
-        var max = Config.Executor.MaxRunning;
-        // A cheap local count stops the loop early; TryLaunchAsync re-counts under the start lock, which is what decides.
-        var running = entries.Count(e => e.Meta?.Status == SessionStatus.Running);
-        foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending && e.Meta.Pid is null).OrderBy(e => e.Meta!.UpdatedAt))
+        // Sessions queued with the same settings share a limit: once one of them stays queued, the rest would too.
+        var full = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in entries.Where(e => e.Meta?.Status == SessionStatus.Pending).OrderBy(e => e.Meta!.UpdatedAt))
         {
-            if (max > 0 && running >= max) break;
+            var key = SettingsKey(e.Meta!.Settings);
+            if (full.Contains(key)) continue;
             try
             {
-                if ((await TryLaunchAsync(e.Id, ct)).Status == SessionStatus.Running) running++;
-                else if (max > 0) break;
+                if ((await TryLaunchAsync(e.Id, ct)).Status == SessionStatus.Pending) full.Add(key);
             }
             catch (ZwarmException) { /* recorded on the session */ }
         }
+    }
+
+    private SessionSettings CurrentSettings() => new() { ConfigFile = Config.OverrideFile, Set = [.. Config.OverrideSets] };
+
+    private static string SettingsKey(SessionSettings? s) => s is null ? "" : (s.ConfigFile ?? "") + "\n" + string.Join("\n", s.Set);
+
+    private readonly Dictionary<string, ZwarmConfig> _sessionConfigs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The configuration a session's turn was started with: this manager's base layers plus the --config/--set the
+    /// session recorded. A session without a record (older, or Python zwarm's) gets this manager's.
+    /// </summary>
+    internal async Task<ZwarmConfig> ConfigForAsync(SessionMeta meta, CancellationToken ct)
+    {
+        var s = meta.Settings;
+        if (s is null || s.SameAs(Config.OverrideFile, Config.OverrideSets)) return Config;
+        var key = SettingsKey(s);
+        lock (_sessionConfigs)
+            if (_sessionConfigs.TryGetValue(key, out var cached)) return cached;
+        ZwarmConfig loaded;
+        try
+        {
+            loaded = await ConfigLoader.LoadAsync(Store.Root, s.ConfigFile is { } f && File.Exists(f) ? f : null, s.Set, null, ct);
+        }
+        catch (ZwarmException)
+        {
+            loaded = Config; // the recorded layers no longer load (file edited): the current settings are the best left
+        }
+        lock (_sessionConfigs) _sessionConfigs[key] = loaded;
+        return loaded;
     }
 
     internal static SessionMessage Message(string role, string content, int turn, DateTimeOffset? at = null) => new()

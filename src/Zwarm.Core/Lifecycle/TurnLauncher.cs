@@ -77,13 +77,22 @@ public static class TurnLauncher
 /// <summary>How the per-turn wrapper invokes zwarm to finalise a turn: an executable, optionally with a dll (dotnet zwarm.dll).</summary>
 public sealed record SupervisorCommand(string Executable, string? Dll = null)
 {
-    /// <summary>The running zwarm itself, when it is the zwarm program; null otherwise (tests, hosts).</summary>
+    /// <summary>
+    /// The running zwarm itself: its apphost, native binary or .NET tool shim runs it alone; the dotnet host needs the
+    /// dll (`dotnet zwarm.dll`, `dotnet tool run zwarm`). Hosted elsewhere (tests), the zwarm program next to this
+    /// assembly; null when there is none.
+    /// </summary>
     public static SupervisorCommand? FromCurrentProcess()
     {
+        var exe = Environment.ProcessPath;
+        var dll = Path.Combine(AppContext.BaseDirectory, "zwarm.dll");
+        if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "zwarm" && exe is not null)
+            // A tool's shim lives outside the tool's folder and takes no dll: taking it for dotnet broke every tool install.
+            return !IsDotnetHost(exe) ? new SupervisorCommand(exe) : File.Exists(dll) ? new SupervisorCommand(exe, dll) : null;
         var appHost = Path.Combine(AppContext.BaseDirectory, "zwarm");
         if (File.Exists(appHost)) return new SupervisorCommand(appHost);
-        var dll = Path.Combine(AppContext.BaseDirectory, "zwarm.dll");
-        var exe = Environment.ProcessPath;
-        return File.Exists(dll) && exe is not null ? new SupervisorCommand(exe, dll) : null;
+        return File.Exists(dll) && exe is not null && IsDotnetHost(exe) ? new SupervisorCommand(exe, dll) : null;
     }
+
+    private static bool IsDotnetHost(string exe) => Path.GetFileNameWithoutExtension(exe).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
 }

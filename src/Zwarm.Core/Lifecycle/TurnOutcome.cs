@@ -14,7 +14,7 @@ public sealed record TurnOutcome(SessionStatus Status, string? Error)
     {
         var reply = parse.Reply;
         if (timedOut)
-            return new(SessionStatus.Failed, $"Timed out after {timeoutSeconds}s" + (reply is null ? "" : " (partial reply kept)"));
+            return new(SessionStatus.Failed, $"timed out after {timeoutSeconds} s (executor.timeout)" + (reply is null ? "" : "; partial reply kept"));
         if (reply is not null)
         {
             if (parse.Error is not null) return new(SessionStatus.Completed, $"Completed with error: {parse.Error}");

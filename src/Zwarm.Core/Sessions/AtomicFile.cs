@@ -45,6 +45,30 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// For a disk too full for a temp file: rewrites an existing text file in place with one positional write, padded
+    /// with trailing spaces to at least its old length so no truncation follows (a JSON reader ignores them). A process
+    /// killed mid-call leaves the old or the new content, never a mix, since one write to a regular file is not
+    /// interrupted by a signal.
+    /// </summary>
+    public static void OverwriteInPlace(string path, ReadOnlySpan<byte> bytes)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        var old = RandomAccess.GetLength(handle);
+        if (bytes.Length >= old)
+        {
+            RandomAccess.Write(handle, bytes, 0);
+        }
+        else
+        {
+            var padded = new byte[old];
+            bytes.CopyTo(padded);
+            padded.AsSpan(bytes.Length).Fill((byte)' ');
+            RandomAccess.Write(handle, padded, 0);
+        }
+        RandomAccess.FlushToDisk(handle);
+    }
+
     private static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -21,6 +21,11 @@ public sealed class FileLock : IAsyncDisposable, IDisposable
             {
                 return new FileLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
             }
+            catch (Exception ex) when (StoreWriteException.Describe(ex) is { } why)
+            {
+                // Not contention: waiting would only turn a read-only or full store into a 30 s hang.
+                throw new StoreWriteException($"{why}: cannot lock {path}", ex);
+            }
             catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
             {
                 await Task.Delay(delay, ct);

@@ -2,6 +2,9 @@ using System.Text.Json;
 
 namespace Zwarm.Core.Sessions;
 
+/// <summary>A leftover of an interrupted command in the sessions folder, and what it is.</summary>
+public sealed record Debris(string Path, string What);
+
 /// <summary>
 /// The .zwarm/sessions store, compatible with Python zwarm 3.7+. Writes are atomic and serialised per
 /// session by a lock file, so any number of zwarm processes can share it.
@@ -124,10 +127,18 @@ public sealed class FileSessionStore : ISessionStore
     public async Task CreateAsync(SessionMeta meta, CancellationToken ct = default)
     {
         var dir = SessionDir(meta.Id);
-        Directory.CreateDirectory(Path.Combine(dir, "turns"));
-        await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
-        if (File.Exists(MetaPath(meta.Id))) throw new ZwarmException($"session {meta.Id} already exists");
-        await AtomicFile.WriteAsync(MetaPath(meta.Id), SessionJson.Serialize(meta), ct);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "turns"));
+            await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
+            if (File.Exists(MetaPath(meta.Id))) throw new ZwarmException($"session {meta.Id} already exists");
+            await AtomicFile.WriteAsync(MetaPath(meta.Id), SessionJson.Serialize(meta), ct);
+        }
+        catch (Exception ex) when (ex is not ZwarmException && StoreWriteException.Describe(ex) is { } why)
+        {
+            TryDeleteDir(dir); // no session folder without meta.json left behind
+            throw new StoreWriteException($"{why}: cannot create a session in {SessionsDir}", ex);
+        }
     }
 
     /// <inheritdoc />
@@ -139,7 +150,26 @@ public sealed class FileSessionStore : ISessionStore
         var entry = await TryReadAsync(id, ct);
         var meta = entry.Meta ?? throw new ZwarmException($"session {id[..8]} is unreadable: {entry.Problem}; not changing it");
         if (mutate(meta))
-            await AtomicFile.WriteAsync(MetaPath(id), SessionJson.Serialize(meta), ct);
+        {
+            var bytes = SessionJson.Serialize(meta);
+            try
+            {
+                await AtomicFile.WriteAsync(MetaPath(id), bytes, ct);
+            }
+            catch (Exception ex) when (StoreWriteException.IsFull(ex))
+            {
+                // A full disk has no room for a temp file, but meta.json's own blocks take the new state (kill, rm).
+                try { AtomicFile.OverwriteInPlace(MetaPath(id), bytes); }
+                catch (Exception again) when (StoreWriteException.Describe(again) is { } why)
+                {
+                    throw new StoreWriteException($"{why}: cannot update session {id[..8]}", again);
+                }
+            }
+            catch (Exception ex) when (StoreWriteException.Describe(ex) is { } why)
+            {
+                throw new StoreWriteException($"{why}: cannot update session {id[..8]}", ex);
+            }
+        }
         return meta;
     }
 
@@ -150,9 +180,78 @@ public sealed class FileSessionStore : ISessionStore
         if (!Directory.Exists(dir)) return Task.CompletedTask;
         // Rename first so a concurrent reader never sees a half-deleted session.
         var trash = Path.Combine(SessionsDir, $".deleting-{id}-{Guid.NewGuid():N}");
-        Directory.Move(dir, trash);
-        Directory.Delete(trash, recursive: true);
+        try
+        {
+            Directory.Move(dir, trash);
+            Directory.Delete(trash, recursive: true);
+        }
+        catch (Exception ex) when (StoreWriteException.Describe(ex) is { } why)
+        {
+            throw new StoreWriteException($"{why}: cannot remove session {id[..8]}", ex);
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Leftovers of interrupted commands untouched for <paramref name="minAge"/>: session folders without meta.json (a
+    /// spawn killed before writing it), <c>.deleting-*</c> folders (an rm killed mid-delete) and temp files of writes
+    /// killed before their rename. <paramref name="inUse"/> protects a folder whose id still has live processes.
+    /// </summary>
+    public IReadOnlyList<Debris> FindDebris(TimeSpan minAge, Func<string, bool>? inUse = null)
+    {
+        var list = new List<Debris>();
+        if (!Directory.Exists(SessionsDir)) return list;
+        var cutoff = DateTime.UtcNow - minAge;
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories(SessionsDir))
+            {
+                var name = Path.GetFileName(dir);
+                if (name.StartsWith(".deleting-", StringComparison.Ordinal))
+                {
+                    if (LastTouchedUtc(dir) < cutoff) list.Add(new Debris(dir, "left by an interrupted rm"));
+                }
+                else if (SessionIds.IsFull(name) && !File.Exists(Path.Combine(dir, MetaFile)))
+                {
+                    if (LastTouchedUtc(dir) < cutoff && inUse?.Invoke(name) != true) list.Add(new Debris(dir, "session folder without meta.json"));
+                }
+                else if (SessionIds.IsFull(name))
+                {
+                    foreach (var f in Directory.EnumerateFiles(dir, $".{MetaFile}.*.tmp"))
+                        if (File.GetLastWriteTimeUtc(f) < cutoff) list.Add(new Debris(f, "temp file of an interrupted write"));
+                }
+            }
+        }
+        catch (DirectoryNotFoundException) { }
+        return list;
+    }
+
+    /// <summary>Removes one leftover (gone already is fine).</summary>
+    public static void RemoveDebris(Debris debris)
+    {
+        try
+        {
+            if (Directory.Exists(debris.Path)) Directory.Delete(debris.Path, recursive: true);
+            else File.Delete(debris.Path);
+        }
+        catch (DirectoryNotFoundException) { }
+    }
+
+    private static void TryDeleteDir(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+
+    private static DateTime LastTouchedUtc(string dir)
+    {
+        var latest = Directory.GetLastWriteTimeUtc(dir);
+        foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
+        {
+            var t = File.GetLastWriteTimeUtc(e);
+            if (t > latest) latest = t;
+        }
+        return latest;
     }
 
     private static string FirstLine(string s)

@@ -49,11 +49,26 @@ public sealed class SessionMeta
     /// <summary>Start time of <see cref="Pid"/> (Linux: /proc/pid/stat field 22, clock ticks since boot).</summary>
     public long? PidStartTime { get; set; }
 
+    /// <summary>
+    /// The zwarm process (pid, start time) starting the current turn, between reserving the slot and recording the
+    /// wrapper's pid: while it lives the turn is starting; once it died (kill -9 of spawn) with no agent, it never will.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LauncherPid { get; set; }
+
+    /// <summary>Start time of <see cref="LauncherPid"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LauncherStartTime { get; set; }
+
     /// <summary>Agent-reported cumulative cost in USD, when the agent reports one.</summary>
     public double? CostUsd { get; set; }
 
     /// <summary>One record per turn: timing, exit code, usage and outcome.</summary>
     public List<TurnRecord>? Turns { get; set; }
+
+    /// <summary>
+    /// The command-line configuration layers (--config, --set) of the command that started the current turn: whoever
+    /// finalises the turn or starts it from the queue applies them, so a session keeps the settings it was started with.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SessionSettings? Settings { get; set; }
 
     /// <summary>The session's own git worktree (spawn --worktree); null = it works in its working dir directly.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public WorktreeInfo? Worktree { get; set; }
@@ -144,6 +159,9 @@ public sealed class TurnRecord
     public int MalformedLines { get; set; }
     public string? Resume { get; set; }
 
+    /// <summary>The per-turn limit (executor.timeout) the turn was started with; 0 = none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? TimeoutSeconds { get; set; }
+
     /// <summary>The checkpoint commit of this turn on the session branch (worktree sessions).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Commit { get; set; }
 
@@ -184,4 +202,17 @@ public sealed class ForkInfo
     public string? AgentSessionId { get; set; }
 
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>Command-line configuration layers recorded with a session (see <see cref="SessionMeta.Settings"/>).</summary>
+public sealed class SessionSettings
+{
+    /// <summary>--config FILE (absolute), or null.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>--set a.b=v values, in order.</summary>
+    public List<string> Set { get; set; } = [];
+
+    /// <summary>True when these are the same layers as <paramref name="file"/> and <paramref name="sets"/>.</summary>
+    public bool SameAs(string? file, IReadOnlyList<string> sets) => ConfigFile == file && Set.SequenceEqual(sets);
 }

@@ -19,10 +19,10 @@ internal sealed class TestProject : IAsyncDisposable
     public static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
 
     /// <summary>Creates the project; <paramref name="ct"/> (the test's token) stops every wait when the test times out.</summary>
-    public TestProject(CancellationToken ct, string? extraConfig = null)
+    public TestProject(CancellationToken ct, string? extraConfig = null, string? dir = null)
     {
         Ct = ct;
-        Dir = Path.Combine(Path.GetTempPath(), "zwarm-cli-" + Guid.NewGuid().ToString("N")[..12]);
+        Dir = dir ?? Path.Combine(Path.GetTempPath(), "zwarm-cli-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(Dir, ".zwarm"));
         File.WriteAllText(Path.Combine(Dir, ".zwarm", "config.toml"),
             $"[executor]\nkill_grace = 0.5\n{extraConfig}\n[adapters.codex]\ncommand = \"{Repo.FakeAgent}\"\n");

@@ -27,6 +27,13 @@ internal sealed class LifecycleProject : IDisposable
         return p;
     }
 
+    /// <summary>A manager over the same store as another zwarm process would have it: no --set of the test.</summary>
+    public async Task<SessionManager> OtherManagerAsync()
+    {
+        var config = await ConfigLoader.LoadAsync(_dir.Zwarm, null, null, new Dictionary<string, string>());
+        return new SessionManager(new FileSessionStore(_dir.Zwarm), config, AgentRegistry.Default, supervisor: null);
+    }
+
     public Task<SessionMeta> SpawnAsync(string prompt) => Manager.StartAsync(new StartRequest(prompt), TestContext.Current.CancellationToken);
 
     /// <summary>Polls (with reconciliation) until the session is finished.</summary>

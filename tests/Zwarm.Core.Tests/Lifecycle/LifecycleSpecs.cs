@@ -151,14 +151,19 @@ public sealed class LifecycleSpecs
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task When_the_wrapper_dies_mid_turn_reconciliation_still_finalises_the_session()
+    public async Task When_the_wrapper_dies_mid_turn_reconciliation_finalises_the_session_once_the_agent_is_gone()
     {
         using var p = await LifecycleProject.CreateAsync();
-        var s = await p.SpawnAsync("replay=codex/01_plain.jsonl sleep=30");
+        var pidfile = Path.Combine(p.Path, "pids");
+        var s = await p.SpawnAsync($"pidfile={pidfile} replay=codex/01_plain.jsonl sleep=30");
         (await LifecycleProject.EventuallyAsync(() => File.ReadAllText(p.Manager.Store.TurnFile(s.Id, 1)).Contains("turn.completed"))).Should().BeTrue();
+        var agent = int.Parse(File.ReadAllLines(pidfile)[0]);
 
         ProcessInfo.Signal(s.Pid!.Value, ProcessInfo.SigKill);
         (await LifecycleProject.EventuallyAsync(() => !ProcessInfo.IsAlive(s.Pid, s.PidStartTime))).Should().BeTrue();
+        (await p.Manager.GetAsync(s.Id, TestContext.Current.CancellationToken)).Status.Should().Be(SessionStatus.Running, "the agent still runs");
+        ProcessInfo.Signal(agent, ProcessInfo.SigKill);
+        (await LifecycleProject.EventuallyAsync(() => ProcessInfo.StartTime(agent) is null)).Should().BeTrue();
 
         var after = await p.Manager.GetAsync(s.Id, TestContext.Current.CancellationToken);
         after.Status.Should().Be(SessionStatus.Completed, "the agent's completion event and reply decide, even with no exit code");
@@ -175,7 +180,7 @@ public sealed class LifecycleSpecs
         var done = await p.UntilFinishedAsync(s.Id, 15_000);
 
         done.Status.Should().Be(SessionStatus.Failed);
-        done.Error.Should().StartWith("Timed out after 1s");
+        done.Error.Should().Be("timed out after 1 s (executor.timeout)");
         done.Turns!.Single().TimedOut.Should().BeTrue();
     }
 

@@ -1,0 +1,112 @@
+using AwesomeAssertions;
+using Zwarm.Cli.Tests.Infra;
+
+namespace Zwarm.Cli.Tests;
+
+/// <summary>
+/// Issue 12 item 20: the checkout's ./zwarm rebuilds only when sources change, and a build that needs the network says
+/// so in one line. Runs a copy of the script in a fake checkout with a fake `dotnet` that records whether it was called.
+/// </summary>
+public sealed class LauncherScriptSpecs : IDisposable
+{
+    private readonly string _repo = Directory.CreateTempSubdirectory("zwarm-checkout-").FullName;
+    private readonly DateTime _past = DateTime.UtcNow.AddHours(-2);
+
+    public LauncherScriptSpecs()
+    {
+        File.Copy(Path.Combine(Paths.RepoRoot, "zwarm"), Path.Combine(_repo, "zwarm"));
+        Write("src/Zwarm.Cli/Zwarm.Cli.csproj", "<Project/>", _past);
+        Write("src/Zwarm.Cli/Program.cs", "// code", _past);
+        Write("Directory.Build.props", "<Project/>", _past);
+        Write(".build/cli/zwarm", "#!/bin/sh\necho \"ran $*\"\n", _past.AddMinutes(30), executable: true);
+        Write(".build/cli/.stamp", "", _past.AddMinutes(30));
+        Write("bin/dotnet", """
+            #!/bin/sh
+            echo "$*" >> "$FAKE_DOTNET_LOG"
+            case "$FAKE_DOTNET_MODE" in
+              offline) echo "/x/Zwarm.Cli.csproj : error NU1301: Unable to load the service index for source https://api.nuget.org/v3/index.json."; exit 1 ;;
+              broken) echo "Program.cs(1,1): error CS1002: ; expected"; exit 1 ;;
+            esac
+            exit 0
+            """, DateTime.UtcNow, executable: true);
+    }
+
+    private string DotnetLog => Path.Combine(_repo, "dotnet.log");
+
+    private void Write(string rel, string text, DateTime mtime, bool executable = false)
+    {
+        var path = Path.Combine(_repo, rel);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text.Replace("\r", ""));
+        if (executable && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()))
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        File.SetLastWriteTimeUtc(path, mtime);
+    }
+
+    private async Task<CliResult> RunAsync(string mode = "ok")
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["PATH"] = Path.Combine(_repo, "bin") + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["FAKE_DOTNET_LOG"] = DotnetLog,
+            ["FAKE_DOTNET_MODE"] = mode,
+        };
+        await using var p = CliProcess.Start(_repo, ["--version"], env: env, file: Path.Combine(_repo, "zwarm"), ct: TestContext.Current.CancellationToken);
+        return await p.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Restore_test_and_pack_output_under_obj_and_bin_does_not_trigger_a_build()
+    {
+        Write("src/Zwarm.Cli/obj/Zwarm.Cli.csproj.nuget.g.props", "<Project/>", DateTime.UtcNow);
+        Write("src/Zwarm.Cli/obj/Debug/net10.0/Zwarm.Cli.AssemblyInfo.cs", "// generated", DateTime.UtcNow);
+        Write("src/Zwarm.Cli/bin/Release/net10.0/zwarm.deps.json", "{}", DateTime.UtcNow);
+
+        var r = await RunAsync();
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("ran --version\n");
+        File.Exists(DotnetLog).Should().BeFalse("nothing a restore, test or pack writes is a source");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_changed_source_triggers_a_build()
+    {
+        Write("src/Zwarm.Cli/Program.cs", "// changed", DateTime.UtcNow);
+
+        var r = await RunAsync();
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        File.ReadAllText(DotnetLog).Should().StartWith("build ");
+        r.Stdout.Should().Be("ran --version\n");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_build_that_needs_the_network_says_so_in_one_line()
+    {
+        Write("src/Zwarm.Cli/Program.cs", "// changed", DateTime.UtcNow);
+
+        var r = await RunAsync("offline");
+
+        r.ExitCode.Should().NotBe(0);
+        r.Stdout.Should().BeEmpty();
+        var lines = r.ErrLines.Where(l => !l.StartsWith("zwarm: building", StringComparison.Ordinal)).ToList();
+        lines.Should().ContainSingle().Which.Should().Contain("network").And.Contain("NU1301");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_failing_build_shows_its_log()
+    {
+        Write("src/Zwarm.Cli/Program.cs", "// changed", DateTime.UtcNow);
+
+        var r = await RunAsync("broken");
+
+        r.ExitCode.Should().NotBe(0);
+        r.Stderr.Should().Contain("error CS1002").And.Contain("zwarm: build failed");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_repo, recursive: true); } catch (IOException) { }
+    }
+}
