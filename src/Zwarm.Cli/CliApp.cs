@@ -16,11 +16,13 @@ internal static partial class CliApp
     {
         var root = new RootCommand("zwarm: run many coding-agent sessions (Codex CLI, Claude Code) in parallel, watch them, talk to them, clean them up.")
         {
-            new Option<string?>(ConfigName) { Description = "extra config file (TOML) layered over .zwarm/config.toml", Recursive = true },
+            new Option<string?>(ConfigName, "-c") { Description = "extra config file (TOML, or YAML with extends:) layered over .zwarm/config.toml", Recursive = true },
             new Option<string[]>(SetName) { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false },
             new Option<bool>(VerboseName) { Description = "show stack traces of errors", Recursive = true },
         };
         foreach (var c in CommandCatalog.All(host)) root.Subcommands.Add(c);
+        // Python zwarm's -V.
+        foreach (var v in root.Options.OfType<VersionOption>()) v.Aliases.Add("-V");
         return root;
     }
 
@@ -59,6 +61,7 @@ internal static partial class CliApp
         host.Verbose = Verbose(parse);
         try
         {
+            using var project = UseProjectDir(parse, host);
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err };
             // The REPL turns Ctrl+C into cancelling one command; System.CommandLine's own handler would end the whole invocation.
             if (InteractiveCommand.HandlesInterrupt(host, parse)) invocation.ProcessTerminationTimeout = null;
@@ -84,6 +87,19 @@ internal static partial class CliApp
             if (host.Verbose) host.Err.WriteLine(ex.ToString());
             return 1;
         }
+    }
+
+    /// <summary>Applies the command's --working-dir/--dir (if given) for the length of the command.</summary>
+    private static IDisposable? UseProjectDir(ParseResult parse, CliHost host)
+    {
+        foreach (var option in parse.CommandResult.Command.Options.OfType<ProjectDirOption>())
+        {
+            if (parse.GetValue(option) is not { } dir) continue;
+            var full = Path.GetFullPath(dir, host.ProjectDir);
+            if (!option.MayCreate && !Directory.Exists(full)) throw new ZwarmException($"{option.Name} {dir}: no such folder", 2);
+            return host.UseProject(full);
+        }
+        return null;
     }
 
     /// <summary>--config FILE of a parse of this tree.</summary>

@@ -10,6 +10,8 @@ namespace Zwarm.Cli;
 /// <summary>What commands run against: the console, the project folder, and (lazily) config and the session manager.</summary>
 internal sealed class CliHost
 {
+    private readonly string _projectDir;
+    private string? _projectOverride;
     private readonly TextWriter _terminalOut;
     private bool _warnedDotEnv;
     private readonly System.Text.Decoder _decoder = System.Text.Encoding.UTF8.GetDecoder();
@@ -25,7 +27,7 @@ internal sealed class CliHost
         _terminalOut = stdout;
         Out = TextWriter.Synchronized(new VisibleTextWriter(stdout));
         Err = TextWriter.Synchronized(new VisibleTextWriter(stderr));
-        ProjectDir = Path.GetFullPath(projectDir);
+        _projectDir = Path.GetFullPath(projectDir);
         In = stdin ?? System.Console.In;
     }
 
@@ -47,17 +49,19 @@ internal sealed class CliHost
     /// <summary>Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.</summary>
     public TextWriter TerminalOut { get => field ?? _terminalOut; init; }
 
-    /// <summary>The folder zwarm was run in (relative paths, the default working directory of a spawn).</summary>
-    public string ProjectDir { get; }
+    /// <summary>The folder zwarm was run in (relative paths, the default working directory of a spawn); a command's --working-dir/--dir replaces it while that command runs.</summary>
+    public string ProjectDir => _projectOverride ?? _projectDir;
 
     /// <summary>
     /// The store, unless set (ZWARM_DIR for the program, the session's store for the finaliser): found like .git/, in
     /// the current folder or the nearest parent that has a .zwarm/; the current folder's when there is none yet.
+    /// A command's --working-dir wins over all of these: that folder's .zwarm/.
     /// </summary>
     public string ZwarmDir
     {
         get
         {
+            if (_projectOverride is not null) return Path.Combine(_projectOverride, ".zwarm");
             if (_zwarmDir is not null) return _zwarmDir;
             for (var dir = new DirectoryInfo(ProjectDir); dir is not null; dir = dir.Parent)
                 if (Directory.Exists(Path.Combine(dir.FullName, ".zwarm"))) return Path.Combine(dir.FullName, ".zwarm");
@@ -151,6 +155,24 @@ internal sealed class CliHost
         await Out.FlushAsync(ct);
         await RawOut.WriteAsync(bytes, ct);
         await RawOut.FlushAsync(ct);
+    }
+
+    /// <summary>Runs the current command as if started in <paramref name="dir"/> (Python zwarm's --working-dir): its .zwarm is used; disposing restores the project.</summary>
+    public IDisposable UseProject(string dir)
+    {
+        var previous = _projectOverride;
+        _projectOverride = Path.GetFullPath(dir, ProjectDir);
+        Reset();
+        return new Restore(this, previous);
+    }
+
+    private sealed class Restore(CliHost host, string? previous) : IDisposable
+    {
+        public void Dispose()
+        {
+            host._projectOverride = previous;
+            host.Reset();
+        }
     }
 
     /// <summary>The same console, options and agents over another project folder (zwarm mcp --project).</summary>

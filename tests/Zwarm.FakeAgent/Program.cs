@@ -39,7 +39,12 @@ var pids = new List<int> { Environment.ProcessId };
 var self = Environment.ProcessPath!;
 if (Opt("grandchild") is not null) pids.Add(Spawn(self, [], "sleep=forever"));
 if (Opt("grandchild_pgid") is not null) pids.Add(Spawn("setsid", [self], "sleep=forever"));
-if (Opt("pidfile") is { } pidfile) File.WriteAllLines(pidfile, pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+if (Opt("pidfile") is { } pidfile)
+{
+    // Written whole, then renamed: a test waiting for the file never reads it half written.
+    File.WriteAllLines(pidfile + ".tmp", pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    File.Move(pidfile + ".tmp", pidfile, overwrite: true);
+}
 
 foreach (var w in words.Where(w => w.StartsWith("write=", StringComparison.Ordinal)))
 {

@@ -10,7 +10,7 @@ namespace Zwarm.Cli.Commands;
 /// <summary>zwarm clean [--keep-days N] [-y] [--dry-run]: remove finished sessions older than N days (default 7), after asking.</summary>
 internal static class CleanCommand
 {
-    public static Command Create(CliHost host)
+    public static Command Create(CliHost host, bool topLevel = true)
     {
         var keep = new Option<double>("--keep-days", "-k") { Description = "keep sessions updated within this many days", DefaultValueFactory = _ => 7 };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
@@ -20,6 +20,9 @@ internal static class CleanCommand
         var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)") { keep, yes, dry, force, json };
         cmd.SetAction(async (pr, ct) =>
         {
+            // Python zwarm's top-level clean (same flags, no --keep-days) killed orphan processes; ours removes sessions.
+            if (topLevel && pr.GetResult(keep) is null or { Implicit: true })
+                host.Err.WriteLine("zwarm: note: clean removes finished sessions older than --keep-days (default 7); Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill");
             var manager = await host.ManagerAsync(ct);
             var days = pr.GetValue(keep);
             if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", 2);

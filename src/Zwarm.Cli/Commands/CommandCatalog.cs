@@ -40,5 +40,11 @@ internal static class CommandCatalog
         HooksCommand.CreateRunner(host),
         PumpCommand.Create(host),
         McpCommand.Create(host),
+        StatusCommand.Create(host),
+        ConfigsCommand.Create(host),
+        // Python zwarm's spellings (README: Coming from Python zwarm).
+        SpawnCommand.Create(host, SpawnCommand.Form.Exec),
+        SessionsCommand.Create(host),
+        SessionCommand.Create(host),
     ];
 }

@@ -5,14 +5,14 @@ namespace Zwarm.Cli.Commands;
 /// <summary>zwarm continue ID "message" [--wait] (alias c): a follow-up turn; refused while the session runs or after a kill.</summary>
 internal static class ContinueCommand
 {
-    public static Command Create(CliHost host)
+    public static Command Create(CliHost host, string name = "continue")
     {
         var id = Options.SessionId();
         var message = new Argument<string>("message") { Description = "the follow-up for the agent" };
         var wait = new Option<bool>("--wait", "-w") { Description = "block until the turn finishes and print the reply" };
         var json = Options.Json();
-        var cmd = new Command("continue", "send a follow-up message to a finished session (a new turn)") { id, message, wait, json };
-        cmd.Aliases.Add("c");
+        var cmd = new Command(name, "send a follow-up message to a finished session (a new turn)") { id, message, wait, json };
+        if (name == "continue") cmd.Aliases.Add("c");
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);

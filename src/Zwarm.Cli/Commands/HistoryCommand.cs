@@ -10,10 +10,10 @@ internal static class HistoryCommand
     public static Command Create(CliHost host)
     {
         var kind = new Option<string?>("--kind", "-k") { Description = "only this kind (run_started, llm_call, tool_call, watcher, compaction, turn, run_finished, …) or tool name" };
-        var count = new Option<int>("-n", "--count") { Description = "how many events (default 20)", DefaultValueFactory = _ => 20 };
+        var count = new Option<int>("-n", "--count", "--limit") { Description = "how many events (default 20)", DefaultValueFactory = _ => 20 };
         var instance = new Option<string?>("--instance", "-i") { Description = "one instance (id prefix or name); default all" };
         var json = Options.Json();
-        var cmd = new Command("history", "what orchestrate/pilot instances did, newest last") { kind, count, instance, json };
+        var cmd = new Command("history", "what orchestrate/pilot instances did, newest last") { kind, count, instance, json, Options.WorkingDir() };
         cmd.SetAction(async (pr, ct) =>
         {
             var events = await OrchestrationHost.HistoryAsync(host.ZwarmDir, pr.GetValue(instance), pr.GetValue(kind), pr.GetValue(count), ct);

@@ -5,17 +5,18 @@ using Zwarm.Mcp;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm init [-y]: create .zwarm/ with commented config files.</summary>
+/// <summary>zwarm init [-y] [--with-project] [-w DIR]: create .zwarm/ with commented config files (and zwarm.yaml).</summary>
 internal static class InitCommand
 {
     public static Command Create(CliHost host)
     {
         var yes = new Option<bool>("--yes", "-y") { Description = "never ask; keep existing files" };
+        var withProject = new Option<bool>("--with-project") { Description = "also write zwarm.yaml: the project's description, context and constraints for orchestrate and pilot" };
         var mcp = new Option<string?>("--mcp") { Description = "also register zwarm as an MCP server for a client: claude (writes the project's .mcp.json)" };
-        var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml") { yes, mcp };
+        var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml") { yes, withProject, mcp, Options.WorkingDir(mayCreate: true) };
         cmd.SetAction(async (pr, ct) =>
         {
-            var code = Run(host, pr.GetValue(yes), pr.GetValue(mcp));
+            var code = Run(host, pr.GetValue(yes), pr.GetValue(withProject), pr.GetValue(mcp));
             // In a git repository zwarm's folder is kept out of git at once (worktrees live in it too).
             if ((await Zwarm.Core.Isolation.Git.RunAsync(host.ProjectDir, ["rev-parse", "--show-toplevel"], ct: ct)) is { Ok: true } top)
             {
@@ -27,7 +28,7 @@ internal static class InitCommand
         return cmd;
     }
 
-    private static int Run(CliHost host, bool yes, string? mcp)
+    private static int Run(CliHost host, bool yes, bool withProject, string? mcp)
     {
         if (mcp is not null && McpCommand.Client(mcp) != "claude")
             throw new ZwarmException("codex keeps MCP servers in ~/.codex/config.toml: run `zwarm mcp --print-config codex` and add its output there "
@@ -37,23 +38,24 @@ internal static class InitCommand
         var dir = host.LocalZwarmDir;
         Directory.CreateDirectory(Path.Combine(dir, "sessions"));
         foreach (var (name, text) in ConfigTemplates.All(host.Agents))
-        {
-            var path = Path.Combine(dir, name);
-            if (File.Exists(path))
-            {
-                if (yes || !host.Confirm($"{name} exists; overwrite it? [y/N] "))
-                {
-                    host.Out.WriteLine($"kept     .zwarm/{name}");
-                    continue;
-                }
-            }
-            Zwarm.Core.Sessions.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
-            host.Out.WriteLine($"wrote    .zwarm/{name}");
-        }
+            Write(host, Path.Combine(dir, name), $".zwarm/{name}", text, yes);
+        if (withProject)
+            Write(host, Path.Combine(host.ProjectDir, ProjectContext.FileName), ProjectContext.FileName, ProjectContext.Template, yes);
         if (mcpJson is { } m) WriteMcpJson(host, m, yes);
         host.Reset();
         host.Out.WriteLine($"zwarm is ready in {dir}");
         return 0;
+    }
+
+    private static void Write(CliHost host, string path, string shown, string text, bool yes)
+    {
+        if (File.Exists(path) && (yes || !host.Confirm($"{Path.GetFileName(path)} exists; overwrite it? [y/N] ")))
+        {
+            host.Out.WriteLine($"kept     {shown}");
+            return;
+        }
+        Zwarm.Core.Sessions.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+        host.Out.WriteLine($"wrote    {shown}");
     }
 
     /// <summary>Adds the zwarm server to the project's .mcp.json (Claude Code's project MCP servers), keeping the others.</summary>

@@ -12,7 +12,7 @@ internal static class InstancesCommand
     {
         var all = new Option<bool>("--all", "-a") { Description = "include completed and aborted instances" };
         var json = Options.Json();
-        var cmd = new Command("instances", "list orchestrate/pilot instances") { all, json };
+        var cmd = new Command("instances", "list orchestrate/pilot instances") { all, json, Options.WorkingDir() };
         cmd.SetAction(async (pr, ct) =>
         {
             var list = await OrchestrationHost.InstancesAsync(host.ZwarmDir, pr.GetValue(all), ct);

@@ -24,6 +24,7 @@ internal static class InteractiveCommand
     {
         var cmd = new Command(Name, "a REPL over these commands: history, Tab completion of commands and session ids, !shell, Ctrl+C cancels only the running command");
         cmd.Aliases.Add("i");
+        cmd.Options.Add(Options.Dir());
         cmd.SetAction(async (pr, ct) =>
         {
             if (host.InRepl) throw new ZwarmException("already in interactive mode", 2);

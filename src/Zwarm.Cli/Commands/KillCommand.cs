@@ -15,29 +15,35 @@ internal static class KillCommand
         var all = new Option<bool>("--all") { Description = "kill every running or queued session" };
         var json = Options.Json();
         var cmd = new Command("kill", "stop a running session (its whole process tree)") { id, all, json };
-        cmd.SetAction(async (pr, ct) =>
+        cmd.SetAction((pr, ct) =>
         {
             var target = pr.GetValue(id);
             if (pr.GetValue(all) == (target is not null)) throw new ZwarmException("kill needs a session id or --all (one of them)", 2);
-            var manager = await host.ManagerAsync(ct);
-            IReadOnlyList<KillResult> results = target is null ? await manager.KillAllAsync(ct) : [await manager.KillAsync(target, ct)];
-            if (pr.GetValue(json))
-            {
-                var arr = new JsonArray();
-                foreach (var r in results)
-                {
-                    var node = SessionView.ToSummaryJson(r.Session, manager.Agents.Models, manager.Config, host.Now);
-                    node["killed"] = r.Killed;
-                    node["note"] = r.Note;
-                    arr.Add(node);
-                }
-                SessionView.Write(host.Out, arr);
-                return 0;
-            }
-            foreach (var r in results) host.Out.WriteLine(r.Note);
-            if (results.Count == 0) host.Out.WriteLine("nothing running");
-            return 0;
+            return RunAsync(host, target, pr.GetValue(json), ct);
         });
         return cmd;
+    }
+
+    /// <summary>Kills one session, or (<paramref name="target"/> null) every running or queued one.</summary>
+    public static async Task<int> RunAsync(CliHost host, string? target, bool json, CancellationToken ct)
+    {
+        var manager = await host.ManagerAsync(ct);
+        IReadOnlyList<KillResult> results = target is null ? await manager.KillAllAsync(ct) : [await manager.KillAsync(target, ct)];
+        if (json)
+        {
+            var arr = new JsonArray();
+            foreach (var r in results)
+            {
+                var node = SessionView.ToSummaryJson(r.Session, manager.Agents.Models, manager.Config, host.Now);
+                node["killed"] = r.Killed;
+                node["note"] = r.Note;
+                arr.Add(node);
+            }
+            SessionView.Write(host.Out, arr);
+            return 0;
+        }
+        foreach (var r in results) host.Out.WriteLine(r.Note);
+        if (results.Count == 0) host.Out.WriteLine("nothing running");
+        return 0;
     }
 }

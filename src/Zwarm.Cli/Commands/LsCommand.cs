@@ -18,48 +18,69 @@ internal static class LsCommand
         var json = Options.Json();
         var cmd = new Command("ls", "list sessions: summary and table") { all, status, attention, json };
         cmd.Aliases.Add("list");
-        cmd.SetAction(async (pr, ct) =>
+        cmd.SetAction((pr, ct) =>
         {
             SessionStatus? filter = null;
             if (pr.GetValue(status) is { } s)
                 filter = SessionStatusExtensions.ParseWire(s) ?? throw new Zwarm.Core.ZwarmException($"unknown status '{s}': expected pending, running, completed, failed or killed", 2);
-            if (!Directory.Exists(host.ZwarmDir))
-            {
-                if (pr.GetValue(json)) host.Out.WriteLine("[]");
-                else host.Out.WriteLine("no sessions (no .zwarm/ here; run 'zwarm init' or 'zwarm spawn \"task\"')");
-                return 0;
-            }
-            var manager = await host.ManagerAsync(ct);
-            var entries = await manager.ListSummariesAsync(ct);
-            var sessions = entries.Where(e => e.Meta is not null && (filter is null || e.Meta.Status == filter)).Select(e => e.Meta!).ToList();
-            var broken = entries.Where(e => e.Meta is null).ToList();
-            if (pr.GetValue(attention))
-            {
-                AttentionView.Render(host, manager, sessions, pr.GetValue(json));
-                return 0;
-            }
-            var conflicts = sessions.Any(m => m.Worktree is not null) ? await manager.ConflictsAsync(entries.Where(e => e.Meta is not null).Select(e => e.Meta!), ct) : [];
-            if (pr.GetValue(json))
-            {
-                var arr = new JsonArray();
-                foreach (var m in sessions)
-                {
-                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
-                    var (others, main) = Conflicts.For(m.Id, conflicts);
-                    if (others.Count > 0 || main) node["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray(others.Select(o => (JsonNode?)o).ToArray()), ["with_main"] = main };
-                    arr.Add(node);
-                }
-                if (pr.GetValue(all))
-                    foreach (var b in broken) arr.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
-                SessionView.Write(host.Out, arr);
-                foreach (var b in broken.Where(_ => !pr.GetValue(all))) host.Err.WriteLine($"zwarm: session {b.Id[..8]} is unreadable: {b.Problem}");
-                return 0;
-            }
-            SessionTable.Render(host.Console, sessions, manager, host.Now, Marks(sessions, conflicts));
-            foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
-            return 0;
+            if (pr.GetValue(attention)) return AttentionAsync(host, m => filter is null || m.Status == filter, pr.GetValue(json), ct);
+            return RunAsync(host, m => filter is null || m.Status == filter, pr.GetValue(all), pr.GetValue(json), ct);
         });
         return cmd;
+    }
+
+    /// <summary>Prints the summary line and table (or JSON) of the sessions <paramref name="include"/> accepts; <paramref name="all"/> adds unreadable folders.</summary>
+    public static async Task<int> RunAsync(CliHost host, Func<SessionMeta, bool> include, bool all, bool json, CancellationToken ct, string? whenNone = null)
+    {
+        if (!Directory.Exists(host.ZwarmDir))
+        {
+            if (json) host.Out.WriteLine("[]");
+            else host.Out.WriteLine("no sessions (no .zwarm/ here; run 'zwarm init' or 'zwarm spawn \"task\"')");
+            return 0;
+        }
+        var manager = await host.ManagerAsync(ct);
+        var entries = await manager.ListSummariesAsync(ct);
+        var sessions = entries.Where(e => e.Meta is not null && include(e.Meta)).Select(e => e.Meta!).ToList();
+        var broken = entries.Where(e => e.Meta is null).ToList();
+        var conflicts = sessions.Any(m => m.Worktree is not null) ? await manager.ConflictsAsync(entries.Where(e => e.Meta is not null).Select(e => e.Meta!), ct) : [];
+        if (json)
+        {
+            var arr = new JsonArray();
+            foreach (var m in sessions)
+            {
+                var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
+                var (others, main) = Conflicts.For(m.Id, conflicts);
+                if (others.Count > 0 || main) node["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray(others.Select(o => (JsonNode?)o).ToArray()), ["with_main"] = main };
+                arr.Add(node);
+            }
+            if (all)
+                foreach (var b in broken) arr.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
+            SessionView.Write(host.Out, arr);
+            foreach (var b in broken.Where(_ => !all)) host.Err.WriteLine($"zwarm: session {b.Id[..8]} is unreadable: {b.Problem}");
+            return 0;
+        }
+        if (sessions.Count == 0 && broken.Count == 0 && whenNone is not null)
+        {
+            host.Out.WriteLine(whenNone);
+            return 0;
+        }
+        SessionTable.Render(host.Console, sessions, manager, host.Now, Marks(sessions, conflicts));
+        foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
+        return 0;
+    }
+
+    /// <summary>Only the sessions that need a person, most urgent first, with the reason (ls --attention).</summary>
+    private static async Task<int> AttentionAsync(CliHost host, Func<SessionMeta, bool> include, bool json, CancellationToken ct)
+    {
+        if (!Directory.Exists(host.ZwarmDir))
+        {
+            host.Out.WriteLine(json ? "[]" : "nothing needs you");
+            return 0;
+        }
+        var manager = await host.ManagerAsync(ct);
+        var sessions = (await manager.ListSummariesAsync(ct)).Where(e => e.Meta is not null && include(e.Meta)).Select(e => e.Meta!).ToList();
+        AttentionView.Render(host, manager, sessions, json);
+        return 0;
     }
 
     /// <summary>"⚠ 9a8b7c6d" for a session that collides with another (or "⚠ main"), "→ main" once merged.</summary>

@@ -14,14 +14,16 @@ internal static class OrchestrateCommand
         var taskFile = new Option<string?>("--task-file", "-f") { Description = "read the task from a file" };
         var maxSteps = new Option<int?>("--max-steps") { Description = "most LLM steps of this run (default orchestrator.max_steps = 50)" };
         var resume = new Option<bool>("--resume") { Description = "continue a stopped instance (with --instance)" };
-        var instance = new Option<string?>("--instance") { Description = "instance id (a prefix is enough) or name, for --resume" };
-        var name = new Option<string?>("--name") { Description = "a name for the new instance" };
+        var instance = new Option<string?>("--instance", "-i") { Description = "instance id (a prefix is enough) or name, for --resume" };
+        var name = new Option<string?>("--name", "-n") { Description = "a name for the new instance" };
+        var verbose = Options.Verbose();
         var cmd = new Command("orchestrate", "an LLM completes a task by delegating to sessions (exit: 0 done, 1 failed/aborted, 3 paused or out of steps, 130 interrupted)")
         {
-            task, taskFile, maxSteps, resume, instance, name,
+            task, taskFile, maxSteps, resume, instance, name, verbose, Options.WorkingDir(),
         };
         cmd.SetAction(async (pr, ct) =>
         {
+            if (pr.GetValue(verbose)) host.Verbose = true;
             var text = await ReadTaskAsync(host, pr.GetValue(task), pr.GetValue(taskFile), readStdin: !pr.GetValue(resume), ct);
             var manager = await host.ManagerAsync(ct);
             return await OrchestrationHost.OrchestrateAsync(manager, host.Out, new OrchestrateRequest

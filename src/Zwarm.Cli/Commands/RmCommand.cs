@@ -20,40 +20,46 @@ internal static class RmCommand
         var json = Options.Json();
         var cmd = new Command("rm", "remove sessions and their logs (kills a running session first)") { ids, finished, all, force, yes, json };
         cmd.Aliases.Add("delete");
-        cmd.SetAction(async (pr, ct) =>
-        {
-            var given = pr.GetValue(ids) ?? [];
-            var modes = (given.Length > 0 ? 1 : 0) + (pr.GetValue(finished) ? 1 : 0) + (pr.GetValue(all) ? 1 : 0);
-            if (modes != 1) throw new ZwarmException("rm needs session ids, --finished or --all (one of them)", 2);
-            var manager = await host.ManagerAsync(ct);
-            var targets = given.Length > 0
-                ? await ResolveAsync(manager, given, pr.GetValue(force), ct)
-                : (await manager.ListAsync(ct)).Where(e => e.Meta is { } m && (pr.GetValue(all) || m.Status.IsFinished())).Select(e => new SessionEntry(e.Id, e.Meta, null)).ToList();
-            var running = targets.Count(e => e.Meta is { } m && !m.Status.IsFinished());
-            if (pr.GetValue(all) && targets.Count > 0 && !pr.GetValue(yes)
-                && !host.Confirm($"remove all {targets.Count} session(s){(running > 0 ? $", killing {running} running" : "")}? [y/N] "))
-                throw new ZwarmException("aborted; nothing removed");
-            // In the REPL a session id is one mistyped prefix away from a running session: ask before killing it.
-            if (host.InRepl && given.Length > 0 && !pr.GetValue(yes))
-                foreach (var e in targets.Where(e => e.Meta is { } m && !m.Status.IsFinished()))
-                    if (!host.Confirm($"session {e.Id[..8]} is {e.Meta!.Status.ToWire()}; kill and remove it? [y/N] "))
-                        throw new ZwarmException("aborted; nothing removed");
-            var removed = new JsonArray();
-            foreach (var (id, m, problem) in targets)
-            {
-                var kept = (await manager.DeleteAsync(id, pr.GetValue(force), ct)).KeptBranch;
-                var short8 = id[..8];
-                if (kept is not null && !pr.GetValue(json)) host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
-                if (pr.GetValue(json))
-                    removed.Add(m is null ? new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
-                else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");
-                else host.Out.WriteLine($"{(m.Status.IsFinished() ? "removed" : "killed and removed")} {short8}  {m.Status.ToWire()}");
-            }
-            if (pr.GetValue(json)) SessionView.Write(host.Out, removed);
-            else if (targets.Count == 0) host.Out.WriteLine("nothing to remove");
-            return 0;
-        });
+        cmd.SetAction((pr, ct) => RunAsync(host, new Request(pr.GetValue(ids) ?? [], pr.GetValue(finished), pr.GetValue(all), pr.GetValue(force), pr.GetValue(yes), pr.GetValue(json)), ct));
         return cmd;
+    }
+
+    /// <summary>What to remove: ids, every finished session, or all; <paramref name="AskFinished"/> asks before removing the finished ones too.</summary>
+    public sealed record Request(string[] Ids, bool Finished, bool All, bool Force, bool Yes, bool Json, bool AskFinished = false);
+
+    /// <summary>Removes the sessions <paramref name="req"/> names; one bad id changes nothing.</summary>
+    public static async Task<int> RunAsync(CliHost host, Request req, CancellationToken ct)
+    {
+        var given = req.Ids;
+        var modes = (given.Length > 0 ? 1 : 0) + (req.Finished ? 1 : 0) + (req.All ? 1 : 0);
+        if (modes != 1) throw new ZwarmException("rm needs session ids, --finished or --all (one of them)", 2);
+        var manager = await host.ManagerAsync(ct);
+        var targets = given.Length > 0
+            ? await ResolveAsync(manager, given, req.Force, ct)
+            : (await manager.ListAsync(ct)).Where(e => e.Meta is { } m && (req.All || m.Status.IsFinished())).Select(e => new SessionEntry(e.Id, e.Meta, null)).ToList();
+        var running = targets.Count(e => e.Meta is { } m && !m.Status.IsFinished());
+        if ((req.All || (req.Finished && req.AskFinished)) && targets.Count > 0 && !req.Yes
+            && !host.Confirm($"remove {(req.All ? "all " : "")}{targets.Count} {(req.All ? "" : "finished ")}session(s){(running > 0 ? $", killing {running} running" : "")}? [y/N] "))
+            throw new ZwarmException("aborted; nothing removed");
+        // In the REPL a session id is one mistyped prefix away from a running session: ask before killing it.
+        if (host.InRepl && given.Length > 0 && !req.Yes)
+            foreach (var e in targets.Where(e => e.Meta is { } m && !m.Status.IsFinished()))
+                if (!host.Confirm($"session {e.Id[..8]} is {e.Meta!.Status.ToWire()}; kill and remove it? [y/N] "))
+                    throw new ZwarmException("aborted; nothing removed");
+        var removed = new JsonArray();
+        foreach (var (id, m, problem) in targets)
+        {
+            var kept = (await manager.DeleteAsync(id, req.Force, ct)).KeptBranch;
+            var short8 = id[..8];
+            if (kept is not null && !req.Json) host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
+            if (req.Json)
+                removed.Add(m is null ? new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
+            else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");
+            else host.Out.WriteLine($"{(m.Status.IsFinished() ? "removed" : "killed and removed")} {short8}  {m.Status.ToWire()}");
+        }
+        if (req.Json) SessionView.Write(host.Out, removed);
+        else if (targets.Count == 0) host.Out.WriteLine("nothing to remove");
+        return 0;
     }
 
     /// <summary>Resolves every id before anything is removed, so one bad id changes nothing.</summary>

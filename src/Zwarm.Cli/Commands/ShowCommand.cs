@@ -6,15 +6,16 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm show ID [-v] [--json]: header and the whole conversation across turns.</summary>
+/// <summary>zwarm show ID [-v] [--raw] [--json]: header and the whole conversation across turns.</summary>
 internal static class ShowCommand
 {
     public static Command Create(CliHost host)
     {
         var id = Options.SessionId();
         var verbose = new Option<bool>("-v") { Description = "also tool messages and per-turn details (timing, exit code, tokens, resume)" };
+        var raw = new Option<bool>("--raw", "-r") { Description = "the messages only, one ROLE: text block each, no header or layout" };
         var json = Options.Json();
-        var cmd = new Command("show", "a session's facts and its whole conversation") { id, verbose, json };
+        var cmd = new Command("show", "a session's facts and its whole conversation") { id, verbose, raw, json };
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
@@ -28,6 +29,11 @@ internal static class ShowCommand
                     node["reviews"] = new System.Text.Json.Nodes.JsonArray(reviews
                         .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionView.LastReply(r) }).ToArray());
                 SessionView.Write(host.Out, node);
+                return 0;
+            }
+            if (pr.GetValue(raw))
+            {
+                ConversationView.Raw(host.Console, meta);
                 return 0;
             }
             var now = host.Now;

@@ -56,6 +56,13 @@ internal static class ConversationView
         }
     }
 
+    /// <summary>Every message as "ROLE: text" (Python zwarm's show --raw), escaped for the terminal.</summary>
+    public static void Raw(IAnsiConsole console, SessionMeta m)
+    {
+        foreach (var msg in m.Messages)
+            console.MarkupLine($"[bold]{Markup.Escape(msg.Role.ToUpperInvariant())}:[/] {Markup.Escape(msg.Content.ReplaceLineEndings("\n"))}");
+    }
+
     private static string? TurnDetail(TurnRecord? r, DateTimeOffset now)
     {
         if (r is null) return null;

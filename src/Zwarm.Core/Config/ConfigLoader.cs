@@ -5,7 +5,7 @@ using Tomlyn.Model;
 namespace Zwarm.Core.Config;
 
 /// <summary>
-/// Builds the effective configuration: defaults &lt; .zwarm/config.toml &lt; --config file &lt; --set a.b=v &lt;
+/// Builds the effective configuration: defaults &lt; .zwarm/config.toml &lt; --config file (TOML or YAML) &lt; --set a.b=v &lt;
 /// environment (ZWARM_SECTION_KEY). Unknown keys and ill-typed values are errors naming file, line and key.
 /// </summary>
 public static class ConfigLoader
@@ -22,7 +22,16 @@ public static class ConfigLoader
         if (configFile is not null)
         {
             if (!File.Exists(configFile)) throw new ZwarmException($"config file not found: {configFile}", 2);
-            Apply(values, await TomlDocument.LoadAsync(configFile, ct));
+            foreach (var (key, value, where) in await ExperimentConfig.ReadAsync(configFile, ct))
+            {
+                if (value is not null) values[key] = Check(key, value, where);
+                else if (!ConfigSchema.Keys.Any(k => k.Key.StartsWith(key + ".", StringComparison.Ordinal)))
+                {
+                    // key: (empty) puts a key back to its default; an empty section is nothing.
+                    Check(key, "", where, nullCheckOnly: true);
+                    values.Remove(key);
+                }
+            }
         }
         foreach (var set in sets ?? [])
             ApplySet(values, set);
@@ -104,7 +113,7 @@ public static class ConfigLoader
         return raw;
     }
 
-    private static object? Check(string key, object value, string where)
+    private static object? Check(string key, object value, string where, bool nullCheckOnly = false)
     {
         var spec = ConfigSchema.Find(key);
         if (spec is null)
@@ -112,6 +121,7 @@ public static class ConfigLoader
             var hint = ConfigSchema.Suggest(key) is { } s ? $" (did you mean '{s}'?)" : "";
             throw new ZwarmException($"{where}: unknown key '{key}'{hint}");
         }
+        if (nullCheckOnly) return null;
         object? result = spec.Kind switch
         {
             ConfigKind.String => value is string str ? str : null,
@@ -132,6 +142,9 @@ public static class ConfigLoader
             throw new ZwarmException($"{where}: bad value for '{key}': expected {Describe(spec.Kind)}, got {Show(value)}");
         if (spec.Kind is ConfigKind.Int && (long)result < 0)
             throw new ZwarmException($"{where}: bad value for '{key}': must not be negative");
+        // Python zwarm's adapter names.
+        if (key == "executor.adapter" && result is "codex_mcp" or "codex_exec") result = "codex";
+        if (key == "executor.adapter" && result is "claude_code") result = "claude";
         // Values are read as 64-bit but most are used as int: 4294967297 must not wrap to 1.
         if (spec.Kind is ConfigKind.Int && (long)result > int.MaxValue && key != "executor.token_budget")
             throw new ZwarmException($"{where}: bad value for '{key}': must be at most {int.MaxValue}, got {result}");

@@ -132,6 +132,9 @@ public sealed class ZwarmConfig
     /// <summary>Configured executable of an adapter, or null for the default.</summary>
     public string? AdapterCommand(string adapter) => _values.GetValueOrDefault($"adapters.{adapter}.command") as string;
 
+    /// <summary>Every effective value by dotted key (defaults included), in key order.</summary>
+    public IEnumerable<KeyValuePair<string, object?>> Entries => _values.OrderBy(kv => kv.Key, StringComparer.Ordinal);
+
     /// <summary>Raw effective value of a dotted key.</summary>
     public object? Get(string key) => _values.GetValueOrDefault(key);
 

@@ -47,7 +47,7 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
         else
         {
             run.State.Messages.AddRange([
-                new ChatMessage(ChatRole.System, Prompts.Orchestrate(run.Tools.ProjectDir, run.Tools.AllowedDirs, config.ParallelDelegations)),
+                new ChatMessage(ChatRole.System, Prompts.Orchestrate(run.Tools.ProjectDir, run.Tools.AllowedDirs, config.ParallelDelegations, run.Project)),
                 new ChatMessage(ChatRole.User, Prompts.Task(task!)),
             ]);
             await run.State.SaveAsync(ct);

@@ -42,7 +42,7 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
         }
         else
         {
-            _run.State.Messages.Add(new ChatMessage(ChatRole.System, Prompts.Pilot(_run.Tools.ProjectDir, _run.Tools.AllowedDirs, config.ParallelDelegations)));
+            _run.State.Messages.Add(new ChatMessage(ChatRole.System, Prompts.Pilot(_run.Tools.ProjectDir, _run.Tools.AllowedDirs, config.ParallelDelegations, _run.Project)));
             await _run.State.CheckpointAsync("root", null, "start", ct);
             await _run.State.SaveAsync(ct);
             await _run.State.EventAsync("run_started", new JsonObject { ["mode"] = InstanceKinds.Pilot, ["model"] = _run.Llm.Model }, ct);

@@ -1,3 +1,5 @@
+using Zwarm.Core.Config;
+
 namespace Zwarm.Orchestration.Loop;
 
 /// <summary>Our system prompts, written for this tool (SPEC §7).</summary>
@@ -28,7 +30,7 @@ internal static class Prompts
         """;
 
     /// <summary>The system prompt of zwarm orchestrate.</summary>
-    public static string Orchestrate(string projectDir, IReadOnlyList<string> allowedDirs, int parallel) => $"""
+    public static string Orchestrate(string projectDir, IReadOnlyList<string> allowedDirs, int parallel, ProjectContext? project = null) => $"""
         {Shared}
         You work alone on the task below until it is done; nobody answers questions during the run, so make reasonable
         choices and state them in your summary.
@@ -41,10 +43,10 @@ internal static class Prompts
         Project directory: {projectDir}
         Sessions may work in: {string.Join(", ", allowedDirs)}
         At most {parallel} of your sessions may run at once.
-        """;
+        """ + Project(project);
 
     /// <summary>The system prompt of zwarm pilot.</summary>
-    public static string Pilot(string projectDir, IReadOnlyList<string> allowedDirs, int parallel) => $"""
+    public static string Pilot(string projectDir, IReadOnlyList<string> allowedDirs, int parallel, ProjectContext? project = null) => $"""
         {Shared}
         You work with the user in a conversation. Each of their messages is an instruction or a question: act on it with your
         tools, then answer in plain text. Your text reply ends your turn and hands control back to the user, so reply when
@@ -54,7 +56,10 @@ internal static class Prompts
         Project directory: {projectDir}
         Sessions may work in: {string.Join(", ", allowedDirs)}
         At most {parallel} of your sessions may run at once.
-        """;
+        """ + Project(project);
+
+    // zwarm.yaml, after our own instructions: it describes the project, it does not change the rules above.
+    private static string Project(ProjectContext? project) => project is null || project.IsEmpty ? "" : "\n\n" + project.ToPrompt();
 
     /// <summary>The first user message of an orchestrate run.</summary>
     public static string Task(string task) => $"Task:\n{task}";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Zwarm.Core;
+using Zwarm.Core.Config;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Orchestration.Llm;
@@ -44,8 +45,9 @@ internal sealed record RunResult(string InstanceId, string Status, string? Summa
 internal sealed class RunContext
 {
     private RunContext(OrchestratorServices services, InstanceRegistry registry, InstanceRecord instance, InstanceState state,
-        ToolContext tools, StepEngine engine, LlmSettings llm, StepPrinter printer)
+        ToolContext tools, StepEngine engine, LlmSettings llm, StepPrinter printer, ProjectContext? project)
     {
+        Project = project;
         Services = services;
         Registry = registry;
         Instance = instance;
@@ -65,6 +67,9 @@ internal sealed class RunContext
     public LlmSettings Llm { get; }
     public StepPrinter Printer { get; }
 
+    /// <summary>The project's zwarm.yaml (description, context, constraints), for the system prompt; null without one.</summary>
+    public ProjectContext? Project { get; }
+
     public SessionManager Manager => Services.Manager;
 
     /// <summary>Settings and watchers are checked before anything is written, so a bad config changes nothing on disk.</summary>
@@ -74,6 +79,7 @@ internal sealed class RunContext
         var config = services.Manager.Config;
         var llm = LlmSettings.Resolve(config.Orchestrator, services.Env);
         var watchers = WatcherSet.FromConfig(config.Watchers);
+        var project = await ProjectContext.LoadAsync(config.ProjectDir, ct);
         var registry = new InstanceRegistry(services.Manager.Store.Root, services.Time);
         var kind = mode == OrchestratorMode.Orchestrate ? InstanceKinds.Orchestrate : InstanceKinds.Pilot;
         InstanceRecord record;
@@ -100,7 +106,7 @@ internal sealed class RunContext
         var printer = new StepPrinter(services.Out);
         var caller = new LlmCaller(services.ClientFactory(llm), llm, services.Retry, m => printer.Note(m), services.Time);
         var engine = new StepEngine(caller, new ToolRunner(tools), watchers, config.Orchestrator, config.Watchers.MessageRole, printer);
-        return new RunContext(services, registry, record, state, tools, engine, llm, printer);
+        return new RunContext(services, registry, record, state, tools, engine, llm, printer, project);
     }
 
     /// <summary>Updates the registry entry from the state (steps, turns) plus the given change.</summary>
