@@ -33,7 +33,7 @@ internal static class AttentionView
     }
 
     /// <summary>A table: id, status, adapter, why, task, updated.</summary>
-    public static IRenderable Build(IReadOnlyList<(SessionMeta Session, Attention Attention)> needing, DateTimeOffset now, int width)
+    public static IRenderable Build(IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> needing, DateTimeOffset now, int width)
     {
         var table = new Table().Border(TableBorder.Simple).Title($"[bold]{needing.Count} need{(needing.Count == 1 ? "s" : "")} you[/]");
         table.AddColumn(new TableColumn("ID").NoWrap());

@@ -3,7 +3,7 @@ using Zwarm.Core.Sessions;
 namespace Zwarm.Core.Lifecycle;
 
 /// <summary>Why a session needs a person, and how urgently (0 first).</summary>
-public sealed record Attention(int Priority, string Kind, string Reason);
+public sealed record AttentionNeed(int Priority, string Kind, string Reason);
 
 public sealed partial class SessionManager
 {
@@ -11,21 +11,21 @@ public sealed partial class SessionManager
     /// Whether a person should look at the session: waiting out a rate limit, or finished since it was last seen
     /// (peek, show) — failed, rate-limited, over budget, or just done. Null when it needs nobody.
     /// </summary>
-    public Attention? AttentionOf(SessionMeta m)
+    public AttentionNeed? AttentionOf(SessionMeta m)
     {
         if (m.Status == SessionStatus.Pending && m.RetryAt is { } at)
-            return new Attention(1, "rate_limited", $"rate limited until {Clock(at)}, will retry by itself");
+            return new AttentionNeed(1, "rate_limited", $"rate limited until {Clock(at)}, will retry by itself");
         if (!m.Status.IsFinished() || m.Status == SessionStatus.Killed) return null;
         if (m.SeenAt is { } seen && seen >= m.UpdatedAt) return null;
         if (m.ErrorKind == "rate_limited")
-            return new Attention(1, "rate_limited", "rate limited" + (m.RetryAt is { } r ? $" until {Clock(r)}" : "") + " (executor.on_rate_limit = fail)");
-        if (m.Status == SessionStatus.Failed) return new Attention(0, "failed", "failed: " + OneLine(m.Error ?? "no reason recorded"));
-        if (OverBudget(m) is { } over) return new Attention(2, "over_budget", "over budget: " + over);
-        return new Attention(3, "unseen", m.Error is null ? "finished, not seen yet" : "finished with an error, not seen yet: " + OneLine(m.Error));
+            return new AttentionNeed(1, "rate_limited", "rate limited" + (m.RetryAt is { } r ? $" until {Clock(r)}" : "") + " (executor.on_rate_limit = fail)");
+        if (m.Status == SessionStatus.Failed) return new AttentionNeed(0, "failed", "failed: " + OneLine(m.Error ?? "no reason recorded"));
+        if (OverBudget(m) is { } over) return new AttentionNeed(2, "over_budget", "over budget: " + over);
+        return new AttentionNeed(3, "unseen", m.Error is null ? "finished, not seen yet" : "finished with an error, not seen yet: " + OneLine(m.Error));
     }
 
     /// <summary>The sessions that need attention, most urgent first, then newest.</summary>
-    public static IReadOnlyList<(SessionMeta Session, Attention Attention)> NeedingAttention(IEnumerable<SessionMeta> sessions, Func<SessionMeta, Attention?> attentionOf)
+    public static IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> NeedingAttention(IEnumerable<SessionMeta> sessions, Func<SessionMeta, AttentionNeed?> attentionOf)
         => [.. sessions.Select(m => (m, a: attentionOf(m))).Where(x => x.a is not null).Select(x => (x.m, x.a!))
             .OrderBy(x => x.Item2.Priority).ThenByDescending(x => x.m.UpdatedAt)];
 
