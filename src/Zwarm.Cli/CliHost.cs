@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Zwarm.Cli.Rendering;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Lifecycle;
@@ -9,6 +10,9 @@ namespace Zwarm.Cli;
 /// <summary>What commands run against: the console, the project folder, and (lazily) config and the session manager.</summary>
 internal sealed class CliHost
 {
+    private readonly TextWriter _terminalOut;
+    private bool _warnedDotEnv;
+    private readonly System.Text.Decoder _decoder = System.Text.Encoding.UTF8.GetDecoder();
     private ZwarmConfig? _config;
     private SessionManager? _manager;
     private string? _zwarmDir;
@@ -16,8 +20,11 @@ internal sealed class CliHost
     public CliHost(IAnsiConsole console, TextWriter stdout, TextWriter stderr, string projectDir, TextReader? stdin = null)
     {
         Console = console;
-        Out = stdout;
-        Err = stderr;
+        // Plain lines may carry agent text: control characters written through Out and Err are made visible. Spectre
+        // markup is escaped by Term; zwarm's own escape sequences (the REPL's line editor) go to TerminalOut.
+        _terminalOut = stdout;
+        Out = TextWriter.Synchronized(new VisibleTextWriter(stdout));
+        Err = TextWriter.Synchronized(new VisibleTextWriter(stderr));
         ProjectDir = Path.GetFullPath(projectDir);
         In = stdin ?? System.Console.In;
     }
@@ -34,8 +41,11 @@ internal sealed class CliHost
     /// <summary>Standard input (confirmations).</summary>
     public TextReader In { get; }
 
-    /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/>.</summary>
+    /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/> (on a terminal: made visible).</summary>
     public Stream? RawOut { get; init; }
+
+    /// <summary>Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.</summary>
+    public TextWriter TerminalOut { get => field ?? _terminalOut; init; }
 
     /// <summary>The project folder (parent of .zwarm).</summary>
     public string ProjectDir { get; }
@@ -82,11 +92,13 @@ internal sealed class CliHost
     {
         if (_config is not null) return _config;
         // The project is the folder holding .zwarm (the finaliser runs in the agent's working dir, which may differ).
-        var dotEnv = Path.Combine(Path.GetDirectoryName(ZwarmDir)!, ".env");
-        if (Environment is null) DotEnv.LoadInto(dotEnv);
-        else if (File.Exists(dotEnv))
-            foreach (var (k, v) in DotEnv.Parse(await File.ReadAllTextAsync(dotEnv, ct))) Environment.TryAdd(k, v);
-        return _config = await ConfigLoader.LoadAsync(ZwarmDir, ConfigFile, Sets, Environment is null ? null : new Dictionary<string, string>(Environment), ct);
+        var (config, ignored) = await ConfigLoader.LoadProjectAsync(ZwarmDir, ConfigFile, Sets, (System.Collections.IDictionary?)Environment, ct);
+        if (ignored.Count > 0 && !_warnedDotEnv)
+        {
+            _warnedDotEnv = true;
+            Err.WriteLine($"zwarm: .env: ignored {string.Join(", ", ignored)} (they choose the agent, its sandbox or the orchestrator's URL; set [security] trust_dotenv = true to allow)");
+        }
+        return _config = config;
     }
 
     /// <summary>The session manager over this project's store.</summary>
@@ -112,7 +124,10 @@ internal sealed class CliHost
     {
         if (RawOut is null)
         {
-            await Out.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes.Span).AsMemory(), ct);
+            // One decoder across calls: a character split between two reads is not lost.
+            var chars = new char[_decoder.GetCharCount(bytes.Span, flush: false)];
+            var n = _decoder.GetChars(bytes.Span, chars, flush: false);
+            await Out.WriteAsync(chars.AsMemory(0, n), ct);
             return;
         }
         await Out.FlushAsync(ct);
@@ -139,7 +154,8 @@ internal sealed class CliHost
         if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
         var host = new CliHost(console, System.Console.Out, System.Console.Error, Directory.GetCurrentDirectory())
         {
-            RawOut = System.Console.OpenStandardOutput(),
+            // logs: the agent's bytes unchanged into a pipe or file; on a terminal through the visible writer.
+            RawOut = System.Console.IsOutputRedirected ? System.Console.OpenStandardOutput() : null,
         };
         if (System.Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } dir) host.ZwarmDir = dir;
         return host;

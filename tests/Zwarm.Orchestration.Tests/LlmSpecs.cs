@@ -45,6 +45,23 @@ public sealed class LlmSpecs
         record.Error.Should().Contain(message);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("""{"choices":[]}""", "answered without a choice")]
+    [InlineData("<html>502 Bad Gateway</html>", "answered with a body that is not a chat completion")]
+    public async Task A_reply_that_is_not_a_usable_completion_is_one_line_naming_the_endpoint_and_the_state_is_kept(string body, string message)
+    {
+        await using var w = await World.CreateAsync();
+        w.Chat(ScriptedReply.RawBody(body));
+
+        var act = () => w.OrchestrateAsync("Anything");
+
+        var ex = (await act.Should().ThrowAsync<ZwarmException>()).Which;
+        ex.Message.Should().Contain($"the LLM endpoint {w.Server.OpenAiBaseUrl}").And.Contain(message)
+            .And.Contain("(state saved; resume with: zwarm orchestrate --resume --instance ");
+        ex.Message.Should().NotContain("\n").And.NotContain("LineNumber").And.NotContain("Exception");
+        (await new InstanceRegistry(w.ZwarmDir).ListAsync(TestEnv.Ct)).Single().Status.Should().Be("failed");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task An_unreachable_endpoint_is_named_without_retrying()
     {

@@ -63,4 +63,43 @@ public sealed class RealCodexSpecs
         w.ToolResult("c1")["last_reply"]!.GetValue<string>().Should().Be("Hello from the real codex!");
         w.Server.Problems.Should().BeEmpty();
     }
+
+    [Fact(Timeout = 90_000)]
+    public async Task The_bash_tool_runs_inside_the_codex_sandbox_and_cannot_write_outside_the_allowed_dirs()
+    {
+        var interfaces = Directory.Exists("/sys/class/net") ? Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).ToList() : [];
+        if (interfaces is not ["lo"])
+            Assert.Fail($"this test runs the real codex CLI and must run in a network namespace with only loopback (found: {string.Join(", ", interfaces)})");
+        var codex = Path.Combine(TestEnv.RepoRoot, "node_modules", ".bin", "codex");
+        if (!File.Exists(codex))
+        {
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail($"codex is not installed at {codex}: CI must run 'npm ci' first");
+            Assert.Skip($"codex is not installed at {codex} (run 'npm ci' in the repository)");
+        }
+        await using var w = await World.CreateAsync(codexCommand: codex, bashSandbox: "auto");
+        var outside = Directory.CreateTempSubdirectory("zwarm-outside-").FullName;
+        try
+        {
+            var home = Path.Combine(w.Dir, "home");
+            Directory.CreateDirectory(Path.Combine(home, ".codex"));
+            var command = $"pwd; echo in > inside.txt && echo wrote-inside; echo out > {outside}/f && echo wrote-outside; echo tmp > /tmp/zwarm-bash-{Guid.NewGuid():N} && echo wrote-tmp";
+            w.Chat(One("bash", System.Text.Json.JsonSerializer.Serialize(new { command }), "b1"), One("exit", """{"summary":"verified"}"""));
+            var env = new Dictionary<string, string> { ["HOME"] = home, ["CODEX_HOME"] = Path.Combine(home, ".codex") };
+
+            var result = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task", "Verify", "--max-steps", "5"], env: env, timeoutSeconds: 75);
+
+            result.ExitCode.Should().Be(0, $"stdout:\n{result.Stdout}\nstderr:\n{result.Stderr}");
+            var b1 = w.ToolResult("b1");
+            var output = b1["output"]!.GetValue<string>();
+            output.Should().StartWith(w.Dir + "\n", "bash runs in the project").And.Contain("wrote-inside").And.Contain("Read-only file system");
+            output.Should().NotContain("wrote-outside").And.NotContain("wrote-tmp");
+            File.ReadAllText(Path.Combine(w.Dir, "inside.txt")).Should().Be("in\n");
+            File.Exists(Path.Combine(outside, "f")).Should().BeFalse();
+            b1["sandbox"]!.GetValue<string>().Should().StartWith("codex");
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
 }

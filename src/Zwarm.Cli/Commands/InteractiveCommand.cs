@@ -32,6 +32,7 @@ internal static class InteractiveCommand
             var repl = new CliHost(host.Console, host.Out, err ?? host.Err, host.ProjectDir, terminal ? new EditorTextReader(NewEditor(host), err!) : host.In)
             {
                 RawOut = host.RawOut,
+                TerminalOut = host.TerminalOut,
                 Agents = host.Agents,
                 Supervisor = host.Supervisor,
                 InRepl = true,
@@ -62,7 +63,7 @@ internal static class InteractiveCommand
         return cmd;
     }
 
-    private static LineEditor NewEditor(CliHost host) => new(new ConsoleKeySource(), host.Out, ConsoleKeySource.Width);
+    private static LineEditor NewEditor(CliHost host) => new(new ConsoleKeySource(), host.TerminalOut, ConsoleKeySource.Width);
 
     private static List<(string, string?)> Inherited(ParseResult pr)
     {
@@ -79,7 +80,7 @@ internal static class InteractiveCommand
         try
         {
             var meta = SessionJson.Deserialize(File.ReadAllBytes(Path.Combine(store.SessionDir(id), "meta.json")));
-            var task = meta.Task.ReplaceLineEndings(" ");
+            var task = UntrustedText.Visible(meta.Task.ReplaceLineEndings(" "));
             return $"{meta.Status.ToWire(),-9}  {(task.Length > 60 ? task[..59] + "…" : task)}";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

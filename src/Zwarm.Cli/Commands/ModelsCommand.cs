@@ -38,8 +38,8 @@ internal static class ModelsCommand
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "MODEL", "ADAPTER", "ALIASES", "INPUT $/M", "OUTPUT $/M", "CACHED $/M", "" }) table.AddColumn(h);
             foreach (var (info, price, isDefault) in rows)
-                table.AddRow(isDefault ? $"[bold]{Markup.Escape(info.Name)}[/]" : Markup.Escape(info.Name), Markup.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
-                    Markup.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
+                table.AddRow(isDefault ? $"[bold]{Term.Escape(info.Name)}[/]" : Term.Escape(info.Name), Term.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
+                    Term.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
             host.Console.Write(table);
             host.Console.MarkupLine("[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
             return 0;

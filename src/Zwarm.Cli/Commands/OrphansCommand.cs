@@ -39,8 +39,8 @@ internal static class OrphansCommand
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "PID", "SESSION", "WHY", "COMMAND" }) table.AddColumn(h);
             foreach (var o in orphans)
-                table.AddRow(o.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(o.SessionId[..Math.Min(8, o.SessionId.Length)]),
-                    Markup.Escape(o.Reason), Markup.Escape(SessionView.Excerpt(o.CommandLine, 1, 80)));
+                table.AddRow(o.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Term.Escape(o.SessionId[..Math.Min(8, o.SessionId.Length)]),
+                    Term.Escape(o.Reason), Term.Escape(SessionView.Excerpt(o.CommandLine, 1, 80)));
             host.Console.Write(table);
             host.Console.WriteLine(killing ? $"killed {orphans.Count} orphan process(es)" : "stop them with: zwarm orphans --kill");
             return 0;

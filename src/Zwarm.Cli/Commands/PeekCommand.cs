@@ -36,18 +36,18 @@ internal static class PeekCommand
                 return 0;
             }
             var c = host.Console;
-            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
-            c.MarkupLine($"  [grey]task[/]   {Markup.Escape(SessionView.Excerpt(meta.Task, 1, 120))}");
-            if (changes is not null) c.MarkupLine($"  [grey]git[/]    {Markup.Escape($"{changes} on {meta.Worktree!.Branch}" + (meta.MergedInto is { } into ? $", merged into {into}" : ""))}");
-            if (activity is not null) c.MarkupLine($"  [grey]now[/]    {Markup.Escape(Describe(activity))}");
+            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
+            c.MarkupLine($"  [grey]task[/]   {Term.Escape(SessionView.Excerpt(meta.Task, 1, 120))}");
+            if (changes is not null) c.MarkupLine($"  [grey]git[/]    {Term.Escape($"{changes} on {meta.Worktree!.Branch}" + (meta.MergedInto is { } into ? $", merged into {into}" : ""))}");
+            if (activity is not null) c.MarkupLine($"  [grey]now[/]    {Term.Escape(Describe(activity))}");
             else if (!meta.Status.IsFinished()) c.MarkupLine("  [grey]now[/]    [grey](no output yet)[/]");
             if (reply is not null)
             {
                 var lines = SessionView.Excerpt(reply, ExcerptLines, ExcerptChars).Split('\n');
-                c.MarkupLine($"  [grey]reply[/]  {Markup.Escape(lines[0])}");
-                foreach (var l in lines.Skip(1)) c.MarkupLine($"         {Markup.Escape(l)}");
+                c.MarkupLine($"  [grey]reply[/]  {Term.Escape(lines[0])}");
+                foreach (var l in lines.Skip(1)) c.MarkupLine($"         {Term.Escape(l)}");
             }
-            if (meta.Error is not null) c.MarkupLine($"  [grey]error[/]  [red]{Markup.Escape(meta.Error)}[/]");
+            if (meta.Error is not null) c.MarkupLine($"  [grey]error[/]  [red]{Term.Escape(meta.Error)}[/]");
             return 0;
         });
         return cmd;

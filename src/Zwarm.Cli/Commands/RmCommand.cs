@@ -33,6 +33,11 @@ internal static class RmCommand
             if (pr.GetValue(all) && targets.Count > 0 && !pr.GetValue(yes)
                 && !host.Confirm($"remove all {targets.Count} session(s){(running > 0 ? $", killing {running} running" : "")}? [y/N] "))
                 throw new ZwarmException("aborted; nothing removed");
+            // In the REPL a session id is one mistyped prefix away from a running session: ask before killing it.
+            if (host.InRepl && given.Length > 0 && !pr.GetValue(yes))
+                foreach (var e in targets.Where(e => e.Meta is { } m && !m.Status.IsFinished()))
+                    if (!host.Confirm($"session {e.Id[..8]} is {e.Meta!.Status.ToWire()}; kill and remove it? [y/N] "))
+                        throw new ZwarmException("aborted; nothing removed");
             var removed = new JsonArray();
             foreach (var (id, m, problem) in targets)
             {

@@ -13,13 +13,14 @@ internal static class SpawnCommand
         var task = new Argument<string>("task") { Description = "what the agent should do" };
         var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
+        var force = new Option<bool>("--force-model") { Description = "use --model as given even if no adapter knows it" };
         var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the project directory)" };
         var wait = new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
         var worktree = new Option<bool>("--worktree") { Description = "work in a new git worktree on branch zwarm/<id> (default: executor.isolation)" };
         var baseRef = new Option<string?>("--base") { Description = "with --worktree: the commit or branch to start from (default HEAD)" };
         var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
         var json = Options.Json();
-        var cmd = new Command("spawn", "start a new agent session in the background") { task, adapter, model, dir, worktree, baseRef, wait, async, json };
+        var cmd = new Command("spawn", "start a new agent session in the background") { task, adapter, model, force, dir, worktree, baseRef, wait, async, json };
         cmd.Aliases.Add("exec");
         cmd.SetAction(async (pr, ct) =>
         {
@@ -28,6 +29,7 @@ internal static class SpawnCommand
             {
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
+                ForceModel = pr.GetValue(force),
                 WorkingDir = pr.GetValue(dir),
                 Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
                 BaseRef = pr.GetValue(baseRef),

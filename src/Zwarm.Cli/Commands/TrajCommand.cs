@@ -30,8 +30,8 @@ internal static class TrajCommand
                 return 0;
             }
             var c = host.Console;
-            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
-            c.MarkupLine($"[grey]task:[/] {Markup.Escape(SessionView.Excerpt(meta.Task, 3, 300))}");
+            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
+            c.MarkupLine($"[grey]task:[/] {Term.Escape(SessionView.Excerpt(meta.Task, 3, 300))}");
             var n = 0;
             for (var turn = 1; turn <= meta.Turn; turn++)
             {
@@ -41,7 +41,7 @@ internal static class TrajCommand
                 if (inTurn.Count == 0) c.MarkupLine("[grey]      no steps[/]");
             }
             if (!meta.Status.IsFinished()) c.MarkupLine($"[yellow]… {meta.Status.ToWire()}; follow it with: zwarm watch {meta.ShortId}[/]");
-            else if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Markup.Escape(meta.Error)}");
+            else if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Term.Escape(meta.Error)}");
             return 0;
         });
         return cmd;

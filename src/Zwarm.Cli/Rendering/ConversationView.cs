@@ -13,21 +13,21 @@ internal static class ConversationView
     public static void Header(IAnsiConsole console, SessionMeta m, ModelRegistry models, ZwarmConfig config, DateTimeOffset now)
     {
         var color = SessionView.Color(m.Status);
-        console.MarkupLine($"[bold {color}]{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()}[/]  [grey]{Markup.Escape(m.Id)}[/]");
+        console.MarkupLine($"[bold {color}]{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()}[/]  [grey]{Term.Escape(m.Id)}[/]");
         void Row(string key, string value) => console.MarkupLine($"[grey]{key,-8}[/] {value.ReplaceLineEndings("\n" + new string(' ', 9))}");
-        Row("task", Markup.Escape(SessionView.Excerpt(m.Task, 6, 600)));
-        Row("agent", Markup.Escape($"{m.Adapter} / {m.Model}"));
-        Row("dir", Markup.Escape(m.WorkingDir));
+        Row("task", Term.Escape(SessionView.Excerpt(m.Task, 6, 600)));
+        Row("agent", Term.Escape($"{m.Adapter} / {m.Model}"));
+        Row("dir", Term.Escape(m.WorkingDir));
         Row("turn", m.Turn.ToString(CultureInfo.InvariantCulture));
         Row("runtime", $"{SessionView.Duration(SessionView.Runtime(m, now))} [grey](created {m.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, updated {SessionView.Ago(m.UpdatedAt, now)})[/]");
         var u = m.TokenUsage;
         var cached = u.GetValueOrDefault("cached_input_tokens") + u.GetValueOrDefault("cache_read_input_tokens");
         Row("tokens", $"{SessionView.Tokens(u.GetValueOrDefault("input_tokens"))} in / {SessionView.Tokens(u.GetValueOrDefault("output_tokens"))} out" +
                       $" [grey]({SessionView.Tokens(m.TotalTokens)} total{(cached > 0 ? $", {SessionView.Tokens(cached)} cached" : "")})[/]");
-        Row("cost", Markup.Escape(SessionView.Money(SessionView.Cost(m, models, config)) + (m.CostUsd is null ? " (estimate)" : "")));
-        if (m.Source != "user") Row("source", Markup.Escape(m.Source));
+        Row("cost", Term.Escape(SessionView.Money(SessionView.Cost(m, models, config)) + (m.CostUsd is null ? " (estimate)" : "")));
+        if (m.Source != "user") Row("source", Term.Escape(m.Source));
         if (m.ExitCode is { } code) Row("exit", code == 0 ? "0" : $"[red]{code}[/]");
-        if (m.Error is not null) Row("error", $"[red]{Markup.Escape(m.Error)}[/]");
+        if (m.Error is not null) Row("error", $"[red]{Term.Escape(m.Error)}[/]");
     }
 
     /// <summary>
@@ -51,8 +51,8 @@ internal static class ConversationView
                 foreach (var text in live) Message(console, "assistant", text);
                 console.MarkupLine($"[yellow]… {m.Status.ToWire()} ({SessionView.Duration(now - (rec?.StartedAt ?? m.UpdatedAt))}); follow it with: zwarm watch {m.ShortId}[/]");
             }
-            else if (verbose && rec?.Error is { } err && turn != m.Turn) console.MarkupLine($"[red]error: {Markup.Escape(err)}[/]");
-            if (!running && msgs.All(x => x.Role != "assistant") && rec?.Status is not null) console.MarkupLine($"[grey](no reply; turn {Markup.Escape(rec.Status)})[/]");
+            else if (verbose && rec?.Error is { } err && turn != m.Turn) console.MarkupLine($"[red]error: {Term.Escape(err)}[/]");
+            if (!running && msgs.All(x => x.Role != "assistant") && rec?.Status is not null) console.MarkupLine($"[grey](no reply; turn {Term.Escape(rec.Status)})[/]");
         }
     }
 
@@ -83,7 +83,7 @@ internal static class ConversationView
         };
         var lines = content.Trim().ReplaceLineEndings("\n").Split('\n');
         var style = role == "tool" ? "grey" : "default";
-        console.MarkupLine($"[bold {color}]{label,-6}[/] [{style}]{Markup.Escape(lines[0])}[/]");
-        foreach (var l in lines.Skip(1)) console.MarkupLine($"       [{style}]{Markup.Escape(l)}[/]");
+        console.MarkupLine($"[bold {color}]{label,-6}[/] [{style}]{Term.Escape(lines[0])}[/]");
+        foreach (var l in lines.Skip(1)) console.MarkupLine($"       [{style}]{Term.Escape(l)}[/]");
     }
 }

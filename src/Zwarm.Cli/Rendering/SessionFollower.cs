@@ -29,8 +29,8 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
         if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "watch", ["session"] = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now) });
         else
         {
-            host.Console.MarkupLine($"[{SessionView.Color(status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
-            host.Console.MarkupLine($"[grey]task:[/] {Markup.Escape(SessionView.Excerpt(meta.Task, 2, 200))}");
+            host.Console.MarkupLine($"[{SessionView.Color(status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
+            host.Console.MarkupLine($"[grey]task:[/] {Term.Escape(SessionView.Excerpt(meta.Task, 2, 200))}");
             if (!status.IsFinished()) host.Console.MarkupLine("[grey]following; Ctrl+C stops watching (the session keeps running)[/]");
         }
         StartTurn(meta);
@@ -107,8 +107,8 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
         var c = host.Console;
         // Sessions whose output this adapter cannot step through still show their final reply.
         if (!_sawReply && meta.Messages.LastOrDefault(m => m.Role != "tool") is { Role: "assistant" } reply)
-            c.MarkupLine($"[green]reply[/]  {Markup.Escape(reply.Content.Trim())}");
-        c.MarkupLine($"[bold {SessionView.Color(meta.Status)}]{Markup.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
-        if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Markup.Escape(meta.Error)}");
+            c.MarkupLine($"[green]reply[/]  {Term.Escape(reply.Content.Trim())}");
+        c.MarkupLine($"[bold {SessionView.Color(meta.Status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
+        if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Term.Escape(meta.Error)}");
     }
 }

@@ -31,8 +31,8 @@ internal static class SessionTable
         var cost = sessions.Sum(m => SessionView.Cost(m, manager.Agents.Models, manager.Config) ?? 0);
         var limits = manager.Config.Executor.MaxRunning > 0 ? $" (max {manager.Config.Executor.MaxRunning})" : "";
         var summary = new Markup(
-            $"[yellow]{Count(SessionStatus.Running)} running[/]{Markup.Escape(limits)} · {Count(SessionStatus.Pending)} queued · [green]{Count(SessionStatus.Completed)} done[/] · " +
-            $"[red]{Count(SessionStatus.Failed)} failed[/] · [magenta]{Count(SessionStatus.Killed)} killed[/] · {SessionView.Tokens(tokens)} tokens · {Markup.Escape(SessionView.Money(cost))}");
+            $"[yellow]{Count(SessionStatus.Running)} running[/]{Term.Escape(limits)} · {Count(SessionStatus.Pending)} queued · [green]{Count(SessionStatus.Completed)} done[/] · " +
+            $"[red]{Count(SessionStatus.Failed)} failed[/] · [magenta]{Count(SessionStatus.Killed)} killed[/] · {SessionView.Tokens(tokens)} tokens · {Term.Escape(SessionView.Money(cost))}");
         if (sessions.Count == 0)
             return new Rows(summary, new Markup("[grey]no sessions; start one with: zwarm spawn \"task\"[/]"));
         var budget = manager.Config.Executor.TokenBudget;
@@ -54,16 +54,16 @@ internal static class SessionTable
         var fresh = m.Status.IsFinished() && now - m.UpdatedAt < Fresh;
         var color = SessionView.Color(m.Status);
         var icon = SessionView.Icon(m.Status) + (fresh ? " new" : "");
-        var task = (mark is null ? "" : mark + " ") + m.Task.ReplaceLineEndings(" ");
+        var task = Zwarm.Core.UntrustedText.Visible((mark is null ? "" : mark + " ") + m.Task.ReplaceLineEndings(" "));
         var tok = SessionView.Tokens(m.TotalTokens) + (budget > 0 ? $"/{SessionView.Tokens(budget)}" : "");
         var cost = SessionView.Money(SessionView.Cost(m, manager.Agents.Models, manager.Config));
-        (string, string) Plain(string s) => (s, Markup.Escape(s));
+        (string, string) Plain(string s) => (s, Term.Escape(s));
         return
         [
             (m.ShortId, fresh ? $"[bold {color}]{m.ShortId}[/]" : m.ShortId),
             (icon, fresh ? $"[bold {color}]{icon}[/]" : $"[{color}]{icon}[/]"),
             Plain(m.Adapter), Plain(m.Model), Plain(m.Turn.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            (task, fresh ? $"[bold]{Markup.Escape(task)}[/]" : Markup.Escape(task)),
+            (task, fresh ? $"[bold]{Term.Escape(task)}[/]" : Term.Escape(task)),
             Plain(tok), Plain(cost), Plain(SessionView.Ago(m.UpdatedAt, now)),
         ];
     }
@@ -72,7 +72,7 @@ internal static class SessionTable
     private static Markup TaskCell((string Plain, string Markup) cell, int width)
     {
         if (cell.Plain.Length <= width) return new Markup(cell.Markup);
-        var cut = Markup.Escape(cell.Plain[..(width - 1)] + "…");
+        var cut = Term.Escape(cell.Plain[..(width - 1)] + "…");
         return new Markup(cell.Markup.StartsWith("[bold]", StringComparison.Ordinal) ? $"[bold]{cut}[/]" : cut);
     }
 }

@@ -27,10 +27,10 @@ internal static class StepView
                 WriteBlock(console, num + "[grey]think[/]  ", thought, "grey italic");
                 break;
             case StepKind.Command:
-                console.MarkupLine($"{num}[bold]$[/] {Markup.Escape(OneLine(s.Command ?? s.Text, full))}");
+                console.MarkupLine($"{num}[bold]$[/] {Term.Escape(OneLine(s.Command ?? s.Text, full))}");
                 var (output, hidden) = Cut(s.Output, full);
                 if (output.Length > 0)
-                    foreach (var line in output.Split('\n')) console.MarkupLine($"{Indent}[grey]{Markup.Escape(line)}[/]");
+                    foreach (var line in output.Split('\n')) console.MarkupLine($"{Indent}[grey]{Term.Escape(line)}[/]");
                 if (hidden > 0) console.MarkupLine($"{Indent}[grey]… {hidden} more line(s); see --full[/]");
                 console.MarkupLine(s.ExitCode switch
                 {
@@ -40,21 +40,21 @@ internal static class StepView
                 });
                 break;
             case StepKind.ToolCall:
-                WriteBlock(console, $"{num}[blue]tool[/]   [bold]{Markup.Escape(s.ToolName ?? "tool")}[/] ", full ? s.Text : SessionView.Excerpt(s.Text, OutputLines, OutputChars), null);
+                WriteBlock(console, $"{num}[blue]tool[/]   [bold]{Term.Escape(s.ToolName ?? "tool")}[/] ", full ? s.Text : SessionView.Excerpt(s.Text, OutputLines, OutputChars), null);
                 break;
             case StepKind.ToolOutput:
                 var (text, more) = Cut(s.Output ?? s.Text, full);
-                WriteBlock(console, $"{num}[blue]result[/] {Markup.Escape(s.ToolName ?? "")} ", text, s.IsError ? "red" : "grey");
+                WriteBlock(console, $"{num}[blue]result[/] {Term.Escape(s.ToolName ?? "")} ", text, s.IsError ? "red" : "grey");
                 if (more > 0) console.MarkupLine($"{Indent}[grey]… {more} more line(s); see --full[/]");
                 break;
             case StepKind.FileChange:
-                console.MarkupLine($"{num}[cyan]file[/]   {Markup.Escape(s.ChangeKind ?? "update")} {Markup.Escape(s.Path ?? s.Text)}{(s.IsError ? " [red](failed)[/]" : "")}");
+                console.MarkupLine($"{num}[cyan]file[/]   {Term.Escape(s.ChangeKind ?? "update")} {Term.Escape(s.Path ?? s.Text)}{(s.IsError ? " [red](failed)[/]" : "")}");
                 break;
             case StepKind.Message:
                 WriteBlock(console, $"{num}[green]reply[/]  ", s.Text.Trim(), null);
                 break;
             case StepKind.Retry:
-                console.MarkupLine($"{num}[yellow]retry[/]  {Markup.Escape(s.Text)}");
+                console.MarkupLine($"{num}[yellow]retry[/]  {Term.Escape(s.Text)}");
                 break;
             default:
                 WriteBlock(console, $"{num}[red]error[/]  ", s.Text, "red");
@@ -85,13 +85,13 @@ internal static class StepView
         // A fixed-width rule: a full-width one is noise in a wide terminal and in a file.
         var title = $"turn {turn}" + (detail is null ? "" : $" · {detail}");
         var fill = Math.Max(3, Math.Min(console.Profile.Width, 80) - title.Length - 4);
-        console.MarkupLine($"[grey]──[/] [bold]{Markup.Escape(title)}[/] [grey]{new string('─', fill)}[/]");
+        console.MarkupLine($"[grey]──[/] [bold]{Term.Escape(title)}[/] [grey]{new string('─', fill)}[/]");
     }
 
     private static void WriteBlock(IAnsiConsole console, string head, string text, string? style)
     {
         var lines = text.ReplaceLineEndings("\n").Split('\n');
-        string Styled(string l) => style is null ? Markup.Escape(l) : $"[{style}]{Markup.Escape(l)}[/]";
+        string Styled(string l) => style is null ? Term.Escape(l) : $"[{style}]{Term.Escape(l)}[/]";
         console.MarkupLine(head + Styled(lines[0]));
         foreach (var l in lines.Skip(1)) console.MarkupLine(Indent + Styled(l));
     }

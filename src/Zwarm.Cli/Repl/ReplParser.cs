@@ -32,7 +32,9 @@ internal sealed class ReplParser(CommandTree tree)
         List<string> words;
         try
         {
-            words = Tokenizer.Split(line);
+            // The task of spawn and the message of continue are free text: their unquoted words are taken literally.
+            var first = trimmed.Split((char[]?)null, 2)[0].ToLowerInvariant();
+            words = tree.Find(Canonical(first))?.Name is "spawn" or "continue" ? Tokenizer.SplitLiteral(line) : Tokenizer.Split(line);
         }
         catch (TokenizeException ex)
         {

@@ -17,8 +17,15 @@ internal static class Tokenizer
     /// <summary>The words of a line; throws <see cref="TokenizeException"/> for an unterminated quote.</summary>
     public static List<string> Split(string line) => Scan(line, lenient: false).Select(t => t.Value).ToList();
 
+    /// <summary>
+    /// The words of a line whose words are free text (a task, a message): a word that does not start with a quote is taken
+    /// literally — an apostrophe, a backslash or a # inside it is just a character (<c>c 3f2b it's broken</c>); a word that
+    /// starts with a quote is quoted as in a shell.
+    /// </summary>
+    public static List<string> SplitLiteral(string line) => Scan(line, lenient: false, literal: true).Select(t => t.Value).ToList();
+
     /// <summary>The tokens with positions; <paramref name="lenient"/> lets an open quote run to the end (for completion).</summary>
-    public static List<Token> Scan(string line, bool lenient)
+    public static List<Token> Scan(string line, bool lenient, bool literal = false)
     {
         var tokens = new List<Token>();
         var word = new StringBuilder();
@@ -26,10 +33,16 @@ internal static class Tokenizer
         while (true)
         {
             while (i < line.Length && char.IsWhiteSpace(line[i])) i++;
-            if (i >= line.Length || line[i] == '#') return tokens;
+            if (i >= line.Length || (line[i] == '#' && !literal)) return tokens;
             var start = i;
             var quoted = false;
             word.Clear();
+            if (literal && line[i] is not ('\'' or '"'))
+            {
+                while (i < line.Length && !char.IsWhiteSpace(line[i])) word.Append(line[i++]);
+                tokens.Add(new Token(word.ToString(), start, i, false));
+                continue;
+            }
             while (i < line.Length && !char.IsWhiteSpace(line[i]))
             {
                 var c = line[i];

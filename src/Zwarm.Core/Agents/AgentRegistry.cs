@@ -39,13 +39,21 @@ public sealed class AgentRegistry
     /// Chooses adapter and model for a new session: explicit --model &gt; the adapter's toml model &gt;
     /// executor.model &gt; adapter default; the adapter is inferred from an explicit model when not given.
     /// </summary>
-    public (IAgentAdapter Adapter, string Model) Choose(string? adapterName, string? explicitModel, ZwarmConfig config)
+    /// <remarks>
+    /// An explicit model must be one the adapter knows (or one priced in config); otherwise it is refused with the close names,
+    /// unless <paramref name="forceModel"/>, which passes it to the adapter as given.
+    /// </remarks>
+    public (IAgentAdapter Adapter, string Model) Choose(string? adapterName, string? explicitModel, ZwarmConfig config, bool forceModel = false)
     {
         ModelInfo? known = explicitModel is null ? null : Models.Find(explicitModel);
         var name = adapterName ?? known?.Adapter ?? config.Executor.Adapter;
         var adapter = Get(name);
         if (explicitModel is not null)
-            return (adapter, known is not null && known.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase) ? known.Name : explicitModel);
+        {
+            if (known is not null && known.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase)) return (adapter, known.Name);
+            if (forceModel || config.Prices.ContainsKey(explicitModel.Trim())) return (adapter, explicitModel);
+            throw new ZwarmException(known is null ? Unknown(explicitModel) : OfAnotherAdapter(explicitModel, known, adapter), 2);
+        }
         if (config.AdapterToml(adapter.Name).Table.TryGetValue("model", out var m) && m is string tomlModel && tomlModel.Length > 0)
             return (adapter, tomlModel);
         if (config.Executor.Model is { Length: > 0 } execModel)
@@ -54,5 +62,21 @@ public sealed class AgentRegistry
             if (k is null || k.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase)) return (adapter, k?.Name ?? execModel);
         }
         return (adapter, adapter.DefaultModel);
+    }
+
+    private const string Force = "--force-model uses it anyway";
+
+    private string Unknown(string model)
+    {
+        var names = Models.All.SelectMany(m => m.Aliases.Prepend(m.Name)).Distinct(StringComparer.OrdinalIgnoreCase);
+        var close = Spelling.Nearest(model, names, 4);
+        var hint = close.Count > 0 ? $"did you mean {string.Join(", ", close)}?" : "zwarm models lists the known ones";
+        return $"unknown model '{model}' ({hint}); {Force}";
+    }
+
+    private string OfAnotherAdapter(string model, ModelInfo known, IAgentAdapter adapter)
+    {
+        var own = string.Join(", ", Models.All.Where(m => m.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase)).Select(m => m.Name));
+        return $"model '{model}' ({known.Name}) is a {known.Adapter} model, not {adapter.Name}; {adapter.Name} models: {own}; {Force}";
     }
 }

@@ -16,6 +16,9 @@ public static class ReplayPrompt
             .Where(m => m.Role is "user" or "assistant")
             .Select(m => $"[{m.Role.ToUpperInvariant()}]\n{m.Content.Trim()}\n")
             .ToList();
+        // Python zwarm keeps only the agent's output in messages: a replay always starts with the task.
+        if (session.Task.Trim().Length > 0 && session.Messages.FirstOrDefault(m => m.Role is "user" or "assistant")?.Role != "user")
+            parts.Insert(0, $"[USER]\n{session.Task.Trim()}\n");
         while (parts.Count > 2 && parts.Sum(p => p.Length) > maxChars) parts.RemoveAt(1);
         var sb = new StringBuilder();
         sb.AppendLine("Continue the conversation below. It is the history of this task so far; answer the new message at the end.");

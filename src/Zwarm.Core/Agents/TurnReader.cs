@@ -15,15 +15,22 @@ public static class TurnReader
     }
 
     /// <summary>Parses a whole finished file, including a last line without newline.</summary>
-    public static async Task ParseFileAsync(string path, ITurnParser parser, CancellationToken ct = default)
+    public static Task ParseFileAsync(string path, ITurnParser parser, CancellationToken ct = default) => ParseFileAsync(path, parser, null, ct);
+
+    /// <summary>Parses a whole finished file, including a last line without newline; stops early once <paramref name="stopWhen"/> holds.</summary>
+    public static async Task ParseFileAsync(string path, ITurnParser parser, Func<bool>? stopWhen, CancellationToken ct = default)
     {
         if (!File.Exists(path)) return;
         await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        await FeedStreamAsync(fs, parser, finalPartialLine: true, ct);
+        await FeedStreamAsync(fs, parser, finalPartialLine: true, stopWhen, ct);
     }
 
     /// <summary>Feeds every line of a stream; returns the number of bytes consumed as complete lines.</summary>
-    public static async Task<long> FeedStreamAsync(Stream stream, ITurnParser parser, bool finalPartialLine, CancellationToken ct = default)
+    public static Task<long> FeedStreamAsync(Stream stream, ITurnParser parser, bool finalPartialLine, CancellationToken ct = default)
+        => FeedStreamAsync(stream, parser, finalPartialLine, null, ct);
+
+    /// <summary>Feeds every line of a stream (until <paramref name="stopWhen"/> holds); returns the number of bytes consumed as complete lines.</summary>
+    public static async Task<long> FeedStreamAsync(Stream stream, ITurnParser parser, bool finalPartialLine, Func<bool>? stopWhen, CancellationToken ct = default)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         var start = 0;
@@ -62,6 +69,7 @@ public static class TurnReader
                     consumed += nl - start + 1;
                     start = nl + 1;
                     scanFrom = start;
+                    if (stopWhen?.Invoke() == true) return consumed;
                 }
                 if (start == end) start = end = 0;
             }

@@ -30,6 +30,29 @@ public static class ConfigLoader
         return FromValues(values, projectDir, codex, claude);
     }
 
+    /// <summary>
+    /// Loads the project's .env (next to .zwarm; variables already set win) into <paramref name="environment"/> (null: this
+    /// process's, which agents inherit), then the configuration. The <see cref="DotEnv.Guarded"/> keys are taken from .env only
+    /// with <c>[security] trust_dotenv = true</c> in the configuration proper; the ones left out are returned for a warning.
+    /// </summary>
+    public static async Task<(ZwarmConfig Config, IReadOnlyList<string> IgnoredDotEnvKeys)> LoadProjectAsync(string zwarmDir, string? configFile,
+        IEnumerable<string>? sets, IDictionary? environment = null, CancellationToken ct = default)
+    {
+        var list = sets?.ToList() ?? [];
+        var envFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(zwarmDir))!, ".env");
+        var vars = File.Exists(envFile) ? DotEnv.Parse(await File.ReadAllTextAsync(envFile, ct)) : [];
+        var env = environment ?? Environment.GetEnvironmentVariables();
+        var trusted = false;
+        if (vars.Keys.Any(k => DotEnv.Guarded.Contains(k) && env[k] is null))
+            trusted = (await LoadAsync(zwarmDir, configFile, list, env, ct)).Get("security.trust_dotenv") is true;
+        var ignored = DotEnv.Apply(vars, env, trusted, (k, v) =>
+        {
+            env[k] = v;
+            if (environment is null) Environment.SetEnvironmentVariable(k, v);
+        });
+        return (await LoadAsync(zwarmDir, configFile, list, env, ct), ignored);
+    }
+
     internal static ZwarmConfig FromValues(Dictionary<string, object?> values, string projectDir, TomlDocument? codex = null, TomlDocument? claude = null)
     {
         foreach (var k in ConfigSchema.Keys)
@@ -104,9 +127,28 @@ public static class ConfigLoader
             throw new ZwarmException($"{where}: bad value for '{key}': expected {Describe(spec.Kind)}, got {Show(value)}");
         if (spec.Kind is ConfigKind.Int && (long)result < 0)
             throw new ZwarmException($"{where}: bad value for '{key}': must not be negative");
-        if (key == "executor.adapter" && result is string ad && ad is not ("codex" or "claude"))
-            throw new ZwarmException($"{where}: bad value for '{key}': expected codex or claude, got \"{ad}\"");
+        if (ConfigSchema.Choices(key) is { } choices && result is string choice && !choices.Contains(choice))
+            throw new ZwarmException($"{where}: bad value for '{key}': expected {string.Join(" or ", choices)}, got \"{choice}\"");
+        if (spec.Kind is ConfigKind.Table) CheckTableValue(key, spec, result, where);
         return result;
+    }
+
+    // [pricing."model"] input, output, cached_input: non-negative numbers; nothing else.
+    private static void CheckTableValue(string key, ConfigKey spec, object value, string where)
+    {
+        if (spec.Key != "pricing") return;
+        var rest = key[(spec.Key.Length + 1)..];
+        var dot = rest.LastIndexOf('.');
+        if (dot <= 0)
+            throw new ZwarmException($"{where}: bad value for '{key}': expected a table [pricing.\"{rest}\"] with input, output, cached_input");
+        var field = rest[(dot + 1)..];
+        if (field is not ("input" or "output" or "cached_input"))
+            throw new ZwarmException($"{where}: unknown key '{key}' (expected input, output or cached_input)");
+        if (value is not (long or double))
+            throw new ZwarmException($"{where}: bad value for '{key}': expected a number, got {Show(value)}");
+        var number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+        if (double.IsNaN(number) || double.IsInfinity(number) || number < 0)
+            throw new ZwarmException($"{where}: bad value for '{key}': must not be negative");
     }
 
     private static string Describe(ConfigKind k) => k switch

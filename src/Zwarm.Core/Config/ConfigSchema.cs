@@ -14,7 +14,7 @@ public static class ConfigSchema
     [
         new("executor.adapter", ConfigKind.String, "codex", "default agent for new sessions: codex | claude"),
         new("executor.model", ConfigKind.String, null, "default model when neither --model nor the adapter's toml sets one"),
-        new("executor.sandbox", ConfigKind.String, null, "codex sandbox mode: read-only | workspace-write | danger-full-access"),
+        new("executor.sandbox", ConfigKind.String, "workspace-write", "codex sandbox mode: read-only | workspace-write (edit the working dir; Python zwarm's default) | danger-full-access; \"\" = codex's own default"),
         new("executor.timeout", ConfigKind.Int, 0L, "per-turn time limit in seconds (0 = none); an overrunning turn is killed and marked failed"),
         new("executor.max_running", ConfigKind.Int, 0L, "most sessions running at once (0 = no limit); extra sessions wait as pending"),
         new("executor.kill_grace", ConfigKind.Float, 2.0, "seconds between SIGTERM and SIGKILL when killing a session"),
@@ -28,6 +28,8 @@ public static class ConfigSchema
         new("orchestrator.max_steps_per_turn", ConfigKind.Int, 60L, "most LLM steps per pilot turn"),
         new("orchestrator.parallel_delegations", ConfigKind.Int, 4L, "most sessions an instance keeps running at once"),
         new("orchestrator.allowed_dirs", ConfigKind.StringList, Array.Empty<string>(), "directories delegated sessions may work in (default: the project dir)"),
+        new("orchestrator.on_exit", ConfigKind.String, "keep", "at orchestrate's exit, sessions it started that still run: keep (listed) | kill"),
+        new("orchestrator.bash_sandbox", ConfigKind.String, "auto", "the bash tool's OS sandbox: auto (codex sandbox when codex is installed, else none with a warning) | codex (required) | none"),
         new("orchestrator.compaction.max_tokens", ConfigKind.Int, 100000L, "context size the orchestrator's messages are kept under"),
         new("orchestrator.compaction.threshold_pct", ConfigKind.Float, 0.85, "compact when the context exceeds this share of max_tokens"),
         new("orchestrator.compaction.target_pct", ConfigKind.Float, 0.7, "compact down to this share of max_tokens"),
@@ -39,6 +41,7 @@ public static class ConfigSchema
         new("telemetry.enabled", ConfigKind.Bool, false, "export OpenTelemetry traces"),
         new("telemetry.endpoint", ConfigKind.String, null, "OTLP endpoint (also OTEL_EXPORTER_OTLP_ENDPOINT)"),
         new("telemetry.service_name", ConfigKind.String, "zwarm", "service.name of exported traces"),
+        new("security.trust_dotenv", ConfigKind.Bool, false, "let the project's .env set the agent executable, sandbox, bypass flags and orchestrator URL"),
         new("adapters.codex.command", ConfigKind.String, null, "path of the codex executable (default: codex on PATH, then node_modules/.bin)"),
         new("adapters.claude.command", ConfigKind.String, null, "path of the claude executable (default: claude on PATH, then node_modules/.bin)"),
         new("pricing", ConfigKind.Table, null, "[pricing.\"model\"] input, output, cached_input: USD per million tokens"),
@@ -54,6 +57,15 @@ public static class ConfigSchema
             if (t.Kind == ConfigKind.Table && key.StartsWith(t.Key + ".", StringComparison.Ordinal)) return t;
         return null;
     }
+
+    /// <summary>The values a string key accepts, or null when any string goes.</summary>
+    public static IReadOnlyList<string>? Choices(string key) => key switch
+    {
+        "executor.adapter" => ["codex", "claude"],
+        "orchestrator.on_exit" => ["keep", "kill"],
+        "orchestrator.bash_sandbox" => ["auto", "codex", "none"],
+        _ => null,
+    };
 
     /// <summary>The closest known key, for "did you mean" hints.</summary>
     public static string? Suggest(string key) => Spelling.Closest(key, Keys.Select(k => k.Key), lengthDivisor: 4);

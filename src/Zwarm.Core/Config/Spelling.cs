@@ -17,6 +17,17 @@ public static class Spelling
         return bestDistance <= Math.Max(2, input.Length / lengthDivisor) ? best : null;
     }
 
+    /// <summary>Up to <paramref name="count"/> candidates close to <paramref name="input"/>, nearest first.</summary>
+    public static List<string> Nearest(string input, IEnumerable<string> candidates, int count)
+    {
+        var a = input.ToLowerInvariant();
+        var limit = Math.Max(2, input.Length / 3);
+        return candidates.Select(c => (c, d: Distance(a, c.ToLowerInvariant())))
+            .Where(x => x.d <= limit)
+            .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
+            .Take(count).Select(x => x.c).ToList();
+    }
+
     private static int Distance(string a, string b)
     {
         var prev = new int[b.Length + 1];

@@ -31,7 +31,14 @@ public sealed class TomlDocument
         var store = new TomlMetadataStore();
         try
         {
-            var table = TomlSerializer.Deserialize<TomlTable>(text, new TomlSerializerOptions { SourceName = source, MetadataStore = store }) ?? new TomlTable();
+            var table = TomlSerializer.Deserialize<TomlTable>(text, new TomlSerializerOptions
+            {
+                SourceName = source,
+                MetadataStore = store,
+                // TOML forbids defining a table or key twice; the last one silently winning hides a mistake.
+                DuplicateKeyHandling = TomlDuplicateKeyHandling.Error,
+            }) ?? new TomlTable();
+            TomlDuplicates.Check(text, source);
             return new TomlDocument(source, table, store);
         }
         catch (TomlException ex)

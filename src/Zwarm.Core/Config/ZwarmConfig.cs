@@ -17,7 +17,14 @@ public sealed record ExecutorConfig(string Adapter, string? Model, string? Sandb
 public sealed record CompactionConfig(int MaxTokens, double ThresholdPct, double TargetPct, int KeepFirstN, int KeepLastN);
 
 /// <summary>Settings of the orchestrating LLM.</summary>
-public sealed record OrchestratorConfig(string Model, string? BaseUrl, string ApiKeyEnv, int MaxSteps, int MaxStepsPerTurn, int ParallelDelegations, IReadOnlyList<string> AllowedDirs, CompactionConfig Compaction);
+public sealed record OrchestratorConfig(string Model, string? BaseUrl, string ApiKeyEnv, int MaxSteps, int MaxStepsPerTurn, int ParallelDelegations, IReadOnlyList<string> AllowedDirs, CompactionConfig Compaction)
+{
+    /// <summary>At orchestrate's exit, sessions it started that still run: "keep" (listed) or "kill".</summary>
+    public string OnExit { get; init; } = "keep";
+
+    /// <summary>The bash tool's OS sandbox: "auto", "codex" or "none".</summary>
+    public string BashSandbox { get; init; } = "auto";
+}
 
 /// <summary>One configured watcher.</summary>
 public sealed record WatcherEntry(string Name, bool Enabled, IReadOnlyDictionary<string, object> Config);
@@ -52,7 +59,11 @@ public sealed class ZwarmConfig
             (int)Int("orchestrator.max_steps"), (int)Int("orchestrator.max_steps_per_turn"), (int)Int("orchestrator.parallel_delegations"),
             List("orchestrator.allowed_dirs"),
             new CompactionConfig((int)Int("orchestrator.compaction.max_tokens"), Float("orchestrator.compaction.threshold_pct"),
-                Float("orchestrator.compaction.target_pct"), (int)Int("orchestrator.compaction.keep_first_n"), (int)Int("orchestrator.compaction.keep_last_n")));
+                Float("orchestrator.compaction.target_pct"), (int)Int("orchestrator.compaction.keep_first_n"), (int)Int("orchestrator.compaction.keep_last_n")))
+        {
+            OnExit = Str("orchestrator.on_exit")!,
+            BashSandbox = Str("orchestrator.bash_sandbox")!,
+        };
         Watchers = new WatchersConfig(Bool("watchers.enabled"), Str("watchers.message_role")!, ReadWatchers());
         Telemetry = new TelemetryConfig(Bool("telemetry.enabled"), Str("telemetry.endpoint"), Str("telemetry.service_name")!);
         Prices = ReadPrices();

@@ -9,10 +9,14 @@ public sealed record KillResult(SessionMeta Session, bool Killed, string Note);
 public sealed record OrphanProcess(int Pid, string SessionId, string Reason, string CommandLine);
 
 /// <summary>Outcome of waiting for sessions.</summary>
-public sealed record WaitResult(IReadOnlyList<SessionMeta> Sessions, bool TimedOut)
+public sealed record WaitResult(IReadOnlyList<SessionMeta> Sessions, bool TimedOut, bool Any = false)
 {
-    /// <summary>0 all completed, 1 some failed or killed, 124 timed out.</summary>
-    public int ExitCode => TimedOut ? 124 : Sessions.All(s => s.Status == SessionStatus.Completed) ? 0 : 1;
+    /// <summary>
+    /// 0 all completed, 1 some failed or killed, 124 timed out; waiting for any, only the sessions that finished count
+    /// (0 when they completed).
+    /// </summary>
+    public int ExitCode => TimedOut ? 124
+        : (Any ? Sessions.Where(s => s.Status.IsFinished()) : Sessions).All(s => s.Status == SessionStatus.Completed) ? 0 : 1;
 }
 
 public sealed partial class SessionManager
@@ -97,8 +101,8 @@ public sealed partial class SessionManager
             var metas = new List<SessionMeta>();
             foreach (var id in ids) metas.Add(await GetAsync(id, ct));
             var done = metas.Count(m => m.Status.IsFinished());
-            if (done == metas.Count || (any && done > 0)) return new WaitResult(metas, false);
-            if (Now >= deadline) return new WaitResult(metas, true);
+            if (done == metas.Count || (any && done > 0)) return new WaitResult(metas, false, any);
+            if (Now >= deadline) return new WaitResult(metas, true, any);
             if (metas.Any(m => m.Status == SessionStatus.Pending)) await PumpQueueAsync(ct);
             await Task.Delay(150, ct);
         }

@@ -20,6 +20,9 @@ public sealed record StartRequest(string Task)
     /// <summary>"user" or "orchestrator:&lt;instance id&gt;".</summary>
     public string Source { get; init; } = "user";
 
+    /// <summary>Use <see cref="Model"/> as given even when no adapter knows it (--force-model).</summary>
+    public bool ForceModel { get; init; }
+
     /// <summary>true: its own git worktree (spawn --worktree); false: none; null: executor.isolation decides.</summary>
     public bool? Worktree { get; init; }
 
@@ -75,7 +78,7 @@ public sealed partial class SessionManager
     public async Task<SessionMeta> StartAsync(StartRequest request, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(request.Task)) throw new ZwarmException("the task is empty", 2);
-        var (adapter, model) = Agents.Choose(request.Adapter, request.Model, Config);
+        var (adapter, model) = Agents.Choose(request.Adapter, request.Model, Config, request.ForceModel);
         var dir = Path.GetFullPath(request.WorkingDir ?? Config.ProjectDir);
         if (!Directory.Exists(dir)) throw new ZwarmException($"working directory does not exist: {dir}");
         var now = Now;
@@ -93,8 +96,8 @@ public sealed partial class SessionManager
             Adapter = adapter.Name,
             Messages = [Message("user", request.Task, 1)],
         };
-        // Build the command first: a bad setting or a missing binary changes nothing on disk.
-        adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.Task, Config = Config, ForkFrom = request.ForkOf?.AgentSessionId });
+        // Build the command first: a bad setting, a missing binary or a task too long for one argument changes nothing on disk.
+        ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.LaunchPrompt ?? request.Task, Config = Config, ForkFrom = request.ForkOf?.AgentSessionId }), "task");
         await PrepareIsolationAsync(meta, request, ct);
         try
         {
@@ -118,11 +121,18 @@ public sealed partial class SessionManager
         if (current.Worktree is { } wt) await Isolation.Worktrees.EnsureAsync(wt, ct);
         var adapter = Agents.Get(current.Adapter);
         var turn = current.Turn + 1;
-        adapter.BuildCommand(new TurnRequest { Session = current, Turn = turn, Prompt = message, Config = Config });
+        // A session Python zwarm finished has no agent_session_id (and only the agent's output in messages): the turn files have it.
+        var (recovered, recoveredLatest) = string.IsNullOrWhiteSpace(current.AgentSessionId)
+            ? await AgentSessionIds.RecoverAsync(adapter, Store, current, ct)
+            : (null, null);
+        Repair(current, recovered, recoveredLatest);
+        ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = current, Turn = turn, Prompt = message, Config = Config }),
+            current.AgentSessionId is null ? "follow-up (the message with the conversation replayed in front of it)" : "message");
         SessionMeta? before = null;
         await Store.UpdateAsync(id, m =>
         {
             CheckContinuable(m);
+            Repair(m, recovered, recoveredLatest);
             before = Clone(m);
             m.Turn = turn;
             m.Messages.Add(Message("user", message, turn));
@@ -134,6 +144,18 @@ public sealed partial class SessionManager
             return true;
         }, ct);
         return await TryLaunchAsync(id, ct, before, message);
+    }
+
+    /// <summary>Fills in a recovered agent session id, and puts the task back in front of a conversation that lost it.</summary>
+    private static void Repair(SessionMeta m, string? agentSessionId, string? latest)
+    {
+        if (agentSessionId is not null && string.IsNullOrWhiteSpace(m.AgentSessionId))
+        {
+            m.AgentSessionId = agentSessionId;
+            m.AgentSessionIdLatest ??= latest;
+        }
+        if (m.Task.Length > 0 && (m.Messages.Count == 0 || m.Messages[0].Role != "user"))
+            m.Messages.Insert(0, Message("user", m.Task, 1, m.CreatedAt));
     }
 
     private void CheckContinuable(SessionMeta m)

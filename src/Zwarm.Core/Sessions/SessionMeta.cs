@@ -13,8 +13,21 @@ public sealed class SessionMeta
     public string Task { get; set; } = "";
     public SessionStatus Status { get; set; } = SessionStatus.Pending;
     public string WorkingDir { get; set; } = "";
-    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset CreatedAt { get; set; }
-    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset UpdatedAt { get; set; }
+    private PythonTimestamp _createdAt;
+    private PythonTimestamp _updatedAt;
+
+    /// <summary>When the session was created (written as Python zwarm writes it; an unchanged value is kept byte for byte).</summary>
+    [JsonIgnore] public DateTimeOffset CreatedAt { get => _createdAt.Value; set => _createdAt = _createdAt.With(value); }
+
+    [JsonInclude, JsonPropertyName("created_at"), JsonConverter(typeof(PythonTimestampConverter))]
+    internal PythonTimestamp CreatedAtJson { get => _createdAt; set => _createdAt = value; }
+
+    /// <summary>When the session last changed (written as Python zwarm writes it).</summary>
+    [JsonIgnore] public DateTimeOffset UpdatedAt { get => _updatedAt.Value; set => _updatedAt = _updatedAt.With(value); }
+
+    [JsonInclude, JsonPropertyName("updated_at"), JsonConverter(typeof(PythonTimestampConverter))]
+    internal PythonTimestamp UpdatedAtJson { get => _updatedAt; set => _updatedAt = value; }
+
     public int? Pid { get; set; }
     public int? ExitCode { get; set; }
     public string Model { get; set; } = "";
@@ -100,7 +113,14 @@ public sealed class SessionMessage
 {
     public string Role { get; set; } = "user";
     public string Content { get; set; } = "";
-    [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset Timestamp { get; set; }
+    private PythonTimestamp _timestamp;
+
+    /// <summary>When the message was recorded (written as Python zwarm writes it; an unchanged value is kept byte for byte).</summary>
+    [JsonIgnore] public DateTimeOffset Timestamp { get => _timestamp.Value; set => _timestamp = _timestamp.With(value); }
+
+    [JsonInclude, JsonPropertyName("timestamp"), JsonConverter(typeof(PythonTimestampConverter))]
+    internal PythonTimestamp TimestampJson { get => _timestamp; set => _timestamp = value; }
+
     public Dictionary<string, JsonElement> Metadata { get; set; } = [];
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -56,9 +56,10 @@ internal sealed class LlmCaller
     /// <summary>One model call; throws <see cref="LlmException"/> with a clear message after retries.</summary>
     public async Task<ChatResponse> GetResponseAsync(IList<ChatMessage> messages, ChatOptions options, CancellationToken ct)
     {
+        ChatResponse response;
         try
         {
-            return await _pipeline.ExecuteAsync(async token => await _client.GetResponseAsync(messages, options, token), ct);
+            response = await _pipeline.ExecuteAsync(async token => await _client.GetResponseAsync(messages, options, token), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -68,6 +69,18 @@ internal sealed class LlmCaller
         {
             throw Describe(ex);
         }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
+        {
+            // The SDK's parser message ("'<' is an invalid start of a value. LineNumber: 0 …") says nothing to a user.
+            throw new LlmException($"the LLM endpoint {_settings.Where} answered with a body that is not a chat completion: check orchestrator.base_url (it should end in /v1)", 0, ex);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidOperationException or NullReferenceException or KeyNotFoundException)
+        {
+            throw new LlmException($"the LLM endpoint {_settings.Where} answered without a choice (an empty or incomplete chat completion)", 0, ex);
+        }
+        if (response.Messages.Count == 0)
+            throw new LlmException($"the LLM endpoint {_settings.Where} answered without a choice (an empty chat completion)", 0);
+        return response;
     }
 
     private static bool IsTransient(Exception ex, CancellationToken ct) => ex switch

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Zwarm.Core;
+using Zwarm.Core.Sessions;
 using Zwarm.Orchestration.Llm;
 using Zwarm.Orchestration.State;
 using Zwarm.Orchestration.Telemetry;
@@ -56,6 +57,7 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
             + (request.Resume ? $" · resumed at step {run.State.Progress.Steps + 1}" : ""));
 
         var (status, summary, error) = await LoopAsync(run, maxSteps, ct);
+        if (status == InstanceStatuses.Completed) await EndOrListSessionsAsync(run, config.OnExit);
         var code = status switch
         {
             InstanceStatuses.Completed => 0,
@@ -88,6 +90,27 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
             _ => $"✗ {status}: {error ?? summary}",
         });
         return new RunResult(id, status, summary, code);
+    }
+
+    /// <summary>At exit, the sessions this run started that still run are killed (on_exit = "kill") or listed (keep).</summary>
+    private static async Task EndOrListSessionsAsync(RunContext run, string onExit)
+    {
+        var running = (await run.Tools.MySessionsAsync(CancellationToken.None)).Where(m => !m.Status.IsFinished()).ToList();
+        if (running.Count == 0) return;
+        if (onExit == "kill")
+        {
+            foreach (var m in running)
+            {
+                var killed = await run.Tools.Manager.KillAsync(m.Id, CancellationToken.None);
+                run.Printer.Line($"  killed {m.ShortId} (orchestrator.on_exit = \"kill\"){(killed.Killed ? "" : $": {killed.Note}")}");
+            }
+            return;
+        }
+        run.Printer.Line(running.Count == 1
+            ? "1 session it started is still running (orchestrator.on_exit = \"keep\"):"
+            : $"{running.Count} sessions it started are still running (orchestrator.on_exit = \"keep\"):");
+        foreach (var m in running)
+            run.Printer.Line($"  {m.ShortId}  {m.Status.ToWire()}  {Text.OneLine(m.Task, 60)}  · stop it with: zwarm kill {m.ShortId}");
     }
 
     private static async Task<(string Status, string? Summary, string? Error)> LoopAsync(RunContext run, int maxSteps, CancellationToken ct)

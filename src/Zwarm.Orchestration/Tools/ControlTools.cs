@@ -49,20 +49,20 @@ internal sealed class ControlTools(ToolContext ctx)
     public async Task<ToolOutcome> BashAsync(ToolArgs a, CancellationToken ct)
     {
         var command = a.String("command", required: true)!;
-        var shell = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+        var (launch, sandbox, warning) = BashLaunch(command);
         // Under setsid the shell leads its own process group, so a timeout kills what it started in the background too.
         var setsid = Zwarm.Core.Agents.AgentExecutable.FindOnPath("setsid");
-        var psi = new ProcessStartInfo(setsid ?? shell)
+        var psi = new ProcessStartInfo(setsid ?? launch.FileName)
         {
-            WorkingDirectory = ctx.ProjectDir,
+            WorkingDirectory = launch.WorkingDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (setsid is not null) psi.ArgumentList.Add(shell);
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(command);
+        if (setsid is not null) psi.ArgumentList.Add(launch.FileName);
+        foreach (var arg in launch.Arguments) psi.ArgumentList.Add(arg);
+        foreach (var (k, v) in launch.Environment) psi.Environment[k] = v;
         using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var streamsOpen = 2;
@@ -102,9 +102,38 @@ internal sealed class ControlTools(ToolContext ctx)
         lock (gate) text = output.ToString();
         var truncated = text.Length > 8000;
         if (truncated) text = text[..3000] + "\n… [output cut] …\n" + text[^4900..];
-        var o = new JsonObject { ["exit_code"] = process.ExitCode, ["output"] = text, ["truncated"] = truncated };
+        var o = new JsonObject { ["exit_code"] = process.ExitCode, ["output"] = text, ["truncated"] = truncated, ["sandbox"] = sandbox };
         var first = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "(no output)";
-        return ToolOutcome.Ok(o, $"exit {process.ExitCode}: {Text.OneLine(first, 70)}");
+        return ToolOutcome.Ok(o, (warning is null ? "" : warning + "\n    ") + $"exit {process.ExitCode}: {Text.OneLine(first, 70)}");
+    }
+
+    /// <summary>
+    /// How bash runs (orchestrator.bash_sandbox): inside codex's OS sandbox with the allowed directories as its only writable
+    /// roots ("auto" when codex is installed, "codex"), or plainly ("none", or "auto" without codex — said once per run).
+    /// </summary>
+    private (Zwarm.Core.Agents.AgentCommand Launch, string Sandbox, string? Warning) BashLaunch(string command)
+    {
+        var shell = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+        var cwd = ctx.BashWorkingDir;
+        var plain = new Zwarm.Core.Agents.AgentCommand(shell, ["-c", command], cwd);
+        var mode = ctx.Manager.Config.Orchestrator.BashSandbox;
+        if (mode == "none") return (plain, "none (orchestrator.bash_sandbox = \"none\")", null);
+        try
+        {
+            var tmp = Path.Combine(ctx.Manager.Store.Root, "tmp", "bash");
+            Directory.CreateDirectory(tmp);
+            var wrapped = Zwarm.Core.Agents.Codex.CodexSandbox.Wrap(ctx.Manager.Config, [shell, "-c", command], cwd, ctx.AllowedDirs, tmp);
+            return (wrapped, $"codex sandbox: writable only {string.Join(", ", ctx.AllowedDirs)}, no network", null);
+        }
+        catch (Zwarm.Core.ZwarmException ex)
+        {
+            if (mode == "codex")
+                throw new ToolFailure($"codex is not installed ({ex.Message}); bash runs only inside its sandbox (orchestrator.bash_sandbox = \"codex\")",
+                    "delegate the check to a session, or tell the user to install codex");
+            var warning = ctx.WarnedNoSandbox ? null : "bash runs WITHOUT an OS sandbox: codex is not installed (orchestrator.bash_sandbox = \"auto\")";
+            ctx.WarnedNoSandbox = true;
+            return (plain, "none: codex is not installed, so nothing stops bash writing outside the allowed directories", warning);
+        }
     }
 
     private static void Kill(Process process)

@@ -216,9 +216,10 @@ internal sealed class SessionTools(ToolContext ctx)
     {
         // Without working_dir: the project, or the first allowed directory when the project itself is not allowed.
         if (requested is null)
-            return ctx.AllowedDirs.Any(root => Text.IsInside(ctx.ProjectDir, root)) ? null : CheckWorkingDir(ctx.AllowedDirs[0]);
-        var full = Path.GetFullPath(Path.Combine(ctx.ProjectDir, requested));
-        if (!ctx.AllowedDirs.Any(root => Text.IsInside(full, root)))
+            return ctx.IsAllowed(ctx.ProjectDir) ? null : CheckWorkingDir(ctx.AllowedDirs[0]);
+        // Checked on the real path: a symlink inside the project that points elsewhere does not make elsewhere allowed.
+        var full = Zwarm.Core.RealPath.Resolve(Path.Combine(ctx.ProjectDir, requested));
+        if (!ctx.IsAllowed(full))
             throw new ToolFailure($"working_dir {full} is outside the allowed directories",
                 $"use one of {string.Join(", ", ctx.AllowedDirs)} or a folder inside them (orchestrator.allowed_dirs)");
         if (!Directory.Exists(full))

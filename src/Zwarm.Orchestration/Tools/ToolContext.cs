@@ -1,3 +1,4 @@
+using Zwarm.Core;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Orchestration.State;
@@ -37,10 +38,22 @@ internal sealed class ToolContext
     /// <summary>The project folder.</summary>
     public string ProjectDir => Manager.Config.ProjectDir;
 
-    /// <summary>Absolute allowed directories (orchestrator.allowed_dirs, relative to the project; default the project).</summary>
+    /// <summary>
+    /// Allowed directories as real paths (orchestrator.allowed_dirs, relative to the project; default the project): a path is
+    /// checked against them after its own symbolic links are resolved, so a link in the project cannot lead outside.
+    /// </summary>
     public IReadOnlyList<string> AllowedDirs => field ??= Manager.Config.Orchestrator.AllowedDirs.Count == 0
-        ? [Path.GetFullPath(ProjectDir)]
-        : [.. Manager.Config.Orchestrator.AllowedDirs.Select(d => Path.GetFullPath(Path.Combine(ProjectDir, ExpandHome(d))))];
+        ? [RealPath.Resolve(ProjectDir)]
+        : [.. Manager.Config.Orchestrator.AllowedDirs.Select(d => RealPath.Resolve(Path.Combine(ProjectDir, ExpandHome(d))))];
+
+    /// <summary>True when the real path of <paramref name="path"/> is inside an allowed directory.</summary>
+    public bool IsAllowed(string path) => AllowedDirs.Any(root => Text.IsInside(RealPath.Resolve(path), root));
+
+    /// <summary>Where bash runs: the project when it is allowed, else the first allowed directory.</summary>
+    public string BashWorkingDir => IsAllowed(ProjectDir) ? RealPath.Resolve(ProjectDir) : AllowedDirs[0];
+
+    /// <summary>Set once the run was told that bash has no OS sandbox.</summary>
+    public bool WarnedNoSandbox { get; set; }
 
     /// <summary>Sessions this instance started, reconciled, newest first.</summary>
     public async Task<List<SessionMeta>> MySessionsAsync(CancellationToken ct) =>

@@ -45,6 +45,18 @@ public sealed class ReplParserSpecs : IDisposable
         Args(line).Should().Equal(args);
     }
 
+    [Theory]
+    [InlineData("c 3f2b it's broken", new[] { "continue", "3f2b", "it's broken" })]
+    [InlineData("c 3f2b it's Bob's \\ fault, see #12 --wait", new[] { "continue", "3f2b", "it's Bob's \\ fault, see #12", "--wait" })]
+    [InlineData("ca 3f2b don't \"over\"quote", new[] { "continue", "3f2b", "don't overquote" })]
+    [InlineData("spawn fix the user's login -m mini", new[] { "spawn", "fix the user's login", "-m", "mini" })]
+    [InlineData("exec 'it''s' done", new[] { "spawn", "its done" })]
+    [InlineData("c 3f2b \"it's quoted\" --wait", new[] { "continue", "3f2b", "it's quoted", "--wait" })]
+    public void Unquoted_words_of_a_message_are_taken_literally(string line, string[] args)
+    {
+        Args(line).Should().Equal(args);
+    }
+
     [Fact]
     public void Rm_all_removes_the_finished_sessions_after_asking_unless_yes_is_given()
     {

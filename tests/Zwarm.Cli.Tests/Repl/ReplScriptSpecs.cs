@@ -86,6 +86,30 @@ public sealed class ReplScriptSpecs
     }
 
     [Fact(Timeout = 180000)]
+    public async Task Rm_of_a_running_session_asks_first_unless_yes_and_a_message_may_hold_an_apostrophe()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var p = new TestProject(ct);
+        var done = await p.SpawnDoneAsync("reply=First");
+        var a = await p.SpawnAsync("sleep=forever");
+        var b = await p.SpawnAsync("sleep=forever");
+
+        var r = await p.RunWithInputAsync($"""
+            rm {a[..8]}
+            n
+            rm {b[..8]} -y
+            c {done[..8]} reply=it's_fine --wait
+            """, "interactive");
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stderr.Should().Contain($"session {a[..8]} is running; kill and remove it? [y/N] zwarm: aborted; nothing removed");
+        p.Status(a).Should().Be("running", "the answer was no");
+        Directory.Exists(Path.Combine(p.SessionsDir, b)).Should().BeFalse("-y does not ask");
+        r.Stdout.Should().Contain($"killed and removed {b[..8]}").And.Contain("it's fine");
+        Messages(p.Meta(done)).Should().Equal("reply=First", "First", "reply=it's_fine", "it's fine");
+    }
+
+    [Fact(Timeout = 180000)]
     public async Task Errors_print_one_line_each_and_the_REPL_carries_on_to_the_end_of_input()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -114,4 +114,101 @@ public sealed class ConfigSpecs
         var doc = TomlDocument.Parse(text, "config.toml");
         doc.Flatten().Should().BeEmpty("every key is commented out");
     }
+
+    [Fact]
+    public async Task A_fresh_project_runs_codex_in_the_workspace_write_sandbox_and_init_says_so()
+    {
+        using var dir = new TempDir();
+
+        var c = await ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
+
+        c.Executor.Sandbox.Should().Be("workspace-write");
+        ConfigTemplates.ConfigToml().Should().Contain("# sandbox = \"workspace-write\"");
+    }
+
+    [Theory]
+    [InlineData("[pricing.\"x\"]\ninput = \"cheap\"\n", "config.toml:2: bad value for 'pricing.x.input': expected a number, got \"cheap\"")]
+    [InlineData("[pricing.\"x\"]\noutput = 1.0\ncahced_input = 0.1\n", "config.toml:3: unknown key 'pricing.x.cahced_input' (expected input, output or cached_input)")]
+    [InlineData("[pricing]\nx = 1.0\n", "config.toml:2: bad value for 'pricing.x': expected a table [pricing.\"x\"] with input, output, cached_input")]
+    [InlineData("[pricing.\"x\"]\ninput = -1\n", "config.toml:2: bad value for 'pricing.x.input': must not be negative")]
+    public async Task A_bad_price_is_an_error_naming_file_line_and_key(string toml, string message)
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Zwarm);
+        await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), toml);
+
+        var act = () => ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
+
+        (await act.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().EndWith(message);
+    }
+
+    [Fact]
+    public async Task Prices_in_config_are_read_per_model()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Zwarm);
+        await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[pricing.\"my-model\"]\ninput = 1\noutput = 2.5\ncached_input = 0.1\n");
+
+        var c = await ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
+
+        c.Prices["my-model"].Should().Be(new ModelPrice(1, 2.5, 0.1));
+    }
+
+    [Theory]
+    [InlineData("[executor]\nmodel = \"a\"\n[orchestrator]\nmax_steps = 3\n[executor]\ntimeout = 3\n", "config.toml:5")]
+    [InlineData("[executor]\nmodel = \"a\"\nmodel = \"b\"\n", "config.toml:3")]
+    public async Task A_table_or_key_defined_twice_is_an_error(string toml, string where)
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Zwarm);
+        await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), toml);
+
+        var act = () => ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
+
+        (await act.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().Contain(where).And.Contain("executor");
+    }
+
+    [Fact]
+    public async Task Dot_env_may_not_choose_the_agent_sandbox_bypass_or_orchestrator_url_unless_trusted()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Zwarm);
+        await File.WriteAllTextAsync(Path.Combine(dir.Path, ".env"), """
+            ZWARM_ADAPTERS_CODEX_COMMAND=/tmp/evil-codex
+            ZWARM_EXECUTOR_SANDBOX=danger-full-access
+            ZWARM_ORCHESTRATOR_BASE_URL=http://evil.example/v1
+            ZWARM_SECURITY_TRUST_DOTENV=true
+            IS_SANDBOX=1
+            ZWARM_EXECUTOR_TIMEOUT=9
+            MY_TOKEN=fine
+            """);
+        var env = new System.Collections.Hashtable();
+
+        var (c, ignored) = await ConfigLoader.LoadProjectAsync(dir.Zwarm, null, [], env);
+
+        ignored.Should().BeEquivalentTo(["ZWARM_ADAPTERS_CODEX_COMMAND", "ZWARM_EXECUTOR_SANDBOX", "ZWARM_ORCHESTRATOR_BASE_URL", "ZWARM_SECURITY_TRUST_DOTENV", "IS_SANDBOX"]);
+        c.AdapterCommand("codex").Should().BeNull();
+        c.Executor.Sandbox.Should().Be("workspace-write");
+        c.Orchestrator.BaseUrl.Should().BeNull();
+        c.Executor.TimeoutSeconds.Should().Be(9, "other keys of .env still apply");
+        env["MY_TOKEN"].Should().Be("fine");
+        env.ContainsKey("IS_SANDBOX").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task With_trust_dotenv_the_project_env_file_may_set_everything()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Zwarm);
+        await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[security]\ntrust_dotenv = true\n");
+        await File.WriteAllTextAsync(Path.Combine(dir.Path, ".env"), "ZWARM_ADAPTERS_CODEX_COMMAND=/opt/codex\nIS_SANDBOX=1\n");
+        var env = new System.Collections.Hashtable { ["ZWARM_EXECUTOR_SANDBOX"] = "read-only" };
+
+        var (c, ignored) = await ConfigLoader.LoadProjectAsync(dir.Zwarm, null, [], env);
+
+        ignored.Should().BeEmpty();
+        c.AdapterCommand("codex").Should().Be("/opt/codex");
+        c.Executor.Sandbox.Should().Be("read-only", "the real environment still wins over .env");
+        env["IS_SANDBOX"].Should().Be("1");
+    }
 }

@@ -103,6 +103,29 @@ public sealed class ClaudeIntegrationSpecs
         p.Server.Problems.Should().BeEmpty();
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_follow_up_on_a_session_Python_finished_recovers_the_session_id_from_the_turn_file_and_resumes_it()
+    {
+        await using var p = await RealAgentProject.CreateAsync(claude: true);
+        p.Server.Enqueue(Endpoint.Messages, ScriptedReply.Answer("The first answer."));
+        p.Server.Enqueue(Endpoint.Messages, ScriptedReply.Answer("The second answer."));
+        var first = await p.UntilFinishedAsync((await p.StartAsync("First question.")).Id);
+        first.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(first));
+        await p.RewriteAsPythonAsync(first.Id);
+
+        await p.Manager.ContinueAsync(first.Id, "Second question.", Ct);
+        var done = await p.UntilFinishedAsync(first.Id);
+
+        done.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(done));
+        done.AgentSessionId.Should().Be(first.AgentSessionId, "the session id is recovered from turn_1.jsonl's system/init");
+        done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
+        done.Messages.Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
+        var resumed = p.Server.Requests.Should().HaveCount(2).And.Subject.Last();
+        resumed.SessionId.Should().Be(first.AgentSessionId);
+        resumed.Body.Should().Contain("First question.").And.Contain("The first answer.");
+        p.Server.Problems.Should().BeEmpty();
+    }
+
     [Fact(Timeout = 45_000)]
     public async Task An_HTTP_500_with_capped_retries_fails_the_session_with_the_API_error()
     {

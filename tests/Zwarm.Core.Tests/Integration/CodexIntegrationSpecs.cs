@@ -102,6 +102,30 @@ public sealed class CodexIntegrationSpecs
         p.Server.Problems.Should().BeEmpty();
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_follow_up_on_a_session_Python_finished_recovers_the_thread_from_the_turn_file_and_resumes_it()
+    {
+        await using var p = await RealAgentProject.CreateAsync(codex: true);
+        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The first answer."));
+        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The second answer."));
+        var first = await p.UntilFinishedAsync((await p.StartAsync("First question.")).Id);
+        first.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(first));
+        await p.RewriteAsPythonAsync(first.Id);
+
+        await p.Manager.ContinueAsync(first.Id, "Second question.", Ct);
+        var done = await p.UntilFinishedAsync(first.Id);
+
+        done.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(done));
+        done.AgentSessionId.Should().Be(first.AgentSessionId, "the thread id is recovered from turn_1.jsonl's thread.started");
+        done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
+        done.Messages.Where(m => m.Role != "tool").Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
+        var resumed = p.Server.Requests.Should().HaveCount(2).And.Subject.Last();
+        resumed.SessionId.Should().Be(first.AgentSessionId);
+        resumed.LastUserPrompt.Should().Be("Second question.");
+        resumed.Body.Should().Contain("First question.").And.Contain("The first answer.");
+        p.Server.Problems.Should().BeEmpty();
+    }
+
     [Fact(Timeout = 45_000)]
     public async Task An_HTTP_400_fails_the_session_with_the_servers_message()
     {

@@ -154,6 +154,20 @@ internal sealed class RealAgentProject : IAsyncDisposable
         (await Manager.GetAsync(started.Id, Ct)).Status.Should().Be(SessionStatus.Killed);
     }
 
+    /// <summary>
+    /// Rewrites a finished session's meta.json the way Python zwarm leaves it: messages = the last turn's agent output
+    /// only, and none of the fields Python does not know (agent_session_id, turns, …).
+    /// </summary>
+    public async Task RewriteAsPythonAsync(string id)
+    {
+        var path = Path.Combine(Manager.Store.SessionDir(id), "meta.json");
+        var meta = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path, Ct))!.AsObject();
+        foreach (var ours in new[] { "agent_session_id", "agent_session_id_latest", "pid_start_time", "cost_usd", "turns" }) meta.Remove(ours);
+        var output = meta["messages"]!.AsArray().Where(m => m!["role"]!.GetValue<string>() == "assistant").Select(m => m!.DeepClone()).ToArray();
+        meta["messages"] = new System.Text.Json.Nodes.JsonArray(output);
+        await File.WriteAllTextAsync(path, meta.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), Ct);
+    }
+
     /// <summary>Processes alive and tagged with the session's id (the wrapper, the agent and its children).</summary>
     public static List<int> TaggedProcesses(string sessionId)
         => ProcessInfo.Tagged().Where(t => t.SessionId == sessionId).Select(t => t.Pid).ToList();

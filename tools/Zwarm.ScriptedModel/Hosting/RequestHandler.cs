@@ -84,7 +84,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
             Flag(json?["stream_options"]?["include_usage"]),
             _ids,
             options.TimeProvider.GetUtcNow());
-        var wire = endpoint switch
+        var wire = reply is RawBodyReply raw ? new JsonWireReply(raw.Status, raw.Body) : endpoint switch
         {
             Endpoint.Responses => ResponsesFormatter.Format(reply, replyContext),
             Endpoint.Messages => MessagesFormatter.Format(reply, replyContext),

@@ -30,6 +30,9 @@ public abstract record ScriptedReply
     public static StreamFailureReply StreamTruncated(string? partialText = null) =>
         new(StreamFailureMode.Truncate) { PartialText = partialText };
 
+    /// <summary>A body sent verbatim (as application/json) with <paramref name="status"/>, e.g. a completion without choices or not JSON at all.</summary>
+    public static RawBodyReply RawBody(string body, int status = 200) => new(status, body);
+
     /// <summary>Throws <see cref="ArgumentException"/> when the reply cannot be formatted.</summary>
     internal virtual void Validate()
     {
@@ -100,6 +103,9 @@ public sealed record HttpErrorReply(int Status) : ScriptedReply
         }
     }
 }
+
+/// <summary>A body written verbatim with a status, whatever the endpoint and the stream flag.</summary>
+public sealed record RawBodyReply(int Status, string Body) : ScriptedReply;
 
 /// <summary>How a scripted stream fails.</summary>
 public enum StreamFailureMode

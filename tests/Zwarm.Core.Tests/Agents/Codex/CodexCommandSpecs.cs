@@ -26,12 +26,13 @@ public sealed class CodexCommandSpecs : IDisposable
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
     [Fact]
-    public void A_first_turn_runs_exec_in_the_working_dir_with_the_session_model()
+    public void A_first_turn_runs_exec_in_the_working_dir_with_the_session_model_in_the_workspace_write_sandbox_by_default()
     {
         var cmd = Build(Config(), Session());
 
         cmd.FileName.Should().Be(_codex);
-        cmd.Arguments.Should().Equal("exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir, "--", "fix the bug");
+        cmd.Arguments.Should().Equal("exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir,
+            "--sandbox", "workspace-write", "--", "fix the bug");
         cmd.WorkingDirectory.Should().Be(WorkDir);
         cmd.Environment.Should().BeEmpty();
     }
@@ -42,6 +43,10 @@ public sealed class CodexCommandSpecs : IDisposable
         Build(Config("model = \"gpt-5.1-codex-max\""), Session(model: "gpt-5.5")).Arguments.Should().ContainInConsecutiveOrder("--model", "gpt-5.5");
         Build(Config(), Session(model: "")).Arguments.Should().ContainInConsecutiveOrder("--model", "gpt-5.1-codex-mini");
     }
+
+    [Fact]
+    public void An_empty_sandbox_setting_leaves_the_choice_to_codex()
+        => Build(Config(sandbox: ""), Session()).Arguments.Should().NotContain("--sandbox");
 
     [Fact]
     public void The_sandbox_setting_becomes_the_sandbox_flag()
@@ -62,7 +67,7 @@ public sealed class CodexCommandSpecs : IDisposable
     [Fact]
     public void Codex_toml_keys_become_config_overrides_before_exec()
     {
-        var cmd = Build(Config("model_reasoning_effort = \"high\"\n[sandbox_workspace_write]\nnetwork_access = true\n"), Session());
+        var cmd = Build(Config("model_reasoning_effort = \"high\"\n[sandbox_workspace_write]\nnetwork_access = true\n", sandbox: ""), Session());
 
         cmd.Arguments.Should().Equal(
             "-c", "model_reasoning_effort=\"high\"", "-c", "sandbox_workspace_write.network_access=true",
@@ -96,7 +101,7 @@ public sealed class CodexCommandSpecs : IDisposable
     public void A_follow_up_without_a_usable_thread_id_replays_the_conversation_in_a_fresh_exec(string? threadId)
     {
         var session = Session(threadId);
-        var cmd = Build(Config(), session, turn: 2, prompt: "and now the tests");
+        var cmd = Build(Config(sandbox: ""), session, turn: 2, prompt: "and now the tests");
 
         var expectedPrompt = ReplayPrompt.Build(session, "and now the tests");
         cmd.Arguments.Should().Equal("exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir, "--", expectedPrompt);
@@ -105,7 +110,7 @@ public sealed class CodexCommandSpecs : IDisposable
 
     [Fact]
     public void A_first_turn_never_resumes_even_with_a_thread_id()
-        => Build(Config(), Session(Thread)).Arguments.Should().Equal(
+        => Build(Config(sandbox: ""), Session(Thread)).Arguments.Should().Equal(
             "exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir, "--", "fix the bug");
 
     [Fact]
