@@ -135,6 +135,14 @@ internal sealed class CliHost
         await RawOut.FlushAsync(ct);
     }
 
+    /// <summary>The same console, options and agents over another project folder (zwarm mcp --project).</summary>
+    public CliHost ForProject(string projectDir)
+    {
+        var other = new CliHost(Console, Out, Err, projectDir, In) { RawOut = RawOut, Agents = Agents, Supervisor = Supervisor, ConfigFile = ConfigFile, Verbose = Verbose };
+        other.Sets.AddRange(Sets);
+        return other;
+    }
+
     /// <summary>Forgets loaded config (after init or :reload).</summary>
     public void Reset()
     {

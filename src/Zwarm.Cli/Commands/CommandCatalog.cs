@@ -35,5 +35,6 @@ internal static class CommandCatalog
         InstancesCommand.Create(host),
         HistoryCommand.Create(host),
         ResetCommand.Create(host),
+        McpCommand.Create(host),
     ];
 }

@@ -10,38 +10,19 @@ namespace Zwarm.Cli.Rendering;
 internal static class SessionView
 {
     /// <summary>Cost in USD: the agent-reported cost when present, else the registry price of the model.</summary>
-    public static double? Cost(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
-    {
-        if (m.CostUsd is { } reported) return reported;
-        var price = models.PriceOf(m.Model, config?.Prices);
-        return price is null ? null : ModelRegistry.Cost(price, m.TokenUsage);
-    }
+    public static double? Cost(SessionMeta m, ModelRegistry models, ZwarmConfig? config) => SessionShape.Cost(m, models, config);
 
     /// <summary>Runtime of the session so far.</summary>
-    public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now)
-        => (m.Status.IsFinished() ? m.UpdatedAt : now) - m.CreatedAt;
+    public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now) => SessionShape.Runtime(m, now);
 
     /// <summary>
     /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
     /// (of a running session: until <paramref name="now"/>, default the system clock).
     /// </summary>
-    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null)
-    {
-        var node = JsonSerializer.SerializeToNode(m, SessionJsonContext.Default.SessionMeta)!.AsObject();
-        node["short_id"] = m.ShortId;
-        node["cost"] = Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
-        node["total_tokens"] = m.TotalTokens;
-        node["runtime_seconds"] = Math.Round(Runtime(m, now ?? DateTimeOffset.Now).TotalSeconds, 3);
-        return node;
-    }
+    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Full(m, models, config, now);
 
     /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
-    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null)
-    {
-        var node = ToJson(m, models, config, now);
-        foreach (var big in new[] { "messages", "turns" }) node.Remove(big);
-        return node;
-    }
+    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Summary(m, models, config, now);
 
     /// <summary>The last assistant reply of the session, if any.</summary>
     public static string? LastReply(SessionMeta m) => m.Messages.LastOrDefault(x => x.Role == "assistant")?.Content;

@@ -24,11 +24,11 @@ internal sealed class StepEngine(LlmCaller llm, ToolRunner tools, WatcherSet wat
 {
     private readonly List<ToolCallRecord> _calls = [];
     private readonly ChatOptions _options = new() { Tools = ToolCatalog.Declarations(tools.Context.Mode), ToolMode = ChatToolMode.Auto, AllowMultipleToolCalls = true };
-    private int _watchedUpTo = tools.Context.State.Messages.Count;
+    private int _watchedUpTo = tools.Context.State?.Messages.Count ?? 0;
     private int _finishedCount = -1;
-    private int _lastFinishStep = tools.Context.State.Progress.Steps;
+    private int _lastFinishStep = tools.Context.State?.Progress.Steps ?? 0;
 
-    private InstanceState State => tools.Context.State;
+    private InstanceState State => tools.Context.State ?? throw new InvalidOperationException("the step engine drives an instance");
 
     /// <summary>Every tool call made through this engine.</summary>
     public IReadOnlyList<ToolCallRecord> Calls => _calls;

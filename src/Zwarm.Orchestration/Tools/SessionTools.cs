@@ -8,7 +8,7 @@ using Zwarm.Orchestration.Telemetry;
 namespace Zwarm.Orchestration.Tools;
 
 /// <summary>delegate, converse, check_session, peek_session, list_sessions, end_session: thin wrappers over <see cref="SessionManager"/>.</summary>
-internal sealed class SessionTools(ToolContext ctx)
+internal sealed partial class SessionTools(ToolContext ctx)
 {
     private SessionManager Manager => ctx.Manager;
 
@@ -33,7 +33,7 @@ internal sealed class SessionTools(ToolContext ctx)
         if (limit > 0 && active >= limit)
             throw new ToolFailure($"pool full: {active} of your sessions are running (orchestrator.parallel_delegations = {limit})",
                 "wait: sleep, then check_session the ones that finish (or end_session one you no longer need) before delegating more");
-        using var span = ZwarmTelemetry.StartSession(ctx.Instance.Id, adapter, model);
+        using var span = ZwarmTelemetry.StartSession(ctx.ActorId, adapter, model);
         SessionMeta meta;
         try
         {
@@ -182,8 +182,9 @@ internal sealed class SessionTools(ToolContext ctx)
         var m = await GetAsync(a, ct);
         var reason = a.String("reason");
         var delete = a.Bool("delete");
-        if (ctx.Mode == OrchestratorMode.Orchestrate && m.Source != ctx.Source)
-            throw new ToolFailure($"session {m.ShortId} was not started by this run (source {m.Source})", "you can only end sessions you delegated; leave the others alone");
+        if (ctx.Mode != OrchestratorMode.Pilot && m.Source != ctx.Source)
+            throw new ToolFailure($"session {m.ShortId} was not started by {(ctx.Mode == OrchestratorMode.Mcp ? "this client" : "this run")} (source {m.Source})",
+                "you can only end sessions you delegated; leave the others alone");
         var killed = false;
         if (!m.Status.IsFinished())
         {
@@ -199,9 +200,10 @@ internal sealed class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"{what} {m.ShortId}");
     }
 
-    private async Task<SessionMeta> GetAsync(ToolArgs a, CancellationToken ct)
+    private Task<SessionMeta> GetAsync(ToolArgs a, CancellationToken ct) => GetAsync(a.String("session_id", required: true)!, ct);
+
+    private async Task<SessionMeta> GetAsync(string id, CancellationToken ct)
     {
-        var id = a.String("session_id", required: true)!;
         try
         {
             return await Manager.GetAsync(SessionIds.Validate(id), ct);

@@ -6,7 +6,17 @@ namespace Zwarm.Orchestration.Tools;
 /// <summary>The tools offered to the model (SPEC §7): names, arguments and descriptions are the contract the prompts describe.</summary>
 internal static class ToolCatalog
 {
-    private sealed record Spec(string Name, string Signature, string Description, string Schema, bool OrchestrateOnly = false);
+    private sealed record Spec(string Name, string Signature, string Description, string Schema, ToolModes Modes = ToolModes.All);
+
+    /// <summary>Where a tool is offered.</summary>
+    [Flags]
+    private enum ToolModes
+    {
+        Orchestrate = 1,
+        Pilot = 2,
+        Mcp = 4,
+        All = Orchestrate | Pilot | Mcp,
+    }
 
     private const string SessionId = "\"session_id\":{\"type\":\"string\",\"description\":\"session id or a unique prefix of it (8 characters are enough)\"}";
 
@@ -36,25 +46,47 @@ internal static class ToolCatalog
             """{"type":"object","properties":{@SID@,"reason":{"type":"string","description":"why, for the record"},"delete":{"type":"boolean","description":"also remove the session's folder"}},"required":["session_id"]}"""),
         new("sleep", "sleep(seconds)",
             "Wait while sessions work: up to 300 seconds; wakes early when one of your running sessions finishes.",
-            """{"type":"object","properties":{"seconds":{"type":"number","minimum":1,"maximum":300,"description":"1 to 300"}},"required":["seconds"]}"""),
+            """{"type":"object","properties":{"seconds":{"type":"number","minimum":1,"maximum":300,"description":"1 to 300"}},"required":["seconds"]}""",
+            ToolModes.Orchestrate | ToolModes.Pilot),
+        new("wait_for_sessions", "wait_for_sessions(session_ids, any?, timeout_seconds?)",
+            "Wait until the given sessions finish (or the first of them with any: true), at most timeout_seconds (1 to 300, default 60); "
+            + "returns as soon as they do, with each session's status and the start of its last reply.",
+            """{"type":"object","properties":{"session_ids":{"type":"array","items":{"type":"string"},"minItems":1,"description":"session ids or unique prefixes"},"any":{"type":"boolean","description":"return when the first of them finishes (default: when all have)"},"timeout_seconds":{"type":"number","minimum":1,"maximum":300,"description":"most seconds to wait, 1 to 300 (default 60)"}},"required":["session_ids"]}""",
+            ToolModes.Mcp),
         new("bash", "bash(command)",
             "Run a shell command in the project directory to VERIFY work (run tests, build, git diff, ls, cat). Never to write code: delegate that.",
             """{"type":"object","properties":{"command":{"type":"string","description":"a bash command line; 120 s limit"}},"required":["command"]}""",
-            OrchestrateOnly: true),
+            ToolModes.Orchestrate),
         new("exit", "exit(summary)",
             "Finish the run once the task is done and verified: a summary of what was done, by which sessions, and how it was checked.",
             """{"type":"object","properties":{"summary":{"type":"string","description":"what was achieved and how it was verified"}},"required":["summary"]}""",
-            OrchestrateOnly: true),
+            ToolModes.Orchestrate),
     ];
 
     /// <summary>The tool names offered in a mode.</summary>
-    public static IReadOnlyList<string> Names(OrchestratorMode mode) =>
-        [.. Specs.Where(s => mode == OrchestratorMode.Orchestrate || !s.OrchestrateOnly).Select(s => s.Name)];
+    public static IReadOnlyList<string> Names(OrchestratorMode mode) => [.. In(mode).Select(s => s.Name)];
 
     /// <summary>Declarations (name, description, JSON schema) for the chat options.</summary>
     public static IList<AITool> Declarations(OrchestratorMode mode) =>
-        [.. Specs.Where(s => mode == OrchestratorMode.Orchestrate || !s.OrchestrateOnly)
-            .Select(s => (AITool)AIFunctionFactory.CreateDeclaration(s.Name, s.Description, JsonDocument.Parse(s.Schema.Replace("@SID@", SessionId, StringComparison.Ordinal)).RootElement.Clone()))];
+        [.. In(mode).Select(s => (AITool)AIFunctionFactory.CreateDeclaration(s.Name, s.Description, SchemaOf(s)))];
+
+    /// <summary>Name, description and JSON schema of every tool offered in a mode (for the MCP server's tools/list).</summary>
+    public static IReadOnlyList<(string Name, string Description, JsonElement Schema)> Definitions(OrchestratorMode mode) =>
+        [.. In(mode).Select(s => (s.Name, s.Description, SchemaOf(s)))];
+
+    private static IEnumerable<Spec> In(OrchestratorMode mode)
+    {
+        var flag = mode switch
+        {
+            OrchestratorMode.Orchestrate => ToolModes.Orchestrate,
+            OrchestratorMode.Pilot => ToolModes.Pilot,
+            _ => ToolModes.Mcp,
+        };
+        return Specs.Where(s => s.Modes.HasFlag(flag));
+    }
+
+    private static JsonElement SchemaOf(Spec s) =>
+        JsonDocument.Parse(s.Schema.Replace("@SID@", SessionId, StringComparison.Ordinal)).RootElement.Clone();
 
     /// <summary>How to call a tool, for hints: "converse(session_id, message)".</summary>
     public static string Signature(string name) => Specs.FirstOrDefault(s => s.Name == name)?.Signature ?? name;

@@ -11,11 +11,11 @@ internal sealed class ToolContext
     /// <summary>The same session operations the CLI uses.</summary>
     public required SessionManager Manager { get; init; }
 
-    /// <summary>The instance the tools act for.</summary>
-    public required InstanceRecord Instance { get; init; }
+    /// <summary>The instance the tools act for; null when an MCP client calls them.</summary>
+    public InstanceRecord? Instance { get; init; }
 
-    /// <summary>Its saved state (sessions already read).</summary>
-    public required InstanceState State { get; init; }
+    /// <summary>Its saved state (sessions already read); null when an MCP client calls them (then kept in memory).</summary>
+    public InstanceState? State { get; init; }
 
     /// <summary>orchestrate (bash, exit) or pilot.</summary>
     public required OrchestratorMode Mode { get; init; }
@@ -32,8 +32,20 @@ internal sealed class ToolContext
     /// <summary>Set by exit(summary): the run ends after this step.</summary>
     public string? ExitSummary { get; set; }
 
-    /// <summary>"orchestrator:&lt;instance id&gt;", the source of every session this instance starts.</summary>
-    public string Source => Instance.Source;
+    /// <summary>The source of every session these tools start: "orchestrator:&lt;instance id&gt;" or "mcp:&lt;client name&gt;".</summary>
+    public string Source
+    {
+        get => field ?? Instance?.Source ?? throw new InvalidOperationException("a tool context needs an instance or a source");
+        init;
+    }
+
+    /// <summary>Who calls the tools, for telemetry: the instance id, else the source.</summary>
+    public string ActorId => Instance?.Id ?? Source;
+
+    /// <summary>Session id → "turn:status" last read with check_session.</summary>
+    private Dictionary<string, string> Seen => State?.Progress.Seen ?? _seen;
+
+    private readonly Dictionary<string, string> _seen = [];
 
     /// <summary>The project folder.</summary>
     public string ProjectDir => Manager.Config.ProjectDir;
@@ -61,12 +73,12 @@ internal sealed class ToolContext
 
     /// <summary>True when a finished session has news the model has not read with check_session.</summary>
     public bool NeedsAttention(SessionMeta m) =>
-        m.Status is SessionStatus.Completed or SessionStatus.Failed && State.Progress.Seen.GetValueOrDefault(m.Id) != SeenKey(m);
+        m.Status is SessionStatus.Completed or SessionStatus.Failed && Seen.GetValueOrDefault(m.Id) != SeenKey(m);
 
     /// <summary>Remembers that the model read this state of the session.</summary>
     public void MarkSeen(SessionMeta m)
     {
-        if (m.Status.IsFinished()) State.Progress.Seen[m.Id] = SeenKey(m);
+        if (m.Status.IsFinished()) Seen[m.Id] = SeenKey(m);
     }
 
     private static string SeenKey(SessionMeta m) => $"{m.Turn}:{m.Status.ToWire()}";

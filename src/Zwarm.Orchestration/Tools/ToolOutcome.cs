@@ -25,6 +25,9 @@ internal sealed record ToolOutcome(bool Success, JsonObject Json, string Short)
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
 
+/// <summary>How far a long tool call (wait_for_sessions) has come: a growing number, its end, and a line for people.</summary>
+internal sealed record ToolProgress(double Progress, double? Total, string Message);
+
 /// <summary>A tool's refusal: becomes a success:false result with a hint, never an exception to the loop.</summary>
 internal sealed class ToolFailure(string error, string hint) : Exception(error)
 {
@@ -66,6 +69,22 @@ internal sealed class ToolArgs(string tool, IDictionary<string, object?>? args)
             IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
             _ => throw new ToolFailure($"argument '{name}' must be a number", $"call {ToolCatalog.Signature(tool)}"),
         };
+    }
+
+    /// <summary>A list of strings: a JSON array, or one string (commas or spaces between items); empty when missing.</summary>
+    public IReadOnlyList<string> Strings(string name)
+    {
+        if (!_args.TryGetValue(name, out var v) || v is null) return [];
+        IEnumerable<string?> items = v switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Array } e => e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()),
+            JsonElement { ValueKind: JsonValueKind.String } e => (e.GetString() ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries),
+            JsonElement { ValueKind: JsonValueKind.Null } => [],
+            string text => text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries),
+            IEnumerable<string> list => list,
+            _ => throw new ToolFailure($"argument '{name}' must be a list of strings", $"call {ToolCatalog.Signature(tool)}"),
+        };
+        return [.. items.Select(x => x?.Trim()).Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)];
     }
 
     /// <summary>A boolean argument, or the default.</summary>

@@ -14,16 +14,19 @@ internal sealed class ToolRunner(ToolContext ctx)
     /// <summary>The context the tools act in.</summary>
     public ToolContext Context => ctx;
 
-    public async Task<ToolOutcome> RunAsync(FunctionCallContent call, CancellationToken ct)
+    public async Task<ToolOutcome> RunAsync(FunctionCallContent call, CancellationToken ct) => await RunAsync(call, progress: null, ct);
+
+    /// <summary>Runs one call, reporting progress of long waits (wait_for_sessions) to <paramref name="progress"/>.</summary>
+    public async Task<ToolOutcome> RunAsync(FunctionCallContent call, Func<ToolProgress, CancellationToken, ValueTask>? progress, CancellationToken ct)
     {
-        using var span = ZwarmTelemetry.StartTool(call.Name, call.CallId, ctx.Instance.Id);
-        var outcome = await RunCoreAsync(call, ct);
+        using var span = ZwarmTelemetry.StartTool(call.Name, call.CallId, ctx.ActorId);
+        var outcome = await RunCoreAsync(call, progress, ct);
         span?.SetTag("zwarm.tool.success", outcome.Success);
         if (!outcome.Success) span?.SetStatus(ActivityStatusCode.Error, outcome.Json["error"]?.GetValue<string>());
         return outcome;
     }
 
-    private async Task<ToolOutcome> RunCoreAsync(FunctionCallContent call, CancellationToken ct)
+    private async Task<ToolOutcome> RunCoreAsync(FunctionCallContent call, Func<ToolProgress, CancellationToken, ValueTask>? progress, CancellationToken ct)
     {
         if (!ToolCatalog.Exists(call.Name, ctx.Mode))
             return ToolOutcome.Fail($"unknown tool '{call.Name}'", $"available tools: {string.Join(", ", ToolCatalog.Names(ctx.Mode))}");
@@ -41,6 +44,7 @@ internal sealed class ToolRunner(ToolContext ctx)
                 "get_trajectory" => await _sessions.TrajectoryAsync(args, ct),
                 "list_sessions" => await _sessions.ListAsync(args, ct),
                 "end_session" => await _sessions.EndAsync(args, ct),
+                "wait_for_sessions" => await _sessions.WaitAsync(args, progress, ct),
                 "sleep" => await _control.SleepAsync(args, ct),
                 "bash" => await _control.BashAsync(args, ct),
                 "exit" => await _control.ExitAsync(args, ct),

@@ -187,6 +187,80 @@ public sealed class WorktreeSpecs
         GitRepo.Run(p.Dir, "show", $"{commit}:half.txt").Should().Be("partial");
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task Review_starts_a_read_only_session_in_the_worktree_whose_verdict_show_lists()
+    {
+        await using var p = NewRepo();
+        var id = await p.SpawnAsync("write=a.txt:one reply=Looks_fine", "--worktree", "--wait");
+        var head = GitRepo.Run(p.Dir, "rev-parse", $"zwarm/{Short(id)}");
+
+        var r = await p.RunAsync("review", Short(id), "--wait", "--json");
+        r.ExitCode.Should().Be(0, r.ToString());
+        var review = JsonNode.Parse(r.Stdout)!;
+        var reviewId = review["id"]!.GetValue<string>();
+        review["review_of"]!.GetValue<string>().Should().Be(id);
+        review["read_only"]!.GetValue<bool>().Should().BeTrue();
+        review["worktree"].Should().BeNull("a review works in the reviewed session's worktree");
+        review["working_dir"]!.GetValue<string>().Should().Be(p.Meta(id)["worktree"]!["path"]!.GetValue<string>());
+        review["task"]!.GetValue<string>().Should().Be($"review of {Short(id)}: write=a.txt:one reply=Looks_fine");
+        review["launch_prompt"]!.GetValue<string>().Should().Contain("+one").And.Contain("Do not modify any file")
+            .And.Contain($"git diff {p.Meta(id)["worktree"]!["base_commit"]!.GetValue<string>()}");
+        review["turns"]![0]!["commit"].Should().BeNull("a review makes no checkpoint");
+        GitRepo.Run(p.Dir, "rev-parse", $"zwarm/{Short(id)}").Should().Be(head);
+
+        var show = await p.RunAsync("show", Short(id));
+        show.Stdout.Should().Contain("changes  +1 −0 in 1 file").And.Contain($"✓ {Short(reviewId)} Looks fine");
+        (await p.RunAsync("show", Short(reviewId))).Stdout.Should().Contain($"review of {Short(id)}");
+        JsonNode.Parse((await p.RunAsync("show", Short(id), "--json")).Stdout)!["reviews"]![0]!["id"]!.GetValue<string>().Should().Be(reviewId);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Rebase_keeps_one_commit_per_turn_merge_makes_a_merge_commit_and_into_moves_a_branch_not_checked_out()
+    {
+        await using var p = NewRepo();
+        GitRepo.Run(p.Dir, "branch", "release");
+        var rebased = await p.SpawnAsync("write=r1.txt:one reply=One", "--worktree", "--wait");
+        (await p.RunAsync("c", rebased, "write=r2.txt:two reply=Two", "--wait")).ExitCode.Should().Be(0);
+        var merged = await p.SpawnAsync("write=m.txt:m reply=M", "--worktree", "--wait");
+        var released = await p.SpawnAsync("write=rel.txt:r reply=R", "--worktree", "--wait");
+
+        (await p.RunAsync("merge", rebased, "--rebase")).ExitCode.Should().Be(0);
+        GitRepo.Run(p.Dir, "log", "--format=%s", "-3", "main").Should().Be("zwarm: turn 2\nzwarm: turn 1\ninitial");
+        (await p.RunAsync("merge", merged, "--merge", "-m", "Merge the m work")).ExitCode.Should().Be(0);
+        GitRepo.Run(p.Dir, "log", "-1", "--format=%p", "main").Split(' ').Should().HaveCount(2, "a merge commit has two parents");
+        GitRepo.Run(p.Dir, "log", "-1", "--format=%s", "main").Should().Be("Merge the m work");
+        var squash = await p.RunAsync("merge", released, "--into", "release", "--squash", "--rebase");
+        squash.ExitCode.Should().Be(2, "one strategy at a time");
+        (await p.RunAsync("merge", released, "--into", "release")).ExitCode.Should().Be(0);
+        GitRepo.Run(p.Dir, "show", "release:rel.txt").Should().Be("r");
+        File.Exists(Path.Combine(p.Dir, "rel.txt")).Should().BeFalse("main, checked out here, did not move");
+        p.Meta(released)["merged_into"]!.GetValue<string>().Should().Be("release");
+        GitRepo.Run(p.Dir, "status", "--porcelain").Should().BeEmpty();
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task A_new_worktree_gets_the_listed_untracked_files_and_runs_the_setup_script_whose_failure_leaves_nothing()
+    {
+        await using var p = new TestProject(Ct, "worktree_copy = [\".env\"]");
+        GitRepo.Init(p.Dir, ("notes.txt", "base\n"));
+        File.WriteAllText(Path.Combine(p.Dir, ".env"), "SECRET=1\n");
+        File.WriteAllText(Path.Combine(p.Dir, ".zwarm", "worktree-setup.sh"), "printf '%s' \"$ZWARM_SESSION_ID\" > setup-ran.txt\n");
+
+        var id = await p.SpawnAsync("reply=ok", "--worktree", "--wait");
+        var wt = p.Meta(id)["worktree"]!["path"]!.GetValue<string>();
+        File.ReadAllText(Path.Combine(wt, ".env")).Should().Be("SECRET=1\n");
+        File.ReadAllText(Path.Combine(wt, "setup-ran.txt")).Should().Be(id);
+
+        File.WriteAllText(Path.Combine(p.Dir, ".zwarm", "worktree-setup.sh"), "echo 'npm install failed' >&2\nexit 3\n");
+        var sessions = Directory.GetDirectories(p.SessionsDir).Length;
+        var r = await p.RunAsync("spawn", "reply=never", "--worktree");
+        r.ExitCode.Should().Be(1);
+        r.ErrLines.Should().ContainSingle().Which.Should().Be("zwarm: worktree-setup.sh failed in the new worktree: npm install failed");
+        Directory.GetDirectories(p.SessionsDir).Should().HaveCount(sessions);
+        GitRepo.Run(p.Dir, "branch", "--list", "zwarm/*").Split('\n').Should().ContainSingle();
+        GitRepo.Run(p.Dir, "worktree", "list").Split('\n').Should().HaveCount(2);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Worktree_outside_a_git_repository_is_one_clear_error_and_changes_nothing()
     {

@@ -110,6 +110,35 @@ public sealed class WorktreeIntegrationSpecs
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task A_codex_review_reads_the_diff_in_the_worktree_and_cannot_write()
+    {
+        await using var p = await RealAgentProject.CreateAsync(codex: true);
+        await InitRepoAsync(p.WorkDir);
+        var s = p.Server;
+        s.Enqueue(Endpoint.Responses, Shell("Add a greeting", "printf 'hello\\n' > greeting.txt"));
+        s.Enqueue(Endpoint.Responses, ScriptedReply.Answer("Added greeting.txt.") with { When = "Add a greeting" });
+        var src = await p.Manager.StartAsync(new StartRequest("Add a greeting file.") { Worktree = true }, Ct);
+        src = await p.UntilFinishedAsync(src.Id, 60_000);
+        src.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(src));
+        var head = await GitAsync(p.WorkDir, "rev-parse", src.Worktree!.Branch);
+
+        s.Enqueue(Endpoint.Responses, Shell("Review the changes", "echo sneaky > review-was-here.txt"));
+        s.Enqueue(Endpoint.Responses, ScriptedReply.Answer("APPROVE\nThe greeting file is fine.") with { When = "Review the changes" });
+        var review = await p.Manager.ReviewAsync(src.Id, null, null, Ct);
+        review = await p.UntilFinishedAsync(review.Id, 60_000);
+
+        review.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(review));
+        review.ReviewOf.Should().Be(src.Id);
+        review.WorkingDir.Should().Be(src.Worktree.Path);
+        review.Messages.Last().Content.Should().StartWith("APPROVE");
+        var asked = s.Requests.First(r => r.LastUserPrompt?.Contains("Review the changes", StringComparison.Ordinal) == true);
+        asked.LastUserPrompt.Should().Contain("+hello").And.Contain("greeting.txt");
+        File.Exists(Path.Combine(src.Worktree.Path, "review-was-here.txt")).Should().BeFalse("the review runs in codex's read-only sandbox");
+        (await GitAsync(p.WorkDir, "rev-parse", src.Worktree.Branch)).Should().Be(head, "a review makes no checkpoint");
+        (await p.Manager.ReviewsOfAsync(src.Id, Ct)).Select(r => r.Id).Should().Equal(review.Id);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task A_claude_fork_of_the_latest_turn_uses_fork_session_in_its_own_worktree()
     {
         await using var p = await RealAgentProject.CreateAsync(claude: true);

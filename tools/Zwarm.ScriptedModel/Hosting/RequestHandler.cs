@@ -69,7 +69,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
             return;
         }
 
-        if (recorded.Reply is not { } reply)
+        if (recorded.Reply is not { } scripted)
         {
             var message = $"scripted server: queue exhausted for {path}";
             server.AddProblem($"{message} (request #{recorded.Index}, prompt: {Abbreviate(prompt)})");
@@ -77,6 +77,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
             return;
         }
 
+        var reply = Placeholders.Fill(scripted, recorded.ToolOutputs, server.AddProblem);
         options.Log?.Invoke(Describe(recorded, reply));
         var replyContext = new ReplyContext(
             recorded.Model ?? "scripted-model",

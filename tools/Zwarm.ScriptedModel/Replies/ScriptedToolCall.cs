@@ -12,6 +12,12 @@ public sealed record ScriptedToolCall(string Name)
     /// <summary>Freeform input of a custom tool call (Responses <c>custom_tool_call</c>); other endpoints get <c>{"input": …}</c>.</summary>
     public string? Input { get; init; }
 
+    /// <summary>
+    /// Responses only: the namespace of a namespaced tool, e.g. <c>mcp__zwarm</c> (codex offers an MCP server's tools as
+    /// one namespace; the call names the tool within it). Other endpoints ignore it.
+    /// </summary>
+    public string? Namespace { get; init; }
+
     /// <summary>Overrides the generated call id (<c>call_N</c> / <c>toolu_N</c>).</summary>
     public string? Id { get; init; }
 

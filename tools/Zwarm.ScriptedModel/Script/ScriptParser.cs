@@ -122,7 +122,7 @@ internal static class ScriptParser
 
         return [.. calls.Select((c, i) =>
         {
-            var call = Obj(c, $"{where}.tool_calls[{i}]", ["name", "args", "input", "id"]);
+            var call = Obj(c, $"{where}.tool_calls[{i}]", ["name", "namespace", "args", "input", "id"]);
             if (call["args"] is { } args and not JsonObject)
             {
                 throw new InvalidDataException($"{where}.tool_calls[{i}]: args must be a JSON object");
@@ -133,6 +133,7 @@ internal static class ScriptParser
                 ArgumentsJson = call["args"] is JsonObject a ? WireJson.Write(a) : null,
                 Input = Str(call, "input"),
                 Id = Str(call, "id"),
+                Namespace = Str(call, "namespace"),
             };
         })];
     }

@@ -188,15 +188,20 @@ internal sealed class ResponsesFormatter(ReplyContext ctx)
         ["content"] = text is null ? new JsonArray() : new JsonArray(TextPart(text)),
     };
 
-    private static JsonObject FunctionItem(string id, ScriptedToolCall call, int n, string arguments, string status) => new()
+    private static JsonObject FunctionItem(string id, ScriptedToolCall call, int n, string arguments, string status)
     {
-        ["type"] = "function_call",
-        ["id"] = id,
-        ["call_id"] = call.Id ?? $"call_{n}",
-        ["name"] = call.Name,
-        ["arguments"] = arguments,
-        ["status"] = status,
-    };
+        var item = new JsonObject
+        {
+            ["type"] = "function_call",
+            ["id"] = id,
+            ["call_id"] = call.Id ?? $"call_{n}",
+            ["name"] = call.Name,
+            ["arguments"] = arguments,
+            ["status"] = status,
+        };
+        if (call.Namespace is not null) item["namespace"] = call.Namespace;
+        return item;
+    }
 
     private static JsonObject CustomItem(string id, ScriptedToolCall call, int n, string input, string status) => new()
     {
