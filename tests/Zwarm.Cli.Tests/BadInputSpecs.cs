@@ -27,7 +27,7 @@ public sealed class BadInputSpecs(HandmadeStore store) : IClassFixture<HandmadeS
         return data;
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 60000)]
     [MemberData(nameof(Cases))]
     public async Task A_bad_session_id_is_one_line_on_stderr_and_changes_nothing(string[] args, int exitCode, string message)
     {

@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>clean asks before removing and keeps a week by default.</summary>
 public sealed class CleanConfirmSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Clean_asks_first_and_by_default_keeps_a_week()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

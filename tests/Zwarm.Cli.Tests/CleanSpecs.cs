@@ -6,7 +6,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>clean with -y and --keep-days.</summary>
 public sealed class CleanSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Clean_y_keep_days_0_removes_finished_sessions_and_lists_them()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>Sessions written by Python zwarm, and unreadable folders, through the read commands.</summary>
 public sealed class CompatSpecs(HandmadeStore store) : IClassFixture<HandmadeStore>
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task A_python_zwarm_session_shows_its_turns_inferred_from_the_user_messages()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "show", "abd");
@@ -19,7 +19,7 @@ public sealed class CompatSpecs(HandmadeStore store) : IClassFixture<HandmadeSto
         order.Should().NotContain(-1, r.Stdout).And.BeInAscendingOrder(r.Stdout);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Json_keeps_fields_this_version_does_not_know_and_logs_of_missing_turn_files_is_empty()
     {
         var json = await store.RunAsync(TestContext.Current.CancellationToken, "show", "abd", "--json");
@@ -30,7 +30,7 @@ public sealed class CompatSpecs(HandmadeStore store) : IClassFixture<HandmadeSto
         logs.Stdout.Should().BeEmpty();
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Ls_reports_an_unreadable_session_without_failing()
     {
         var text = await store.RunAsync(TestContext.Current.CancellationToken, "ls");

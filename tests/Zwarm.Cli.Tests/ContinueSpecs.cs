@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>continue (alias c) through the real executable.</summary>
 public sealed class ContinueSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Continue_on_a_running_session_is_refused_and_changes_nothing()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -22,7 +22,7 @@ public sealed class ContinueSpecs
         p.Snapshot().Should().Be(before);
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Continue_wait_runs_a_second_turn_and_prints_its_reply()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -38,7 +38,7 @@ public sealed class ContinueSpecs
         File.Exists(Path.Combine(p.SessionsDir, id, "turns", "turn_2.jsonl")).Should().BeTrue();
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Continue_json_returns_at_once_with_the_running_session()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

@@ -22,24 +22,24 @@ public sealed class ExpectationSpecs(HandmadeStore store) : IClassFixture<Handma
 
     private async Task<JToken> JsonAsync(params string[] args) => JToken.Parse(await TextAsync([.. args, "--json"]));
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Ls_table() => Snapshot.Match(await TextAsync("ls", "--all"));
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Ls_json() => Snapshot.Match(await JsonAsync("ls", "--all"));
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Show_of_a_python_zwarm_session() => Snapshot.Match(await TextAsync("show", "abd"));
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Show_json_of_a_python_zwarm_session() => Snapshot.Match(await JsonAsync("show", "abd"));
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Peek_of_a_failed_session() => Snapshot.Match(await TextAsync("peek", HandmadeStore.B));
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Models_table() => Snapshot.Match(await TextAsync("models"));
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Models_json() => Snapshot.Match(await JsonAsync("models"));
 }

@@ -8,7 +8,7 @@ namespace Zwarm.Cli.Tests;
 public sealed class FollowSpecs
 {
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Logs_follow_prints_every_turn_in_order_and_ends_when_the_session_finishes()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -32,7 +32,7 @@ public sealed class FollowSpecs
         r.Stdout.Should().EndWith(fixture[^1] + "\n");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task The_dashboard_prints_a_line_per_change_when_not_a_terminal_and_stops_when_interrupted()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -58,7 +58,7 @@ public sealed class FollowSpecs
         lines.Count(l => l.Contains(shortId, StringComparison.Ordinal)).Should().Be(2, "one line per change, not per refresh");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task The_dashboard_json_is_one_event_per_line()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>kill --all and kill usage errors.</summary>
 public sealed class KillAllSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Kill_all_json_reports_every_killed_session()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -24,7 +24,7 @@ public sealed class KillAllSpecs
         p.Status(done).Should().Be("completed");
     }
 
-    [Theory(Timeout = 60000)]
+    [Theory(Timeout = 120000)]
     [InlineData("kill")]
     [InlineData("kill", "--all", "abc")]
     public async Task Kill_needs_exactly_one_of_an_id_or_all(params string[] args)

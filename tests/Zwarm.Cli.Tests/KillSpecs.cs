@@ -6,7 +6,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>kill of one session, of all, and bad kill input.</summary>
 public sealed class KillSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Kill_stops_an_agent_that_ignores_SIGTERM_and_its_grandchild_in_another_process_group()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>ls and models.</summary>
 public sealed class LsModelsSpecs(ReadStore store)
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Ls_prints_a_summary_and_a_row_per_session()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "ls");
@@ -20,7 +20,7 @@ public sealed class LsModelsSpecs(ReadStore store)
         r.Stdout.Should().MatchRegex($@"{store.Http500[..8]}\s+✗");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Ls_json_lists_sessions_and_filters_by_status()
     {
         var all = JsonNode.Parse((await store.RunAsync(TestContext.Current.CancellationToken, "ls", "--json")).Stdout)!.AsArray();
@@ -31,7 +31,7 @@ public sealed class LsModelsSpecs(ReadStore store)
         failed.Should().ContainSingle().Which!["id"]!.GetValue<string>().Should().Be(store.Http500);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Ls_with_an_unknown_status_is_a_usage_error()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "ls", "--status", "sleeping");
@@ -40,7 +40,7 @@ public sealed class LsModelsSpecs(ReadStore store)
         r.ErrLines.Should().ContainSingle().Which.Should().StartWith("zwarm: unknown status 'sleeping'");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Models_json_includes_prices_and_models_priced_in_config()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken, "\n[pricing.\"local-llm\"]\ninput = 0.1\noutput = 0.2\n");

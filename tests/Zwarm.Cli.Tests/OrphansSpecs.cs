@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>orphans: find and kill processes whose session is not running.</summary>
 public sealed class OrphansSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Orphans_finds_agent_processes_of_sessions_that_are_not_running_and_kills_them()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

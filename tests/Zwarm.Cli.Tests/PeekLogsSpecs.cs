@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>peek (alias ?) and logs on finished sessions.</summary>
 public sealed class PeekLogsSpecs(ReadStore store)
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Peek_and_its_alias_show_status_and_the_last_reply()
     {
         var peek = await store.RunAsync(TestContext.Current.CancellationToken, "peek", store.Shell[..8]);
@@ -21,7 +21,7 @@ public sealed class PeekLogsSpecs(ReadStore store)
         alias.Stdout.Should().Be(peek.Stdout);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Peek_json_is_the_compact_session_with_the_last_reply()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "peek", store.TwoTurns, "--json");
@@ -36,7 +36,7 @@ public sealed class PeekLogsSpecs(ReadStore store)
         s["total_tokens"]!.GetValue<long>().Should().Be(110);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Peek_of_a_failed_session_shows_the_error()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "?", store.Http500);
@@ -45,7 +45,7 @@ public sealed class PeekLogsSpecs(ReadStore store)
         r.Stdout.Should().Contain("  error  We’re currently experiencing high demand");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Logs_prints_the_raw_turn_files_in_order()
     {
         var all = await store.RunAsync(TestContext.Current.CancellationToken, "logs", store.TwoTurns);
@@ -58,7 +58,7 @@ public sealed class PeekLogsSpecs(ReadStore store)
         shell.Stdout.Should().Be(File.ReadAllText(Path.Combine(Repo.Fixtures, "codex", "02_tool_shell.jsonl")));
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 60000)]
     [InlineData("3", 1)]
     [InlineData("0", 2)]
     [InlineData("x", 2)]

@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>rm --finished and rm usage errors.</summary>
 public sealed class RmFinishedSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Rm_finished_keeps_running_sessions_and_one_bad_id_removes_nothing()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -27,7 +27,7 @@ public sealed class RmFinishedSpecs
         Directory.GetDirectories(p.SessionsDir).Select(Path.GetFileName).Should().Equal(running);
     }
 
-    [Theory(Timeout = 60000)]
+    [Theory(Timeout = 120000)]
     [InlineData("rm")]
     [InlineData("rm", "--finished", "--all")]
     public async Task Rm_needs_exactly_one_way_to_choose_sessions(params string[] args)

@@ -6,7 +6,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>rm of ids, running sessions and unreadable ones.</summary>
 public sealed class RmSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Rm_removes_a_finished_session_and_kills_a_running_one_first()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -23,7 +23,7 @@ public sealed class RmSpecs
         pids.Should().OnlyContain(pid => !TestProject.Alive(pid));
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Rm_of_an_unreadable_session_needs_force()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

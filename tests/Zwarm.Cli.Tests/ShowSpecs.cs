@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>show: header and the whole conversation; -v; --json.</summary>
 public sealed class ShowSpecs(ReadStore store)
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Show_prints_the_header_and_the_conversation_as_plain_text_when_redirected()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "show", store.Shell[..8]);
@@ -29,7 +29,7 @@ public sealed class ShowSpecs(ReadStore store)
         r.Stdout.Should().NotContain("tool ", "tool messages only with -v");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Show_v_adds_tool_messages_and_turn_details()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "show", store.CommandFails, "-v");
@@ -39,7 +39,7 @@ public sealed class ShowSpecs(ReadStore store)
         r.Stdout.Should().MatchRegex(@"── turn 1 · started \d\d:\d\d:\d\d · [\d.]+m?s · completed · exit 0 · 395 tokens");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Show_prints_every_turn_with_a_separator()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "show", store.TwoTurns);
@@ -52,7 +52,7 @@ public sealed class ShowSpecs(ReadStore store)
         order.Should().NotContain(-1, text).And.BeInAscendingOrder(text);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Show_of_a_failed_session_prints_the_error()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "show", store.Http500);
@@ -62,7 +62,7 @@ public sealed class ShowSpecs(ReadStore store)
         r.Stdout.Should().Contain("error    We’re currently experiencing high demand").And.Contain("exit     1").And.Contain("(no reply; turn failed)");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Show_json_is_the_session_with_its_whole_conversation()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "show", store.TwoTurns, "--json");

@@ -12,7 +12,7 @@ public sealed class SmokeSpecs
         return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Init_then_ls_on_a_fresh_project_works_and_ls_json_is_an_empty_array()
     {
         var dir = Directory.CreateTempSubdirectory("zwarm-cli-").FullName;
@@ -38,7 +38,7 @@ public sealed class SmokeSpecs
         }
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = 120_000)]
     [InlineData(2, "kill", "../x")]
     [InlineData(2, "ls", "--bogus")]
     [InlineData(1, "kill", "abcdef12")]
@@ -58,7 +58,7 @@ public sealed class SmokeSpecs
         }
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task A_dot_env_file_in_the_project_feeds_the_environment_layer_of_the_config()
     {
         var dir = Directory.CreateTempSubdirectory("zwarm-cli-").FullName;

@@ -9,7 +9,7 @@ public sealed class SpawnSpecs
 {
     private static readonly TimeSpan Finish = TestProject.Soon;
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Spawn_returns_while_the_agent_runs_and_the_wrapper_records_completion_after_zwarm_exited()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -34,7 +34,7 @@ public sealed class SpawnSpecs
         File.ReadAllText(Path.Combine(p.SessionsDir, id, "turns", "turn_1.exit")).Trim().Should().Be("0");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Spawn_json_prints_the_session_with_meta_json_names_and_derived_fields()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -53,7 +53,7 @@ public sealed class SpawnSpecs
         s["working_dir"]!.GetValue<string>().Should().Be(p.Dir);
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task The_adapter_is_inferred_from_the_model_and_wait_prints_the_reply()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -63,7 +63,7 @@ public sealed class SpawnSpecs
         r.Stdout.Should().Contain("completed").And.Contain("codex/gpt-5.1-codex").And.Contain("All done");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task A_non_zero_exit_without_a_reply_fails_with_the_reason()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -77,7 +77,7 @@ public sealed class SpawnSpecs
         meta["exit_code"]!.GetValue<int>().Should().Be(3);
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task An_agent_error_without_a_reply_fails_with_the_agent_error()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -89,7 +89,7 @@ public sealed class SpawnSpecs
         meta["error"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace().And.NotContain("Completed with error");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task An_error_event_with_a_reply_completes_with_error()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -110,7 +110,7 @@ public sealed class SpawnSpecs
         p.Meta(id)["status"]!.GetValue<string>().Should().Be("completed");
     }
 
-    [Theory(Timeout = 60000)]
+    [Theory(Timeout = 120000)]
     [InlineData(2, "-a", "bogus")]
     [InlineData(1, "-d", "/nonexistent/dir")]
     [InlineData(2, "--model")]
@@ -126,7 +126,7 @@ public sealed class SpawnSpecs
         Directory.Exists(p.SessionsDir).Should().BeFalse("nothing was started");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task An_empty_task_is_a_usage_error()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

@@ -24,7 +24,7 @@ public sealed partial class TerminalSpecs(ReadStore store)
         return await p.WaitAsync(TestProject.RunTimeout, ct);
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Ls_on_a_terminal_is_coloured_and_NO_COLOR_turns_colour_off()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -38,7 +38,7 @@ public sealed partial class TerminalSpecs(ReadStore store)
         plain.Stdout.Should().Contain(store.Shell[..8]);
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task The_dashboard_on_a_terminal_redraws_in_place_until_stopped()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>traj: numbered steps of every kind, truncation, --full, --json.</summary>
 public sealed class TrajSpecs(ReadStore store)
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Traj_numbers_replies_and_commands_with_their_exit_code()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "traj", store.Shell);
@@ -21,7 +21,7 @@ public sealed class TrajSpecs(ReadStore store)
             """.ReplaceLineEndings("\n"));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Traj_shows_command_output_reasoning_file_changes_retries_and_errors()
     {
         var fails = await store.RunAsync(TestContext.Current.CancellationToken, "traj", store.CommandFails);
@@ -38,7 +38,7 @@ public sealed class TrajSpecs(ReadStore store)
             .And.Contain("   6. error  We’re currently experiencing high demand").And.Contain("error: We’re currently");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Long_output_is_cut_unless_full()
     {
         var cut = await store.RunAsync(TestContext.Current.CancellationToken, "traj", store.LongOutput);
@@ -48,7 +48,7 @@ public sealed class TrajSpecs(ReadStore store)
         full.Stdout.Should().Contain("       line 30\n       → exit 0").And.NotContain("more line(s)");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Traj_numbers_steps_across_turns()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "traj", store.TwoTurns);
@@ -56,7 +56,7 @@ public sealed class TrajSpecs(ReadStore store)
         r.Stdout.Should().MatchRegex(@"── turn 1 ─+\n   1\. reply  First\n── turn 2 ─+\n   2\. reply  Second\n");
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 60000)]
     public async Task Traj_json_is_the_session_plus_its_trajectory()
     {
         var r = await store.RunAsync(TestContext.Current.CancellationToken, "traj", store.LongOutput, "--json");

@@ -27,7 +27,7 @@ public sealed class UsageErrorSpecs(HandmadeStore store) : IClassFixture<Handmad
         { ["frobnicate"], "zwarm: Unrecognized command or argument 'frobnicate'." },
     };
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 60000)]
     [MemberData(nameof(Cases))]
     public async Task A_usage_error_exits_2_with_one_line(string[] args, string message)
     {

@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests;
 /// <summary>wait: timeout 124, exit codes, --json.</summary>
 public sealed class WaitSpecs
 {
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Wait_times_out_with_124_and_reports_finished_sessions()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);

@@ -8,7 +8,7 @@ namespace Zwarm.Cli.Tests;
 public sealed class WatchSpecs
 {
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Watch_prints_steps_as_they_happen_and_ends_when_the_session_finishes()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -36,7 +36,7 @@ public sealed class WatchSpecs
         order.Should().NotContain(-1, text).And.BeInAscendingOrder(text);
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Watch_json_streams_step_status_and_end_events()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -64,7 +64,7 @@ public sealed class WatchSpecs
         end["status"]!.GetValue<string>().Should().Be("completed");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Watch_of_a_failed_session_prints_its_steps_and_exits_1()
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
@@ -77,7 +77,7 @@ public sealed class WatchSpecs
         r.Stdout.Should().NotContain("following;", "a finished session is printed, not followed");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Peek_and_show_of_a_running_session_show_what_it_is_doing()
     {
         var ct = TestContext.Current.CancellationToken;

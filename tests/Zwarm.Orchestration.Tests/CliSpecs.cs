@@ -7,7 +7,7 @@ namespace Zwarm.Orchestration.Tests;
 /// <summary>The commands as a person runs them: the built zwarm program, stdin and stdout.</summary>
 public sealed class CliSpecs
 {
-    [Fact(Timeout = 90_000)]
+    [Fact(Timeout = 180_000)]
     public async Task Orchestrate_from_stdin_then_instances_history_and_reset()
     {
         await using var w = await World.CreateAsync();
@@ -42,7 +42,7 @@ public sealed class CliSpecs
         (await w.OrchestratorSessionsAsync()).Should().ContainSingle("reset keeps sessions");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Pilot_through_stdin_and_orchestrate_without_a_task()
     {
         await using var w = await World.CreateAsync();
@@ -60,7 +60,7 @@ public sealed class CliSpecs
         badResume.Stderr.Trim().Should().Be("zwarm: --resume needs --instance ID (see zwarm instances --all)");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Ctrl_C_on_a_real_process_saves_and_prints_how_to_resume()
     {
         await using var w = await World.CreateAsync();

@@ -79,7 +79,7 @@ public sealed class CompactionSpecs
         twice.Single(m => m.Text.StartsWith("[zwarm: context compacted]", StringComparison.Ordinal)).Text.Should().Contain("00000000");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task A_long_run_is_compacted_and_every_request_still_pairs_calls_with_results()
     {
         await using var w = await World.CreateAsync(extraToml: """

@@ -13,7 +13,7 @@ public sealed class LlmSpecs
     private static OrchestratorConfig Orchestrator(string? baseUrl, string keyEnv = "OPENAI_API_KEY") =>
         new("gpt-5.1", baseUrl, keyEnv, 50, 60, 4, [], new CompactionConfig(100000, 0.85, 0.7, 2, 10));
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Rate_limits_and_server_errors_are_retried_with_backoff()
     {
         await using var w = await World.CreateAsync();
@@ -26,7 +26,7 @@ public sealed class LlmSpecs
         w.OutputText.Should().Contain("· LLM HTTP 429; retry 1/2 in").And.Contain("· LLM HTTP 503; retry 2/2 in");
     }
 
-    [Theory(Timeout = 30_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData(401, "rejected the API key (HTTP 401): check $ZWARM_TEST_UNSET_KEY (orchestrator.api_key_env)")]
     [InlineData(404, "answered 404 for model 'scripted-orchestrator': check orchestrator.model and orchestrator.base_url")]
     [InlineData(429, "the LLM is rate-limiting (HTTP 429) after 2 retries: try again later: no more")]
@@ -45,7 +45,7 @@ public sealed class LlmSpecs
         record.Error.Should().Contain(message);
     }
 
-    [Theory(Timeout = 30_000)]
+    [Theory(Timeout = 60_000)]
     [InlineData("""{"choices":[]}""", "answered without a choice")]
     [InlineData("<html>502 Bad Gateway</html>", "answered with a body that is not a chat completion")]
     public async Task A_reply_that_is_not_a_usable_completion_is_one_line_naming_the_endpoint_and_the_state_is_kept(string body, string message)
@@ -62,7 +62,7 @@ public sealed class LlmSpecs
         (await new InstanceRegistry(w.ZwarmDir).ListAsync(TestEnv.Ct)).Single().Status.Should().Be("failed");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task An_unreachable_endpoint_is_named_without_retrying()
     {
         await using var w = await World.CreateAsync(orchestratorToml: "");

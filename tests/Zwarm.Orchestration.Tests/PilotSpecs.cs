@@ -10,7 +10,7 @@ public sealed class PilotSpecs
     private static Task<RunResult> PilotAsync(World w, string input, PilotRequest? request = null, StringWriter? output = null) =>
         new PilotRunner(w.Services(output is null ? null : TextWriter.Synchronized(output)), new StringReader(input)).RunAsync(request ?? new PilotRequest(), TestEnv.Ct);
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Two_turns_history_goto_status_save_and_a_resume_that_continues_from_the_checkpoint()
     {
         await using var w = await World.CreateAsync();
@@ -70,7 +70,7 @@ public sealed class PilotSpecs
         w.ChatRequests[0].OfferedTools.Should().NotContain(["bash", "exit"]).And.Contain(["delegate", "sleep"]);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_first_message_from_task_and_the_per_turn_step_limit()
     {
         await using var w = await World.CreateAsync(orchestratorToml: "max_steps_per_turn = 2");
@@ -84,7 +84,7 @@ public sealed class PilotSpecs
         w.OutputText.Should().Contain("(checkpoint T2)");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task An_llm_error_drops_the_turn_and_the_conversation_goes_on()
     {
         await using var w = await World.CreateAsync();

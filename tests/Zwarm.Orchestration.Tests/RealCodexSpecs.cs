@@ -8,7 +8,7 @@ namespace Zwarm.Orchestration.Tests;
 /// <summary>The orchestrator driving the real codex CLI, both against the scripted model server, offline.</summary>
 public sealed class RealCodexSpecs
 {
-    [Fact(Timeout = 90_000)]
+    [Fact(Timeout = 180_000)]
     public async Task Zwarm_orchestrate_delegates_to_the_real_codex_cli_and_reads_its_answer()
     {
         RealAgents.RequireLoopbackOnly();
@@ -42,10 +42,10 @@ public sealed class RealCodexSpecs
 
         var env = new Dictionary<string, string> { ["HOME"] = home, ["CODEX_HOME"] = Path.Combine(home, ".codex"), ["MOCK_KEY"] = "dummy-key" };
         SessionMeta? session = null;
-        var result = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task-file", "task.txt", "--max-steps", "10"], env: env, timeoutSeconds: 75,
+        var result = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task-file", "task.txt", "--max-steps", "10"], env: env, timeoutSeconds: 150,
             whileRunning: async _ =>
             {
-                session = (await w.WaitForSessionsAsync(1, seconds: 30))[0];
+                session = (await w.WaitForSessionsAsync(1, seconds: 60))[0];
                 w.Chat(One("check_session", $$"""{"session_id":"{{session.ShortId}}"}""", "c1"), One("exit", """{"summary":"codex said hello"}"""));
             });
 

@@ -10,7 +10,7 @@ namespace Zwarm.Orchestration.Tests;
 
 public sealed class ResumeSpecs
 {
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Ctrl_C_saves_the_state_and_says_how_to_resume()
     {
         await using var w = await World.CreateAsync();
@@ -31,7 +31,7 @@ public sealed class ResumeSpecs
         (await w.OrchestratorSessionsAsync()).Single().Status.Should().Be(SessionStatus.Running, "sessions outlive the run");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task After_a_crash_resume_continues_the_message_list_and_the_sessions_stay_usable()
     {
         await using var w = await World.CreateAsync();
@@ -73,7 +73,7 @@ public sealed class ResumeSpecs
         w.OutputText.Should().Contain("resumed at step 3").And.Contain("step 3 → check_session(");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Resuming_a_running_instance_or_the_wrong_kind_is_refused()
     {
         await using var w = await World.CreateAsync();

@@ -17,7 +17,7 @@ public sealed class TelemetrySpecs
         ZwarmTelemetry.IsEnabled(new TelemetryConfig(false, "http://127.0.0.1:4317", "zwarm"), _ => null).Should().BeTrue();
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task A_run_traces_llm_calls_tool_calls_and_session_starts_and_exports_them_over_otlp()
     {
         await using var w = await World.CreateAsync();

@@ -52,7 +52,7 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
-    public Task WaitForOutputAsync(string text, double seconds = 15) =>
+    public Task WaitForOutputAsync(string text, double seconds = 30) =>
         Eventually.UntilAsync(() => OutputText.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(seconds),
             () => $"output never contained '{text}':\n{OutputText}", TestEnv.Ct);
 
@@ -120,7 +120,7 @@ internal sealed class World : IAsyncDisposable
         [.. (await Manager.ListAsync(TestEnv.Ct)).Select(e => e.Meta!).Where(m => m.Source.StartsWith("orchestrator:", StringComparison.Ordinal)).OrderBy(m => m.CreatedAt)];
 
     /// <summary>Waits until <paramref name="count"/> orchestrator sessions exist (scripts need their ids).</summary>
-    public async Task<List<SessionMeta>> WaitForSessionsAsync(int count, double seconds = 15)
+    public async Task<List<SessionMeta>> WaitForSessionsAsync(int count, double seconds = 30)
     {
         var store = new FileSessionStore(ZwarmDir);
         var found = 0;

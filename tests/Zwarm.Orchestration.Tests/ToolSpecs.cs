@@ -14,7 +14,7 @@ public sealed class ToolSpecs
         result["hint"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Bad_input_comes_back_as_success_false_with_a_hint_and_the_loop_goes_on()
     {
         await using var w = await World.CreateAsync();
@@ -65,7 +65,7 @@ public sealed class ToolSpecs
         (await w.OrchestratorSessionsAsync()).Should().ContainSingle();
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task A_full_pool_answers_wait_instead_of_starting_more()
     {
         await using var w = await World.CreateAsync(orchestratorToml: "parallel_delegations = 1");
@@ -81,7 +81,7 @@ public sealed class ToolSpecs
         (await w.OrchestratorSessionsAsync()).Should().ContainSingle();
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Allowed_dirs_admit_listed_folders_and_the_model_precedence_applies()
     {
         await using var w = await World.CreateAsync(extraToml: """
@@ -108,7 +108,7 @@ public sealed class ToolSpecs
         ShouldFail(w.ToolResult("d3"), "outside");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task Peek_trajectory_list_and_end_session_work_on_the_instance_sessions()
     {
         await using var w = await World.CreateAsync();

@@ -9,7 +9,7 @@ public sealed class WatcherSpecs
 {
     private static List<string> Watchers(RecordedRequest r) => [.. Messages(r).Where(m => m.Content.StartsWith("[WATCHER:", StringComparison.Ordinal)).Select(m => m.Content)];
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Repeated_identical_calls_bring_a_progress_nudge_in_the_next_request()
     {
         await using var w = await World.CreateAsync();
@@ -27,7 +27,7 @@ public sealed class WatcherSpecs
         events.Should().Contain(e => e["kind"]!.GetValue<string>() == "watcher" && e["watcher"]!.GetValue<string>() == "progress");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_pattern_with_action_abort_stops_the_run_before_the_next_call()
     {
         await using var w = await World.CreateAsync(extraToml: """
@@ -48,7 +48,7 @@ public sealed class WatcherSpecs
         record.Error.Should().Contain("destructive SQL");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task A_pattern_with_action_pause_pauses_and_can_be_resumed()
     {
         await using var w = await World.CreateAsync(extraToml: """
@@ -68,7 +68,7 @@ public sealed class WatcherSpecs
         Messages(w.ChatRequests[^1]).Last().Content.Should().Contain("the answer is 42");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task The_budget_watcher_warns_at_80_percent_of_the_steps()
     {
         await using var w = await World.CreateAsync();
@@ -83,7 +83,7 @@ public sealed class WatcherSpecs
         Watchers(w.ChatRequests[4]).Should().ContainSingle().Which.Should().StartWith("[WATCHER: budget] Budget: step 5 of 5 (80% used)");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Bash_that_writes_code_brings_a_delegation_nudge_and_watchers_can_be_turned_off()
     {
         await using var w = await World.CreateAsync(extraToml: """
@@ -99,7 +99,7 @@ public sealed class WatcherSpecs
         w.ChatRequests.SelectMany(Watchers).Should().NotContain(m => m.StartsWith("[WATCHER: progress]", StringComparison.Ordinal));
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task An_unknown_watcher_name_is_a_clear_error_before_anything_runs()
     {
         await using var w = await World.CreateAsync(extraToml: """
@@ -119,7 +119,7 @@ public sealed class MoreWatcherSpecs
 {
     private static List<string> Watchers(RecordedRequest r) => [.. Messages(r).Where(m => m.Content.StartsWith("[WATCHER:", StringComparison.Ordinal)).Select(m => m.Content)];
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Quality_notices_many_changed_files_and_code_without_tests()
     {
         await using var w = await World.CreateAsync(extraToml: """
@@ -145,7 +145,7 @@ public sealed class MoreWatcherSpecs
         nudges[1].Should().Contain("Code changed (app.py, lib.py) but no test file did");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Delegation_reminder_and_scope_speak_up()
     {
         await using var w = await World.CreateAsync(extraToml: """

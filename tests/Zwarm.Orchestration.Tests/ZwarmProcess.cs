@@ -10,7 +10,7 @@ internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 internal sealed record RunningZwarm(int Pid, Func<string> Stdout)
 {
     /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
-    public Task WaitForAsync(string text, double seconds = 30) =>
+    public Task WaitForAsync(string text, double seconds = 60) =>
         Eventually.UntilAsync(() => Stdout().Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(seconds),
             () => $"zwarm never printed '{text}':\n{Stdout()}", TestEnv.Ct);
 }
@@ -19,7 +19,7 @@ internal sealed record RunningZwarm(int Pid, Func<string> Stdout)
 internal static class ZwarmProcess
 {
     public static async Task<ProcessResult> RunAsync(string workDir, IEnumerable<string> args, string? stdin = null,
-        IReadOnlyDictionary<string, string>? env = null, double timeoutSeconds = 60, Func<RunningZwarm, Task>? whileRunning = null)
+        IReadOnlyDictionary<string, string>? env = null, double timeoutSeconds = 120, Func<RunningZwarm, Task>? whileRunning = null)
     {
         var psi = new ProcessStartInfo(TestEnv.Zwarm)
         {

@@ -16,7 +16,7 @@ internal sealed class TestProject : IAsyncDisposable
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Safety net for a session of the fake agent to finish or show a fact (about a second on a busy machine).</summary>
-    public static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Soon = TimeSpan.FromSeconds(60);
 
     /// <summary>Creates the project; <paramref name="ct"/> (the test's token) stops every wait when the test times out.</summary>
     public TestProject(CancellationToken ct, string? extraConfig = null, string? dir = null)

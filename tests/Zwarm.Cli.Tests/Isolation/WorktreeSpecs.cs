@@ -169,7 +169,7 @@ public sealed class WorktreeSpecs
         File.Exists(Path.Combine(wt, "more.txt")).Should().BeTrue();
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task A_killed_turn_is_checkpointed_and_an_agents_own_commit_is_kept()
     {
         await using var p = NewRepo();

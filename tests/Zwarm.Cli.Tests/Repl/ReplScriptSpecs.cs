@@ -13,7 +13,7 @@ public sealed class ReplScriptSpecs
 {
     private static readonly TimeSpan Finish = TestProject.Soon;
 
-    [Fact(Timeout = 90000)]
+    [Fact(Timeout = 180000)]
     public async Task A_script_spawns_lists_continues_kills_and_removes_sessions()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -52,7 +52,7 @@ public sealed class ReplScriptSpecs
         Directory.Exists(Path.Combine(p.SessionsDir, old)).Should().BeFalse();
     }
 
-    [Fact(Timeout = 90000)]
+    [Fact(Timeout = 180000)]
     public async Task Rm_all_asks_first_and_the_old_spellings_killall_ca_and_spawn_async_work()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -85,7 +85,7 @@ public sealed class ReplScriptSpecs
         (await p.WaitForDiskStatusAsync(spawned, "completed", Finish))["task"]!.GetValue<string>().Should().Be("reply=Async");
     }
 
-    [Fact(Timeout = 90000)]
+    [Fact(Timeout = 180000)]
     public async Task Rm_of_a_running_session_asks_first_unless_yes_and_a_message_may_hold_an_apostrophe()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -109,7 +109,7 @@ public sealed class ReplScriptSpecs
         Messages(p.Meta(done)).Should().Equal("reply=First", "First", "reply=it's_fine", "it's fine");
     }
 
-    [Fact(Timeout = 90000)]
+    [Fact(Timeout = 180000)]
     public async Task Errors_print_one_line_each_and_the_REPL_carries_on_to_the_end_of_input()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -134,7 +134,7 @@ public sealed class ReplScriptSpecs
         r.Stdout.Should().Be("still here\nnothing running\n");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Interactive_inside_interactive_is_refused()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -146,7 +146,7 @@ public sealed class ReplScriptSpecs
         r.Stdout.Trim().Should().Be("[]");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task SIGINT_stops_the_running_command_and_the_REPL_goes_on()
     {
         var ct = TestContext.Current.CancellationToken;

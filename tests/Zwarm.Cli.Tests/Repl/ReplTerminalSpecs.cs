@@ -7,7 +7,7 @@ namespace Zwarm.Cli.Tests.Repl;
 [Collection(ReplSpecs.Name)]
 public sealed class ReplTerminalSpecs
 {
-    [Fact(Timeout = 120000)]
+    [Fact(Timeout = 180000)]
     public async Task Tab_completes_a_session_id_and_Ctrl_C_cancels_a_line_or_a_command_but_never_the_REPL()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -51,7 +51,7 @@ public sealed class ReplTerminalSpecs
         File.ReadAllLines(Path.Combine(p.Dir, ".zwarm", "history")).Should().Equal($"show {done[..8]}", $"watch {forever[..8]}", "ls", "quit");
     }
 
-    [Fact(Timeout = 60000)]
+    [Fact(Timeout = 120000)]
     public async Task Ctrl_D_on_an_empty_line_leaves_and_a_confirmation_is_answered_through_the_editor()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -34,10 +34,10 @@ internal sealed class Tmux : IAsyncDisposable
     /// <summary>The last non-blank line on the screen, without trailing blanks.</summary>
     public static string LastLine(string screen) => screen.Split('\n').Select(l => l.TrimEnd()).LastOrDefault(l => l.Length > 0) ?? "";
 
-    /// <summary>Polls the screen until <paramref name="condition"/> holds; throws with the screen after 30 s.</summary>
+    /// <summary>Polls the screen until <paramref name="condition"/> holds; throws with the screen after 60 s.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             var screen = await ScreenAsync();
