@@ -8,10 +8,16 @@ namespace Zwarm.Cli.Tests;
 /// <summary>
 /// Whole tables, views and --json shapes compared with expectation files (__snapshots__/), on the hand-made store
 /// with the clock stopped, so every age and runtime is exact. A deliberate change of output: delete the file, rerun,
-/// review the new one in the diff.
+/// review the new one in the diff. Each test has its own store: show and peek mark a session seen, which changes
+/// what ls shows next.
 /// </summary>
-public sealed class ExpectationSpecs(HandmadeStore store) : IClassFixture<HandmadeStore>
+public sealed class ExpectationSpecs : IAsyncDisposable
 {
+    private readonly HandmadeStore store = new();
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => store.DisposeAsync();
+
     private async Task<string> TextAsync(params string[] args)
     {
         var r = await store.RunAtNowAsync(TestContext.Current.CancellationToken, args);

@@ -52,7 +52,9 @@ public sealed class FollowSpecs
         r.Stdout.Should().NotContain("\u001b", "no live display when stdout is not a terminal");
         var lines = r.Stdout.TrimEnd('\n').Split('\n');
         lines[0].Should().MatchRegex(@"^\d\d:\d\d:\d\d watching 1 session\(s\); Ctrl\+C to stop$");
-        lines[1].Should().MatchRegex($@"^\d\d:\d\d:\d\d ✓ {old[..8]}  completed  turn 1  codex/gpt-5.1-codex-mini  110 tokens  reply=Old$");
+        lines[1].Should().MatchRegex(
+            $@"^\d\d:\d\d:\d\d !✓ {old[..8]}  completed  turn 1  codex/gpt-5.1-codex-mini  110 tokens  reply=Old  needs you: finished, not seen yet$",
+            "a finished session nobody has looked at is marked as needing attention, with the reason");
         var (shortId, runningLine) = (id[..8], $"● {id[..8]}  running");
         lines.Should().Contain(l => l.Contains(runningLine, StringComparison.Ordinal));
         lines.Count(l => l.Contains(shortId, StringComparison.Ordinal)).Should().Be(2, "one line per change, not per refresh");

@@ -116,6 +116,8 @@ public sealed class HookSpecs
             return await proc.WaitAsync(TestProject.RunTimeout, Ct);
         }
         var ok = await Run("hooks", "test", "completed");
+        ok.ExitCode.Should().Be(0, ok.ToString());
+        ok.Stdout.Should().Contain("hook #1 (notify)").And.NotContain("skipped");
         var notified = File.ReadAllLines(Path.Combine(p.Dir, "notified.txt"));
         var failing = await Run("hooks", "test", "failed");
         var none = await Run("hooks", "test", "merged");

@@ -91,7 +91,9 @@ public sealed class RealCodexSpecs
             result.ExitCode.Should().Be(0, $"stdout:\n{result.Stdout}\nstderr:\n{result.Stderr}");
             var b1 = w.ToolResult("b1");
             var output = b1["output"]!.GetValue<string>();
-            output.Should().StartWith(w.Dir + "\n", "bash runs in the project").And.Contain("wrote-inside").And.Contain("Read-only file system");
+            // stdout and stderr are two pipes: their order in the merged output is not fixed.
+            output.Split('\n').Should().Contain(w.Dir, "bash runs in the project");
+            output.Should().Contain("wrote-inside").And.Contain("Read-only file system");
             output.Should().NotContain("wrote-outside").And.NotContain("wrote-tmp");
             File.ReadAllText(Path.Combine(w.Dir, "inside.txt")).Should().Be("in\n");
             File.Exists(Path.Combine(outside, "f")).Should().BeFalse();

@@ -10,6 +10,9 @@ internal sealed class ReplParser(CommandTree tree)
     /// <summary>Words the REPL understands beyond the tree's verbs (for completion).</summary>
     public static IReadOnlyList<string> Words { get; } = ["help", "quit", "exit", "killall", "ca", "?"];
 
+    /// <summary>Commands whose last argument is free text (a task or a message): unquoted words are taken literally.</summary>
+    private static readonly HashSet<string> FreeText = ["spawn", "exec", "continue"];
+
     /// <summary>The tree's verb for a REPL spelling.</summary>
     public static string Canonical(string verb) => verb switch
     {
@@ -34,7 +37,7 @@ internal sealed class ReplParser(CommandTree tree)
         {
             // The task of spawn and the message of continue are free text: their unquoted words are taken literally.
             var first = trimmed.Split((char[]?)null, 2)[0].ToLowerInvariant();
-            words = tree.Find(Canonical(first))?.Name is "spawn" or "continue" ? Tokenizer.SplitLiteral(line) : Tokenizer.Split(line);
+            words = tree.Find(Canonical(first))?.Name is { } name && FreeText.Contains(name) ? Tokenizer.SplitLiteral(line) : Tokenizer.Split(line);
         }
         catch (TokenizeException ex)
         {
@@ -57,9 +60,8 @@ internal sealed class ReplParser(CommandTree tree)
         }
         var command = tree.Find(Canonical(verb));
         if (command is null) return new ReplAction.Invalid($"unknown command '{words[0]}' (type 'help' for the list)");
-        if (command.Name == "spawn") rest.RemoveAll(a => a == "--async");
-        // The last argument of spawn and continue is free text: unquoted words are joined into it.
-        if (command.Name is "spawn" or "continue") rest = JoinTrailingWords(command, rest);
+        if (command.Name is "spawn" or "exec") rest.RemoveAll(a => a == "--async");
+        if (FreeText.Contains(command.Name)) rest = JoinTrailingWords(command, rest);
         return Run([command.Name, .. rest]);
     }
 

@@ -37,12 +37,32 @@ internal sealed class Tmpfs : IDisposable
     public void ReadOnly(bool on)
     {
         // A remount read-only is refused while a file on it is open for writing (a finaliser just ending): retry a while.
-        for (var i = 0; i < 100; i++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Run("mount", "-o", on ? "remount,ro" : "remount,rw", Path) != 0)
         {
-            if (Run("mount", "-o", on ? "remount,ro" : "remount,rw", Path) == 0) return;
+            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"remount failed; open on it: {string.Join("; ", Holders())}");
             Thread.Sleep(100);
         }
-        throw new InvalidOperationException("remount failed");
+    }
+
+    /// <summary>Processes with a file on this mount open, as "pid comm → file" (what keeps a remount read-only busy).</summary>
+    private IEnumerable<string> Holders()
+    {
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(proc), out var pid)) continue;
+            string[] fds;
+            try { fds = Directory.GetFileSystemEntries(System.IO.Path.Combine(proc, "fd")); } catch (Exception) { continue; }
+            foreach (var fd in fds)
+            {
+                string? target;
+                try { target = new FileInfo(fd).LinkTarget; } catch (Exception) { continue; }
+                if (target is null || !target.StartsWith(Path, StringComparison.Ordinal)) continue;
+                string comm;
+                try { comm = File.ReadAllText(System.IO.Path.Combine(proc, "cmdline")).Replace('\0', ' ').Trim(); } catch (Exception) { comm = "?"; }
+                yield return $"{pid} {comm} → {target}";
+            }
+        }
     }
 
     private static int Run(params string[] args)

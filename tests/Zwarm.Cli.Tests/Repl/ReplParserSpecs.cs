@@ -18,7 +18,7 @@ public sealed class ReplParserSpecs : IDisposable
     [InlineData("LS --all", new[] { "ls", "--all" })]
     [InlineData("? 3f2b", new[] { "peek", "3f2b" })]
     [InlineData("peek 3f2b --json", new[] { "peek", "3f2b", "--json" })]
-    [InlineData("exec \"fix it\"", new[] { "spawn", "fix it" })]
+    [InlineData("exec \"fix it\"", new[] { "exec", "fix it" })]
     [InlineData("c 3f2b \"and the docs\" --wait", new[] { "continue", "3f2b", "and the docs", "--wait" })]
     [InlineData("ca 3f2b and the docs", new[] { "continue", "3f2b", "and the docs" })]
     [InlineData("kill 3f2b", new[] { "kill", "3f2b" })]
@@ -50,7 +50,7 @@ public sealed class ReplParserSpecs : IDisposable
     [InlineData("c 3f2b it's Bob's \\ fault, see #12 --wait", new[] { "continue", "3f2b", "it's Bob's \\ fault, see #12", "--wait" })]
     [InlineData("ca 3f2b don't \"over\"quote", new[] { "continue", "3f2b", "don't overquote" })]
     [InlineData("spawn fix the user's login -m mini", new[] { "spawn", "fix the user's login", "-m", "mini" })]
-    [InlineData("exec 'it''s' done", new[] { "spawn", "its done" })]
+    [InlineData("exec 'it''s' done", new[] { "exec", "its done" })]
     [InlineData("c 3f2b \"it's quoted\" --wait", new[] { "continue", "3f2b", "it's quoted", "--wait" })]
     public void Unquoted_words_of_a_message_are_taken_literally(string line, string[] args)
     {
