@@ -28,7 +28,7 @@ internal static class SessionTable
     {
         int Count(SessionStatus s) => sessions.Count(m => m.Status == s);
         var tokens = sessions.Sum(m => m.TotalTokens);
-        var cost = sessions.Sum(m => SessionView.Cost(m, manager.Agents.Models, manager.Config) ?? 0);
+        var cost = sessions.Sum(m => SessionFacts.Cost(m, manager.Agents.Models, manager.Config) ?? 0);
         var limits = manager.Config.Executor.MaxRunning > 0 ? $" (max {manager.Config.Executor.MaxRunning})" : "";
         var summary = new Markup(
             $"[yellow]{Count(SessionStatus.Running)} running[/]{Term.Escape(limits)} · {Count(SessionStatus.Pending)} queued · [green]{Count(SessionStatus.Completed)} done[/] · " +
@@ -56,7 +56,7 @@ internal static class SessionTable
         var icon = SessionView.Icon(m.Status) + (fresh ? " new" : "");
         var task = Zwarm.Core.UntrustedText.Visible((mark is null ? "" : mark + " ") + m.Task.ReplaceLineEndings(" "));
         var tok = SessionView.Tokens(m.TotalTokens) + (budget > 0 ? $"/{SessionView.Tokens(budget)}" : "");
-        var cost = SessionView.Money(SessionView.Cost(m, manager.Agents.Models, manager.Config));
+        var cost = SessionView.Money(SessionFacts.Cost(m, manager.Agents.Models, manager.Config));
         (string, string) Plain(string s) => (s, Term.Escape(s));
         return
         [
