@@ -45,7 +45,8 @@ public static class SessionShape
 
     /// <summary>
     /// A writer of <see cref="Summary"/> shapes straight to a <see cref="Utf8JsonWriter"/>, one session at a time (ls --json
-    /// over thousands of sessions: no node per session, nothing held); the same fields, in the same order, as <see cref="Summary"/>.
+    /// over thousands of sessions: no node per session, nothing held); the same fields, in the same order, as <see cref="Summary"/>
+    /// (a whole session's unknown fields come last).
     /// </summary>
     public static SummaryWriter Summaries(ModelRegistry models, ZwarmConfig? config, DateTimeOffset now) => new(models, config, now);
 }
