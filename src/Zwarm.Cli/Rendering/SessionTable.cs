@@ -50,7 +50,7 @@ internal static class SessionTable
                 default: killed++; break;
             }
             tokens += m.TotalTokens;
-            cost += SessionView.Cost(m, manager.Agents.Models, manager.Config) ?? 0;
+            cost += SessionFacts.Cost(m, manager.Agents.Models, manager.Config) ?? 0;
         }
         var limits = manager.Config.Executor.MaxRunning > 0 ? $" (max {manager.Config.Executor.MaxRunning})" : "";
         var tail = $" · {SessionView.Tokens(tokens)} tokens · {SessionView.Money(cost)}";
@@ -128,7 +128,7 @@ internal static class SessionTable
         var icon = SessionView.Icon(m.Status) + (fresh ? " new" : "");
         var task = Zwarm.Core.UntrustedText.Visible((mark is null ? "" : mark + " ") + m.Task.ReplaceLineEndings(" "));
         var tok = SessionView.Tokens(m.TotalTokens) + (budget > 0 ? $"/{SessionView.Tokens(budget)}" : "");
-        var cost = SessionView.Money(SessionView.Cost(m, manager.Agents.Models, manager.Config));
+        var cost = SessionView.Money(SessionFacts.Cost(m, manager.Agents.Models, manager.Config));
         (string, string) Plain(string s) => (s, Term.Escape(s));
         return
         [

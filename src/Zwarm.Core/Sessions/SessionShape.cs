@@ -9,18 +9,6 @@ namespace Zwarm.Core.Sessions;
 /// <summary>The JSON shapes of a session every interface prints (CLI --json, MCP resources) and the derived facts in them.</summary>
 public static class SessionShape
 {
-    /// <summary>Cost in USD: the agent-reported cost when present, else the registry price of the model.</summary>
-    public static double? Cost(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
-    {
-        if (m.CostUsd is { } reported) return reported;
-        var price = models.PriceOf(m.Model, config?.Prices);
-        return price is null ? null : ModelRegistry.Cost(price, m.TokenUsage);
-    }
-
-    /// <summary>Runtime of the session so far.</summary>
-    public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now)
-        => (m.Status.IsFinished() ? m.UpdatedAt : now) - m.CreatedAt;
-
     /// <summary>
     /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
     /// (of a running session: until <paramref name="now"/>, default the system clock).
@@ -29,9 +17,9 @@ public static class SessionShape
     {
         var node = JsonSerializer.SerializeToNode(m, SessionJsonContext.Default.SessionMeta)!.AsObject();
         node["short_id"] = m.ShortId;
-        node["cost"] = Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
+        node["cost"] = SessionFacts.Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
         node["total_tokens"] = m.TotalTokens;
-        node["runtime_seconds"] = Math.Round(Runtime(m, now ?? DateTimeOffset.Now).TotalSeconds, 3);
+        node["runtime_seconds"] = Math.Round(SessionFacts.SessionRuntime(m, now ?? DateTimeOffset.Now).TotalSeconds, 3);
         return node;
     }
 
@@ -79,9 +67,9 @@ public sealed class SummaryWriter
                     ti.Properties.Add(p);
                 }
                 Add("short_id", m => m.ShortId);
-                Add("cost", m => SessionShape.Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : (decimal?)null);
+                Add("cost", m => SessionFacts.Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : (decimal?)null);
                 Add("total_tokens", m => m.TotalTokens);
-                Add("runtime_seconds", m => Math.Round(SessionShape.Runtime(m, now).TotalSeconds, 3));
+                Add("runtime_seconds", m => Math.Round(SessionFacts.SessionRuntime(m, now).TotalSeconds, 3));
                 Add("conflicts", _ => _conflicts, skipNull: true);
             }),
         };
