@@ -31,30 +31,6 @@ internal static class Text
         StepKind.Command => OneLine($"command: {s.Command ?? s.Text}" + (s.ExitCode is { } c ? $" (exit {c})" : ""), max),
         StepKind.FileChange => OneLine($"file_change: {s.ChangeKind ?? "edit"} {s.Path ?? s.Text}", max),
         StepKind.ToolCall => OneLine($"tool_call: {s.ToolName} {s.Text}", max),
-        _ => OneLine($"{KindName(s.Kind)}: {s.Text}", max),
-    };
-
-    /// <summary>A trajectory step as JSON for get_trajectory.</summary>
-    public static JsonObject StepObject(TrajectoryStep s, int max)
-    {
-        var o = new JsonObject { ["turn"] = s.Turn, ["kind"] = KindName(s.Kind) };
-        if (s.Command is not null) o["command"] = Cut(s.Command, max);
-        if (s.ExitCode is { } c) o["exit_code"] = c;
-        if (s.ToolName is not null) o["tool"] = s.ToolName;
-        if (s.Path is not null) o["path"] = s.Path;
-        if (s.ChangeKind is not null) o["change"] = s.ChangeKind;
-        if (s.Text.Length > 0 && s.Text != s.Command) o["text"] = Cut(s.Text, max);
-        if (s.Output is { Length: > 0 } output) o["output"] = Cut(output, max);
-        if (s.IsError) o["error"] = true;
-        return o;
-    }
-
-    /// <summary>snake_case name of a step kind.</summary>
-    public static string KindName(StepKind k) => k switch
-    {
-        StepKind.ToolCall => "tool_call",
-        StepKind.ToolOutput => "tool_output",
-        StepKind.FileChange => "file_change",
-        _ => k.ToString().ToLowerInvariant(),
+        _ => OneLine($"{s.Kind.WireName()}: {s.Text}", max),
     };
 }

@@ -98,7 +98,7 @@ public sealed class HookSpecs
         File.ReadAllLines(fired).Should().BeEquivalentTo($"completed {first[..8]} First one", $"failed {second[..8]} ");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 240_000)]
     public async Task Hooks_test_fires_the_hooks_of_an_event_by_hand_and_notify_uses_notify_send()
     {
         await using var p = new TestProject(Ct, "\n[[hooks]]\nnotify = true\ntimeout = 30\n[[hooks]]\non = [\"failed\"]\nrun = \"exit 4\"\n");

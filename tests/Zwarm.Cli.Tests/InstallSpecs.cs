@@ -17,7 +17,7 @@ public sealed class PackedZwarm : IAsyncLifetime
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var pkg = Path.Combine(Root, "pkg");
         var r = await InstallSpecs.RunToolAsync(Paths.RepoRoot, "dotnet", ["pack", Path.Combine(Paths.RepoRoot, "src", "Zwarm.Cli", "Zwarm.Cli.csproj"),
-            "--no-build", "--no-restore", "-c", configuration, "-o", pkg, "--nologo", "-v", "quiet"], null, TimeSpan.FromMinutes(3));
+            "--no-build", "--no-restore", "-c", configuration, "-o", pkg, "--nologo", "-v", "quiet"], null, TimeSpan.FromMinutes(10));
         if (r.ExitCode != 0) throw new InvalidOperationException("dotnet pack failed: " + r);
         await File.WriteAllTextAsync(NugetConfig, $"""
             <?xml version="1.0" encoding="utf-8"?>

@@ -78,15 +78,8 @@ internal static class InteractiveCommand
     /// <summary>"status  task" for a session id in a completion list; read synchronously because Tab is handled inside a key loop.</summary>
     private static string? Describe(FileSessionStore store, string id)
     {
-        try
-        {
-            var meta = SessionJson.Deserialize(File.ReadAllBytes(store.Layout.MetaFile(id)));
-            var task = UntrustedText.Visible(meta.Task.ReplaceLineEndings(" "));
-            return $"{meta.Status.ToWire(),-9}  {(task.Length > 60 ? task[..59] + "…" : task)}";
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
+        if (store.TryReadNow(id) is not { } meta) return null;
+        var task = UntrustedText.Visible(meta.Task.ReplaceLineEndings(" "));
+        return $"{meta.Status.ToWire(),-9}  {(task.Length > 60 ? task[..59] + "…" : task)}";
     }
 }

@@ -24,13 +24,13 @@ internal static class PeekCommand
             var manager = await host.ManagerAsync(ct);
             var meta = await manager.MarkSeenAsync(await manager.GetAsync(pr.GetValue(id)!, ct), ct);
             var reply = SessionFacts.LastReply(meta);
-            var activity = meta.Status.IsFinished() ? null : await LatestStepAsync(manager, meta, ct);
+            var activity = await manager.Transcripts.CurrentActivityAsync(meta, ct);
             var changes = await manager.ChangeSummaryAsync(meta, ct);
             if (pr.GetValue(json))
             {
                 var node = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now);
                 node["last_reply"] = reply;
-                node["last_activity"] = activity is null ? null : SessionView.StepJson(activity);
+                node["last_activity"] = activity is null ? null : StepJson.ToJson(activity);
                 if (changes is not null) node["changes"] = changes;
                 SessionView.Write(host.Out, node);
                 return 0;
@@ -51,14 +51,6 @@ internal static class PeekCommand
             return 0;
         });
         return cmd;
-    }
-
-    private static async Task<TrajectoryStep?> LatestStepAsync(SessionManager manager, SessionMeta meta, CancellationToken ct)
-    {
-        if (!manager.Agents.TryGet(meta.Adapter, out var adapter)) return null;
-        var parser = adapter.CreateParser(collectTrajectory: true);
-        await TurnReader.FeedFileAsync(manager.Store.TurnFile(meta.Id, meta.Turn), parser, 0, ct);
-        return parser.Result.Steps.LastOrDefault();
     }
 
     private static string Describe(TrajectoryStep s) => s.Kind switch

@@ -39,19 +39,10 @@ internal static class ShowCommand
             var now = host.Now;
             ConversationView.Header(host.Console, meta, manager.Agents.Models, manager.Config, now);
             await IsolationView.HeaderRowsAsync(host.Console, manager, meta, ct);
-            var live = meta.Status == SessionStatus.Running ? await LiveRepliesAsync(manager, meta, ct) : [];
+            var live = await manager.Transcripts.LiveRepliesAsync(meta, ct);
             ConversationView.Conversation(host.Console, meta, pr.GetValue(verbose), live, now);
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>Assistant texts of the running turn so far, from its output file.</summary>
-    public static async Task<IReadOnlyList<string>> LiveRepliesAsync(SessionManager manager, SessionMeta meta, CancellationToken ct)
-    {
-        if (!manager.Agents.TryGet(meta.Adapter, out var adapter)) return [];
-        var parser = adapter.CreateParser(collectTrajectory: false);
-        await TurnReader.FeedFileAsync(manager.Store.TurnFile(meta.Id, meta.Turn), parser, 0, ct);
-        return parser.Result.AssistantMessages;
     }
 }

@@ -43,26 +43,6 @@ internal static class SessionView
         => $"{Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()} · {m.Adapter}/{m.Model} · turn {m.Turn} · {Duration(SessionFacts.SessionRuntime(m, now))} · " +
            $"{Tokens(m.TotalTokens)} tokens · {Money(SessionFacts.Cost(m, models, config))}";
 
-    /// <summary>JSON of one trajectory step.</summary>
-    public static JsonObject StepJson(TrajectoryStep s)
-    {
-        var o = new JsonObject
-        {
-            ["turn"] = s.Turn,
-            ["kind"] = s.Kind.ToString().ToLowerInvariant() switch { "toolcall" => "tool_call", "tooloutput" => "tool_output", "filechange" => "file_change", var k => k },
-            ["text"] = s.Text,
-        };
-        if (s.Command is not null) o["command"] = s.Command;
-        if (s.Output is not null) o["output"] = s.Output;
-        if (s.ExitCode is not null) o["exit_code"] = s.ExitCode;
-        if (s.ToolName is not null) o["tool"] = s.ToolName;
-        if (s.CallId is not null) o["call_id"] = s.CallId;
-        if (s.Path is not null) o["path"] = s.Path;
-        if (s.ChangeKind is not null) o["change"] = s.ChangeKind;
-        if (s.IsError) o["is_error"] = true;
-        return o;
-    }
-
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -65,7 +65,7 @@ internal static class StepView
     /// <summary>The JSON of a step with its number; outputs cut as in text unless <paramref name="full"/> (then "output_truncated": true).</summary>
     public static JsonObject ToJson(int n, TrajectoryStep s, bool full)
     {
-        var o = SessionView.StepJson(s);
+        var o = StepJson.ToJson(s);
         o.Insert(0, "n", n);
         if (s.Output is not null && !full)
         {

@@ -400,16 +400,9 @@ public sealed partial class SessionManager
     }
 
     /// <summary>The trajectory of a session across turns, parsed streaming from the turn files.</summary>
-    public async Task<IReadOnlyList<TrajectoryStep>> TrajectoryAsync(SessionMeta meta, CancellationToken ct = default)
-    {
-        var steps = new List<TrajectoryStep>();
-        var adapter = Agents.Get(meta.Adapter);
-        for (var t = 1; t <= meta.Turn; t++)
-        {
-            var parser = adapter.CreateParser(collectTrajectory: true);
-            await TurnReader.ParseFileAsync(Store.TurnFile(meta.Id, t), parser, ct);
-            steps.AddRange(parser.Result.Steps.Select(s => s with { Turn = t }));
-        }
-        return steps;
-    }
+    public Task<IReadOnlyList<TrajectoryStep>> TrajectoryAsync(SessionMeta meta, CancellationToken ct = default)
+        => Transcripts.TrajectoryAsync(meta, ct);
+
+    /// <summary>What the turn files hold: trajectory, current activity, replies of the running turn.</summary>
+    public Transcripts Transcripts => field ??= new Transcripts(Store, Agents);
 }

@@ -39,6 +39,19 @@ public sealed class FileSessionStore : ISessionStore
 
     private string MetaPath(string id) => Layout.MetaFile(id);
 
+    /// <summary>A session read synchronously (e.g. inside a key loop); null when it is missing or unreadable.</summary>
+    public SessionMeta? TryReadNow(string id)
+    {
+        try
+        {
+            return SessionJson.Deserialize(File.ReadAllBytes(MetaPath(id)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Full ids of every session folder (no meta.json read).</summary>
     public IEnumerable<string> EnumerateIds()
     {

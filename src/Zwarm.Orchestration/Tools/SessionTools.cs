@@ -128,7 +128,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         var list = new JsonArray();
         foreach (var s in shown)
         {
-            var line = Text.StepObject(s, full ? 4000 : 200);
+            var line = StepJson.ToJson(s, full ? 4000 : 200);
             budget -= line.ToJsonString().Length;
             if (budget < 0) break;
             list.Add(line);
