@@ -52,6 +52,7 @@ public static class ConfigSchema
         new("adapters.codex.command", ConfigKind.String, null, "path of the codex executable (default: codex on PATH, then node_modules/.bin)"),
         new("adapters.claude.command", ConfigKind.String, null, "path of the claude executable (default: claude on PATH, then node_modules/.bin)"),
         new("pricing", ConfigKind.Table, null, "[pricing.\"model\"] input, output, cached_input: USD per million tokens"),
+        new("hosts", ConfigKind.Table, null, "[hosts.NAME] ssh = \"user@host\", port, identity_file, known_hosts, dir, state_dir, max_running, lost_after, forward_env = [..], codex, claude: a machine sessions run on over SSH (docs/hosts.md)"),
     ];
 
     private static readonly Dictionary<string, ConfigKey> ByKey = Keys.ToDictionary(k => k.Key, StringComparer.Ordinal);
