@@ -147,12 +147,12 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         return Task.FromResult<TurnProcess?>(new TurnProcess(pid, start, remote));
     }
 
-    /// <summary>Since when the follower of turn <paramref name="turn"/> has not reached the host, or null while it has.</summary>
-    public static DateTimeOffset? DownSince(string sessionDir, int turn)
+    /// <summary>Since when a remote turn's follower has not reached its host (its link file, StoreLayout.HostLinkFile), or null while it has.</summary>
+    public static DateTimeOffset? DownSince(string linkFile)
     {
         try
         {
-            var text = File.ReadAllText(Path.Combine(sessionDir, "turns", $".turn_{turn}.link")).Trim();
+            var text = File.ReadAllText(linkFile).Trim();
             return long.TryParse(text, CultureInfo.InvariantCulture, out var epoch) ? DateTimeOffset.FromUnixTimeSeconds(epoch) : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

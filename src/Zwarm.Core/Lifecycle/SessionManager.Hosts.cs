@@ -90,7 +90,7 @@ public sealed partial class SessionManager
     public string? HostNote(SessionMeta m)
     {
         if (m.Host is null || m.Status != SessionStatus.Running) return null;
-        return SshExecutor.DownSince(Store.SessionDir(m.Id), m.Turn) is { } since
+        return SshExecutor.DownSince(Store.Layout.HostLinkFile(m.Id, m.Turn)) is { } since
             ? $"host {m.Host.Name} unreachable since {since.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)}"
             : null;
     }
@@ -98,14 +98,13 @@ public sealed partial class SessionManager
     /// <summary>True when a remote session's host has been out of reach for longer than its lost_after.</summary>
     private bool HostLost(SessionMeta m)
         => m.Host is { } h && Config.Hosts.TryGetValue(h.Name, out var hc)
-           && SshExecutor.DownSince(Store.SessionDir(m.Id), m.Turn) is { } since
+           && SshExecutor.DownSince(Store.Layout.HostLinkFile(m.Id, m.Turn)) is { } since
            && (Now - since).TotalSeconds > hc.LostAfterSeconds;
 
     /// <summary>A lost session whose turn turned out to be over (the follower got its end): finalised for real.</summary>
     private bool LostButOver(SessionMeta m)
         => m is { Status: SessionStatus.Failed, ErrorKind: HostUnreachableKind, Host: not null }
-           && (File.Exists(Path.Combine(Store.SessionDir(m.Id), "turns", $"turn_{m.Turn}.exit"))
-               || File.Exists(Path.Combine(Store.SessionDir(m.Id), "turns", $".turn_{m.Turn}.vanished")));
+           && (File.Exists(Store.Layout.ExitFile(m.Id, m.Turn)) || File.Exists(Store.Layout.HostVanishedFile(m.Id, m.Turn)));
 
     /// <summary>Marks a running remote session failed: host unreachable (reversible: its follower keeps trying).</summary>
     private async Task<SessionMeta> MarkHostLostAsync(SessionMeta m, CancellationToken ct)
@@ -115,7 +114,7 @@ public sealed partial class SessionManager
         {
             if (x.Status != SessionStatus.Running || x.Turn != m.Turn) return false;
             applied = true;
-            var since = SshExecutor.DownSince(Store.SessionDir(x.Id), x.Turn);
+            var since = SshExecutor.DownSince(Store.Layout.HostLinkFile(x.Id, x.Turn));
             x.Status = SessionStatus.Failed;
             x.ErrorKind = HostUnreachableKind;
             x.Error = $"host unreachable: {x.Host!.Name} not reached since {since?.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)}";
