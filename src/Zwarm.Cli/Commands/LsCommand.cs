@@ -51,10 +51,10 @@ internal static class LsCommand
                 var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
                 var (others, main) = Conflicts.For(m.Id, conflicts);
                 if (others.Count > 0 || main) node["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray(others.Select(o => (JsonNode?)o).ToArray()), ["with_main"] = main };
-                arr.Add(node);
+                arr.Add((JsonNode)node);
             }
             if (all)
-                foreach (var b in broken) arr.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
+                foreach (var b in broken) arr.Add((JsonNode)new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
             SessionView.Write(host.Out, arr);
             foreach (var b in broken.Where(_ => !all)) host.Err.WriteLine($"zwarm: session {b.Id[..8]} is unreadable: {b.Problem}");
             return 0;
