@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using AwesomeAssertions;
+using Spectre.Console;
+using Spectre.Console.Testing;
 using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests;
@@ -18,6 +20,29 @@ public sealed class LsModelsSpecs(ReadStore store)
         foreach (var id in new[] { store.Shell, store.Http500, store.TwoTurns })
             r.Stdout.Should().Contain(id[..8]);
         r.Stdout.Should().MatchRegex($@"{store.Http500[..8]}\s+✗");
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Ls_without_colours_prints_exactly_what_the_spectre_table_renders()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var run = InProcessRun.Start(store.Project.Dir, ["ls"], new RunOptions { Time = new FixedClock(DateTimeOffset.UtcNow) }, ct);
+        var r = await run.WaitAsync(TimeSpan.FromSeconds(50));
+        r.ExitCode.Should().Be(0, r.ToString());
+        var manager = await run.Host.ManagerAsync(ct);
+        var sessions = (await manager.ListSummariesAsync(ct)).Select(e => e.Meta!).ToList();
+        var console = new TestConsole();
+        console.Width(InProcessRun.Width).Colors(ColorSystem.NoColors).SupportsAnsi(false).SupportsUnicode(true);
+
+        console.Write(Zwarm.Cli.Rendering.SessionTable.Build(sessions, manager, run.Host.Now, InProcessRun.Width));
+
+        r.Stdout.Should().Be(console.Output.ReplaceLineEndings("\n"));
+        r.Stdout.Split('\n').Should().HaveCountGreaterThan(sessions.Count + 4);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     [Fact(Timeout = 60000)]

@@ -105,7 +105,8 @@ internal sealed class FaultWorker : IDisposable
 
     public void Fill()
     {
-        using var fs = new FileStream(Path.Combine(Mount, "filler"), FileMode.Append, FileAccess.Write);
+        // Unbuffered: nothing is left to flush (and fail) when the stream is disposed on a full disk.
+        using var fs = new FileStream(Path.Combine(Mount, "filler"), FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
         var block = new byte[64 * 1024];
         try { while (true) fs.Write(block); } catch (IOException) { }
         try { fs.Write(new byte[1]); fs.Flush(); } catch (IOException) { }

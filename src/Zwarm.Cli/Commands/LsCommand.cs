@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Isolation;
@@ -45,17 +45,7 @@ internal static class LsCommand
         var conflicts = sessions.Any(m => m.Worktree is not null) ? await manager.ConflictsAsync(entries.Where(e => e.Meta is not null).Select(e => e.Meta!), ct) : [];
         if (json)
         {
-            var arr = new JsonArray();
-            foreach (var m in sessions)
-            {
-                var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
-                var (others, main) = Conflicts.For(m.Id, conflicts);
-                if (others.Count > 0 || main) node["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray(others.Select(o => (JsonNode?)o).ToArray()), ["with_main"] = main };
-                arr.Add((JsonNode)node);
-            }
-            if (all)
-                foreach (var b in broken) arr.Add((JsonNode)new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
-            SessionView.Write(host.Out, arr);
+            await WriteJsonAsync(host, manager, sessions, conflicts, all ? broken : [], ct);
             foreach (var b in broken.Where(_ => !all)) host.Err.WriteLine($"zwarm: session {b.Id[..8]} is unreadable: {b.Problem}");
             return 0;
         }
@@ -67,6 +57,41 @@ internal static class LsCommand
         SessionTable.Render(host.Console, sessions, manager, host.Now, Marks(sessions, conflicts));
         foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
         return 0;
+    }
+
+    /// <summary>The JSON array of the sessions written straight to standard output, a session at a time (nothing held but a small buffer).</summary>
+    private static async Task WriteJsonAsync(CliHost host, Zwarm.Core.Lifecycle.SessionManager manager, IReadOnlyList<SessionMeta> sessions,
+        IReadOnlyList<FileConflict> conflicts, IReadOnlyList<SessionEntry> unreadable, CancellationToken ct)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        var summaries = SessionShape.Summaries(manager.Agents.Models, manager.Config, host.Now);
+        await using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            async Task FlushAsync()
+            {
+                await w.FlushAsync(ct);
+                await host.WriteRawAsync(buffer.WrittenMemory, ct);
+                buffer.ResetWrittenCount();
+            }
+            w.WriteStartArray();
+            foreach (var m in sessions)
+            {
+                var (others, main) = conflicts.Count > 0 ? Conflicts.For(m.Id, conflicts) : ([], false);
+                summaries.Write(w, m, others.Count > 0 || main ? new SessionConflicts(others, main) : null);
+                if (w.BytesPending + buffer.WrittenCount >= 1 << 16) await FlushAsync();
+            }
+            foreach (var b in unreadable)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", b.Id);
+                w.WriteString("short_id", b.Id[..8]);
+                w.WriteString("unreadable", b.Problem);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            await FlushAsync();
+        }
+        await host.WriteRawAsync("\n"u8.ToArray(), ct);
     }
 
     /// <summary>Only the sessions that need a person, most urgent first, with the reason (ls --attention).</summary>

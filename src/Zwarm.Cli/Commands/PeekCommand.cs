@@ -23,7 +23,7 @@ internal static class PeekCommand
         {
             var manager = await host.ManagerAsync(ct);
             var meta = await manager.MarkSeenAsync(await manager.GetAsync(pr.GetValue(id)!, ct), ct);
-            var reply = SessionView.LastReply(meta);
+            var reply = SessionFacts.LastReply(meta);
             var activity = meta.Status.IsFinished() ? null : await LatestStepAsync(manager, meta, ct);
             var changes = await manager.ChangeSummaryAsync(meta, ct);
             if (pr.GetValue(json))

@@ -27,7 +27,7 @@ internal static class ShowCommand
                 var reviews = await manager.ReviewsOfAsync(meta.Id, ct);
                 if (reviews.Count > 0)
                     node["reviews"] = new System.Text.Json.Nodes.JsonArray(reviews
-                        .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionView.LastReply(r) }).ToArray());
+                        .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionFacts.LastReply(r) }).ToArray());
                 SessionView.Write(host.Out, node);
                 return 0;
             }

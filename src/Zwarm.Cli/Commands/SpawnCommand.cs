@@ -92,7 +92,7 @@ internal static class SpawnCommand
             if (meta.Worktree is { } wt) host.Out.WriteLine($"  worktree {wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}");
             if (meta.Status == SessionStatus.Pending && meta.QueuedReason is { } why)
                 host.Out.WriteLine($"  queued: {why}");
-            if (meta.Status.IsFinished() && SessionView.LastReply(meta) is { } reply && meta.Messages.LastOrDefault(m => m.Role != "tool")?.Role == "assistant")
+            if (meta.Status.IsFinished() && SessionFacts.LastReply(meta) is { } reply && SessionFacts.EndsWithReply(meta))
                 host.Out.WriteLine(reply);
             if (meta.Error is not null && meta.Status.IsFinished()) host.Out.WriteLine($"  error: {meta.Error}");
         }

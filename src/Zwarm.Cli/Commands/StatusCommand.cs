@@ -37,7 +37,7 @@ internal static class StatusCommand
             var instances = await OrchestrationHost.InstancesAsync(host.ZwarmDir, all: false, ct);
             var events = await LastEventsAsync(host.ZwarmDir, EventsShown, ct);
             int Count(SessionStatus s) => sessions.Count(m => m.Status == s);
-            var cost = sessions.Sum(m => SessionView.Cost(m, manager.Agents.Models, manager.Config) ?? 0);
+            var cost = sessions.Sum(m => SessionFacts.Cost(m, manager.Agents.Models, manager.Config) ?? 0);
 
             if (pr.GetValue(json))
             {

@@ -19,12 +19,12 @@ internal static class ConversationView
         Row("agent", Term.Escape($"{m.Adapter} / {m.Model}"));
         Row("dir", Term.Escape(m.WorkingDir));
         Row("turn", m.Turn.ToString(CultureInfo.InvariantCulture));
-        Row("runtime", $"{SessionView.Duration(SessionView.Runtime(m, now))} [grey](created {m.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, updated {SessionView.Ago(m.UpdatedAt, now)})[/]");
+        Row("runtime", $"{SessionView.Duration(SessionFacts.SessionRuntime(m, now))} [grey](created {m.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, updated {SessionView.Ago(m.UpdatedAt, now)})[/]");
         var u = m.TokenUsage;
         var cached = u.GetValueOrDefault("cached_input_tokens") + u.GetValueOrDefault("cache_read_input_tokens");
         Row("tokens", $"{SessionView.Tokens(u.GetValueOrDefault("input_tokens"))} in / {SessionView.Tokens(u.GetValueOrDefault("output_tokens"))} out" +
                       $" [grey]({SessionView.Tokens(m.TotalTokens)} total{(cached > 0 ? $", {SessionView.Tokens(cached)} cached" : "")})[/]");
-        Row("cost", Term.Escape(SessionView.Money(SessionView.Cost(m, models, config)) + (m.CostUsd is null ? " (estimate)" : "")));
+        Row("cost", Term.Escape(SessionView.Money(SessionFacts.Cost(m, models, config)) + (m.CostUsd is null ? " (estimate)" : "")));
         if (m.Source != "user") Row("source", Term.Escape(m.Source));
         if (m.ExitCode is { } code) Row("exit", code == 0 ? "0" : $"[red]{code}[/]");
         if (m.Error is not null) Row("error", $"[red]{Term.Escape(m.Error)}[/]");
@@ -36,7 +36,7 @@ internal static class ConversationView
     /// </summary>
     public static void Conversation(IAnsiConsole console, SessionMeta m, bool verbose, IReadOnlyList<string> live, DateTimeOffset now)
     {
-        var byTurn = SessionView.ByTurn(m).ToLookup(x => x.Turn, x => x.Message);
+        var byTurn = SessionFacts.ByTurn(m).ToLookup(x => x.Turn, x => x.Message);
         var last = Math.Max(m.Turn, byTurn.Select(g => g.Key).DefaultIfEmpty(1).Max());
         for (var turn = 1; turn <= last; turn++)
         {

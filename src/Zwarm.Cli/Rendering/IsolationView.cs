@@ -21,7 +21,7 @@ internal static class IsolationView
         if (m.ReviewOf is { } r) Row("review of", Term.Escape(r[..Math.Min(8, r.Length)]) + " [grey](read-only)[/]");
         foreach (var review in await manager.ReviewsOfAsync(m.Id, ct))
         {
-            var reply = SessionView.LastReply(review);
+            var reply = SessionFacts.LastReply(review);
             var text = reply is null ? review.Status.ToWire() : SessionView.Excerpt(TerminalText.Safe(reply), 4, 400);
             Row("review", $"[{SessionView.Color(review.Status)}]{SessionView.Icon(review.Status)} {review.ShortId}[/] {Term.Escape(text)}");
         }

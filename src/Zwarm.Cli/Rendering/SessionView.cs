@@ -6,15 +6,9 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Rendering;
 
-/// <summary>Derived facts about a session shared by every renderer (cost, tokens, runtime) and its JSON shape.</summary>
+/// <summary>How the CLI prints a session: its JSON shapes, icons, colours, durations and amounts (the facts come from <see cref="SessionFacts"/>).</summary>
 internal static class SessionView
 {
-    /// <summary>Cost in USD: the agent-reported cost when present, else the registry price of the model.</summary>
-    public static double? Cost(SessionMeta m, ModelRegistry models, ZwarmConfig? config) => SessionShape.Cost(m, models, config);
-
-    /// <summary>Runtime of the session so far.</summary>
-    public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now) => SessionShape.Runtime(m, now);
-
     /// <summary>
     /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
     /// (of a running session: until <paramref name="now"/>, default the system clock).
@@ -23,21 +17,6 @@ internal static class SessionView
 
     /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
     public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Summary(m, models, config, now);
-
-    /// <summary>The last assistant reply of the session, if any.</summary>
-    public static string? LastReply(SessionMeta m) => m.Messages.LastOrDefault(x => x.Role == "assistant")?.Content;
-
-    /// <summary>The turn a message belongs to: its metadata, else counted from the user messages before it (Python zwarm).</summary>
-    public static IEnumerable<(int Turn, SessionMessage Message)> ByTurn(SessionMeta m)
-    {
-        var turn = 0;
-        foreach (var msg in m.Messages)
-        {
-            if (msg.Metadata.TryGetValue("turn", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var n)) turn = n;
-            else if (msg.Role == "user") turn++;
-            yield return (Math.Max(1, turn), msg);
-        }
-    }
 
     /// <summary>The first lines of a text, at most <paramref name="maxChars"/> characters, with "…" when cut.</summary>
     public static string Excerpt(string text, int maxLines, int maxChars)
@@ -61,8 +40,8 @@ internal static class SessionView
 
     /// <summary>The one-line status of a session: icon, id, status, agent, turn, runtime, tokens, cost.</summary>
     public static string Line(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset now)
-        => $"{Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()} · {m.Adapter}/{m.Model} · turn {m.Turn} · {Duration(Runtime(m, now))} · " +
-           $"{Tokens(m.TotalTokens)} tokens · {Money(Cost(m, models, config))}";
+        => $"{Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()} · {m.Adapter}/{m.Model} · turn {m.Turn} · {Duration(SessionFacts.SessionRuntime(m, now))} · " +
+           $"{Tokens(m.TotalTokens)} tokens · {Money(SessionFacts.Cost(m, models, config))}";
 
     /// <summary>JSON of one trajectory step.</summary>
     public static JsonObject StepJson(TrajectoryStep s)

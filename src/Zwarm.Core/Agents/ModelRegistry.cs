@@ -36,6 +36,25 @@ public sealed class ModelRegistry
         return info?.Price;
     }
 
+    /// <summary>
+    /// Price of the orchestrator's own LLM (orchestrate, pilot): [pricing] and the agents' models first, then the
+    /// well-known chat models below; null when unknown.
+    /// </summary>
+    public ModelPrice? PriceOfLlm(string model, IReadOnlyDictionary<string, ModelPrice>? overrides = null)
+        => PriceOf(model, overrides) ?? LlmPrices.GetValueOrDefault(model);
+
+    /// <summary>Chat models an orchestrator commonly runs on (USD per million tokens: input, output, cached input).</summary>
+    private static readonly Dictionary<string, ModelPrice> LlmPrices = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["gpt-5.1"] = new(1.25, 10, 0.125),
+        ["gpt-5"] = new(1.25, 10, 0.125),
+        ["gpt-5-mini"] = new(0.25, 2, 0.025),
+        ["gpt-4.1"] = new(2, 8, 0.5),
+        ["gpt-4.1-mini"] = new(0.4, 1.6, 0.1),
+        ["gpt-4o"] = new(2.5, 10, 1.25),
+        ["gpt-4o-mini"] = new(0.15, 0.6, 0.075),
+    };
+
     /// <summary>Cost of a session in USD: the agent-reported cost when present, else the price of its model; null when unknown.</summary>
     public double? CostOf(Sessions.SessionMeta m, IReadOnlyDictionary<string, ModelPrice>? overrides = null)
     {

@@ -13,6 +13,13 @@ public interface ITurnParser
     TurnParseResult Result { get; }
 }
 
+/// <summary>A parser that can leave tool outputs undecoded (their steps keep no output text) for a caller that drops them.</summary>
+internal interface IDropsOutputs
+{
+    /// <summary>From now on, tool outputs are skipped over, not decoded: the steps are the same, with empty outputs.</summary>
+    void DropOutputs();
+}
+
 /// <summary>The parse of one turn.</summary>
 public sealed class TurnParseResult
 {

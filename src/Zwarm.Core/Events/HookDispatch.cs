@@ -22,7 +22,7 @@ public sealed record HookContext(string? Task, string? Reply, string ProjectDir,
     /// <summary>The context of an event about <paramref name="m"/>.</summary>
     public static HookContext For(SessionMeta? m, string projectDir, string zwarmDir)
     {
-        var reply = m?.Messages.LastOrDefault(x => x.Role == "assistant")?.Content;
+        var reply = m is null ? null : SessionFacts.LastReply(m);
         if (reply is { Length: > MaxReplyChars }) reply = reply[..MaxReplyChars] + "…";
         return new HookContext(m?.Task, reply, projectDir, zwarmDir);
     }

@@ -83,7 +83,7 @@ public sealed partial class SessionManager
     public async Task<SessionMeta> CheckpointNowAsync(SessionMeta m, CancellationToken ct = default)
     {
         if (m.Worktree is null) return m;
-        var reply = m.Messages.LastOrDefault(x => x.Role == "assistant")?.Content;
+        var reply = SessionFacts.LastReply(m);
         var checkpoint = await CheckpointAsync(m, m.Turn, reply, ct);
         if (checkpoint is { Commit: null, Error: null }) return m;
         return await Store.UpdateAsync(m.Id, x =>
@@ -246,7 +246,7 @@ public sealed partial class SessionManager
         if (agentSession is null)
         {
             var upTo = SessionJson.Deserialize(SessionJson.Serialize(src));
-            upTo.Messages = upTo.Messages.Where(x => TurnOf(x) <= n).ToList();
+            upTo.Messages = upTo.Messages.Where(x => SessionFacts.TurnOf(x) <= n).ToList();
             replay = ReplayPrompt.Build(upTo, text);
         }
         return await StartAsync(new StartRequest(text)
@@ -302,9 +302,6 @@ public sealed partial class SessionManager
             if (e.Meta is { } m && m.ReviewOf == id) list.Add(await GetAsync(m.Id, ct));
         return list.OrderBy(m => m.CreatedAt).ToList();
     }
-
-    private static int TurnOf(SessionMessage msg)
-        => msg.Metadata.TryGetValue("turn", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var n) ? n : 1;
 
     private static string? FirstNonEmpty(string? a, string? b) => !string.IsNullOrWhiteSpace(a) ? a : !string.IsNullOrWhiteSpace(b) ? b : null;
 }

@@ -335,10 +335,18 @@ public sealed partial class SessionManager
     /// Keeps of each step only what <see cref="AppendConversation"/> uses: tool outputs are dropped as soon as they are
     /// parsed and tool-call inputs cut short, so finalising a transcript of hundreds of MB takes bounded memory.
     /// </summary>
-    internal sealed class ConversationSteps(ITurnParser inner) : ITurnParser
+    internal sealed class ConversationSteps : ITurnParser
     {
         private const int ToolCallChars = 1000; // AppendConversation shows 300
+        private readonly ITurnParser inner;
         private int _trimmed;
+
+        public ConversationSteps(ITurnParser inner)
+        {
+            this.inner = inner;
+            // Outputs are never decoded when the parser can skip them; the trimming below covers any other parser.
+            (inner as IDropsOutputs)?.DropOutputs();
+        }
 
         public TurnParseResult Result => inner.Result;
 

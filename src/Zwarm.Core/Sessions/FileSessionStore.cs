@@ -53,19 +53,56 @@ public sealed class FileSessionStore : ISessionStore
     public Task<IReadOnlyList<SessionEntry>> ListAsync(CancellationToken ct = default) => ListAsync(summaries: false, ct);
 
     /// <summary>Every session folder, newest first; with <paramref name="summaries"/> only the fields a listing needs are read.</summary>
-    public async Task<IReadOnlyList<SessionEntry>> ListAsync(bool summaries, CancellationToken ct = default)
+    public Task<IReadOnlyList<SessionEntry>> ListAsync(bool summaries, CancellationToken ct = default)
     {
         var ids = EnumerateIds().ToArray();
         var entries = new SessionEntry[ids.Length];
-        await Parallel.ForAsync(0, ids.Length, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) }, async (i, token) =>
-        {
-            entries[i] = await TryReadAsync(ids[i], summaries, token);
-        });
-        return entries
-            .OrderByDescending(e => e.Meta?.CreatedAt ?? DateTimeOffset.MinValue)
-            .ThenBy(e => e.Id, StringComparer.Ordinal)
-            .ToList();
+        // Page-cache reads are CPU work: synchronous reads into one reused buffer per worker, nothing kept but the entry.
+        Parallel.For(0, ids.Length, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
+            () => new byte[1 << 14],
+            (i, _, buffer) =>
+            {
+                entries[i] = TryRead(ids[i], summaries, ref buffer);
+                return buffer;
+            },
+            _ => { });
+        Array.Sort(entries, (a, b) => (b.Meta?.CreatedAt ?? DateTimeOffset.MinValue).CompareTo(a.Meta?.CreatedAt ?? DateTimeOffset.MinValue) is var c && c != 0
+            ? c : string.CompareOrdinal(a.Id, b.Id));
+        return Task.FromResult<IReadOnlyList<SessionEntry>>(entries);
     }
+
+    // One session's meta.json read into buffer (grown when too small) and parsed, without throwing for a bad one.
+    private SessionEntry TryRead(string id, bool summary, ref byte[] buffer)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(MetaPath(id), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                var read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+                if (read == 0) break;
+                length += read;
+            }
+            var bytes = buffer.AsSpan(0, length);
+            var meta = summary ? SessionJson.DeserializeSummary(bytes) : SessionJson.Deserialize(bytes);
+            if (string.IsNullOrEmpty(meta.Id)) meta.Id = id;
+            return new SessionEntry(id, meta, null);
+        }
+        catch (Exception ex) when (Problem(ex) is { } problem)
+        {
+            return new SessionEntry(id, null, problem);
+        }
+    }
+
+    private static string? Problem(Exception ex) => ex switch
+    {
+        FileNotFoundException => "meta.json is missing",
+        JsonException => $"meta.json is corrupt ({FirstLine(ex.Message)})",
+        IOException or UnauthorizedAccessException => $"meta.json cannot be read ({FirstLine(ex.Message)})",
+        _ => null,
+    };
 
     /// <summary>Reads one session folder without throwing for a bad meta.json.</summary>
     public Task<SessionEntry> TryReadAsync(string id, CancellationToken ct = default) => TryReadAsync(id, summary: false, ct);
@@ -79,21 +116,9 @@ public sealed class FileSessionStore : ISessionStore
             if (string.IsNullOrEmpty(meta.Id)) meta.Id = id;
             return new SessionEntry(id, meta, null);
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (Problem(ex) is { } problem)
         {
-            return new SessionEntry(id, null, "meta.json is missing");
-        }
-        catch (JsonException ex)
-        {
-            return new SessionEntry(id, null, $"meta.json is corrupt ({FirstLine(ex.Message)})");
-        }
-        catch (IOException ex)
-        {
-            return new SessionEntry(id, null, $"meta.json cannot be read ({FirstLine(ex.Message)})");
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            return new SessionEntry(id, null, $"meta.json cannot be read ({FirstLine(ex.Message)})");
+            return new SessionEntry(id, null, problem);
         }
     }
 

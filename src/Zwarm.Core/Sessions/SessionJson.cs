@@ -20,6 +20,9 @@ namespace Zwarm.Core.Sessions;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(decimal?))]
+[JsonSerializable(typeof(SessionConflicts))]
 public sealed partial class SessionJsonContext : JsonSerializerContext;
 
 /// <summary>Reading and writing meta.json.</summary>
@@ -53,10 +56,57 @@ public static class SessionJson
         }),
     }.GetTypeInfo(typeof(SessionMeta));
 
-    /// <summary>Parses the fields a listing needs (no messages, turns or unknown fields); never write the result back.</summary>
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>
+    /// Parses the fields a listing needs (no messages, turns or unknown fields); never write the result back. One forward
+    /// <see cref="Utf8JsonReader"/> pass over the top-level object skips <c>messages</c> and <c>turns</c> without
+    /// materialising them; only the remaining properties (a few hundred bytes) reach the serializer.
+    /// </summary>
     public static SessionMeta DeserializeSummary(ReadOnlySpan<byte> utf8)
     {
-        var meta = JsonSerializer.Deserialize(utf8, SummaryInfo) ?? throw new JsonException("meta.json is null");
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Summary(JsonSerializer.Deserialize(utf8, SummaryInfo));
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(utf8.Length, 1 << 16) + 2);
+        var kept = rented.AsSpan();
+        try
+        {
+            var n = 0;
+            kept[n++] = (byte)'{';
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var start = (int)reader.TokenStartIndex;
+                var skip = reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("turns"u8);
+                reader.Read();
+                reader.Skip();
+                if (skip) continue;
+                var property = utf8[start..(int)reader.BytesConsumed];
+                if (n + property.Length + 2 > kept.Length)
+                {
+                    var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent((n + property.Length) * 2 + 2);
+                    kept[..n].CopyTo(bigger);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                    rented = bigger;
+                    kept = rented.AsSpan();
+                }
+                if (n > 1) kept[n++] = (byte)',';
+                property.CopyTo(kept[n..]);
+                n += property.Length;
+            }
+            if (reader.TokenType != JsonTokenType.EndObject) throw new JsonException("meta.json is not a JSON object");
+            if (reader.Read()) throw new JsonException("meta.json has content after its object");
+            kept[n++] = (byte)'}';
+            return Summary(JsonSerializer.Deserialize(kept[..n], SummaryInfo));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static SessionMeta Summary(SessionMeta? meta)
+    {
+        if (meta is null) throw new JsonException("meta.json is null");
         meta.IsSummary = true;
         return meta;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 
@@ -8,18 +9,6 @@ namespace Zwarm.Core.Sessions;
 /// <summary>The JSON shapes of a session every interface prints (CLI --json, MCP resources) and the derived facts in them.</summary>
 public static class SessionShape
 {
-    /// <summary>Cost in USD: the agent-reported cost when present, else the registry price of the model.</summary>
-    public static double? Cost(SessionMeta m, ModelRegistry models, ZwarmConfig? config)
-    {
-        if (m.CostUsd is { } reported) return reported;
-        var price = models.PriceOf(m.Model, config?.Prices);
-        return price is null ? null : ModelRegistry.Cost(price, m.TokenUsage);
-    }
-
-    /// <summary>Runtime of the session so far.</summary>
-    public static TimeSpan Runtime(SessionMeta m, DateTimeOffset now)
-        => (m.Status.IsFinished() ? m.UpdatedAt : now) - m.CreatedAt;
-
     /// <summary>
     /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
     /// (of a running session: until <paramref name="now"/>, default the system clock).
@@ -28,9 +17,9 @@ public static class SessionShape
     {
         var node = JsonSerializer.SerializeToNode(m, SessionJsonContext.Default.SessionMeta)!.AsObject();
         node["short_id"] = m.ShortId;
-        node["cost"] = Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
+        node["cost"] = SessionFacts.Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
         node["total_tokens"] = m.TotalTokens;
-        node["runtime_seconds"] = Math.Round(Runtime(m, now ?? DateTimeOffset.Now).TotalSeconds, 3);
+        node["runtime_seconds"] = Math.Round(SessionFacts.SessionRuntime(m, now ?? DateTimeOffset.Now).TotalSeconds, 3);
         return node;
     }
 
@@ -40,5 +29,58 @@ public static class SessionShape
         var node = Full(m, models, config, now);
         foreach (var big in new[] { "messages", "turns" }) node.Remove(big);
         return node;
+    }
+
+    /// <summary>
+    /// A writer of <see cref="Summary"/> shapes straight to a <see cref="Utf8JsonWriter"/>, one session at a time (ls --json
+    /// over thousands of sessions: no node per session, nothing held); the same fields, in the same order, as <see cref="Summary"/>
+    /// (a whole session's unknown fields come last).
+    /// </summary>
+    public static SummaryWriter Summaries(ModelRegistry models, ZwarmConfig? config, DateTimeOffset now) => new(models, config, now);
+}
+
+/// <summary>The <c>conflicts</c> field of a session in <c>ls --json</c>: the sessions and whether main touch its files too.</summary>
+public sealed record SessionConflicts(IReadOnlyList<string> WithSessions, bool WithMain);
+
+/// <summary>Writes the summary JSON of sessions one by one (see <see cref="SessionShape.Summaries"/>).</summary>
+public sealed class SummaryWriter
+{
+    private static readonly string[] Left = ["messages", "turns", "short_id", "cost", "total_tokens", "runtime_seconds", "conflicts"];
+    private readonly JsonTypeInfo<SessionMeta> _info;
+    private SessionConflicts? _conflicts;
+
+    internal SummaryWriter(ModelRegistry models, ZwarmConfig? config, DateTimeOffset now)
+    {
+        // The on-disk shape without the big fields (and without the [JsonIgnore] C# properties named like the added ones), plus the derived ones Summary appends (and conflicts when there are some).
+        var options = new JsonSerializerOptions(SessionJson.SerializerOptions)
+        {
+            TypeInfoResolver = SessionJsonContext.Default.WithAddedModifier(ti =>
+            {
+                if (ti.Type != typeof(SessionMeta)) return;
+                for (var i = ti.Properties.Count - 1; i >= 0; i--)
+                    if (Left.Contains(ti.Properties[i].Name)) ti.Properties.RemoveAt(i);
+                void Add<T>(string name, Func<SessionMeta, T> get, bool skipNull = false)
+                {
+                    var p = ti.CreateJsonPropertyInfo(typeof(T), name);
+                    p.Get = o => get((SessionMeta)o);
+                    if (skipNull) p.ShouldSerialize = (_, v) => v is not null;
+                    ti.Properties.Add(p);
+                }
+                Add("short_id", m => m.ShortId);
+                Add("cost", m => SessionFacts.Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : (decimal?)null);
+                Add("total_tokens", m => m.TotalTokens);
+                Add("runtime_seconds", m => Math.Round(SessionFacts.SessionRuntime(m, now).TotalSeconds, 3));
+                Add("conflicts", _ => _conflicts, skipNull: true);
+            }),
+        };
+        _info = (JsonTypeInfo<SessionMeta>)options.GetTypeInfo(typeof(SessionMeta));
+    }
+
+    /// <summary>Writes one session's summary object; <paramref name="conflicts"/> adds the conflicts field.</summary>
+    public void Write(Utf8JsonWriter writer, SessionMeta meta, SessionConflicts? conflicts = null)
+    {
+        _conflicts = conflicts;
+        JsonSerializer.Serialize(writer, meta, _info);
+        _conflicts = null;
     }
 }

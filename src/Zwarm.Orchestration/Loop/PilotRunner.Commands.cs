@@ -74,7 +74,7 @@ internal sealed partial class PilotRunner
         p.Line($"tokens    {pr.InputTokens:N0} in ({pr.CachedInputTokens:N0} cached) · {pr.OutputTokens:N0} out · {pr.LlmCalls} LLM calls");
         p.Line($"context   {Bar(used, max)} {used:N0} / {max:N0} ({(max > 0 ? 100.0 * used / max : 0):0}%)");
         var llmCost = LlmCost(config, services.Manager.Agents.Models, _run.Llm.Model, pr);
-        var sessionCost = sessions.Sum(m => SessionCost(m, config, services.Manager.Agents.Models) ?? 0);
+        var sessionCost = sessions.Sum(m => SessionFacts.Cost(m, services.Manager.Agents.Models, config) ?? 0);
         p.Line($"cost      {(llmCost is { } c ? $"~${c.ToString("0.0000", CultureInfo.InvariantCulture)}" : $"unknown for {_run.Llm.Model} (add [pricing.\"{_run.Llm.Model}\"])")} LLM"
             + $" · ~${sessionCost.ToString("0.0000", CultureInfo.InvariantCulture)} sessions");
         p.Line($"sessions  {sessions.Count} started: {sessions.Count(m => !m.Status.IsFinished())} running, "
@@ -138,10 +138,10 @@ internal sealed partial class PilotRunner
         return "[" + new string('█', filled) + new string('░', 20 - filled) + "]";
     }
 
-    /// <summary>Estimated USD of the orchestrator's own LLM use: [pricing] first, then the registry, then a few well-known models.</summary>
+    /// <summary>Estimated USD of the orchestrator's own LLM use, priced by the registry (<see cref="ModelRegistry.PriceOfLlm"/>).</summary>
     internal static double? LlmCost(ZwarmConfig config, ModelRegistry models, string model, InstanceProgress p)
     {
-        var price = models.PriceOf(model, config.Prices) ?? KnownPrices.GetValueOrDefault(model);
+        var price = models.PriceOfLlm(model, config.Prices);
         if (price is null) return null;
         var usage = new Dictionary<string, long>
         {
@@ -149,18 +149,4 @@ internal sealed partial class PilotRunner
         };
         return ModelRegistry.Cost(price, usage);
     }
-
-    private static double? SessionCost(SessionMeta m, ZwarmConfig config, ModelRegistry models) =>
-        m.CostUsd ?? (models.PriceOf(m.Model, config.Prices) is { } price ? ModelRegistry.Cost(price, m.TokenUsage) : null);
-
-    private static readonly Dictionary<string, ModelPrice> KnownPrices = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["gpt-5.1"] = new(1.25, 10, 0.125),
-        ["gpt-5"] = new(1.25, 10, 0.125),
-        ["gpt-5-mini"] = new(0.25, 2, 0.025),
-        ["gpt-4.1"] = new(2, 8, 0.5),
-        ["gpt-4.1-mini"] = new(0.4, 1.6, 0.1),
-        ["gpt-4o"] = new(2.5, 10, 1.25),
-        ["gpt-4o-mini"] = new(0.15, 0.6, 0.075),
-    };
 }

@@ -63,7 +63,7 @@ internal sealed partial class SessionTools
         {
             var o = Identity(m);
             o["turn"] = m.Turn;
-            o["reply_preview"] = m.Status.IsFinished() && LastReply(m) is { } r ? Text.Cut(r, 300) : null;
+            o["reply_preview"] = m.Status.IsFinished() && SessionFacts.CurrentTurnReply(m) is { } r ? Text.Cut(r, 300) : null;
             if (m.Error is not null) o["error"] = Text.Cut(m.Error, 300);
             list.Add((JsonNode)o);
         }

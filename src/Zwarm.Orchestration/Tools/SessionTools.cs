@@ -84,7 +84,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
     public async Task<ToolOutcome> CheckAsync(ToolArgs a, CancellationToken ct)
     {
         var m = await GetAsync(a, ct);
-        var reply = LastReply(m);
+        var reply = SessionFacts.CurrentTurnReply(m);
         var o = Identity(m);
         o["turn"] = m.Turn;
         o["task"] = Text.Cut(m.Task, 600);
@@ -110,7 +110,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         var o = Identity(m);
         o["turn"] = m.Turn;
         o["runtime_seconds"] = Math.Round(Runtime(m).TotalSeconds, 1);
-        o["reply_preview"] = LastReply(m) is { } r ? Text.Cut(r, 300) : null;
+        o["reply_preview"] = SessionFacts.CurrentTurnReply(m) is { } r ? Text.Cut(r, 300) : null;
         if (m.Error is not null) o["error"] = Text.Cut(m.Error, 300);
         var steps = await Manager.TrajectoryAsync(m, ct);
         o["latest_steps"] = new JsonArray([.. steps.TakeLast(3).Select(s => (JsonNode)Text.StepLine(s, 120))]);
@@ -252,20 +252,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return full;
     }
 
-    private TimeSpan Runtime(SessionMeta m)
-    {
-        var rec = m.Turns?.Find(t => t.Turn == m.Turn);
-        var start = rec?.StartedAt ?? m.CreatedAt;
-        var end = rec?.FinishedAt ?? (m.Status.IsFinished() ? m.UpdatedAt : ctx.Time.GetLocalNow());
-        return end > start ? end - start : TimeSpan.Zero;
-    }
-
-    internal static string? LastReply(SessionMeta m) =>
-        m.Messages.LastOrDefault(x => x.Role == "assistant" && MessageTurn(x) == m.Turn)?.Content
-        ?? (m.Messages.Any(x => x.Metadata.ContainsKey("turn")) ? null : m.Messages.LastOrDefault(x => x.Role == "assistant")?.Content);
-
-    private static int MessageTurn(SessionMessage x) =>
-        x.Metadata.TryGetValue("turn", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Number ? t.GetInt32() : 1;
+    private TimeSpan Runtime(SessionMeta m) => SessionFacts.TurnRuntime(m, ctx.Time.GetLocalNow());
 
     internal static JsonObject Identity(SessionMeta m) => new()
     {

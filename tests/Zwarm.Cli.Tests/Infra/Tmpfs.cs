@@ -23,7 +23,8 @@ internal sealed class Tmpfs : IDisposable
     /// <summary>Writes zeros into a file until the file system is full.</summary>
     public void Fill()
     {
-        using var fs = new FileStream(System.IO.Path.Combine(Path, "filler"), FileMode.Append, FileAccess.Write);
+        // Unbuffered: nothing is left to flush (and fail) when the stream is disposed on a full disk.
+        using var fs = new FileStream(System.IO.Path.Combine(Path, "filler"), FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
         var block = new byte[64 * 1024];
         try { while (true) fs.Write(block); }
         catch (IOException) { }

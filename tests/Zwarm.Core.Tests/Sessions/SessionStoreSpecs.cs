@@ -165,6 +165,78 @@ public sealed class SessionStoreSpecs
     }
 
     [Fact]
+    public async Task A_summary_listing_skips_messages_and_turns_wherever_they_are_and_keeps_the_fields_after_them()
+    {
+        var id = "44444444-0000-4000-8000-000000000004";
+        var big = new string('x', 100_000);
+        var json = $$$"""
+            { "turns": [{"turn": 1, "usage": {"input_tokens": 5}}], // our addition, first here
+              "messages": [{"role": "assistant", "content": "{{{big}}}", "timestamp": "2025-01-01T00:00:00", "metadata": {}}],
+              "id": "{{{id}}}", "task": "after the conversation", "status": "failed", "working_dir": "/w",
+              "created_at": "2025-01-01T00:00:00", "updated_at": "2025-01-01T00:01:00", "pid": null, "exit_code": 1,
+              "model": "m", "turn": 2, "token_usage": {"total_tokens": 7}, "error": "boom", "source": "user", "adapter": "claude",
+              "worktree": {"path": "/w/.zwarm/worktrees/44444444", "branch": "zwarm/44444444", "base_commit": "abc", "repo": "/w"},
+            }
+            """;
+        var (dir, store) = await StoreWith((id, json));
+        using var _ = dir;
+
+        var m = (await store.ListAsync(summaries: true)).Single().Meta!;
+
+        (m.Task, m.Status, m.Turn, m.Error, m.Adapter, m.TotalTokens).Should().Be(("after the conversation", SessionStatus.Failed, 2, "boom", "claude", 7L));
+        m.Worktree!.Branch.Should().Be("zwarm/44444444");
+        (m.Messages.Count, m.Turns, m.IsSummary).Should().Be((0, (List<TurnRecord>?)null, true));
+    }
+
+    [Theory]
+    [InlineData("{\"id\": \"x\"} trailing")]
+    [InlineData("[1, 2]")]
+    [InlineData("{\"id\": \"x\", \"messages\": [1, }")]
+    [InlineData("null")]
+    public async Task A_summary_listing_reports_a_meta_json_that_is_not_one_object_as_corrupt(string json)
+    {
+        var id = "55555555-0000-4000-8000-000000000005";
+        var (dir, store) = await StoreWith((id, json));
+        using var _ = dir;
+
+        var entry = (await store.ListAsync(summaries: true)).Single();
+
+        entry.IsReadable.Should().BeFalse();
+        entry.Problem.Should().StartWith("meta.json is corrupt");
+    }
+
+    [Fact]
+    public async Task The_streamed_summary_json_is_the_summary_shape_byte_for_byte_for_a_listed_session_and_the_same_json_for_a_whole_one()
+    {
+        var id = "3f2b8c1e-5a6d-4e7f-9a0b-1c2d3e4f5a6b";
+        var (dir, store) = await StoreWith((id, PythonMeta));
+        using var _ = dir;
+        var full = await store.GetAsync(id);
+        full.Worktree = new WorktreeInfo { Path = "/p", Branch = "zwarm/3f2b8c1e", BaseCommit = "abc", Repo = "/r" };
+        full.Settings = new SessionSettings { ConfigFile = "/c.toml", Set = ["a.b=1"] };
+        full.TurnRecordFor(1).ExitCode = 0;
+        full.SeenAt = DateTimeOffset.Parse("2025-01-15T10:40:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var summary = (await store.ListAsync(summaries: true)).Single().Meta!;
+        var models = new Zwarm.Core.Agents.ModelRegistry(new Zwarm.Core.Agents.Codex.CodexAdapter().Models);
+        var now = DateTimeOffset.Parse("2025-01-15T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var indented = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+        foreach (var (m, conflicts) in new[] { (full, (SessionConflicts?)new SessionConflicts(["9a8b7c6d"], true)), (summary, null) })
+        {
+            var expected = SessionShape.Summary(m, models, null, now);
+            if (conflicts is not null) expected["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray("9a8b7c6d"), ["with_main"] = true };
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = indented.Encoder }))
+                SessionShape.Summaries(models, null, now).Write(w, m, conflicts);
+
+            var written = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            if (m.IsSummary) written.Should().Be(expected.ToJsonString(indented));
+            // Unknown fields of a whole session (one reconciled during the listing) come last: the same JSON, another order.
+            else JsonNode.DeepEquals(JsonNode.Parse(written), expected).Should().BeTrue(written);
+        }
+    }
+
+    [Fact]
     public async Task Listing_is_newest_first()
     {
         var old = "11111111-0000-4000-8000-000000000001";

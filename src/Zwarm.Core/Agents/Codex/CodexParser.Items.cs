@@ -13,54 +13,55 @@ internal sealed partial class CodexParser
 {
     private const int SummaryCommandMax = 200;
 
-    private bool OnItemCompleted(JsonSpan e)
+    private bool OnItemCompleted(in CodexEvent item)
     {
-        if (!Item(e, out var item, out var type)) return false;
+        if (!Item(in item, out var type)) return false;
         string? id = null;
-        if (_collect ? !Str(item, "id"u8, out id) : !IsStrOrAbsent(item, "id"u8)) return false;
-        if (type.ValueEquals("agent_message"u8)) return OnAgentMessage(item);
-        if (type.ValueEquals("reasoning"u8)) return OnReasoning(item);
-        if (type.ValueEquals("command_execution"u8)) return OnCommand(item, id);
-        if (type.ValueEquals("file_change"u8)) return OnFileChange(item, id);
-        if (type.ValueEquals("mcp_tool_call"u8)) return OnMcpToolCall(item, id);
-        if (type.ValueEquals("web_search"u8)) return OnWebSearch(item, id);
-        if (type.ValueEquals("todo_list"u8)) return OnTodoList(item, id);
-        if (type.ValueEquals("error"u8)) return OnErrorItem(item);
+        if (_collect ? !Str(item[CodexField.ItemId], out id) : !IsStrOrAbsent(item[CodexField.ItemId])) return false;
+        if (type.ValueEquals("agent_message"u8)) return OnAgentMessage(in item);
+        if (type.ValueEquals("reasoning"u8)) return OnReasoning(in item);
+        if (type.ValueEquals("command_execution"u8)) return OnCommand(in item, id);
+        if (type.ValueEquals("file_change"u8)) return OnFileChange(in item, id);
+        if (type.ValueEquals("mcp_tool_call"u8)) return OnMcpToolCall(in item, id);
+        if (type.ValueEquals("web_search"u8)) return OnWebSearch(in item, id);
+        if (type.ValueEquals("todo_list"u8)) return OnTodoList(in item, id);
+        if (type.ValueEquals("error"u8)) return OnErrorItem(in item);
         return true;
     }
 
-    private static bool Item(JsonSpan e, out JsonSpan item, out JsonSpan type)
+    private static bool Item(in CodexEvent e, out JsonSpan type)
     {
-        type = default;
-        return e.TryGet("item"u8, out item) && item.IsObject && item.TryGet("type"u8, out type) && type.IsString;
+        type = e[CodexField.ItemType];
+        return e[CodexField.Item].IsObject && type.IsString;
     }
 
-    private bool OnAgentMessage(JsonSpan item)
+    private bool OnAgentMessage(in CodexEvent item)
     {
-        if (!Str(item, "text"u8, out var text) || text is null) return false;
+        if (!Str(item[CodexField.Text], out var text) || text is null) return false;
         Result.AssistantMessages.Add(text);
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Message, text));
         return true;
     }
 
-    private bool OnReasoning(JsonSpan item)
+    private bool OnReasoning(in CodexEvent item)
     {
-        if (!_collect) return item.TryGet("text"u8, out var t) && t.IsString;
-        if (!Str(item, "text"u8, out var text) || text is null) return false;
+        if (!_collect) return item[CodexField.Text].IsString;
+        if (!Str(item[CodexField.Text], out var text) || text is null) return false;
         Result.Steps.Add(new TrajectoryStep(StepKind.Reasoning, text));
         return true;
     }
 
-    private bool OnCommand(JsonSpan item, string? id)
+    private bool OnCommand(in CodexEvent item, string? id)
     {
-        // exit_code and status follow the (possibly huge) output: look both up in one pass.
-        item.Get("exit_code"u8, out var exitValue, "status"u8, out var statusValue);
-        if (!Str(item, "command"u8, out var command) || command is null || !IsStrOrAbsent(item, "aggregated_output"u8)
-            || !Int(exitValue, out var exitCode) || !(statusValue.IsNull || statusValue.IsString))
+        var statusValue = item[CodexField.Status];
+        var outputValue = item[CodexField.AggregatedOutput];
+        if (!Str(item[CodexField.Command], out var command) || command is null || !IsStrOrAbsent(outputValue)
+            || !Int(item[CodexField.ExitCode], out var exitCode) || !(statusValue.IsNull || statusValue.IsString))
             return false;
         var status = statusValue.IsString ? statusValue.GetString() : null;
         string? output = null;
-        if (_collect) Str(item, "aggregated_output"u8, out output);
+        // The output is the one large value of a line: decoded only for a caller that keeps it.
+        if (_collect && !_dropOutputs) Str(outputValue, out output);
         var failed = status == "failed" || exitCode is not null and not 0;
         var outcome = exitCode is { } code ? $"exit {code}" : status ?? "no exit code";
         Result.ToolSummaries.Add($"$ {Shorten(command)} → {outcome}");
@@ -70,15 +71,17 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private bool OnFileChange(JsonSpan item, string? id)
+    private bool OnFileChange(in CodexEvent item, string? id)
     {
-        if (!item.TryGet("changes"u8, out var changes) || !changes.IsArray
-            || !Str(item, "status"u8, out var status))
+        var changes = item[CodexField.Changes];
+        if (!changes.IsArray || !Str(item[CodexField.Status], out var status))
             return false;
         var list = new List<(string Path, string Kind)>();
         foreach (var c in changes.EnumerateArray())
         {
-            if (!c.IsObject || !Str(c, "path"u8, out var path) || path is null || !Str(c, "kind"u8, out var kind))
+            if (!c.IsObject) return false;
+            c.Get("path"u8, out var pathValue, "kind"u8, out var kindValue);
+            if (!Str(pathValue, out var path) || path is null || !Str(kindValue, out var kind))
                 return false;
             list.Add((path, kind ?? "update"));
         }
@@ -92,12 +95,12 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private bool OnMcpToolCall(JsonSpan item, string? id)
+    private bool OnMcpToolCall(in CodexEvent item, string? id)
     {
-        if (!Str(item, "server"u8, out var server) || !Str(item, "tool"u8, out var tool) || tool is null || !Str(item, "status"u8, out var status))
+        if (!Str(item[CodexField.Server], out var server) || !Str(item[CodexField.Tool], out var tool) || tool is null || !Str(item[CodexField.Status], out var status))
             return false;
         string? error = null;
-        if (item.TryGet("error"u8, out var err) && !err.IsNull)
+        if (item[CodexField.ItemError] is { IsNull: false } err)
         {
             if (!err.IsObject || !Str(err, "message"u8, out error)) return false;
             error ??= "failed";
@@ -105,8 +108,11 @@ internal sealed partial class CodexParser
         var failed = status == "failed" || error is not null;
         var name = string.IsNullOrEmpty(server) ? tool : $"{server}.{tool}";
         // Read everything before recording anything: a string that fails to decode makes the line malformed.
-        var args = _collect && item.TryGet("arguments"u8, out var a) && !a.IsNull ? a.GetRawText() : "";
-        var output = _collect ? McpResultText(item) ?? error : null;
+        var args = _collect && item[CodexField.Arguments] is { IsNull: false } a ? a.GetRawText() : "";
+        var result = item[CodexField.Result];
+        var output = !_collect ? null
+            : _dropOutputs ? (result.IsNull ? null : "") ?? (error is null ? null : "")
+            : McpResultText(result) ?? error;
         Result.ToolSummaries.Add($"mcp tool {name}" + (failed ? " → failed" + (error is null ? "" : ": " + error) : ""));
         if (!_collect) return true;
         Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, args) { ToolName = name, CallId = id });
@@ -116,34 +122,38 @@ internal sealed partial class CodexParser
     }
 
     // Text blocks of an MCP result joined; structured or other content as raw JSON.
-    private static string? McpResultText(JsonSpan item)
+    private static string? McpResultText(JsonSpan result)
     {
-        if (!item.TryGet("result"u8, out var result) || result.IsNull) return null;
-        if (!result.TryGet("content"u8, out var content) || !content.IsArray) return result.GetRawText();
+        if (result.IsNull) return null;
+        result.Get("content"u8, out var content, "structured_content"u8, out var sc);
+        if (!content.IsArray) return result.GetRawText();
         var texts = new List<string>();
         foreach (var block in content.EnumerateArray())
             if (block.TryGet("text"u8, out var t) && t.IsString) texts.Add(t.GetString());
         if (texts.Count > 0) return string.Join("\n", texts);
-        return result.TryGet("structured_content"u8, out var sc) && !sc.IsNull ? sc.GetRawText() : result.GetRawText();
+        return !sc.IsNull ? sc.GetRawText() : result.GetRawText();
     }
 
-    private bool OnWebSearch(JsonSpan item, string? id)
+    private bool OnWebSearch(in CodexEvent item, string? id)
     {
-        if (!Str(item, "query"u8, out var query)) return false;
+        if (!Str(item[CodexField.Query], out var query)) return false;
         Result.ToolSummaries.Add(string.IsNullOrEmpty(query) ? "web search" : $"web search {query}");
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, query ?? "") { ToolName = "web_search", CallId = id });
         return true;
     }
 
-    private bool OnTodoList(JsonSpan item, string? id)
+    private bool OnTodoList(in CodexEvent item, string? id)
     {
-        if (!item.TryGet("items"u8, out var items) || !items.IsArray) return false;
+        var items = item[CodexField.Items];
+        if (!items.IsArray) return false;
         var text = _collect ? new StringBuilder() : null;
         int done = 0, total = 0;
         foreach (var todo in items.EnumerateArray())
         {
-            if (!todo.IsObject || !Str(todo, "text"u8, out var t) || t is null) return false;
-            var completed = todo.TryGet("completed"u8, out var c) && c.Kind == JsonTokenType.True;
+            if (!todo.IsObject) return false;
+            todo.Get("text"u8, out var textValue, "completed"u8, out var c);
+            if (!Str(textValue, out var t) || t is null) return false;
+            var completed = c.Kind == JsonTokenType.True;
             total++;
             if (completed) done++;
             text?.Append(text.Length > 0 ? "\n" : "").Append(completed ? "[x] " : "[ ] ").Append(t);
@@ -153,9 +163,9 @@ internal sealed partial class CodexParser
         return true;
     }
 
-    private bool OnErrorItem(JsonSpan item)
+    private bool OnErrorItem(in CodexEvent item)
     {
-        if (!Str(item, "message"u8, out var message) || message is null) return false;
+        if (!Str(item[CodexField.ItemMessage], out var message) || message is null) return false;
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Error, message));
         return true;
     }

@@ -4,15 +4,19 @@ namespace Zwarm.Core.Agents.Codex;
 
 /// <summary>
 /// Streaming parser of <c>codex exec --json</c> output: one JSON event per line, codex's stderr text
-/// interleaved. Each line is read in place (<see cref="JsonSpan"/>); nothing of a line is kept but the
-/// strings the result needs (command outputs only when the trajectory is collected).
+/// interleaved. Each line is read in place in one forward pass (<see cref="CodexEvent"/>); nothing of a line is kept
+/// but the strings the result needs (command outputs only when the trajectory is collected and outputs are kept).
 /// </summary>
-internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
+internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser, IDropsOutputs
 {
     private const string ReconnectPrefix = "Reconnecting...";
     private readonly bool _collect = collectTrajectory;
     private bool _turnFailed;
     private string? _lastErrorEvent;
+    private bool _dropOutputs;
+
+    /// <inheritdoc/>
+    public void DropOutputs() => _dropOutputs = true;
 
     /// <inheritdoc/>
     public TurnParseResult Result { get; } = new();
@@ -26,7 +30,12 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         try
         {
             // stderr text ("WARNING: …", "Reading additional input from stdin...") is not an object: malformed.
-            if (line[start] != (byte)'{' || !JsonSpan.TryParseLine(line, out var root) || !OnEvent(root)) Result.MalformedLines++;
+            if (line[start] != (byte)'{' || !System.Text.Unicode.Utf8.IsValid(line)) Result.MalformedLines++;
+            else
+            {
+                var e = CodexEvent.Read(line);
+                if (!OnEvent(in e)) Result.MalformedLines++;
+            }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -36,13 +45,14 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
     }
 
     // Returns false when the line is not a well-formed codex event (missing or ill-typed fields).
-    private bool OnEvent(JsonSpan e)
+    private bool OnEvent(in CodexEvent e)
     {
-        if (!e.TryGet("type"u8, out var type) || !type.IsString)
+        var type = e[CodexField.Type];
+        if (!type.IsString)
             return false;
-        if (type.ValueEquals("item.completed"u8)) return OnItemCompleted(e);
+        if (type.ValueEquals("item.completed"u8)) return OnItemCompleted(in e);
         // Started/updated states are superseded by item.completed of the same id: checked, not recorded.
-        if (type.ValueEquals("item.started"u8) || type.ValueEquals("item.updated"u8)) return Item(e, out _, out _);
+        if (type.ValueEquals("item.started"u8) || type.ValueEquals("item.updated"u8)) return Item(in e, out _);
         if (type.ValueEquals("thread.started"u8)) return OnThreadStarted(e);
         if (type.ValueEquals("turn.completed"u8)) return OnTurnCompleted(e);
         if (type.ValueEquals("turn.failed"u8)) return OnTurnFailed(e);
@@ -50,17 +60,17 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         return true;
     }
 
-    private bool OnThreadStarted(JsonSpan e)
+    private bool OnThreadStarted(in CodexEvent e)
     {
-        if (!Str(e, "thread_id"u8, out var id) || id is null) return false;
+        if (!Str(e[CodexField.ThreadId], out var id) || id is null) return false;
         Result.AgentSessionId = id;
         return true;
     }
 
-    private bool OnTurnCompleted(JsonSpan e)
+    private bool OnTurnCompleted(in CodexEvent e)
     {
         // Usage is read leniently: an odd usage field must not make a completed turn look unfinished.
-        if (e.TryGet("usage"u8, out var usage) && usage.IsObject)
+        if (e[CodexField.Usage] is { IsObject: true } usage)
         {
             // Codex reports the thread's running total; the lifecycle takes differences between turns.
             Result.Usage.Clear();
@@ -73,10 +83,10 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         return true;
     }
 
-    private bool OnTurnFailed(JsonSpan e)
+    private bool OnTurnFailed(in CodexEvent e)
     {
         string? message = null;
-        if (e.TryGet("error"u8, out var error) && !error.IsNull)
+        if (e[CodexField.Error] is { IsNull: false } error)
             if (!error.IsObject || !Str(error, "message"u8, out message)) return false;
         message ??= "turn failed";
         _turnFailed = true;
@@ -87,9 +97,9 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
         return true;
     }
 
-    private bool OnError(JsonSpan e)
+    private bool OnError(in CodexEvent e)
     {
-        if (!Str(e, "message"u8, out var message) || message is null) return false;
+        if (!Str(e[CodexField.Message], out var message) || message is null) return false;
         if (message.StartsWith(ReconnectPrefix, StringComparison.Ordinal))
         {
             if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.Retry, message));
@@ -140,13 +150,19 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser
     private static bool Str(JsonSpan obj, ReadOnlySpan<byte> name, out string? value)
     {
         value = null;
-        if (!obj.TryGet(name, out var p) || p.IsNull) return true;
+        return !obj.TryGet(name, out var p) || Str(p, out value);
+    }
+
+    // A string value: true with null when absent or null, false for another type.
+    private static bool Str(JsonSpan p, out string? value)
+    {
+        value = null;
+        if (p.IsNull) return true;
         if (!p.IsString) return false;
         value = p.GetString();
         return true;
     }
 
     // Like Str, without reading the value (large command outputs when the trajectory is not wanted).
-    private static bool IsStrOrAbsent(JsonSpan obj, ReadOnlySpan<byte> name)
-        => !obj.TryGet(name, out var p) || p.IsString || p.IsNull;
+    private static bool IsStrOrAbsent(JsonSpan p) => p.IsString || p.IsNull;
 }
