@@ -25,6 +25,9 @@ public sealed record TurnRequest
     /// <summary>Effective configuration (adapter toml, executable path, sandbox).</summary>
     public required ZwarmConfig Config { get; init; }
 
+    /// <summary>The agent command as given, for a turn on another machine (not looked up here); null = resolved locally.</summary>
+    public string? Executable { get; init; }
+
     /// <summary>On turn 1 of a fork: the agent session to fork natively (codex thread, claude session); null = a fresh conversation.</summary>
     public string? ForkFrom { get; init; }
 }
@@ -40,6 +43,12 @@ public interface IAgentAdapter
 {
     /// <summary>Name used in meta.json and on the command line (codex, claude).</summary>
     string Name { get; }
+
+    /// <summary>Other names of this adapter in configs (Python zwarm's, e.g. codex_mcp), read as <see cref="Name"/>.</summary>
+    IReadOnlyList<string> Aliases => [];
+
+    /// <summary>Its settings file in .zwarm/ (e.g. codex.toml): model, full_danger and the agent's own keys.</summary>
+    string SettingsFile => $"{Name}.toml";
 
     /// <summary>Model used when nothing else chooses one.</summary>
     string DefaultModel { get; }

@@ -30,13 +30,19 @@ public sealed partial class SessionManager
         meta.ReviewOf = request.ReviewOf;
         meta.ReadOnly = request.ReadOnly ? true : null;
         meta.LaunchPrompt = request.LaunchPrompt;
+        if (meta.Host is not null)
+        {
+            // The worktree would be on this machine; a host's sessions work in their remote directory.
+            if (request.Worktree == true) throw new ZwarmException("--worktree is not supported with --host: the session works in its remote directory", 2);
+            return;
+        }
         if (!UsesWorktree(request)) return;
         var dir = meta.WorkingDir;
         var repo = await Worktrees.RepoTopAsync(dir, ct);
-        var path = Path.Combine(Store.Root, "worktrees", meta.ShortId);
+        var path = Store.Layout.WorktreeDir(meta.ShortId);
         var env = new Dictionary<string, string?> { ["ZWARM_SESSION_ID"] = meta.Id };
         var wt = await Worktrees.CreateAsync(repo, path, "zwarm/" + meta.ShortId, request.BaseRef, Config.Executor.WorktreeCopy,
-            Path.Combine(Store.Root, "worktree-setup.sh"), env, ct);
+            Store.Layout.WorktreeSetupScript, env, ct);
         var rel = Path.GetRelativePath(repo, dir);
         meta.Worktree = wt;
         meta.WorkingDir = rel == "." || rel.StartsWith("..", StringComparison.Ordinal) ? wt.Path : Path.Combine(wt.Path, rel);

@@ -18,6 +18,9 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     public string Name => "claude";
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Aliases => ["claude_code"];
+
+    /// <inheritdoc />
     public string DefaultModel => "sonnet";
 
     /// <inheritdoc />
@@ -38,8 +41,8 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     public AgentCommand BuildCommand(TurnRequest request)
     {
         var config = request.Config;
-        var settings = ClaudeSettings.Parse(config.ClaudeToml, config.ProjectDir);
-        var exe = AgentExecutable.Resolve("claude", config.AdapterCommand("claude"), config.ProjectDir, "@anthropic-ai/claude-code");
+        var settings = ClaudeSettings.Parse(config.AdapterToml(Name), config.ProjectDir);
+        var exe = request.Executable ?? AgentExecutable.Resolve("claude", config.AdapterCommand("claude"), config.ProjectDir, "@anthropic-ai/claude-code");
         var session = request.Session;
 
         // A resumed run may report a new session id (older Claude Code forked on --resume); the newest one holds the whole conversation.
