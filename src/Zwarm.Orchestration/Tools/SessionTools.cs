@@ -138,7 +138,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
             var line = Text.StepObject(s, full ? 4000 : 200);
             budget -= line.ToJsonString().Length;
             if (budget < 0) break;
-            list.Add(line);
+            list.Add((JsonNode)line);
         }
         var o = Identity(m);
         o["total_steps"] = steps.Count;
@@ -181,7 +181,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
             if (m.RetryAt is { } retry) o["retry_at"] = retry.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
             if (m.ErrorKind is not null) o["error_kind"] = m.ErrorKind;
             o["mine"] = m.Source == ctx.Source;
-            list.Add(o);
+            list.Add((JsonNode)o);
         }
         var attention = chosen.Count(ctx.NeedsAttention);
         var counts = chosen.GroupBy(m => m.Status.ToWire()).Select(g => $"{g.Count()} {g.Key}");
