@@ -22,7 +22,7 @@ internal static class TrackingBench
         var self = BenchOptions.SelfDll is { } dll ? new[] { BenchOptions.Self, dll } : [BenchOptions.Self];
         // Sessions are started by a helper process (the same SessionManager.StartAsync as `zwarm spawn`, without a runtime start
         // per session), so all of them run at once from the first second; the helper exits and their wrappers are ours to watch.
-        var started = await Shell.CheckedAsync("exec \"$@\"", [.. self, "start-sessions", project, o.Zwarm, n.ToString(CultureInfo.InvariantCulture), $"replay={stream} delay={delayMs}"], ct: ct);
+        var started = await Shell.CheckedAsync("exec \"$@\"", [.. self, "start-sessions", project, o.UserBuild.Path, n.ToString(CultureInfo.InvariantCulture), $"replay={stream} delay={delayMs}"], ct: ct);
         var ids = started.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var startSeconds = sw.Elapsed.TotalSeconds;
         using var sampler = new ProcSampler(ids, Path.GetFileName(o.FakeAgent));
@@ -56,6 +56,9 @@ internal static class TrackingBench
         s.Add($"{n} running sessions: zwarm-owned PSS, all running", MiB(runPss), $"{MiB(agentRss)} agents (RSS)", runPss / agentRss, "≪ 50 MiB", runPss < Budget);
         s.Add($"{n} sessions: zwarm-owned peak RSS, incl. `_finalize`", MiB(peak.OwnedRss), $"{MiB(samples.Max(x => x.AgentRss))} agents' peak", peak.OwnedRss / (double)samples.Max(x => x.AgentRss));
         s.Add("CPU per session-minute, zwarm-owned", $"{ownedCpu / sessionMinutes * 1000:0} ms", $"{agentCpu / sessionMinutes * 1000:0} ms agents", ownedCpu / agentCpu);
+        var perTurn = finalizeCpu * 1000 / n;
+        s.Add($"`zwarm _finalize` CPU per turn, {o.UserBuild.Label}", Ms(perTurn), $"{Ms(agentCpu * 1000 / n)} agent's", finalizeCpu / agentCpu, "≤ 10 ms", perTurn <= 10);
+        s.Target(7, "`_finalize` CPU per turn", Ms(perTurn), $"{Ms(agentCpu * 1000 / n)} CPU of the agent's turn", finalizeCpu / agentCpu, "≤ 10 ms", perTurn <= 10);
         s.Notes.Add($"{n} sessions started in {startSeconds:0.0} s by one helper, each a fake codex replaying {lines} events {delayMs} ms apart ({agentSeconds:0} s), " +
                     $"with `executor.timeout` set so `timeout` wraps each agent; /proc sampled every {(o.Quick ? 100 : 250)} ms, {samples.Count} samples, " +
                     $"{steady.Count} with all {n} agents alive and no finaliser. Zwarm-owned = every process carrying one of these sessions' ZWARM_SESSION_ID " +
