@@ -70,6 +70,9 @@ internal sealed class CliHost
         set => _zwarmDir = Path.GetFullPath(value);
     }
 
+    /// <summary>Every path of the store (<see cref="ZwarmDir"/>).</summary>
+    public StoreLayout Layout => new(ZwarmDir);
+
     /// <summary>The .zwarm folder of the current folder itself (what `init` creates), unless set.</summary>
     public string LocalZwarmDir => _zwarmDir ?? Path.Combine(ProjectDir, ".zwarm");
 

@@ -39,7 +39,7 @@ internal static class OrchestrationHost
         var instances = instance is null ? await registry.ListAsync(ct) : [await registry.ResolveAsync(instance, ct)];
         var events = new List<JsonObject>();
         foreach (var rec in instances)
-            foreach (var e in await InstanceState.ReadEventsAsync(Path.Combine(registry.InstanceDir(rec.Id), "events.jsonl"), ct))
+            foreach (var e in await InstanceState.ReadEventsAsync(InstanceState.EventsFileOf(registry.InstanceDir(rec.Id)), ct))
             {
                 if (kind is not null && !string.Equals(e["kind"]?.GetValue<string>(), kind, StringComparison.OrdinalIgnoreCase)
                     && !string.Equals(e["tool"]?.GetValue<string>(), kind, StringComparison.OrdinalIgnoreCase)) continue;

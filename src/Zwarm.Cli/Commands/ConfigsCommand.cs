@@ -1,3 +1,4 @@
+using Zwarm.Core.Sessions;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -34,7 +35,7 @@ internal static class ConfigsCommand
                 .SelectMany(f => Directory.EnumerateFiles(f).Where(ExperimentConfig.IsYaml).Order(StringComparer.Ordinal))
                 .Select(f => Path.GetRelativePath(host.ProjectDir, f))
                 .ToList();
-            var toml = Path.Combine(host.ZwarmDir, "config.toml");
+            var toml = host.Layout.ConfigFile;
             var tomlShown = File.Exists(toml) ? Path.GetRelativePath(host.ProjectDir, toml) : null;
             if (pr.GetValue(json))
             {

@@ -48,7 +48,7 @@ internal static class HooksCommand
                 : ZwarmEvent.For(meta, name, "zwarm hooks test", host.Now, manager.CostOf(meta));
             var results = await new HookRunner(host.ZwarmDir).RunAsync(e, HookContext.For(meta, config.ProjectDir, host.ZwarmDir), hooks, ct);
             foreach (var r in results) host.Out.WriteLine($"{(r.Ok ? "ok  " : "FAIL")}  {r.Hook.Label}  {Describe(r.Hook)}: {r.Summary}");
-            host.Out.WriteLine($"(details in {Path.Combine(host.ZwarmDir, "hooks.log")})");
+            host.Out.WriteLine($"(details in {host.Layout.HooksLog})");
             return results.All(r => r.Ok) ? 0 : 1;
         });
         cmd.Subcommands.Add(test);

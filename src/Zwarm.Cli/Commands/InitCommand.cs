@@ -1,3 +1,4 @@
+using Zwarm.Core.Sessions;
 using System.CommandLine;
 using Zwarm.Core;
 using Zwarm.Core.Config;
@@ -35,15 +36,15 @@ internal static class InitCommand
                                      + "(or `codex mcp add zwarm -- zwarm mcp --project DIR`)", 2);
         // Checked before anything is written: a broken .mcp.json changes nothing.
         (string Path, string Text, bool Replaced)? mcpJson = mcp is null ? null : McpJson(host);
-        var dir = host.LocalZwarmDir;
-        Directory.CreateDirectory(Path.Combine(dir, "sessions"));
+        var layout = new StoreLayout(host.LocalZwarmDir);
+        Directory.CreateDirectory(layout.SessionsDir);
         foreach (var (name, text) in ConfigTemplates.All(host.Agents))
-            Write(host, Path.Combine(dir, name), $".zwarm/{name}", text, yes);
+            Write(host, layout.AdapterSettings(name), $".zwarm/{name}", text, yes);
         if (withProject)
             Write(host, Path.Combine(host.ProjectDir, ProjectContext.FileName), ProjectContext.FileName, ProjectContext.Template, yes);
         if (mcpJson is { } m) WriteMcpJson(host, m, yes);
         host.Reset();
-        host.Out.WriteLine($"zwarm is ready in {dir}");
+        host.Out.WriteLine($"zwarm is ready in {layout.Root}");
         return 0;
     }
 

@@ -43,7 +43,7 @@ internal static class InteractiveCommand
             ILineReader reader = new PlainLineReader(host.In);
             if (terminal)
             {
-                history = await History.LoadAsync(Path.Combine(repl.ZwarmDir, "history"), HistorySize, ct);
+                history = await History.LoadAsync(repl.Layout.ReplHistory, HistorySize, ct);
                 var store = new FileSessionStore(repl.ZwarmDir);
                 var editor = NewEditor(host);
                 editor.History = history.Entries;
@@ -80,7 +80,7 @@ internal static class InteractiveCommand
     {
         try
         {
-            var meta = SessionJson.Deserialize(File.ReadAllBytes(Path.Combine(store.SessionDir(id), "meta.json")));
+            var meta = SessionJson.Deserialize(File.ReadAllBytes(store.Layout.MetaFile(id)));
             var task = UntrustedText.Visible(meta.Task.ReplaceLineEndings(" "));
             return $"{meta.Status.ToWire(),-9}  {(task.Length > 60 ? task[..59] + "…" : task)}";
         }

@@ -112,7 +112,7 @@ internal static class StatusCommand
     /// <summary>The last <paramref name="count"/> parsable lines of .zwarm/events.jsonl (only its tail is read).</summary>
     internal static async Task<List<JsonObject>> LastEventsAsync(string zwarmDir, int count, CancellationToken ct)
     {
-        var path = Path.Combine(zwarmDir, "events.jsonl");
+        var path = new StoreLayout(zwarmDir).EventsFile;
         if (!File.Exists(path)) return [];
         await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         const int Tail = 64 * 1024;

@@ -1,3 +1,4 @@
+using Zwarm.Core.Sessions;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -24,7 +25,7 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
     private const int MaxOutputChars = 4000;
 
     /// <summary>.zwarm/hooks.log.</summary>
-    public string LogPath => Path.Combine(zwarmDir, "hooks.log");
+    public string LogPath => new StoreLayout(zwarmDir).HooksLog;
 
     /// <summary>Runs every hook in <paramref name="hooks"/> for the event concurrently; returns when all have ended or timed out.</summary>
     public async Task<IReadOnlyList<HookResult>> RunAsync(ZwarmEvent e, HookContext context, IReadOnlyList<HookConfig> hooks, CancellationToken ct)

@@ -41,6 +41,12 @@ public interface IAgentAdapter
     /// <summary>Name used in meta.json and on the command line (codex, claude).</summary>
     string Name { get; }
 
+    /// <summary>Other names of this adapter in configs (Python zwarm's, e.g. codex_mcp), read as <see cref="Name"/>.</summary>
+    IReadOnlyList<string> Aliases => [];
+
+    /// <summary>Its settings file in .zwarm/ (e.g. codex.toml): model, full_danger and the agent's own keys.</summary>
+    string SettingsFile => $"{Name}.toml";
+
     /// <summary>Model used when nothing else chooses one.</summary>
     string DefaultModel { get; }
 

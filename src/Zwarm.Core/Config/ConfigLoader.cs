@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using Tomlyn.Model;
+using Zwarm.Core.Agents;
 
 namespace Zwarm.Core.Config;
 
@@ -18,7 +19,8 @@ public static class ConfigLoader
     {
         var projectDir = Path.GetDirectoryName(Path.GetFullPath(zwarmDir))!;
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        Apply(values, await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "config.toml"), ct));
+        var layout = new Sessions.StoreLayout(zwarmDir);
+        Apply(values, await TomlDocument.LoadAsync(layout.ConfigFile, ct));
         if (configFile is not null)
         {
             if (!File.Exists(configFile)) throw new ZwarmException($"config file not found: {configFile}", 2);
@@ -36,9 +38,10 @@ public static class ConfigLoader
         foreach (var set in sets ?? [])
             ApplySet(values, set);
         ApplyEnvironment(values, environment ?? Environment.GetEnvironmentVariables());
-        var codex = await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "codex.toml"), ct);
-        var claude = await TomlDocument.LoadAsync(Path.Combine(zwarmDir, "claude.toml"), ct);
-        var config = FromValues(values, projectDir, codex, claude);
+        var settings = new Dictionary<string, TomlDocument>(StringComparer.OrdinalIgnoreCase);
+        foreach (var adapter in AgentRegistry.Default.Adapters)
+            settings[adapter.Name] = await TomlDocument.LoadAsync(layout.AdapterSettings(adapter.SettingsFile), ct);
+        var config = FromValues(values, projectDir, settings);
         config.OverrideFile = configFile is null ? null : Path.GetFullPath(configFile);
         config.OverrideSets = sets?.ToList() ?? [];
         return config;
@@ -67,11 +70,11 @@ public static class ConfigLoader
         return (await LoadAsync(zwarmDir, configFile, list, env, ct), ignored);
     }
 
-    internal static ZwarmConfig FromValues(Dictionary<string, object?> values, string projectDir, TomlDocument? codex = null, TomlDocument? claude = null)
+    internal static ZwarmConfig FromValues(Dictionary<string, object?> values, string projectDir, IReadOnlyDictionary<string, TomlDocument>? adapterSettings = null)
     {
         foreach (var k in ConfigSchema.Keys)
             if (!values.ContainsKey(k.Key) && k.Default is not null) values[k.Key] = k.Default;
-        return new ZwarmConfig(values, codex ?? TomlDocument.Empty("codex.toml"), claude ?? TomlDocument.Empty("claude.toml"), projectDir);
+        return new ZwarmConfig(values, adapterSettings ?? new Dictionary<string, TomlDocument>(), projectDir);
     }
 
     private static void Apply(Dictionary<string, object?> values, TomlDocument doc)
@@ -142,9 +145,8 @@ public static class ConfigLoader
             throw new ZwarmException($"{where}: bad value for '{key}': expected {Describe(spec.Kind)}, got {Show(value)}");
         if (spec.Kind is ConfigKind.Int && (long)result < 0)
             throw new ZwarmException($"{where}: bad value for '{key}': must not be negative");
-        // Python zwarm's adapter names.
-        if (key == "executor.adapter" && result is "codex_mcp" or "codex_exec") result = "codex";
-        if (key == "executor.adapter" && result is "claude_code") result = "claude";
+        // Python zwarm's adapter names (codex_mcp, claude_code, …): each adapter lists its own.
+        if (key == "executor.adapter" && result is string adapterName) result = AgentRegistry.Default.Canonical(adapterName);
         // Values are read as 64-bit but most are used as int: 4294967297 must not wrap to 1.
         if (spec.Kind is ConfigKind.Int && (long)result > int.MaxValue && key != "executor.token_budget")
             throw new ZwarmException($"{where}: bad value for '{key}': must be at most {int.MaxValue}, got {result}");

@@ -12,7 +12,7 @@ public static class ConfigSchema
     /// <summary>All keys.</summary>
     public static IReadOnlyList<ConfigKey> Keys { get; } =
     [
-        new("executor.adapter", ConfigKind.String, "codex", "default agent for new sessions: codex | claude"),
+        new("executor.adapter", ConfigKind.String, "codex", "default agent for new sessions: " + string.Join(" | ", Agents.AgentRegistry.Default.Names)),
         new("executor.model", ConfigKind.String, null, "default model when neither --model nor the adapter's toml sets one"),
         new("executor.sandbox", ConfigKind.String, "workspace-write", "codex sandbox mode: read-only | workspace-write (edit the working dir; Python zwarm's default) | danger-full-access; \"\" = codex's own default"),
         new("executor.timeout", ConfigKind.Int, 0L, "per-turn time limit in seconds (0 = none); an overrunning turn is killed and marked failed"),
@@ -49,8 +49,9 @@ public static class ConfigSchema
         new("events.keep", ConfigKind.Int, 3L, "rotated event logs kept (events.1.jsonl … events.N.jsonl)"),
         new("hooks", ConfigKind.TableList, null, "[[hooks]] on = [events], and one of run = \"shell command\", url = \"http://…\", notify = true; timeout = seconds"),
         new("security.trust_dotenv", ConfigKind.Bool, false, "let the project's .env set the agent executable, sandbox, bypass flags and orchestrator URL"),
-        new("adapters.codex.command", ConfigKind.String, null, "path of the codex executable (default: codex on PATH, then node_modules/.bin)"),
-        new("adapters.claude.command", ConfigKind.String, null, "path of the claude executable (default: claude on PATH, then node_modules/.bin)"),
+        // One per adapter, from the adapters themselves.
+        .. Agents.AgentRegistry.Default.Adapters.Select(a => new ConfigKey($"adapters.{a.Name}.command", ConfigKind.String, null,
+            $"path of the {a.Name} executable (default: {a.Name} on PATH, then node_modules/.bin)")),
         new("pricing", ConfigKind.Table, null, "[pricing.\"model\"] input, output, cached_input: USD per million tokens"),
     ];
 
@@ -68,7 +69,7 @@ public static class ConfigSchema
     /// <summary>The values a string key accepts, or null when any string goes.</summary>
     public static IReadOnlyList<string>? Choices(string key) => key switch
     {
-        "executor.adapter" => ["codex", "claude"],
+        "executor.adapter" => Agents.AgentRegistry.Default.Names,
         "orchestrator.on_exit" => ["keep", "kill"],
         "orchestrator.bash_sandbox" => ["auto", "codex", "none"],
         "executor.on_rate_limit" => ["fail", "wait"],

@@ -58,11 +58,12 @@ public sealed class ZwarmConfig
 {
     private readonly IReadOnlyDictionary<string, object?> _values;
 
-    internal ZwarmConfig(IReadOnlyDictionary<string, object?> values, TomlDocument codex, TomlDocument claude, string projectDir)
+    private readonly IReadOnlyDictionary<string, TomlDocument> _adapterSettings;
+
+    internal ZwarmConfig(IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, TomlDocument> adapterSettings, string projectDir)
     {
         _values = values;
-        CodexToml = codex;
-        ClaudeToml = claude;
+        _adapterSettings = adapterSettings;
         ProjectDir = projectDir;
         Executor = new ExecutorConfig(Str("executor.adapter")!, Str("executor.model"), Str("executor.sandbox"), (int)Int("executor.timeout"),
             (int)Int("executor.max_running"), Float("executor.kill_grace"), Int("executor.token_budget"))
@@ -120,14 +121,9 @@ public sealed class ZwarmConfig
     /// <summary>[pricing] entries that extend the model registry's price table.</summary>
     public IReadOnlyDictionary<string, ModelPrice> Prices { get; }
 
-    /// <summary>.zwarm/codex.toml (keys are codex's own).</summary>
-    public TomlDocument CodexToml { get; }
-
-    /// <summary>.zwarm/claude.toml.</summary>
-    public TomlDocument ClaudeToml { get; }
-
-    /// <summary>The adapter toml for an adapter name (codex.toml, claude.toml, …).</summary>
-    public TomlDocument AdapterToml(string adapter) => adapter == "claude" ? ClaudeToml : CodexToml;
+    /// <summary>An adapter's settings file (<see cref="Agents.IAgentAdapter.SettingsFile"/>: codex.toml, claude.toml, …); empty when absent.</summary>
+    public TomlDocument AdapterToml(string adapter)
+        => _adapterSettings.TryGetValue(adapter, out var doc) ? doc : TomlDocument.Empty($"{adapter}.toml");
 
     /// <summary>Configured executable of an adapter, or null for the default.</summary>
     public string? AdapterCommand(string adapter) => _values.GetValueOrDefault($"adapters.{adapter}.command") as string;

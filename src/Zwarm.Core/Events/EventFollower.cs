@@ -26,7 +26,7 @@ public sealed partial class EventLog
         watcher.Created += (_, _) => Wake();
         watcher.Renamed += (_, e) =>
         {
-            if (string.Equals(e.OldName, FileName, StringComparison.Ordinal)) Interlocked.Exchange(ref rotated, 1);
+            if (string.Equals(e.OldName, System.IO.Path.GetFileName(Path), StringComparison.Ordinal)) Interlocked.Exchange(ref rotated, 1);
             Wake();
         };
         watcher.EnableRaisingEvents = true;

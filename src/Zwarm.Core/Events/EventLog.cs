@@ -15,25 +15,24 @@ public sealed partial class EventLog
     /// <summary>Reasons longer than this are cut (keeps every line one small write).</summary>
     public const int MaxReasonChars = 500;
 
-    /// <summary>The current log's file name.</summary>
-    public const string FileName = "events.jsonl";
-
     private static readonly JsonSerializerOptions Options = new(EventJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly EventJsonContext Json = new(Options);
 
     /// <summary>A log in <paramref name="zwarmDir"/> (the .zwarm folder).</summary>
     public EventLog(string zwarmDir, long maxBytes = 10 * 1024 * 1024, int keep = 3)
     {
-        Dir = System.IO.Path.GetFullPath(zwarmDir);
+        _layout = new StoreLayout(zwarmDir);
         MaxBytes = maxBytes;
         Keep = Math.Max(1, keep);
     }
 
+    private readonly StoreLayout _layout;
+
     /// <summary>The .zwarm folder.</summary>
-    public string Dir { get; }
+    public string Dir => _layout.Root;
 
     /// <summary>The current log file.</summary>
-    public string Path => System.IO.Path.Combine(Dir, FileName);
+    public string Path => _layout.EventsFile;
 
     /// <summary>Size at which the log is rotated (0 = never).</summary>
     public long MaxBytes { get; }
@@ -42,7 +41,7 @@ public sealed partial class EventLog
     public int Keep { get; }
 
     /// <summary>The path of rotated file <paramref name="n"/> (1 = newest).</summary>
-    public string RotatedPath(int n) => System.IO.Path.Combine(Dir, $"events.{n}.jsonl");
+    public string RotatedPath(int n) => _layout.RotatedEventsFile(n);
 
     /// <summary>Appends one event as one line (one write). Safe with any number of concurrent writers.</summary>
     public void Append(ZwarmEvent e)
@@ -116,7 +115,7 @@ public sealed partial class EventLog
         try
         {
             // One rotator at a time; the size is checked again under the lock (another process may have rotated).
-            using var held = FileLock.AcquireAsync(System.IO.Path.Combine(Dir, ".events.lock"), TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            using var held = FileLock.AcquireAsync(_layout.EventsLock, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
             if (!IsFull()) return;
             for (var n = Keep - 1; n >= 1; n--)
                 if (File.Exists(RotatedPath(n))) File.Move(RotatedPath(n), RotatedPath(n + 1), overwrite: true);

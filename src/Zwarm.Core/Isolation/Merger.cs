@@ -82,7 +82,7 @@ public static class Merger
             return new MergeOutcome(target, targetHead, [], []);
 
         var identity = await IdentityAsync(repo, ct);
-        var scratch = Path.Combine(zwarmDir, "worktrees", $".merge-{Guid.NewGuid():N}"[..20]);
+        var scratch = Path.Combine(new Sessions.StoreLayout(zwarmDir).WorktreesDir, $".merge-{Guid.NewGuid():N}"[..20]);
         await Git.RequireAsync(repo, ["worktree", "add", "-q", "--detach", scratch, targetHead], "cannot prepare the merge", ct: ct);
         try
         {

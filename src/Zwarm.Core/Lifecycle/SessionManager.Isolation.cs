@@ -33,10 +33,10 @@ public sealed partial class SessionManager
         if (!UsesWorktree(request)) return;
         var dir = meta.WorkingDir;
         var repo = await Worktrees.RepoTopAsync(dir, ct);
-        var path = Path.Combine(Store.Root, "worktrees", meta.ShortId);
+        var path = Store.Layout.WorktreeDir(meta.ShortId);
         var env = new Dictionary<string, string?> { ["ZWARM_SESSION_ID"] = meta.Id };
         var wt = await Worktrees.CreateAsync(repo, path, "zwarm/" + meta.ShortId, request.BaseRef, Config.Executor.WorktreeCopy,
-            Path.Combine(Store.Root, "worktree-setup.sh"), env, ct);
+            Store.Layout.WorktreeSetupScript, env, ct);
         var rel = Path.GetRelativePath(repo, dir);
         meta.Worktree = wt;
         meta.WorkingDir = rel == "." || rel.StartsWith("..", StringComparison.Ordinal) ? wt.Path : Path.Combine(wt.Path, rel);

@@ -388,7 +388,7 @@ public sealed partial class SessionManager
 
     private int? ReadExitCode(string id, int turn)
     {
-        var path = Path.Combine(Store.SessionDir(id), "turns", $"turn_{turn}.exit");
+        var path = Store.Layout.ExitFile(id, turn);
         try
         {
             return int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : null;

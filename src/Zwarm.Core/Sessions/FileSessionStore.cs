@@ -11,8 +11,7 @@ public sealed record Debris(string Path, string What);
 /// </summary>
 public sealed class FileSessionStore : ISessionStore
 {
-    private const string MetaFile = "meta.json";
-    private const string LockFile = ".lock";
+    private const string MetaFile = StoreLayout.MetaFileName;
 
     /// <summary>How long a writer waits for a session's lock.</summary>
     public static TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -20,23 +19,25 @@ public sealed class FileSessionStore : ISessionStore
     /// <summary>Opens the store under <paramref name="zwarmDir"/> (the .zwarm folder).</summary>
     public FileSessionStore(string zwarmDir)
     {
-        Root = Path.GetFullPath(zwarmDir);
-        SessionsDir = Path.Combine(Root, "sessions");
+        Layout = new StoreLayout(zwarmDir);
     }
 
+    /// <summary>Every path of the .zwarm folder.</summary>
+    public StoreLayout Layout { get; }
+
     /// <inheritdoc />
-    public string Root { get; }
+    public string Root => Layout.Root;
 
     /// <summary>The sessions folder.</summary>
-    public string SessionsDir { get; }
+    public string SessionsDir => Layout.SessionsDir;
 
     /// <inheritdoc />
-    public string SessionDir(string id) => Path.Combine(SessionsDir, SessionIds.IsFull(id) ? id : throw new ZwarmException($"invalid session id '{id}'", 2));
+    public string SessionDir(string id) => Layout.SessionDir(id);
 
     /// <inheritdoc />
-    public string TurnFile(string id, int turn) => Path.Combine(SessionDir(id), "turns", $"turn_{turn}.jsonl");
+    public string TurnFile(string id, int turn) => Layout.TurnFile(id, turn);
 
-    private string MetaPath(string id) => Path.Combine(SessionDir(id), MetaFile);
+    private string MetaPath(string id) => Layout.MetaFile(id);
 
     /// <summary>Full ids of every session folder (no meta.json read).</summary>
     public IEnumerable<string> EnumerateIds()
@@ -154,8 +155,8 @@ public sealed class FileSessionStore : ISessionStore
         var dir = SessionDir(meta.Id);
         try
         {
-            Directory.CreateDirectory(Path.Combine(dir, "turns"));
-            await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
+            Directory.CreateDirectory(Layout.TurnsDir(meta.Id));
+            await using var held = await FileLock.AcquireAsync(Layout.LockFile(meta.Id), LockTimeout, ct);
             if (File.Exists(MetaPath(meta.Id))) throw new ZwarmException($"session {meta.Id} already exists");
             await AtomicFile.WriteAsync(MetaPath(meta.Id), SessionJson.Serialize(meta), ct);
         }
@@ -171,7 +172,7 @@ public sealed class FileSessionStore : ISessionStore
     {
         var dir = SessionDir(id);
         if (!Directory.Exists(dir)) throw new ZwarmException($"no session with id {id}");
-        await using var held = await FileLock.AcquireAsync(Path.Combine(dir, LockFile), LockTimeout, ct);
+        await using var held = await FileLock.AcquireAsync(Layout.LockFile(id), LockTimeout, ct);
         var entry = await TryReadAsync(id, ct);
         var meta = entry.Meta ?? throw new ZwarmException($"session {id[..8]} is unreadable: {entry.Problem}; not changing it");
         if (mutate(meta))

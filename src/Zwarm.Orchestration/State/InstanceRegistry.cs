@@ -18,20 +18,22 @@ internal sealed partial class InstanceRegistry(string zwarmDir, TimeProvider? ti
     private static partial Regex HexRegex();
 
     /// <summary>The .zwarm folder.</summary>
-    public string ZwarmDir { get; } = Path.GetFullPath(zwarmDir);
+    public string ZwarmDir => _layout.Root;
+
+    private readonly StoreLayout _layout = new(zwarmDir);
 
     /// <summary>.zwarm/instances.json.</summary>
-    public string FilePath => Path.Combine(ZwarmDir, "instances.json");
+    public string FilePath => _layout.InstancesFile;
 
     /// <summary>.zwarm/instances.</summary>
-    public string InstancesDir => Path.Combine(ZwarmDir, "instances");
+    public string InstancesDir => _layout.InstancesDir;
 
     /// <summary>The state folder of one instance.</summary>
     public string InstanceDir(string id) => HexRegex().IsMatch(id)
         ? Path.Combine(InstancesDir, id)
         : throw new ZwarmException($"invalid instance id '{id}'", 2);
 
-    private string LockPath => Path.Combine(ZwarmDir, ".instances.lock");
+    private string LockPath => _layout.InstancesLock;
 
     /// <summary>Registers a new running instance owned by this process.</summary>
     public async Task<InstanceRecord> CreateAsync(string kind, string? name, string? task, string model, CancellationToken ct = default)

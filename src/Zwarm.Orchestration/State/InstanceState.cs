@@ -35,7 +35,10 @@ internal sealed class InstanceState
 
     public string MessagesPath => Path.Combine(Dir, "orchestrator", "messages.json");
     public string ProgressPath => Path.Combine(Dir, "state.json");
-    public string EventsPath => Path.Combine(Dir, "events.jsonl");
+    public string EventsPath => EventsFileOf(Dir);
+
+    /// <summary>The event log of the instance whose state folder is <paramref name="instanceDir"/>.</summary>
+    public static string EventsFileOf(string instanceDir) => Path.Combine(instanceDir, "events.jsonl");
     public string CheckpointsDir => Path.Combine(Dir, "checkpoints");
 
     /// <summary>Opens (and creates) the folder, loading whatever was saved.</summary>

@@ -137,7 +137,7 @@ internal sealed class ControlTools(ToolContext ctx)
         if (mode == "none") return (plain, "none (orchestrator.bash_sandbox = \"none\")", null);
         try
         {
-            var tmp = Path.Combine(ctx.Manager.Store.Root, "tmp", "bash");
+            var tmp = ctx.Manager.Store.Layout.TmpDir("bash");
             Directory.CreateDirectory(tmp);
             var wrapped = Zwarm.Core.Agents.Codex.CodexSandbox.Wrap(ctx.Manager.Config, [shell, "-c", command], cwd, ctx.AllowedDirs, tmp);
             return (wrapped, $"codex sandbox: writable only {string.Join(", ", ctx.AllowedDirs)}, no network", null);

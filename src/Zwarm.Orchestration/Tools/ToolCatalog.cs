@@ -25,7 +25,7 @@ internal static class ToolCatalog
         new("delegate", "delegate(task, adapter?, model?, working_dir?, isolation?)",
             "Start a coding-agent session in the background on a well-scoped, self-contained task; returns at once with its session_id. "
             + "The agent sees only the task text: include goal, files, constraints and how to verify.",
-            """{"type":"object","properties":{"task":{"type":"string","description":"complete instructions for the agent"},"adapter":{"type":"string","enum":["codex","claude"],"description":"which agent CLI (default from config, or inferred from model)"},"model":{"type":"string","description":"model name or alias (default from config)"},"working_dir":{"type":"string","description":"folder to work in, absolute or relative to the project (must be inside the allowed directories; default the project)"},"isolation":{"type":"string","enum":["none","worktree"],"description":"worktree: the session works in its own git worktree and branch, so parallel sessions never edit the same files; its changes are merged later by the user (default from config executor.isolation)"}},"required":["task"]}"""),
+            """{"type":"object","properties":{"task":{"type":"string","description":"complete instructions for the agent"},"adapter":{"type":"string","enum":@ADAPTERS@,"description":"which agent CLI (default from config, or inferred from model)"},"model":{"type":"string","description":"model name or alias (default from config)"},"working_dir":{"type":"string","description":"folder to work in, absolute or relative to the project (must be inside the allowed directories; default the project)"},"isolation":{"type":"string","enum":["none","worktree"],"description":"worktree: the session works in its own git worktree and branch, so parallel sessions never edit the same files; its changes are merged later by the user (default from config executor.isolation)"}},"required":["task"]}"""),
         new("converse", "converse(session_id, message)",
             "Send a follow-up message to a finished session (a new turn; the agent keeps its context). Refused while the session is still running.",
             """{"type":"object","properties":{@SID@,"message":{"type":"string","description":"the follow-up instruction or question"}},"required":["session_id","message"]}"""),
@@ -86,7 +86,12 @@ internal static class ToolCatalog
     }
 
     private static JsonElement SchemaOf(Spec s) =>
-        JsonDocument.Parse(s.Schema.Replace("@SID@", SessionId, StringComparison.Ordinal)).RootElement.Clone();
+        JsonDocument.Parse(s.Schema.Replace("@SID@", SessionId, StringComparison.Ordinal)
+            .Replace("@ADAPTERS@", Adapters, StringComparison.Ordinal)).RootElement.Clone();
+
+    // The adapter argument's choices come from the adapters themselves: a third agent needs no change here.
+    private static readonly string Adapters =
+        "[" + string.Join(",", Zwarm.Core.Agents.AgentRegistry.Default.Names.Select(n => "\"" + n + "\"")) + "]";
 
     /// <summary>How to call a tool, for hints: "converse(session_id, message)".</summary>
     public static string Signature(string name) => Specs.FirstOrDefault(s => s.Name == name)?.Signature ?? name;

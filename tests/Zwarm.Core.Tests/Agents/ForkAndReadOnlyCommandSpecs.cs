@@ -27,8 +27,8 @@ public sealed class ForkAndReadOnlyCommandSpecs : IDisposable
         var values = new Dictionary<string, object?> { [$"adapters.{adapter}.command"] = Path.Combine(_project, "agent-bin") };
         if (sandbox is not null) values["executor.sandbox"] = sandbox;
         var config = adapter == "codex"
-            ? ConfigLoader.FromValues(values, _project, TomlDocument.Parse(toml, "codex.toml"))
-            : ConfigLoader.FromValues(values, _project, claude: TomlDocument.Parse(toml, "claude.toml"));
+            ? ConfigLoader.FromValues(values, _project, new Dictionary<string, TomlDocument> { ["codex"] = TomlDocument.Parse(toml, "codex.toml") })
+            : ConfigLoader.FromValues(values, _project, new Dictionary<string, TomlDocument> { ["claude"] = TomlDocument.Parse(toml, "claude.toml") });
         var session = new SessionMeta { Id = "6f1c2b8e-0000-4000-8000-000000000001", Task = "go on", WorkingDir = WorkDir, Model = adapter == "codex" ? "gpt-5.5" : "sonnet", Adapter = adapter, ReadOnly = readOnly ? true : null };
         return AgentRegistry.Default.Get(adapter).BuildCommand(new TurnRequest { Session = session, Turn = 1, Prompt = "go on", Config = config, ForkFrom = forkFrom });
     }

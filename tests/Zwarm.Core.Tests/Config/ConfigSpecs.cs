@@ -96,7 +96,7 @@ public sealed class ConfigSpecs
 
         var c = await ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
 
-        c.CodexToml.Flatten().Select(f => f.Key).Should().BeEquivalentTo(["model", "anything_goes", "sandbox_workspace_write.network_access"]);
+        c.AdapterToml("codex").Flatten().Select(f => f.Key).Should().BeEquivalentTo(["model", "anything_goes", "sandbox_workspace_write.network_access"]);
     }
 
     [Fact]

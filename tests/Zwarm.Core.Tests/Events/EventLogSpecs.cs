@@ -27,7 +27,7 @@ public sealed class EventLogSpecs
             p.Dispose();
         }
 
-        var lines = await File.ReadAllLinesAsync(Path.Combine(dir.Path, EventLog.FileName), Ct);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(dir.Path, "events.jsonl"), Ct);
         lines.Should().HaveCount(writers * each);
         var events = lines.Select(l => EventLog.Parse(System.Text.Encoding.UTF8.GetBytes(l))).ToList();
         events.Should().NotContainNulls("every line is one whole event");

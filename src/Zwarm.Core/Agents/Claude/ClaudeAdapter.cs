@@ -18,6 +18,9 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     public string Name => "claude";
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Aliases => ["claude_code"];
+
+    /// <inheritdoc />
     public string DefaultModel => "sonnet";
 
     /// <inheritdoc />
@@ -38,7 +41,7 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     public AgentCommand BuildCommand(TurnRequest request)
     {
         var config = request.Config;
-        var settings = ClaudeSettings.Parse(config.ClaudeToml, config.ProjectDir);
+        var settings = ClaudeSettings.Parse(config.AdapterToml(Name), config.ProjectDir);
         var exe = AgentExecutable.Resolve("claude", config.AdapterCommand("claude"), config.ProjectDir, "@anthropic-ai/claude-code");
         var session = request.Session;
 

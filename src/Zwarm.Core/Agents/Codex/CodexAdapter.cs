@@ -12,6 +12,9 @@ internal sealed class CodexAdapter : IAgentAdapter
     /// <inheritdoc/>
     public string Name => "codex";
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> Aliases => ["codex_mcp", "codex_exec"];
+
     /// <inheritdoc/>
     public string DefaultModel => "gpt-5.1-codex-mini";
 
@@ -43,7 +46,7 @@ internal sealed class CodexAdapter : IAgentAdapter
     {
         var config = request.Config;
         var session = request.Session;
-        var settings = CodexToml.Read(config.CodexToml);
+        var settings = CodexToml.Read(config.AdapterToml(Name));
         // A read-only session (a review) is sandboxed read-only whatever the settings say.
         var readOnly = session.ReadOnly == true;
         var fullDanger = settings.FullDanger && !readOnly;

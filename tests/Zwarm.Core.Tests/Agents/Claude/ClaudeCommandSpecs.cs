@@ -25,7 +25,7 @@ public sealed class ClaudeCommandSpecs : IDisposable
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
     private ZwarmConfig Config(string claudeToml = "") => ConfigLoader.FromValues(
-        new Dictionary<string, object?> { ["adapters.claude.command"] = _exe }, _project, claude: TomlDocument.Parse(claudeToml, "claude.toml"));
+        new Dictionary<string, object?> { ["adapters.claude.command"] = _exe }, _project, new Dictionary<string, TomlDocument> { ["claude"] = TomlDocument.Parse(claudeToml, "claude.toml") });
 
     private SessionMeta Session(string? agentSessionId = null) => new()
     {

@@ -171,7 +171,7 @@ public sealed class CodexCommandSpecs : IDisposable
     {
         var values = new Dictionary<string, object?> { ["adapters.codex.command"] = _codex };
         if (sandbox is not null) values["executor.sandbox"] = sandbox;
-        return ConfigLoader.FromValues(values, _project, TomlDocument.Parse(toml, "codex.toml"));
+        return ConfigLoader.FromValues(values, _project, new Dictionary<string, TomlDocument> { ["codex"] = TomlDocument.Parse(toml, "codex.toml") });
     }
 
     private SessionMeta Session(string? threadId = null, string model = "gpt-5.1-codex") => new()
