@@ -4,6 +4,9 @@
 # (unshare -n as root, unshare -rn otherwise, then `ip link set lo up`), then `bench/run --quick` (ZWARM_TEST_NO_BENCH=1 skips it).
 # Prints a closing "N passed, N failed, N skipped". With CI set to anything, a test whose tool is missing fails;
 # locally it is a skip, counted in that line.
+# The process-level specs run the binary users get: what ./zwarm builds (NativeAOT when clang and zlib1g-dev are there,
+# built once and cached by ./zwarm's source stamp). ZWARM_TEST_NO_NATIVE=1 runs them against the framework-dependent
+# build instead (a machine without clang); the output says which binary was tested.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$repo"
@@ -11,6 +14,16 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export ZWARM_AGENTS_DIR="$repo"
 [ -d node_modules/@openai/codex ] || npm ci --no-audit --no-fund >/dev/null
 dotnet build Zwarm.slnx --nologo -v quiet -clp:ErrorsOnly
+if [ "${ZWARM_TEST_NO_NATIVE:-}" = 1 ]; then
+  unset ZWARM_TEST_BINARY
+  tested="the framework-dependent zwarm (src/Zwarm.Cli/bin/Debug, ZWARM_TEST_NO_NATIVE=1)"
+else
+  ./zwarm --version >/dev/null
+  export ZWARM_TEST_BINARY="$repo/.build/cli/zwarm"
+  if [ -f "$repo/.build/cli/zwarm.dll" ]; then tested="the framework-dependent zwarm ./zwarm built (.build/cli: no NativeAOT toolchain)"
+  else tested="the NativeAOT zwarm ./zwarm built (.build/cli/zwarm)"; fi
+fi
+echo "process-level specs run $tested"
 log="$(mktemp)"
 inner='mount -t sysfs none /sys 2>/dev/null || true; ip link set lo up; exec dotnet test --solution Zwarm.slnx --no-build "$@"'
 if [ "${ZWARM_TEST_NO_NETNS:-}" = 1 ]; then
@@ -38,5 +51,6 @@ if [ "${ZWARM_TEST_NO_BENCH:-}" != 1 ]; then
   fi
 fi
 rm -f "$log"
+echo "tested $tested"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"

@@ -106,5 +106,5 @@ internal static class McpRegistration
     }
 
     // A TOML basic string: JSON string escapes are valid TOML escapes.
-    private static string Toml(string s) => JsonSerializer.Serialize(s, Indented);
+    private static string Toml(string s) => JsonValue.Create(s).ToJsonString(Indented);
 }

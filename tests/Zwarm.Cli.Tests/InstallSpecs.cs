@@ -76,7 +76,7 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
 
     [Fact(Timeout = 120_000)]
     public async Task Run_as_dotnet_zwarm_dll_a_turn_is_finalised_by_its_wrapper()
-        => await SpawnAndExpectFinalisedAsync("dotnet", [Path.Combine(Path.GetDirectoryName(Paths.Zwarm)!, "zwarm.dll")]);
+        => await SpawnAndExpectFinalisedAsync("dotnet", [Path.Combine(Path.GetDirectoryName(Repo.FrameworkDependentZwarm)!, "zwarm.dll")]);
 
     [Fact(Timeout = 120_000)]
     public async Task Run_as_the_native_apphost_a_turn_is_finalised_by_its_wrapper()

@@ -26,7 +26,12 @@ public sealed class LauncherScriptSpecs : IDisposable
             case "$FAKE_DOTNET_MODE" in
               offline) echo "/x/Zwarm.Cli.csproj : error NU1301: Unable to load the service index for source https://api.nuget.org/v3/index.json."; exit 1 ;;
               broken) echo "Program.cs(1,1): error CS1002: ; expected"; exit 1 ;;
+              nativefails) [ "$1" = publish ] && { echo "ld: cannot find -lz"; exit 1; } ;;
             esac
+            # Like dotnet: the program lands in the -o folder.
+            o=""; prev=""
+            for a in "$@"; do [ "$prev" = "-o" ] && o="$a"; prev="$a"; done
+            if [ -n "$o" ]; then mkdir -p "$o"; printf '#!/bin/sh\necho "ran $*"\n' > "$o/zwarm"; chmod +x "$o/zwarm"; fi
             exit 0
             """, DateTime.UtcNow, executable: true);
     }
@@ -43,10 +48,12 @@ public sealed class LauncherScriptSpecs : IDisposable
         File.SetLastWriteTimeUtc(path, mtime);
     }
 
-    private async Task<CliResult> RunAsync(string mode = "ok")
+    private async Task<CliResult> RunAsync(string mode = "ok", string native = "0")
     {
         var env = new Dictionary<string, string?>
         {
+            // 0: the framework-dependent build whatever this machine has; 1: the NativeAOT publish, toolchain or not.
+            ["ZWARM_NATIVE"] = native,
             ["PATH"] = Path.Combine(_repo, "bin") + ":" + Environment.GetEnvironmentVariable("PATH"),
             ["FAKE_DOTNET_LOG"] = DotnetLog,
             ["FAKE_DOTNET_MODE"] = mode,
@@ -103,6 +110,37 @@ public sealed class LauncherScriptSpecs : IDisposable
 
         r.ExitCode.Should().NotBe(0);
         r.Stderr.Should().Contain("error CS1002").And.Contain("zwarm: build failed");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task With_the_native_toolchain_the_build_is_a_NativeAOT_publish_that_replaces_the_old_build_whole()
+    {
+        Write(".build/cli/zwarm.dll", "old framework-dependent build", _past.AddMinutes(30));
+        Write("src/Zwarm.Cli/Program.cs", "// changed", DateTime.UtcNow);
+
+        var r = await RunAsync(native: "1");
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        var call = File.ReadAllLines(DotnetLog).Should().ContainSingle().Subject;
+        call.Should().StartWith("publish ").And.Contain("-p:PublishAot=true").And.Contain("-r linux-").And.Contain("-p:CppCompilerAndLinker=");
+        r.Stdout.Should().Be("ran --version\n");
+        r.Stderr.Should().Contain("zwarm: building the native binary");
+        File.Exists(Path.Combine(_repo, ".build", "cli", "zwarm.dll")).Should().BeFalse("the native build replaces the folder, no stale dll beside it");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_failed_native_build_falls_back_to_the_framework_dependent_one_with_a_one_line_note()
+    {
+        Write("src/Zwarm.Cli/Program.cs", "// changed", DateTime.UtcNow);
+
+        var r = await RunAsync("nativefails", native: "1");
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        File.ReadAllLines(DotnetLog).Select(l => l.Split(' ')[0]).Should().Equal("publish", "build");
+        r.ErrLines.Where(l => !l.StartsWith("zwarm: building", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Be("zwarm: the native build failed (see .build/native.log): building the framework-dependent zwarm, slower to start");
+        File.ReadAllText(Path.Combine(_repo, ".build", "native.log")).Should().Contain("cannot find -lz");
+        r.Stdout.Should().Be("ran --version\n");
     }
 
     public void Dispose()

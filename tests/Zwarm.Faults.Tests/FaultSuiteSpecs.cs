@@ -257,6 +257,8 @@ public sealed class FaultSuiteSpecs
     {
         get
         {
+            // test.sh names the binary users get (NativeAOT when the toolchain is there).
+            if (Environment.GetEnvironmentVariable("ZWARM_TEST_BINARY") is { Length: > 0 } bin) return bin;
             var config = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
             for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
                 if (File.Exists(Path.Combine(d.FullName, "Zwarm.slnx")))

@@ -17,8 +17,19 @@ public static class Repo
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    /// <summary>src/Zwarm.Cli/bin/&lt;config&gt;/net10.0/zwarm: the real command line program.</summary>
-    public static string Zwarm => Built(Path.Combine("src", "Zwarm.Cli"), "zwarm");
+    /// <summary>
+    /// The zwarm program the process-level specs run: <c>$ZWARM_TEST_BINARY</c> when set (test.sh sets it to the binary
+    /// users get, the NativeAOT build ./zwarm makes when the toolchain is there), else <see cref="FrameworkDependentZwarm"/>.
+    /// </summary>
+    public static string Zwarm => Environment.GetEnvironmentVariable("ZWARM_TEST_BINARY") is { Length: > 0 } bin
+        ? File.Exists(bin) ? bin : throw new FileNotFoundException($"ZWARM_TEST_BINARY names no file: {bin}")
+        : FrameworkDependentZwarm;
+
+    /// <summary>True when the specs run a NativeAOT zwarm (no zwarm.dll next to it).</summary>
+    public static bool ZwarmIsNative => !File.Exists(Path.Combine(Path.GetDirectoryName(Zwarm)!, "zwarm.dll"));
+
+    /// <summary>src/Zwarm.Cli/bin/&lt;config&gt;/net10.0/zwarm: the framework-dependent build (apphost next to zwarm.dll).</summary>
+    public static string FrameworkDependentZwarm => Built(Path.Combine("src", "Zwarm.Cli"), "zwarm");
 
     /// <summary>tests/Zwarm.FakeAgent/bin/&lt;config&gt;/net10.0/Zwarm.FakeAgent: the scriptable codex stand-in.</summary>
     public static string FakeAgent => Built(Path.Combine("tests", "Zwarm.FakeAgent"), "Zwarm.FakeAgent");

@@ -60,7 +60,7 @@ internal static class CleanCommand
             {
                 if (!dryRun && (await manager.DeleteAsync(m.Id, pr.GetValue(force), ct)).KeptBranch is { } kept && !asJson)
                     host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
-                removed.Add(SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
+                removed.Add((JsonNode)SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
             }
             if (!dryRun)
                 foreach (var d in debris) FileSessionStore.RemoveDebris(d);

@@ -28,6 +28,7 @@ internal static class CommandCatalog
         ConflictsCommand.Create(host),
         OrphansCommand.Create(host),
         ModelsCommand.Create(host),
+        HostsCommand.Create(host),
         InteractiveCommand.Create(host),
         FinalizeCommand.Create(host),
         OrchestrateCommand.Create(host),

@@ -37,7 +37,7 @@ internal static class KillCommand
                 var node = SessionView.ToSummaryJson(r.Session, manager.Agents.Models, manager.Config, host.Now);
                 node["killed"] = r.Killed;
                 node["note"] = r.Note;
-                arr.Add(node);
+                arr.Add((JsonNode)node);
             }
             SessionView.Write(host.Out, arr);
             return 0;

@@ -23,7 +23,7 @@ internal static class ModelsCommand
             {
                 var arr = new JsonArray();
                 foreach (var (info, price, isDefault) in rows)
-                    arr.Add(new JsonObject
+                    arr.Add((JsonNode)new JsonObject
                     {
                         ["name"] = info.Name,
                         ["adapter"] = info.Adapter.Length == 0 ? null : info.Adapter,

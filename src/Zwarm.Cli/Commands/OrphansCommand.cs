@@ -23,7 +23,7 @@ internal static class OrphansCommand
             {
                 var arr = new JsonArray();
                 foreach (var o in orphans)
-                    arr.Add(new JsonObject
+                    arr.Add((JsonNode)new JsonObject
                     {
                         ["pid"] = o.Pid, ["session_id"] = o.SessionId, ["short_id"] = o.SessionId[..Math.Min(8, o.SessionId.Length)],
                         ["reason"] = o.Reason, ["command_line"] = o.CommandLine, ["killed"] = killing,

@@ -53,7 +53,7 @@ internal static class RmCommand
             var short8 = id[..8];
             if (kept is not null && !req.Json) host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
             if (req.Json)
-                removed.Add(m is null ? new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
+                removed.Add(m is null ? (JsonNode)new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
             else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");
             else host.Out.WriteLine($"{(m.Status.IsFinished() ? "removed" : "killed and removed")} {short8}  {m.Status.ToWire()}");
         }

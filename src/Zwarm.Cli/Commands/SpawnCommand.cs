@@ -35,6 +35,7 @@ internal static class SpawnCommand
             : new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
         var worktree = new Option<bool>("--worktree") { Description = "work in a new git worktree on branch zwarm/<id> (default: executor.isolation)" };
         var baseRef = new Option<string?>("--base") { Description = "with --worktree: the commit or branch to start from (default HEAD)" };
+        var onHost = new Option<string?>("--host", "-H") { Description = "run on a configured [hosts.NAME] over SSH, or 'auto' (the least loaded with a free slot); -d is then a remote directory" };
         var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
         var json = Options.Json();
         var (name, about) = form switch
@@ -43,7 +44,7 @@ internal static class SpawnCommand
             Form.SessionStart => ("start", "start a new agent session in the background (as zwarm spawn)"),
             _ => ("spawn", "start a new agent session in the background"),
         };
-        var cmd = new Command(name, about) { task, adapter, model, force, worktree, baseRef, wait, async, json };
+        var cmd = new Command(name, about) { task, adapter, model, force, worktree, baseRef, onHost, wait, async, json };
         cmd.Options.Add(form == Form.SessionStart ? Options.Dir() : dir);
         if (form == Form.Exec)
         {
@@ -58,12 +59,15 @@ internal static class SpawnCommand
             var text = positional ?? named ?? throw new ZwarmException("exec needs a task: zwarm exec \"task\" or zwarm exec --task \"task\"", 2);
             var manager = await host.ManagerAsync(ct);
             var newStore = !Directory.Exists(host.ZwarmDir);
+            var remote = pr.GetValue(onHost);
             var meta = await manager.StartAsync(new StartRequest(text)
             {
                 Adapter = pr.GetValue(adapter),
                 Model = pr.GetValue(model),
                 ForceModel = pr.GetValue(force),
-                WorkingDir = form == Form.SessionStart ? host.ProjectDir : pr.GetValue(dir) ?? host.ProjectDir,
+                Host = remote,
+                // On a host -d is a remote path, as given; without it the host's dir.
+                WorkingDir = remote is not null ? pr.GetValue(dir) : form == Form.SessionStart ? host.ProjectDir : pr.GetValue(dir) ?? host.ProjectDir,
                 Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
                 BaseRef = pr.GetValue(baseRef),
             }, ct);
@@ -88,7 +92,8 @@ internal static class SpawnCommand
         }
         else
         {
-            host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  {meta.Adapter}/{meta.Model}  {meta.WorkingDir}");
+            var where = meta.Host is { } h ? $"{h.Name}:{meta.WorkingDir}" : meta.WorkingDir;
+            host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  {meta.Adapter}/{meta.Model}  {where}");
             if (meta.Worktree is { } wt) host.Out.WriteLine($"  worktree {wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}");
             if (meta.Status == SessionStatus.Pending && meta.QueuedReason is { } why)
                 host.Out.WriteLine($"  queued: {why}");

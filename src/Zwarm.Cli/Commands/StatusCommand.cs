@@ -46,9 +46,9 @@ internal static class StatusCommand
                 {
                     var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
                     node["reason"] = Attention.Reason(m);
-                    attentionJson.Add(node);
+                    attentionJson.Add((JsonNode)node);
                 }
-                foreach (var b in broken) attentionJson.Add(new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
+                foreach (var b in broken) attentionJson.Add((JsonNode)new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
                 SessionView.Write(host.Out, new JsonObject
                 {
                     ["sessions"] = new JsonObject

@@ -24,7 +24,7 @@ internal static class WaitCommand
             if (pr.GetValue(json))
             {
                 var arr = new JsonArray();
-                foreach (var m in result.Sessions) arr.Add(SessionView.ToJson(m, manager.Agents.Models, manager.Config, host.Now));
+                foreach (var m in result.Sessions) arr.Add((JsonNode)SessionView.ToJson(m, manager.Agents.Models, manager.Config, host.Now));
                 SessionView.Write(host.Out, new JsonObject { ["timed_out"] = result.TimedOut, ["sessions"] = arr });
             }
             else

@@ -19,7 +19,7 @@ internal static class AttentionView
             {
                 var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
                 node["attention"] = new JsonObject { ["kind"] = a.Kind, ["reason"] = a.Reason };
-                arr.Add(node);
+                arr.Add((JsonNode)node);
             }
             SessionView.Write(host.Out, arr);
             return;

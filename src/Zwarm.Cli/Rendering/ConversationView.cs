@@ -18,6 +18,7 @@ internal static class ConversationView
         Row("task", Term.Escape(SessionView.Excerpt(m.Task, 6, 600)));
         Row("agent", Term.Escape($"{m.Adapter} / {m.Model}"));
         Row("dir", Term.Escape(m.WorkingDir));
+        if (m.Host is { } h) Row("host", Term.Escape(h.Name + (h.Pid is { } pid ? $" (pid {pid} there)" : "")));
         Row("turn", m.Turn.ToString(CultureInfo.InvariantCulture));
         Row("runtime", $"{SessionView.Duration(SessionFacts.SessionRuntime(m, now))} [grey](created {m.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, updated {SessionView.Ago(m.UpdatedAt, now)})[/]");
         var u = m.TokenUsage;

@@ -11,7 +11,7 @@ internal static class SessionTable
     /// <summary>How long a finished session counts as just finished.</summary>
     public static readonly TimeSpan Fresh = TimeSpan.FromMinutes(1);
 
-    private static readonly string[] Headers = ["ID", "", "ADAPTER", "MODEL", "TURN", "TASK", "TOKENS", "COST", "UPDATED"];
+    private static readonly string[] Headers = ["ID", "", "ADAPTER", "MODEL", "TURN", "TASK", "TOKENS", "COST", "UPDATED", "HOST"];
     private const int TaskColumn = 5;
     private const int TaskMinWidth = 24;
     private const int TaskMaxWidth = 48;
@@ -61,9 +61,12 @@ internal static class SessionTable
         if (sessions.Count == 0) return new Layout(summary, [], [], 0);
         var budget = manager.Config.Executor.TokenBudget;
         var rows = sessions.Select(m => Cells(m, manager, now, budget, marks?.GetValueOrDefault(m.Id))).ToList();
+        // The HOST column only when some session runs on another machine.
+        var hosts = sessions.Any(m => m.Host is not null);
         // Narrow terminals drop the least useful columns first, so the task keeps some room.
-        var natural = Enumerable.Range(0, Headers.Length).Select(c => Math.Max(Headers[c].Length, rows.Max(r => r[c].Plain.Length))).ToArray();
-        var shown = Enumerable.Range(0, Headers.Length).ToList();
+        var columns = hosts ? Headers.Length : Headers.Length - 1;
+        var natural = Enumerable.Range(0, columns).Select(c => Math.Max(Headers[c].Length, rows.Max(r => r[c].Plain.Length))).ToArray();
+        var shown = Enumerable.Range(0, columns).ToList();
         int Width() => shown.Where(c => c != TaskColumn).Sum(c => natural[c] + 3) + TaskMinWidth;
         foreach (var drop in DropOrder)
             if (Width() > width) shown.Remove(drop);
@@ -137,7 +140,16 @@ internal static class SessionTable
             Plain(m.Adapter), Plain(m.Model), Plain(m.Turn.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (task, fresh ? $"[bold]{Term.Escape(task)}[/]" : Term.Escape(task)),
             Plain(tok), Plain(cost), Plain(SessionView.Ago(m.UpdatedAt, now)),
+            HostCell(m, manager),
         ];
+    }
+
+    // The host's name; flagged while the session's follower cannot reach it.
+    private static (string Plain, string Markup) HostCell(SessionMeta m, SessionManager manager)
+    {
+        if (m.Host is null) return ("-", "[grey]-[/]");
+        var name = Zwarm.Core.UntrustedText.Visible(m.Host.Name);
+        return manager.HostNote(m) is null ? (name, Term.Escape(name)) : (name + " ⚠", $"{Term.Escape(name)} [red]⚠ unreachable[/]");
     }
 
     // One line, cut with an ellipsis: the task is the column that gives way.

@@ -25,6 +25,9 @@ public sealed record TurnRequest
     /// <summary>Effective configuration (adapter toml, executable path, sandbox).</summary>
     public required ZwarmConfig Config { get; init; }
 
+    /// <summary>The agent command as given, for a turn on another machine (not looked up here); null = resolved locally.</summary>
+    public string? Executable { get; init; }
+
     /// <summary>On turn 1 of a fork: the agent session to fork natively (codex thread, claude session); null = a fresh conversation.</summary>
     public string? ForkFrom { get; init; }
 }

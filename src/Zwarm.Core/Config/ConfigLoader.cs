@@ -138,7 +138,13 @@ public static class ConfigLoader
                 _ => null,
             },
             ConfigKind.TableList => value as TomlTableArray,
-            ConfigKind.Table => value is long or double or string or bool ? value : null,
+            ConfigKind.Table => value switch
+            {
+                long or double or string or bool => value,
+                string[] arr => arr,
+                TomlArray a when a.All(x => x is string) => a.Cast<string>().ToArray(),
+                _ => null,
+            },
             _ => null,
         };
         if (result is null)
@@ -164,6 +170,11 @@ public static class ConfigLoader
     // [pricing."model"] input, output, cached_input: non-negative numbers; nothing else.
     private static void CheckTableValue(string key, ConfigKey spec, object value, string where)
     {
+        if (spec.Key == "hosts")
+        {
+            Hosts.HostConfig.CheckValue(key, value, where);
+            return;
+        }
         if (spec.Key != "pricing") return;
         var rest = key[(spec.Key.Length + 1)..];
         var dot = rest.LastIndexOf('.');

@@ -53,6 +53,7 @@ public static class ConfigSchema
         .. Agents.AgentRegistry.Default.Adapters.Select(a => new ConfigKey($"adapters.{a.Name}.command", ConfigKind.String, null,
             $"path of the {a.Name} executable (default: {a.Name} on PATH, then node_modules/.bin)")),
         new("pricing", ConfigKind.Table, null, "[pricing.\"model\"] input, output, cached_input: USD per million tokens"),
+        new("hosts", ConfigKind.Table, null, "[hosts.NAME] ssh = \"user@host\", port, identity_file, known_hosts, dir, state_dir, max_running, lost_after, forward_env = [..], codex, claude: a machine sessions run on over SSH (docs/hosts.md)"),
     ];
 
     private static readonly Dictionary<string, ConfigKey> ByKey = Keys.ToDictionary(k => k.Key, StringComparer.Ordinal);

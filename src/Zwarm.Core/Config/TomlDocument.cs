@@ -31,13 +31,14 @@ public sealed class TomlDocument
         var store = new TomlMetadataStore();
         try
         {
-            var table = TomlSerializer.Deserialize<TomlTable>(text, new TomlSerializerOptions
+            // The source-generated context reads into the model (TomlTable) without reflection: trim/AOT-safe.
+            var table = TomlSerializer.Deserialize(text, new TomlModelContext(new TomlSerializerOptions
             {
                 SourceName = source,
                 MetadataStore = store,
                 // TOML forbids defining a table or key twice; the last one silently winning hides a mistake.
                 DuplicateKeyHandling = TomlDuplicateKeyHandling.Error,
-            }) ?? new TomlTable();
+            }).TomlTable) ?? new TomlTable();
             TomlDuplicates.Check(text, source);
             return new TomlDocument(source, table, store);
         }
@@ -86,4 +87,12 @@ public sealed class TomlDocument
         }
         return result;
     }
+}
+
+/// <summary>Source-generated TOML type info for the document model: no reflection, so NativeAOT-safe.</summary>
+[TomlSerializable(typeof(TomlTable))]
+internal sealed partial class TomlModelContext : TomlSerializerContext
+{
+    /// <summary>A context carrying per-read options (source name, metadata store).</summary>
+    public TomlModelContext(TomlSerializerOptions options) : this(options, _generated: true) { }
 }

@@ -89,7 +89,11 @@ public sealed class ZwarmConfig
         Watchers = new WatchersConfig(Bool("watchers.enabled"), Str("watchers.message_role")!, ReadWatchers());
         Telemetry = new TelemetryConfig(Bool("telemetry.enabled"), Str("telemetry.endpoint"), Str("telemetry.service_name")!);
         Prices = ReadPrices();
+        Hosts = Zwarm.Core.Hosts.HostConfig.Read(_values);
     }
+
+    /// <summary>[hosts.NAME] machines sessions run on over SSH, by name.</summary>
+    public IReadOnlyDictionary<string, Zwarm.Core.Hosts.HostConfig> Hosts { get; }
 
     /// <summary>The project folder (parent of .zwarm).</summary>
     public string ProjectDir { get; }

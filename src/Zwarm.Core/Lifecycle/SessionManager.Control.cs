@@ -28,7 +28,7 @@ public sealed partial class SessionManager
         var meta = await GetAsync(idOrPrefix, ct);
         if (meta.Status.IsFinished())
             return new KillResult(meta, false, $"session {meta.ShortId} is already {meta.Status.ToWire()}; nothing to kill");
-        await TerminateAsync(meta, ct);
+        await ExecutorFor(meta).TerminateAsync(meta, Store.SessionDir(meta.Id), Config.Executor.KillGraceSeconds, ct);
         // What the agent said before it was killed is kept, like any turn's output.
         var end = await ReadTurnEndAsync(meta, meta.Turn, ct);
         var applied = false;
@@ -82,26 +82,6 @@ public sealed partial class SessionManager
         for (var i = 0; i < 20 && (targets = Targets()).Count > 0; i++)
         {
             foreach (var p in targets) ProcessInfo.Signal(p, ProcessInfo.SigKill);
-            await Task.Delay(50, ct);
-        }
-    }
-
-    private async Task TerminateAsync(SessionMeta meta, CancellationToken ct)
-    {
-        // The recorded pid is only trusted with its start time: a reused pid is never signalled.
-        var group = meta.Pid is { } pid && ProcessInfo.IsAlive(pid, meta.PidStartTime) ? pid : (int?)null;
-        List<int> Targets() => ProcessInfo.Tagged().Where(t => t.SessionId == meta.Id).Select(t => t.Pid).ToList();
-        // Zombies do not count: a killed wrapper's agent lingers as one until init reaps it, which made every kill wait out the grace.
-        bool AnyAlive() => (group is { } g && ProcessInfo.GroupAlive(g)) || Targets().Count > 0;
-
-        if (group is { } g0) ProcessInfo.Signal(-g0, ProcessInfo.SigTerm);
-        foreach (var p in Targets()) ProcessInfo.Signal(p, ProcessInfo.SigTerm);
-        var deadline = Now + TimeSpan.FromSeconds(Config.Executor.KillGraceSeconds);
-        while (Now < deadline && AnyAlive()) await Task.Delay(50, ct);
-        for (var i = 0; i < 20 && AnyAlive(); i++)
-        {
-            if (group is { } g1) ProcessInfo.Signal(-g1, ProcessInfo.SigKill);
-            foreach (var p in Targets()) ProcessInfo.Signal(p, ProcessInfo.SigKill);
             await Task.Delay(50, ct);
         }
     }

@@ -30,6 +30,12 @@ public sealed partial class SessionManager
         meta.ReviewOf = request.ReviewOf;
         meta.ReadOnly = request.ReadOnly ? true : null;
         meta.LaunchPrompt = request.LaunchPrompt;
+        if (meta.Host is not null)
+        {
+            // The worktree would be on this machine; a host's sessions work in their remote directory.
+            if (request.Worktree == true) throw new ZwarmException("--worktree is not supported with --host: the session works in its remote directory", 2);
+            return;
+        }
         if (!UsesWorktree(request)) return;
         var dir = meta.WorkingDir;
         var repo = await Worktrees.RepoTopAsync(dir, ct);

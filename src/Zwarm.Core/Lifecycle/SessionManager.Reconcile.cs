@@ -26,10 +26,10 @@ public sealed partial class SessionManager
         for (var i = 0; i < entries.Count; i++)
         {
             var m = entries[i].Meta;
-            if (m is null || m.Status != SessionStatus.Running || IsTurnAlive(m)) continue;
-            var updated = await FinalizeTurnAsync(m.Id, m.Turn, unsavedOk: true, ct);
+            if (m is null || !NeedsReconcile(m)) continue;
+            var (updated, ended) = await ReconcileAsync(m, ct);
             if (updated is not null) entries[i] = entries[i] with { Meta = updated };
-            changed = true;
+            changed |= ended;
         }
         if (pump && WriteProblem is null && (changed || entries.Any(e => e.Meta is { Status: SessionStatus.Pending })))
         {
@@ -50,9 +50,31 @@ public sealed partial class SessionManager
     public async Task<SessionMeta> GetAsync(string idOrPrefix, CancellationToken ct = default)
     {
         var meta = await Store.GetAsync(idOrPrefix, ct);
-        if (meta.Status == SessionStatus.Running && !IsTurnAlive(meta))
-            meta = await FinalizeTurnAsync(meta.Id, meta.Turn, unsavedOk: true, ct) ?? meta;
+        if (NeedsReconcile(meta)) meta = (await ReconcileAsync(meta, ct)).Meta ?? meta;
         return meta;
+    }
+
+    /// <summary>A running session, or one marked lost with its host (it may have come back).</summary>
+    private static bool NeedsReconcile(SessionMeta m)
+        => m.Status == SessionStatus.Running || (m.Status == SessionStatus.Failed && m.ErrorKind == HostUnreachableKind && m.Host is not null);
+
+    /// <summary>
+    /// Brings one session up to date with its processes: a remote turn whose follower is gone gets a new one, a host out
+    /// of reach too long marks it lost, a turn whose process is gone is finalised. Ended: the session left running.
+    /// </summary>
+    private async Task<(SessionMeta? Meta, bool Ended)> ReconcileAsync(SessionMeta m, CancellationToken ct)
+    {
+        if (m.Host is not null && m.Pid is not null)
+        {
+            if (LostButOver(m)) return (await FinalizeTurnAsync(m.Id, m.Turn, unsavedOk: true, ct), true);
+            var followed = ProcessInfo.IsAlive(m.Pid, m.PidStartTime);
+            if (!followed && await ReattachAsync(m, ct) is { } reattached) return (reattached, false);
+            if (m.Status != SessionStatus.Running) return (null, false);
+            if (HostLost(m)) return (await MarkHostLostAsync(m, ct), true);
+            if (followed) return (null, false);
+        }
+        if (m.Status != SessionStatus.Running || IsTurnAlive(m)) return (null, false);
+        return (await FinalizeTurnAsync(m.Id, m.Turn, unsavedOk: true, ct), true);
     }
 
     /// <summary>
@@ -74,6 +96,7 @@ public sealed partial class SessionManager
                 return ProcessInfo.IsAlive(launcher, m.LauncherStartTime) || ProcessInfo.Tagged().Any(t => t.SessionId == m.Id);
             return Now - m.UpdatedAt < StartGrace;
         }
+        if (m.Host is not null) return ProcessInfo.IsAlive(m.Pid, m.PidStartTime) && !HostLost(m);
         if (ProcessInfo.IsAlive(m.Pid, m.PidStartTime)) return true;
         return m.PidStartTime is not null && AgentProcesses(m.Id, m.Pid.Value).Count > 0;
     }
@@ -96,9 +119,11 @@ public sealed partial class SessionManager
     private async Task<SessionMeta?> FinalizeTurnAsync(string id, int turn, bool unsavedOk, CancellationToken ct)
     {
         var before = await Store.GetAsync(id, ct);
-        if (before.Status != SessionStatus.Running || before.Turn != turn) return null;
+        // A session marked lost with its host is finalised for real once its turn's end arrived.
+        var lost = LostButOver(before);
+        if ((before.Status != SessionStatus.Running && !lost) || before.Turn != turn) return null;
         var end = await ReadTurnEndAsync(before, turn, ct);
-        if (end.TimedOut) await TerminateTaggedAsync(id, (await ConfigForAsync(before, ct)).Executor.KillGraceSeconds, ct);
+        if (end.TimedOut && before.Host is null) await TerminateTaggedAsync(id, (await ConfigForAsync(before, ct)).Executor.KillGraceSeconds, ct);
         var checkpoint = await CheckpointAsync(before, turn, end.Parse.Reply, ct);
         var rateLimited = end.Outcome.Status == SessionStatus.Failed && end.Parse.RateLimited && !end.TimedOut;
         DateTimeOffset? retryAt = rateLimited ? RetryTime(end.Parse, Store.TurnFile(id, turn), before.RateLimitRetries, Now) : null;
@@ -110,7 +135,7 @@ public sealed partial class SessionManager
         {
             var after = await Store.UpdateAsync(id, m =>
             {
-                if (m.Status != SessionStatus.Running || m.Turn != turn) return false;
+                if ((m.Status != SessionStatus.Running && !(lost && m.ErrorKind == HostUnreachableKind)) || m.Turn != turn) return false;
                 applied = true;
                 RecordTurnEnd(m, turn, end, end.Outcome);
                 RecordCheckpoint(m, m.TurnRecordFor(turn), checkpoint);

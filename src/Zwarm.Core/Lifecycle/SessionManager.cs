@@ -2,6 +2,7 @@ using System.Globalization;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Events;
+using Zwarm.Core.Hosts;
 using Zwarm.Core.Sessions;
 
 namespace Zwarm.Core.Lifecycle;
@@ -41,6 +42,9 @@ public sealed record StartRequest(string Task)
 
     /// <summary>What turn 1 sends when it differs from the task (a replayed conversation, a review brief).</summary>
     public string? LaunchPrompt { get; init; }
+
+    /// <summary>A [hosts.NAME] to run on over SSH, "auto" for the least loaded host with a free slot; null = this machine.</summary>
+    public string? Host { get; init; }
 }
 
 /// <summary>
@@ -81,8 +85,14 @@ public sealed partial class SessionManager
     {
         if (string.IsNullOrWhiteSpace(request.Task)) throw new ZwarmException("the task is empty", 2);
         var (adapter, model) = Agents.Choose(request.Adapter, request.Model, Config, request.ForceModel);
-        var dir = Path.GetFullPath(request.WorkingDir ?? Config.ProjectDir);
-        if (!Directory.Exists(dir)) throw new ZwarmException($"working directory does not exist: {dir}");
+        var host = request.Host is { } wanted ? await ResolveHostAsync(wanted, ct) : null;
+        string dir;
+        if (host is null)
+        {
+            dir = Path.GetFullPath(request.WorkingDir ?? Config.ProjectDir);
+            if (!Directory.Exists(dir)) throw new ZwarmException($"working directory does not exist: {dir}");
+        }
+        else dir = RemoteWorkingDir(host, request);
         var now = Now;
         var meta = new SessionMeta
         {
@@ -98,9 +108,10 @@ public sealed partial class SessionManager
             Adapter = adapter.Name,
             Messages = [Message("user", request.Task, 1)],
             Settings = CurrentSettings(),
+            Host = host is null ? null : new HostInfo { Name = host.Name },
         };
         // Build the command first: a bad setting, a missing binary or a task too long for one argument changes nothing on disk.
-        ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.LaunchPrompt ?? request.Task, Config = Config, ForkFrom = request.ForkOf?.AgentSessionId }), "task");
+        ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = meta, Turn = 1, Prompt = request.LaunchPrompt ?? request.Task, Config = Config, ForkFrom = request.ForkOf?.AgentSessionId, Executable = host?.AgentCommand(adapter.Name) }), "task");
         await PrepareIsolationAsync(meta, request, ct);
         try
         {
@@ -130,7 +141,7 @@ public sealed partial class SessionManager
             ? await AgentSessionIds.RecoverAsync(adapter, Store, current, ct)
             : (null, null);
         Repair(current, recovered, recoveredLatest);
-        ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = current, Turn = turn, Prompt = message, Config = Config }),
+        ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest { Session = current, Turn = turn, Prompt = message, Config = Config, Executable = RemoteAgent(current) }),
             current.AgentSessionId is null ? "follow-up (the message with the conversation replayed in front of it)" : "message");
         SessionMeta? before = null;
         var continued = await Store.UpdateAsync(id, m =>
@@ -245,14 +256,16 @@ public sealed partial class SessionManager
             var command = adapter.BuildCommand(new TurnRequest
             {
                 Session = snapshot, Turn = meta.Turn, Prompt = turnPrompt, Config = config, ForkFrom = meta.Turn == 1 ? meta.ForkOf?.AgentSessionId : null,
+                Executable = RemoteAgent(meta),
             });
-            var (pid, start) = TurnLauncher.Start(id, Store.SessionDir(id), meta.Turn, command, config.Executor.TimeoutSeconds,
-                config.Executor.KillGraceSeconds, Supervisor);
+            var (pid, start, remote) = await ExecutorFor(meta).StartAsync(new TurnStart(meta, Store.SessionDir(id), meta.Turn, command,
+                config.Executor.TimeoutSeconds, config.Executor.KillGraceSeconds, Supervisor), ct);
             var started = await Store.UpdateAsync(id, m =>
             {
                 if (m.Status != SessionStatus.Running || m.Turn != meta.Turn) return false;
                 m.Pid = pid;
                 m.PidStartTime = start;
+                if (remote is not null) m.Host = remote;
                 m.LauncherPid = null;
                 m.LauncherStartTime = null;
                 var rec = m.TurnRecordFor(m.Turn);
@@ -287,6 +300,8 @@ public sealed partial class SessionManager
         var now = Now;
         if (self.RetryAt is { } own && own > now) return $"rate limited until {Clock(own)}";
         var limit = config.Executor.MaxRunning;
+        var host = self.Host?.Name;
+        if (host is not null) limit = config.Hosts.TryGetValue(host, out var hc) ? hc.MaxRunning : 0;
         var parked = config.Executor.OnRateLimit == "wait";
         if (limit <= 0 && !parked) return null;
         var entries = await ListCoreAsync(pump: false, ct, summaries: true);
@@ -295,8 +310,9 @@ public sealed partial class SessionManager
             .Where(m => m is { Status: SessionStatus.Pending } && m.Id != id && m.Adapter == self.Adapter && m.RetryAt > now)
             .Max(m => m!.RetryAt);
         if (until is { } u) return $"{self.Adapter} is rate limited until {Clock(u)}";
-        if (limit > 0 && entries.Count(e => e.Meta?.Status == SessionStatus.Running) >= limit)
-            return $"{PoolFullReason} (executor.max_running = {limit})";
+        // executor.max_running counts this machine's sessions; a host's max_running counts that host's.
+        if (limit > 0 && entries.Count(e => e.Meta is { Status: SessionStatus.Running } m && m.Host?.Name == host) >= limit)
+            return $"{PoolFullReason} ({(host is null ? "executor" : $"hosts.{host}")}.max_running = {limit})";
         return null;
     }
 

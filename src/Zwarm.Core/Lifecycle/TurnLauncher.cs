@@ -20,6 +20,10 @@ public static class TurnLauncher
         if [ "$t" -gt 0 ]; then timeout -k "$g" "$t" "$@"; else "$@"; fi
         c=$?
         printf '%s\n' "$c" > "$d/turns/.turn_$n.exit.tmp" && mv -f "$d/turns/.turn_$n.exit.tmp" "$d/turns/turn_$n.exit"
+        """ + "\n" + FinalizeStep;
+
+    // Runs zwarm _finalize "$d" "$n" once, if the starter said how ($ZWARM_SELF); shared with the remote turns' follower.
+    internal const string FinalizeStep = """
         unset ZWARM_SESSION_ID ZWARM_STORE
         if [ -n "$ZWARM_SELF" ]; then
           set -- "$ZWARM_SELF" ${ZWARM_SELF_DLL:+"$ZWARM_SELF_DLL"} _finalize "$d" "$n"
@@ -56,21 +60,25 @@ public static class TurnLauncher
         psi.Environment["ZWARM_SESSION_ID"] = sessionId;
         // Which store the session belongs to, so `orphans` in one project never claims another project's agents.
         psi.Environment["ZWARM_STORE"] = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(sessionDir)));
-        psi.Environment.Remove("ZWARM_SELF");
-        psi.Environment.Remove("ZWARM_SELF_DLL");
-        if (supervisor is not null)
-        {
-            psi.Environment["ZWARM_SELF"] = supervisor.Executable;
-            if (supervisor.Dll is not null) psi.Environment["ZWARM_SELF_DLL"] = supervisor.Dll;
-            // Turns that end together must not each start a .NET runtime at once (~45 MB and ~0.3 s of CPU apiece): the
-            // wrapper queues on one of this many slot locks (flock), so at most one finaliser per CPU runs at a time.
-            psi.Environment["ZWARM_FINALIZE_SLOTS"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
-        }
+        SetSupervisor(psi, supervisor);
         if (!Directory.Exists(command.WorkingDirectory))
             throw new ZwarmException($"working directory does not exist: {command.WorkingDirectory}");
         using var process = Process.Start(psi) ?? throw new ZwarmException("could not start the agent wrapper");
         var pid = process.Id;
         return (pid, ProcessInfo.StartTime(pid));
+    }
+
+    /// <summary>Tells a wrapper (or a remote turn's follower) how to run zwarm _finalize when the turn ends.</summary>
+    internal static void SetSupervisor(ProcessStartInfo psi, SupervisorCommand? supervisor)
+    {
+        psi.Environment.Remove("ZWARM_SELF");
+        psi.Environment.Remove("ZWARM_SELF_DLL");
+        if (supervisor is null) return;
+        psi.Environment["ZWARM_SELF"] = supervisor.Executable;
+        if (supervisor.Dll is not null) psi.Environment["ZWARM_SELF_DLL"] = supervisor.Dll;
+        // Turns that end together must not each start a .NET runtime at once (~45 MB and ~0.3 s of CPU apiece): the
+        // wrapper queues on one of this many slot locks (flock), so at most one finaliser per CPU runs at a time.
+        psi.Environment["ZWARM_FINALIZE_SLOTS"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
     }
 }
 

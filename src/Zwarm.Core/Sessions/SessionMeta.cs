@@ -107,6 +107,9 @@ public sealed class SessionMeta
     /// <summary>What turn 1 sends the agent when it differs from the task (a replayed conversation, a review brief).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? LaunchPrompt { get; set; }
 
+    /// <summary>The machine the session's turns run on over SSH ([hosts.NAME]); null = this one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HostInfo? Host { get; set; }
+
     /// <summary>Fields this version does not know; written back unchanged.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
@@ -201,6 +204,27 @@ public sealed class WorktreeInfo
 
     /// <summary>True once `zwarm discard` removed the worktree and the branch.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Discarded { get; set; }
+
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>
+/// Where a remote session's current turn runs: the host's name, the per-session folder there, and the remote wrapper's
+/// pid and start time. The session's own pid is the local follower's, which streams the output here.
+/// </summary>
+public sealed class HostInfo
+{
+    /// <summary>The [hosts.NAME] the session belongs to.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The per-session folder on the host (turn_N.out, turn_N.exit).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Dir { get; set; }
+
+    /// <summary>The remote turn wrapper's pid (its process group).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Pid { get; set; }
+
+    /// <summary>The remote wrapper's start time (/proc/PID/stat field 22 there).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? PidStartTime { get; set; }
 
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -34,6 +34,15 @@ public sealed class StoreLayout
     /// <summary>The exit code of a turn, written by its wrapper when the agent ends (<c>turns/turn_N.exit</c>).</summary>
     public string ExitFile(string id, int turn) => Path.Combine(TurnsDir(id), $"turn_{turn}.exit");
 
+    /// <summary>
+    /// Since when the follower of a remote turn has not reached its host (<c>turns/.turn_N.link</c>, epoch seconds;
+    /// absent while it has). Written by the follower script (docs/hosts.md).
+    /// </summary>
+    public string HostLinkFile(string id, int turn) => Path.Combine(TurnsDir(id), $".turn_{turn}.link");
+
+    /// <summary>Marks a remote turn whose process vanished on its host without an exit code (<c>turns/.turn_N.vanished</c>).</summary>
+    public string HostVanishedFile(string id, int turn) => Path.Combine(TurnsDir(id), $".turn_{turn}.vanished");
+
     /// <summary>The project settings (<c>config.toml</c>).</summary>
     public string ConfigFile => Path.Combine(Root, "config.toml");
 

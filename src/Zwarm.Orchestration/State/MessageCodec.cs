@@ -129,7 +129,7 @@ internal static class MessageCodec
         catch (JsonException)
         {
             // Malformed arguments from the model: the tool sees none and answers with a hint.
-            result["_raw"] = JsonDocument.Parse(JsonSerializer.Serialize(json)).RootElement.Clone();
+            result["_raw"] = JsonSerializer.SerializeToElement(json, Zwarm.Core.Sessions.SessionJsonContext.Default.String);
         }
         return result;
     }

@@ -65,7 +65,7 @@ internal sealed partial class SessionTools
             o["turn"] = m.Turn;
             o["reply_preview"] = m.Status.IsFinished() && SessionFacts.CurrentTurnReply(m) is { } r ? Text.Cut(r, 300) : null;
             if (m.Error is not null) o["error"] = Text.Cut(m.Error, 300);
-            list.Add(o);
+            list.Add((JsonNode)o);
         }
         var doneCount = metas.Count(m => m.Status.IsFinished());
         var result = new JsonObject

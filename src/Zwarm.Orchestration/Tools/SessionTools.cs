@@ -20,7 +20,13 @@ internal sealed partial class SessionTools(ToolContext ctx)
         var model = a.String("model");
         if (adapter is not null && !Manager.Agents.TryGet(adapter, out _))
             throw new ToolFailure($"unknown adapter '{adapter}'", $"use one of: {string.Join(", ", Manager.Agents.Adapters.Select(x => x.Name))} (or leave adapter out)");
-        var dir = CheckWorkingDir(a.String("working_dir"));
+        var host = a.String("host") is { Length: > 0 } h ? h : null;
+        if (host is not null && host != "auto" && !Manager.Config.Hosts.ContainsKey(host))
+            throw new ToolFailure($"unknown host '{host}'", Manager.Config.Hosts.Count == 0
+                ? "no host is configured: leave host out to run here"
+                : $"use one of: {string.Join(", ", Manager.Config.Hosts.Keys.Order(StringComparer.Ordinal))}, or auto (or leave host out)");
+        // On a host the working dir is a path there: allowed_dirs guard this machine's folders.
+        var dir = host is null ? CheckWorkingDir(a.String("working_dir")) : a.String("working_dir");
         bool? worktree = a.String("isolation")?.ToLowerInvariant() switch
         {
             null or "" => null,
@@ -39,7 +45,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         SessionMeta meta;
         try
         {
-            meta = await Manager.StartAsync(new StartRequest(task) { Adapter = adapter, Model = model, WorkingDir = dir, Source = ctx.Source, Worktree = worktree }, ct);
+            meta = await Manager.StartAsync(new StartRequest(task) { Adapter = adapter, Model = model, WorkingDir = dir, Source = ctx.Source, Worktree = worktree, Host = host }, ct);
         }
         catch (ZwarmException ex)
         {
@@ -50,8 +56,9 @@ internal sealed partial class SessionTools(ToolContext ctx)
         span?.SetTag("zwarm.session.model", meta.Model);
         var o = Identity(meta);
         o["working_dir"] = meta.WorkingDir;
+        if (meta.Host is { } on) o["host"] = on.Name;
         if (meta.Worktree is { } wt) o["branch"] = wt.Branch;
-        if (meta.Status == SessionStatus.Pending) o["note"] = "queued until a slot is free (executor.max_running)";
+        if (meta.Status == SessionStatus.Pending) o["note"] = $"queued until a slot is free ({meta.QueuedReason ?? "executor.max_running"})";
         o["next"] = "the session works in the background: sleep, then peek_session or check_session";
         return ToolOutcome.Ok(o, $"started {meta.ShortId} ({meta.Adapter}/{meta.Model}, {meta.Status.ToWire()})");
     }
@@ -131,7 +138,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
             var line = Text.StepObject(s, full ? 4000 : 200);
             budget -= line.ToJsonString().Length;
             if (budget < 0) break;
-            list.Add(line);
+            list.Add((JsonNode)line);
         }
         var o = Identity(m);
         o["total_steps"] = steps.Count;
@@ -174,7 +181,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
             if (m.RetryAt is { } retry) o["retry_at"] = retry.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
             if (m.ErrorKind is not null) o["error_kind"] = m.ErrorKind;
             o["mine"] = m.Source == ctx.Source;
-            list.Add(o);
+            list.Add((JsonNode)o);
         }
         var attention = chosen.Count(ctx.NeedsAttention);
         var counts = chosen.GroupBy(m => m.Status.ToWire()).Select(g => $"{g.Count()} {g.Key}");

@@ -118,8 +118,11 @@ internal sealed class RealAgentProject : IAsyncDisposable
         Environment.SetEnvironmentVariable(name, value);
     }
 
+    /// <summary>The [hosts.NAME] sessions start on (configured through CreateAsync's executor text); null = this machine.</summary>
+    public string? Host { get; set; }
+
     public Task<SessionMeta> StartAsync(string task, string? adapter = null)
-        => Manager.StartAsync(new StartRequest(task) { Adapter = adapter }, Ct);
+        => Manager.StartAsync(new StartRequest(task) { Adapter = adapter, Host = Host }, Ct);
 
     /// <summary>Waits (reconciling on every poll) until the session leaves pending/running.</summary>
     public async Task<SessionMeta> UntilFinishedAsync(string id, int timeoutMs = 30_000)

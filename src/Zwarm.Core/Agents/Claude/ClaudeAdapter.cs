@@ -42,7 +42,7 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     {
         var config = request.Config;
         var settings = ClaudeSettings.Parse(config.AdapterToml(Name), config.ProjectDir);
-        var exe = AgentExecutable.Resolve("claude", config.AdapterCommand("claude"), config.ProjectDir, "@anthropic-ai/claude-code");
+        var exe = request.Executable ?? AgentExecutable.Resolve("claude", config.AdapterCommand("claude"), config.ProjectDir, "@anthropic-ai/claude-code");
         var session = request.Session;
 
         // A resumed run may report a new session id (older Claude Code forked on --resume); the newest one holds the whole conversation.

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Zwarm.Cli.Rendering;
+using Zwarm.Core;
+using Zwarm.Core.Hosts;
+
+namespace Zwarm.Cli.Commands;
+
+/// <summary>zwarm hosts [--json]: the configured hosts with reachability, agents, load, sessions and slots; zwarm hosts check NAME.</summary>
+internal static class HostsCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var json = Options.Json();
+        var cmd = new Command("hosts", "machines sessions run on over SSH ([hosts.NAME]): reachability, agent versions, load, running sessions, free slots") { json };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var manager = await host.ManagerAsync(ct);
+            if (manager.Config.Hosts.Count == 0)
+            {
+                if (pr.GetValue(json)) host.Out.WriteLine("[]");
+                else host.Out.WriteLine("no hosts configured; add one to .zwarm/config.toml:\n  [hosts.NAME]\n  ssh = \"user@host\"\n  dir = \"/remote/work/dir\"");
+                return 0;
+            }
+            var statuses = await manager.ProbeHostsAsync(ct);
+            if (pr.GetValue(json))
+            {
+                SessionView.Write(host.Out, new JsonArray(statuses.Select(s => (JsonNode?)ToJson(s)).ToArray()));
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Simple);
+            foreach (var h in new[] { "HOST", "SSH", "", "LOAD", "CODEX", "CLAUDE", "RUNNING", "FREE", "PROBLEM" }) table.AddColumn(new TableColumn(h).NoWrap());
+            foreach (var s in statuses)
+                table.AddRow(Term.Escape(s.Host.Name), Term.Escape(s.Host.Ssh + (s.Host.Port is { } p ? $":{p}" : "")),
+                    s.Problem is null ? "[green]ok[/]" : s.Reachable ? "[yellow]![/]" : "[red]✗[/]",
+                    s.Load is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "-",
+                    Term.Escape(Version(s, "codex")), Term.Escape(Version(s, "claude")),
+                    s.Running.ToString(CultureInfo.InvariantCulture),
+                    s.FreeSlots is { } f ? f.ToString(CultureInfo.InvariantCulture) : "∞",
+                    s.Problem is null ? "" : $"[red]{Term.Escape(UntrustedText.Visible(s.Problem))}[/]");
+            host.Console.Write(table);
+            return 0;
+        });
+
+        var name = new Argument<string>("name") { Description = "a [hosts.NAME] of .zwarm/config.toml" };
+        var checkJson = Options.Json();
+        var check = new Command("check", "check one host: ssh, host key, agent CLIs, folders; one line saying what is wrong, exit 1 then") { name, checkJson };
+        check.SetAction(async (pr, ct) =>
+        {
+            var manager = await host.ManagerAsync(ct);
+            var s = await manager.CheckHostAsync(pr.GetValue(name)!, ct);
+            if (pr.GetValue(checkJson))
+            {
+                SessionView.Write(host.Out, ToJson(s));
+                return s.Problem is null ? 0 : 1;
+            }
+            if (s.Problem is not null)
+            {
+                host.Err.WriteLine($"zwarm: {UntrustedText.Visible(s.Problem)}");
+                return 1;
+            }
+            var agents = string.Join(", ", s.AgentVersions.Where(kv => kv.Value is not null).Select(kv => $"{kv.Key} {kv.Value}"));
+            host.Out.WriteLine($"{s.Host.Name}: ok — load {s.Load?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"}, {agents}, "
+                               + $"{s.Running} running{(s.FreeSlots is { } f ? $", {f} free slot{(f == 1 ? "" : "s")}" : "")}");
+            return 0;
+        });
+        cmd.Subcommands.Add(check);
+        return cmd;
+    }
+
+    private static string Version(HostStatus s, string adapter)
+        => !s.Reachable ? "?" : s.AgentVersions.GetValueOrDefault(adapter) is { } v ? v : "-";
+
+    private static JsonObject ToJson(HostStatus s) => new()
+    {
+        ["name"] = s.Host.Name,
+        ["ssh"] = s.Host.Ssh,
+        ["port"] = s.Host.Port,
+        ["reachable"] = s.Reachable,
+        ["ok"] = s.Problem is null,
+        ["problem"] = s.Problem,
+        ["load"] = s.Load,
+        ["agents"] = new JsonObject(s.AgentVersions.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+        ["running"] = s.Running,
+        ["max_running"] = s.Host.MaxRunning,
+        ["free_slots"] = s.FreeSlots,
+    };
+}

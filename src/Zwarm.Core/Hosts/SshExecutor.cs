@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Zwarm.Core.Agents;
+using Zwarm.Core.Lifecycle;
+using Zwarm.Core.Sessions;
+
+namespace Zwarm.Core.Hosts;
+
+/// <summary>
+/// Turns on a host over SSH (docs/hosts.md): the turn runs there detached, writing turn_N.out and turn_N.exit into a
+/// per-session folder; a tiny local follower streams the output into the local turn file byte for byte (resuming by
+/// offset after a drop) and finalises like a local wrapper.
+/// </summary>
+public sealed class SshExecutor(HostConfig host) : ITurnExecutor
+{
+    /// <summary>The host this executor runs turns on.</summary>
+    public HostConfig Host { get; } = host;
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <inheritdoc/>
+    public async Task<TurnProcess> StartAsync(TurnStart s, CancellationToken ct)
+    {
+        var c = s.Command;
+        var adapter = s.Session.Adapter;
+        var script = new StringBuilder()
+            .Append("sd=").Append(Ssh.Quote(Host.StateDir)).Append("; id=").Append(Ssh.Quote(s.Session.Id)).Append("; n=").Append(I(s.Turn))
+            .Append("; wd=").Append(Ssh.Quote(c.WorkingDirectory)).Append("; exe=").Append(Ssh.Quote(c.FileName))
+            .Append("; hn=").Append(Ssh.Quote(Host.Name)).Append("; an=").Append(Ssh.Quote(adapter)).Append('\n')
+            .Append(RemoteScripts.Start).Append('\n');
+        // Only what the host config forwards, and what the adapter sets for its agent; values travel on stdin, never argv.
+        foreach (var name in Host.ForwardEnv)
+            if (Environment.GetEnvironmentVariable(name) is { } v && IsName(name)) script.Append("export ").Append(name).Append('=').Append(Ssh.Quote(v)).Append('\n');
+        foreach (var (k, v) in c.Environment)
+        {
+            if (!IsName(k)) continue;
+            script.Append(v is null ? $"unset {k}\n" : $"export {k}={Ssh.Quote(v)}\n");
+        }
+        script.Append("export ZWARM_SESSION_ID=\"$id\"\n");
+        script.Append("setsid sh -c ").Append(Ssh.Quote(RemoteScripts.Wrapper)).Append(" zwarm-turn \"$d\" \"$n\" ")
+            .Append(I(Math.Max(0, s.TimeoutSeconds))).Append(' ').Append(I(Math.Max(1, (int)Math.Ceiling(s.KillGraceSeconds))))
+            .Append(' ').Append(Ssh.Quote(c.FileName));
+        foreach (var a in c.Arguments) script.Append(' ').Append(Ssh.Quote(a));
+        script.Append(" </dev/null >/dev/null 2>&1 &\np=$!\necho \"$p $(st \"$p\") $d\"\n");
+
+        var turns = Path.Combine(s.SessionDir, "turns");
+        Directory.CreateDirectory(turns);
+        using (File.Open(Path.Combine(turns, $"turn_{s.Turn}.jsonl"), FileMode.Append)) { }
+        var r = await Ssh.RunAsync(Host, script.ToString(), ct);
+        if (!r.Ok) throw new ZwarmException($"could not start the turn on {Host.Name}: {await Ssh.ExplainAsync(Host, r, ct)}");
+        var parts = r.Stdout.Trim().Split(' ', 3);
+        if (parts.Length < 3 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid))
+            throw new ZwarmException($"could not start the turn on {Host.Name}: unexpected answer '{UntrustedText.Visible(r.Stdout.Trim())}'");
+        var remote = new HostInfo
+        {
+            Name = Host.Name,
+            Dir = parts[2],
+            Pid = pid,
+            PidStartTime = long.TryParse(parts[1], CultureInfo.InvariantCulture, out var st) ? st : null,
+        };
+        var (fpid, fstart) = StartFollower(s.Session.Id, s.SessionDir, s.Turn, remote, s.Supervisor);
+        return new TurnProcess(fpid, fstart, remote);
+    }
+
+    private static bool IsName(string k) => k.Length > 0 && !char.IsAsciiDigit(k[0]) && k.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');
+
+    /// <summary>The remote command (for ssh's command line) running <paramref name="script"/> with the turn's coordinates.</summary>
+    private static string RemoteCommand(string script, HostInfo remote, int turn)
+        => $"sh -c {Ssh.Quote(script)} zwarm {Ssh.Quote(remote.Dir ?? "")} {I(turn)} {I(remote.Pid ?? 0)} {Ssh.Quote(remote.PidStartTime is { } t ? I(t) : "")}";
+
+    private (int Pid, long? StartTime) StartFollower(string sessionId, string sessionDir, int turn, HostInfo remote, SupervisorCommand? supervisor)
+    {
+        var setsid = AgentExecutable.FindOnPath("setsid") ?? throw new ZwarmException("setsid not found (util-linux): zwarm needs it to start detached sessions");
+        var psi = new ProcessStartInfo(setsid) { UseShellExecute = false, WorkingDirectory = sessionDir };
+        foreach (var a in new[] { "sh", "-c", RemoteScripts.Follower + "\n" + TurnLauncher.FinalizeStep, "zwarm-follow", sessionDir, I(turn), Ssh.Executable() })
+            psi.ArgumentList.Add(a);
+        foreach (var a in Ssh.Argv(Host)) psi.ArgumentList.Add(a);
+        psi.Environment["ZWARM_HOST_FOLLOW"] = RemoteCommand(RemoteScripts.Tail, remote, turn) + " f";
+        // The follower is not the agent: it carries no session tag (orphans and kill find the agent's processes by it).
+        psi.Environment.Remove("ZWARM_SESSION_ID");
+        psi.Environment.Remove("ZWARM_STORE");
+        TurnLauncher.SetSupervisor(psi, supervisor);
+        using var p = Process.Start(psi) ?? throw new ZwarmException("could not start the follower of a remote turn");
+        _ = sessionId;
+        return (p.Id, ProcessInfo.StartTime(p.Id));
+    }
+
+    /// <inheritdoc/>
+    public async Task TerminateAsync(SessionMeta meta, string sessionDir, double graceSeconds, CancellationToken ct)
+    {
+        await StopFollowerAsync(meta, ct);
+        if (meta.Host is not { Pid: { } pid } remote) return; // never started there
+        // One login: stop the turn there, then bring the rest of its output and its exit code here.
+        var kill = $"p={I(pid)}; s={Ssh.Quote(remote.PidStartTime is { } t ? I(t) : "")}; g={I((long)Math.Ceiling(graceSeconds * 10))}; id={Ssh.Quote(meta.Id)}\n"
+                   + RemoteScripts.Kill + "\n";
+        var r = await SyncAsync(meta, sessionDir, meta.Turn, kill, ct, TimeSpan.FromSeconds(Host.ConnectTimeoutSeconds + graceSeconds + 60));
+        if (!r.Ok)
+        {
+            var why = await Ssh.ExplainAsync(Host, r, ct);
+            // Nothing changed: the turn runs on and is followed again.
+            await ResumeAsync(meta, sessionDir, null, ct);
+            throw new ZwarmException($"could not kill session {meta.ShortId} on {Host.Name}: {why}; it is left running");
+        }
+    }
+
+    /// <summary>Stops the local follower of the current turn (pid + start time), and waits until it is gone.</summary>
+    private static async Task StopFollowerAsync(SessionMeta meta, CancellationToken ct)
+    {
+        if (meta.Pid is not { } pid || !ProcessInfo.IsAlive(pid, meta.PidStartTime)) return;
+        ProcessInfo.Signal(-pid, ProcessInfo.SigTerm);
+        for (var i = 0; i < 40 && ProcessInfo.GroupAlive(pid); i++) await Task.Delay(50, ct);
+        if (ProcessInfo.GroupAlive(pid)) ProcessInfo.Signal(-pid, ProcessInfo.SigKill);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="before"/> on the host, then brings the turn's output here (the bytes after the local file's
+    /// end) and, when the turn is over, its exit code. The follower must not be running.
+    /// </summary>
+    private async Task<SshResult> SyncAsync(SessionMeta meta, string sessionDir, int turn, string before, CancellationToken ct, TimeSpan? timeout = null)
+    {
+        var remote = meta.Host!;
+        var turns = Path.Combine(sessionDir, "turns");
+        SshResult r;
+        await using (var fs = new FileStream(Path.Combine(turns, $"turn_{turn}.jsonl"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+            r = await Ssh.RunAsync(Host, before + RemoteCommand(RemoteScripts.Tail, remote, turn) + $" c {I(fs.Length)}\n", ct, fs, timeout);
+        var status = r.Stderr.Split('\n').LastOrDefault(l => l.StartsWith("zwarm-status ", StringComparison.Ordinal));
+        if (status is null) return r with { ExitCode = r.ExitCode == 0 ? 255 : r.ExitCode };
+        var state = status.Split(' ', 3) is [_, _, var st] ? st.Trim() : "";
+        if (state.StartsWith("exit:", StringComparison.Ordinal))
+        {
+            var tmp = Path.Combine(turns, $".turn_{turn}.exit.tmp");
+            await File.WriteAllTextAsync(tmp, state["exit:".Length..] + "\n", ct);
+            File.Move(tmp, Path.Combine(turns, $"turn_{turn}.exit"), overwrite: true);
+        }
+        return r with { ExitCode = 0 };
+    }
+
+    /// <inheritdoc/>
+    public Task<TurnProcess?> ResumeAsync(SessionMeta meta, string sessionDir, SupervisorCommand? supervisor, CancellationToken ct)
+    {
+        var turns = Path.Combine(sessionDir, "turns");
+        if (meta.Host is not { Pid: not null } remote || remote.Dir is null) return Task.FromResult<TurnProcess?>(null);
+        if (File.Exists(Path.Combine(turns, $"turn_{meta.Turn}.exit")) || File.Exists(Path.Combine(turns, $".turn_{meta.Turn}.vanished")))
+            return Task.FromResult<TurnProcess?>(null);
+        var (pid, start) = StartFollower(meta.Id, sessionDir, meta.Turn, remote, supervisor);
+        return Task.FromResult<TurnProcess?>(new TurnProcess(pid, start, remote));
+    }
+
+    /// <summary>Since when a remote turn's follower has not reached its host (its link file, StoreLayout.HostLinkFile), or null while it has.</summary>
+    public static DateTimeOffset? DownSince(string linkFile)
+    {
+        try
+        {
+            var text = File.ReadAllText(linkFile).Trim();
+            return long.TryParse(text, CultureInfo.InvariantCulture, out var epoch) ? DateTimeOffset.FromUnixTimeSeconds(epoch) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
