@@ -11,14 +11,17 @@ internal static class OrphansCommand
     public static Command Create(CliHost host)
     {
         var kill = new Option<bool>("--kill") { Description = "terminate them (SIGTERM, grace, SIGKILL)" };
+        var onHost = new Option<string?>("--host", "-H") { Description = "look on a configured [hosts.NAME] instead of this machine (pids are the host's)" };
         var json = Options.Json();
-        var cmd = new Command("orphans", "find (and with --kill, stop) agent processes whose session is no longer running") { kill, json };
+        var cmd = new Command("orphans", "find (and with --kill, stop) agent processes whose session is no longer running") { kill, onHost, json };
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
-            var orphans = await manager.FindOrphansAsync(ct);
+            var remote = pr.GetValue(onHost);
+            var orphans = remote is null ? await manager.FindOrphansAsync(ct) : await manager.FindHostOrphansAsync(remote, ct);
             var killing = pr.GetValue(kill) && orphans.Count > 0;
-            if (killing) await manager.KillOrphansAsync(orphans, ct);
+            if (killing && remote is null) await manager.KillOrphansAsync(orphans, ct);
+            else if (killing) await manager.KillHostOrphansAsync(remote!, orphans, ct);
             if (pr.GetValue(json))
             {
                 var arr = new JsonArray();

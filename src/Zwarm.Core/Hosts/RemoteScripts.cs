@@ -63,6 +63,31 @@ internal static class RemoteScripts
         if alive; then sig KILL; fi
         """;
 
+    /// <summary>Lists "PID\tSESSION\tSTORE\tCOMMAND" for every process there tagged with a session (orphans --host).</summary>
+    public const string Tagged = """
+        for e in $(grep -lz "^ZWARM_SESSION_ID=" /proc/[0-9]*/environ 2>/dev/null); do
+          q=${e#/proc/}; q=${q%/environ}
+          v=$({ tr '\0' '\n' < "$e"; } 2>/dev/null)
+          id=$(printf '%s\n' "$v" | sed -n 's/^ZWARM_SESSION_ID=//p' | head -n 1)
+          so=$(printf '%s\n' "$v" | sed -n 's/^ZWARM_STORE=//p' | head -n 1)
+          c=$({ tr '\0' ' ' < "/proc/$q/cmdline"; } 2>/dev/null | cut -c1-300)
+          [ -n "$id" ] && printf '%s\t%s\t%s\t%s\n' "$q" "$id" "$so" "$c"
+        done
+        true
+        """;
+
+    /// <summary>SIGTERM, the grace ($g tenths of a second), SIGKILL to the "PID SESSION" pairs that follow, each still tagged so.</summary>
+    public const string KillTagged = """
+        sig() { while read -r q id; do { grep -qzx "ZWARM_SESSION_ID=$id" "/proc/$q/environ" && kill -"$1" "$q"; } 2>/dev/null; done <<EOF
+        $pairs
+        EOF
+        }
+        sig TERM
+        i=0; while [ "$i" -lt "$g" ]; do sleep 0.1; i=$((i + 1)); done
+        sig KILL
+        true
+        """;
+
     /// <summary>Reports the host's load, the agents' versions and whether the folders are usable; variables prepended.</summary>
     public const string Probe = """
         echo "load $(cut -d' ' -f1 /proc/loadavg 2>/dev/null)"

@@ -38,6 +38,8 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
             script.Append(v is null ? $"unset {k}\n" : $"export {k}={Ssh.Quote(v)}\n");
         }
         script.Append("export ZWARM_SESSION_ID=\"$id\"\n");
+        // Which machine's store the session belongs to, so orphans --host never claims another project's agents.
+        script.Append("export ZWARM_STORE=").Append(Ssh.Quote(StoreTag(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(s.SessionDir)))!))).Append('\n');
         script.Append("setsid sh -c ").Append(Ssh.Quote(RemoteScripts.Wrapper)).Append(" zwarm-turn \"$d\" \"$n\" ")
             .Append(I(Math.Max(0, s.TimeoutSeconds))).Append(' ').Append(I(Math.Max(1, (int)Math.Ceiling(s.KillGraceSeconds))))
             .Append(' ').Append(Ssh.Quote(c.FileName));
@@ -61,6 +63,34 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         };
         var (fpid, fstart) = StartFollower(s.Session.Id, s.SessionDir, s.Turn, remote, s.Supervisor);
         return new TurnProcess(fpid, fstart, remote);
+    }
+
+    /// <summary>The ZWARM_STORE tag of a remote turn: this machine's name and the store's path here.</summary>
+    public static string StoreTag(string storeRoot) => $"{Environment.MachineName}:{Path.TrimEndingDirectorySeparator(storeRoot)}";
+
+    /// <summary>Every process on the host tagged with a session: (pid, session id, store tag or null, command line).</summary>
+    public async Task<IReadOnlyList<(int Pid, string SessionId, string? Store, string CommandLine)>> TaggedAsync(CancellationToken ct)
+    {
+        var r = await Ssh.RunAsync(Host, RemoteScripts.Tagged, ct);
+        if (!r.Ok) throw new ZwarmException($"could not list the processes on {Host.Name}: {await Ssh.ExplainAsync(Host, r, ct)}");
+        var list = new List<(int, string, string?, string)>();
+        foreach (var line in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('\t', 4);
+            if (f.Length == 4 && int.TryParse(f[0], CultureInfo.InvariantCulture, out var pid) && SessionIds.IsFull(f[1]))
+                list.Add((pid, f[1], f[2].Length == 0 ? null : f[2], UntrustedText.Visible(f[3].Trim())));
+        }
+        return list;
+    }
+
+    /// <summary>Stops processes on the host (SIGTERM, the grace, SIGKILL), each only while it is still tagged with its session.</summary>
+    public async Task KillTaggedAsync(IEnumerable<(int Pid, string SessionId)> targets, double graceSeconds, CancellationToken ct)
+    {
+        var pairs = string.Join("\n", targets.Select(t => $"{I(t.Pid)} {t.SessionId}"));
+        if (pairs.Length == 0) return;
+        var script = $"g={I((long)Math.Ceiling(graceSeconds * 10))}; pairs={Ssh.Quote(pairs)}\n" + RemoteScripts.KillTagged;
+        var r = await Ssh.RunAsync(Host, script, ct, timeout: TimeSpan.FromSeconds(Host.ConnectTimeoutSeconds + graceSeconds + 30));
+        if (!r.Ok) throw new ZwarmException($"could not stop the processes on {Host.Name}: {await Ssh.ExplainAsync(Host, r, ct)}");
     }
 
     private static bool IsName(string k) => k.Length > 0 && !char.IsAsciiDigit(k[0]) && k.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');

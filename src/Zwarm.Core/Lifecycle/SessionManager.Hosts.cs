@@ -65,6 +65,30 @@ public sealed partial class SessionManager
     }
 
     /// <summary>
+    /// Processes on a host tagged with one of this store's sessions that is not running there (orphans --host NAME);
+    /// their pids are the host's.
+    /// </summary>
+    public async Task<IReadOnlyList<OrphanProcess>> FindHostOrphansAsync(string hostName, CancellationToken ct = default)
+    {
+        var executor = new SshExecutor(HostConfigFor(hostName));
+        var byId = (await ListCoreAsync(pump: false, ct, summaries: true)).Where(e => e.Meta is not null).ToDictionary(e => e.Id, e => e.Meta!);
+        var ours = SshExecutor.StoreTag(Store.Root);
+        var orphans = new List<OrphanProcess>();
+        foreach (var (pid, sid, store, cmd) in await executor.TaggedAsync(ct))
+        {
+            byId.TryGetValue(sid, out var m);
+            if (store is null ? m is null : store != ours) continue; // another project's, or another machine's
+            if (m is { Status: SessionStatus.Running or SessionStatus.Pending } && m.Host?.Name == hostName) continue;
+            orphans.Add(new OrphanProcess(pid, sid, m is null ? "its session no longer exists" : $"its session is {m.Status.ToWire()}", cmd));
+        }
+        return orphans.OrderBy(o => o.Pid).ToList();
+    }
+
+    /// <summary>Stops orphan processes on a host (SIGTERM, the grace, SIGKILL).</summary>
+    public Task KillHostOrphansAsync(string hostName, IEnumerable<OrphanProcess> orphans, CancellationToken ct = default)
+        => new SshExecutor(HostConfigFor(hostName)).KillTaggedAsync(orphans.Select(o => (o.Pid, o.SessionId)), Config.Executor.KillGraceSeconds, ct);
+
+    /// <summary>
     /// A running remote session whose local follower is gone (zwarm or the machine went down): a new follower picks up
     /// where the local turn file ends. Null when the turn is over and can be finalised.
     /// </summary>

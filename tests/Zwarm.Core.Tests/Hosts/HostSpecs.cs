@@ -171,6 +171,32 @@ public sealed class HostFailureSpecs
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Orphans_on_a_host_are_the_tagged_processes_of_sessions_not_running_there_and_can_be_killed()
+    {
+        await using var p = await HostProject.CreateAsync();
+        var running = await p.SpawnAsync("sleep=forever");
+        var stray = await p.SpawnAsync("sleep=forever");
+        // The store says the stray session is over while its agent still runs on the host (a zwarm from before a crash).
+        await p.Manager.Store.UpdateAsync(stray.Id, m =>
+        {
+            m.Status = SessionStatus.Completed;
+            return true;
+        }, Ct);
+
+        var orphans = await p.Manager.FindHostOrphansAsync("h1", Ct);
+        orphans.Should().NotBeEmpty();
+        orphans.Should().OnlyContain(o => o.SessionId == stray.Id && o.Reason == "its session is completed");
+        orphans.Select(o => o.Pid).Should().Contain(stray.Host!.Pid!.Value, "the remote wrapper is tagged");
+
+        await p.Manager.KillHostOrphansAsync("h1", orphans, Ct);
+        (await Eventually.HoldsAsync(() => !ProcessInfo.Tagged().Any(t => t.SessionId == stray.Id), TimeSpan.FromSeconds(10), Ct))
+            .Should().BeTrue("the orphans are stopped on the host");
+        ProcessInfo.Tagged().Should().Contain(t => t.SessionId == running.Id, "a running session's agent is not an orphan");
+        (await p.Manager.FindHostOrphansAsync("h1", Ct)).Should().BeEmpty();
+        await p.Manager.KillAsync(running.Id, Ct);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Host_auto_spreads_sessions_over_two_hosts_with_one_slot_each_and_queues_the_third()
     {
         await using var p = await HostProject.CreateAsync(servers: 2, hostExtra: ["max_running = 1"]);
