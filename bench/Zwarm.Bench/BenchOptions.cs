@@ -21,6 +21,15 @@ internal sealed record BenchOptions
     /// <summary>Hello-world builds matching <see cref="ZwarmVariants"/> (same labels), the cold-start baselines.</summary>
     public Dictionary<string, string> HelloVariants { get; init; } = [];
 
+    /// <summary>
+    /// The build users get (issue #14: `./zwarm` publishes NativeAOT when the toolchain is there): the NativeAOT publish
+    /// when it was made, else the framework-dependent build. The targets are measured on it.
+    /// </summary>
+    public (string Label, string Path) UserBuild => ZwarmVariants.GetValueOrDefault("NativeAOT") is { } aot && !aot.StartsWith('!') ? ("NativeAOT", aot) : ("framework-dependent", Zwarm);
+
+    /// <summary>The NativeAOT hello world, the floor of a native start; null when it was not published.</summary>
+    public string? HelloAot => HelloVariants.GetValueOrDefault("NativeAOT") is { } h && !h.StartsWith('!') ? h : null;
+
     /// <summary>The built Zwarm.FakeAgent, which stands in for codex.</summary>
     public required string FakeAgent { get; init; }
 

@@ -9,7 +9,7 @@ namespace Zwarm.Core.Agents.Claude;
 /// Streaming parser of Claude Code's <c>--output-format stream-json</c> (and of the single <c>json</c> result
 /// object). One JSON document per line, nothing of a line kept beyond what the result needs.
 /// </summary>
-internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
+internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser, IDropsOutputs
 {
     private const int SummaryChars = 160;
     private const int BriefChars = 120;
@@ -25,6 +25,10 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
     private string? _textMessageId;  // message.id whose text the last assistant message holds, while nothing came between
     private string? _lastTextBlock;
     private string? _apiError;       // the text of a synthetic "API Error" assistant line
+    private bool _dropOutputs;
+
+    /// <inheritdoc />
+    public void DropOutputs() => _dropOutputs = true;
 
     /// <inheritdoc />
     public TurnParseResult Result => _result;
@@ -182,15 +186,17 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
         var isError = True(block, "is_error");
         var (name, brief) = callId is not null && _pendingCalls.Remove(callId, out var call) ? call : ("tool", "");
         block.TryGetProperty("content", out var content);
-        var head = OneLine(ContentText(content, SummaryChars));
+        var prefix = ContentText(content, SummaryChars);
+        var head = OneLine(prefix);
         var outcome = head.Length == 0 ? "(no output)" : head;
         _result.ToolSummaries.Add($"{name}{(brief.Length > 0 ? ": " + brief : "")} → {(isError ? "error: " : "")}{outcome}");
         if (!collectTrajectory) return;
-        var output = ContentText(content);
+        // A caller that drops outputs gets the step without decoding the output; the exit code is at its start.
+        var output = _dropOutputs ? "" : ContentText(content);
         _result.Steps.Add(new TrajectoryStep(StepKind.ToolOutput, output)
         {
-            Output = output, IsError = isError, CallId = callId, ToolName = name,
-            ExitCode = name == "Bash" ? BashExitCode(output, isError) : null,
+            Output = _dropOutputs ? null : output, IsError = isError, CallId = callId, ToolName = name,
+            ExitCode = name == "Bash" ? BashExitCode(_dropOutputs ? prefix : output, isError) : null,
         });
     }
 
