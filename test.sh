@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Tests that start a real agent CLI need a network namespace with only loopback:
 # this script builds first (restore may need the package registry), then runs the tests inside one
-# (unshare -n as root, unshare -rn otherwise, then `ip link set lo up`), then `bench/run --quick` (ZWARM_TEST_NO_BENCH=1 skips it).
+# (unshare -n as root, unshare -rn otherwise, then `ip link set lo up`), then `bench/run --quick` (ZWARM_TEST_NO_BENCH=1 skips it),
+# then `./zwarm demo` (ZWARM_TEST_NO_DEMO=1 skips it).
 # Prints a closing "N passed, N failed, N skipped". With CI set to anything, a test whose tool is missing fails;
 # locally it is a skip, counted in that line.
 # The process-level specs run the binary users get: what ./zwarm builds (NativeAOT when clang and zlib1g-dev are there,
@@ -48,6 +49,14 @@ if [ "${ZWARM_TEST_NO_BENCH:-}" != 1 ]; then
     passed=$((passed + 1)); echo "bench/run --quick: ok"
   else
     cat "$log"; echo "bench/run --quick: FAILED"; failed=$((failed + 1)); [ "$rc" -ne 0 ] || rc=1
+  fi
+fi
+# The README's other command, the offline demo (real codex, scripted model, loopback only), so it never rots; one test.
+if [ "${ZWARM_TEST_NO_DEMO:-}" != 1 ]; then
+  if ./zwarm demo >"$log" 2>&1; then
+    passed=$((passed + 1)); echo "zwarm demo: ok"
+  else
+    cat "$log"; echo "zwarm demo: FAILED"; failed=$((failed + 1)); [ "$rc" -ne 0 ] || rc=1
   fi
 fi
 rm -f "$log"
