@@ -16,13 +16,15 @@ public sealed class FullStoreSpecs
     {
         var id = await p.SpawnAsync("sleep=forever");
         var pid = p.Meta(id)["pid"]!.GetValue<int>();
+        var started = ProcessInfo.StartTime(pid);
         // Killed until none is left: under load the agent may appear after a first scan (its wrapper forks it late).
+        // The wrapper only while it is the same process: a pid is reused, and another test's process must live.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (ProcessInfo.StartTime(pid) is not null || ProcessInfo.Tagged().Any(t => t.SessionId == id))
+        while (ProcessInfo.IsAlive(pid, started) || ProcessInfo.Tagged().Any(t => t.SessionId == id))
         {
             foreach (var (tagged, sid) in ProcessInfo.Tagged().ToList())
                 if (sid == id) ProcessInfo.Signal(tagged, ProcessInfo.SigKill);
-            ProcessInfo.Signal(pid, ProcessInfo.SigKill);
+            if (ProcessInfo.IsAlive(pid, started)) ProcessInfo.Signal(pid, ProcessInfo.SigKill);
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the processes of session {id} did not die");
             await Task.Delay(50, Ct);
         }

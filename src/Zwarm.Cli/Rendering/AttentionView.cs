@@ -32,10 +32,11 @@ internal static class AttentionView
         host.Console.Write(Build(needing, host.Now, host.Console.Profile.Width));
     }
 
-    /// <summary>A table: id, status, adapter, why, task, updated.</summary>
-    public static IRenderable Build(IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> needing, DateTimeOffset now, int width)
+    /// <summary>A table: id, status, adapter, why, task, updated; titled with <paramref name="total"/> (default: every row) needing you.</summary>
+    public static IRenderable Build(IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> needing, DateTimeOffset now, int width, int? total = null)
     {
-        var table = new Table().Border(TableBorder.Simple).Title($"[bold]{needing.Count} need{(needing.Count == 1 ? "s" : "")} you[/]");
+        var count = total ?? needing.Count;
+        var table = new Table().Border(TableBorder.Simple).Title($"[bold]{count} need{(count == 1 ? "s" : "")} you[/]");
         table.AddColumn(new TableColumn("ID").NoWrap());
         table.AddColumn(new TableColumn("").NoWrap());
         table.AddColumn(new TableColumn("ADAPTER").NoWrap());

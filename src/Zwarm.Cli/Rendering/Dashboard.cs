@@ -56,18 +56,49 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
         return Frame(sessions, marks);
     }
 
+    /// <summary>
+    /// One frame that fits the terminal: when every session does not fit, the tables lose rows from the bottom (the
+    /// sessions that need you last) and the footer says how many are not shown, so the footer is always on screen.
+    /// </summary>
     private IRenderable Frame(IReadOnlyList<SessionMeta> sessions, IReadOnlyDictionary<string, string>? marks)
     {
         var now = host.Now;
         var needing = SessionManager.NeedingAttention(sessions, manager.AttentionOf);
-        var rows = new List<IRenderable>();
-        // The sessions that need a person come first, with the reason; the full table follows in the same order.
-        if (needing.Count > 0) rows.Add(AttentionView.Build(needing, now, host.Console.Profile.Width));
         var first = needing.Select(n => n.Session.Id).ToList();
         var ordered = sessions.OrderBy(m => first.IndexOf(m.Id) is var i && i < 0 ? int.MaxValue : i).ToList();
-        rows.Add(SessionTable.Build(ordered, manager, now, host.Console.Profile.Width, marks));
-        rows.Add(new Markup($"[grey]{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
+        var height = host.Console.Profile.Height is > 0 and var h ? h : 24;
+        int table = ordered.Count, need = needing.Count;
+        while (true)
+        {
+            var frame = Frame(needing, need, ordered, table, marks, now);
+            var excess = Lines(frame) - (height - 1);
+            if (excess <= 0 || table + need == 0) return frame;
+            // Every row is at least one line: drop as many as the frame is too tall, the full table's rows first.
+            var fromTable = Math.Min(table, excess);
+            table -= fromTable;
+            need = Math.Max(0, need - (excess - fromTable));
+            // Without the table's rows its header goes too; what is left of the attention table still shows.
+        }
+    }
+
+    private IRenderable Frame(IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> needing, int need,
+        IReadOnlyList<SessionMeta> ordered, int table, IReadOnlyDictionary<string, string>? marks, DateTimeOffset now)
+    {
+        var width = host.Console.Profile.Width;
+        var rows = new List<IRenderable>();
+        // The sessions that need a person come first, with the reason; the full table follows in the same order.
+        if (need > 0) rows.Add(AttentionView.Build([.. needing.Take(need)], now, width, needing.Count));
+        if (table > 0) rows.Add(SessionTable.Build([.. ordered.Take(table)], manager, now, width, marks));
+        var hidden = ordered.Count - table;
+        var more = hidden == 0 ? "" : $"+{hidden} more (zwarm ls) · ";
+        rows.Add(new Markup($"[grey]{more}{now:HH:mm:ss} · refreshes every {interval.TotalSeconds:0.#}s · Ctrl+C to stop[/]"));
         return new Rows(rows);
+    }
+
+    private int Lines(IRenderable frame)
+    {
+        var options = RenderOptions.Create(host.Console, host.Console.Profile.Capabilities);
+        return Segment.SplitLines(frame.Render(options, host.Console.Profile.Width)).Count;
     }
 
     private async Task LinesAsync(CancellationToken ct)

@@ -107,7 +107,9 @@ public static partial class ProcessInfo
 
     /// <summary>
     /// Every live process whose environment carries <c>ZWARM_SESSION_ID</c>, with that id and the store it was started
-    /// from (<c>ZWARM_STORE</c>; null for processes started before that tag existed).
+    /// from (<c>ZWARM_STORE</c>; null for processes started before that tag existed). A hook's process carries the
+    /// session's id too (<c>ZWARM_EVENT</c> marks it) but is not the session's: a hook outlives nothing and is killed
+    /// by nothing but its own timeout. An empty id tags nothing.
     /// </summary>
     public static IEnumerable<(int Pid, string SessionId, string? Store)> TaggedWithStore()
     {
@@ -123,6 +125,7 @@ public static partial class ProcessInfo
             {
                 var env = File.ReadAllBytes(Path.Combine(dir, "environ"));
                 id = FindTag(env, Tag);
+                if (id is "" || (id is not null && FindTag(env, HookTag) is not null)) id = null;
                 if (id is not null) store = FindTag(env, StoreTag);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
@@ -132,6 +135,7 @@ public static partial class ProcessInfo
 
     private static readonly byte[] Tag = "ZWARM_SESSION_ID="u8.ToArray();
     private static readonly byte[] StoreTag = "ZWARM_STORE="u8.ToArray();
+    private static readonly byte[] HookTag = "ZWARM_EVENT="u8.ToArray();
 
     private static string? FindTag(ReadOnlySpan<byte> env, ReadOnlySpan<byte> tag)
     {

@@ -58,6 +58,8 @@ public static class TurnLauncher
             else psi.Environment[k] = v;
         }
         psi.Environment["ZWARM_SESSION_ID"] = sessionId;
+        // A session spawned by a hook is the new session's, not a hook's (ProcessInfo.Tagged skips hook processes).
+        psi.Environment.Remove("ZWARM_EVENT");
         // Which store the session belongs to, so `orphans` in one project never claims another project's agents.
         psi.Environment["ZWARM_STORE"] = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(sessionDir)));
         SetSupervisor(psi, supervisor);
