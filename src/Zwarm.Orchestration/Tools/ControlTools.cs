@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -12,9 +13,11 @@ internal sealed class ControlTools(ToolContext ctx)
     /// <summary>Most seconds one sleep may last.</summary>
     public const int MaxSleepSeconds = 300;
 
-    public async Task<ToolOutcome> SleepAsync(ToolArgs a, CancellationToken ct)
+    [Tool("sleep", Modes = ToolModes.Orchestrate | ToolModes.Pilot)]
+    [Description("Wait while sessions work: up to 300 seconds; wakes early when one of your running sessions finishes.")]
+    public async Task<ToolOutcome> SleepAsync([Description("1 to 300"), Schema("""{"minimum":1,"maximum":300}""")] double seconds,
+        CancellationToken ct = default)
     {
-        var seconds = a.Number("seconds") ?? throw new ToolFailure("missing argument 'seconds'", $"call sleep(seconds) with 1 to {MaxSleepSeconds}");
         if (double.IsNaN(seconds) || seconds < 1 || seconds > MaxSleepSeconds)
             throw new ToolFailure($"seconds must be between 1 and {MaxSleepSeconds}, got {seconds.ToString(CultureInfo.InvariantCulture)}",
                 $"sleep in chunks of at most {MaxSleepSeconds} s and look at the sessions in between (peek_session)");
@@ -63,9 +66,10 @@ internal sealed class ControlTools(ToolContext ctx)
 
     private static bool IsParked(SessionMeta m) => m.Status == SessionStatus.Pending && m.RetryAt is not null;
 
-    public async Task<ToolOutcome> BashAsync(ToolArgs a, CancellationToken ct)
+    [Tool("bash", Modes = ToolModes.Orchestrate)]
+    [Description("Run a shell command in the project directory to VERIFY work (run tests, build, git diff, ls, cat). Never to write code: delegate that.")]
+    public async Task<ToolOutcome> BashAsync([Description("a bash command line; 120 s limit")] string command, CancellationToken ct = default)
     {
-        var command = a.String("command", required: true)!;
         var (launch, sandbox, warning) = BashLaunch(command);
         // Under setsid the shell leads its own process group, so a timeout kills what it started in the background too.
         var setsid = Zwarm.Core.Agents.AgentExecutable.FindOnPath("setsid");
@@ -166,10 +170,11 @@ internal sealed class ControlTools(ToolContext ctx)
         }
     }
 
-    public Task<ToolOutcome> ExitAsync(ToolArgs a, CancellationToken ct)
+    [Tool("exit", Modes = ToolModes.Orchestrate)]
+    [Description("Finish the run once the task is done and verified: a summary of what was done, by which sessions, and how it was checked.")]
+    public Task<ToolOutcome> ExitAsync([Description("what was achieved and how it was verified")] string summary, CancellationToken ct = default)
     {
         _ = ct;
-        var summary = a.String("summary", required: true)!;
         ctx.ExitSummary = summary;
         return Task.FromResult(ToolOutcome.Ok(new JsonObject { ["message"] = "the run ends after this step" }, $"exit: {Text.OneLine(summary, 80)}"));
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Zwarm.Core.Sessions;
@@ -16,13 +17,20 @@ internal sealed partial class SessionTools
     // A progress notification at least this often, so a client sees the wait is alive.
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
 
-    public async Task<ToolOutcome> WaitAsync(ToolArgs a, Func<ToolProgress, CancellationToken, ValueTask>? progress, CancellationToken ct)
+    [Tool("wait_for_sessions", Modes = ToolModes.Mcp)]
+    [Description("Wait until the given sessions finish (or the first of them with any: true), at most timeout_seconds (1 to 300, default 60); "
+        + "returns as soon as they do, with each session's status and the start of its last reply.")]
+    public async Task<ToolOutcome> WaitAsync(
+        [Description("session ids or unique prefixes"), Schema("""{"minItems":1}""")] IReadOnlyList<string> session_ids,
+        [Description("return when the first of them finishes (default: when all have)")] bool any = false,
+        [Description("most seconds to wait, 1 to 300 (default 60)"), Schema("""{"minimum":1,"maximum":300}""")] double? timeout_seconds = null,
+        ToolProgressSink? progress = null,
+        CancellationToken ct = default)
     {
-        var requested = a.Strings("session_ids");
+        var requested = session_ids;
         if (requested.Count == 0)
             throw new ToolFailure("missing argument 'session_ids'", $"call {ToolCatalog.Signature("wait_for_sessions")} with a list of session ids (list_sessions shows them)");
-        var any = a.Bool("any");
-        var timeout = a.Number("timeout_seconds") ?? DefaultWaitSeconds;
+        var timeout = timeout_seconds ?? DefaultWaitSeconds;
         if (double.IsNaN(timeout) || timeout < 1 || timeout > MaxWaitSeconds)
             throw new ToolFailure($"timeout_seconds must be between 1 and {MaxWaitSeconds}, got {timeout.ToString(CultureInfo.InvariantCulture)}",
                 $"wait in chunks of at most {MaxWaitSeconds} s and peek_session in between");
@@ -48,7 +56,7 @@ internal sealed partial class SessionTools
             timedOut = !finished && elapsed.TotalSeconds >= timeout;
             if (progress is not null && !finished && !timedOut && (done != lastDone || elapsed - lastReport >= Heartbeat))
             {
-                await progress(new ToolProgress(Math.Round(elapsed.TotalSeconds, 1), timeout, Progress(metas, done, elapsed)), ct);
+                await progress.Report(new ToolProgress(Math.Round(elapsed.TotalSeconds, 1), timeout, Progress(metas, done, elapsed)), ct);
                 lastReport = elapsed;
                 lastDone = done;
             }

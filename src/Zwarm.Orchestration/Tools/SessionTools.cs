@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Zwarm.Core;
 using Zwarm.Core.Agents;
@@ -13,21 +14,32 @@ internal sealed partial class SessionTools(ToolContext ctx)
 {
     private SessionManager Manager => ctx.Manager;
 
-    public async Task<ToolOutcome> DelegateAsync(ToolArgs a, CancellationToken ct)
+    [Tool("delegate")]
+    [Description("Start a coding-agent session in the background on a well-scoped, self-contained task; returns at once with its session_id. "
+        + "The agent sees only the task text: include goal, files, constraints and how to verify.")]
+    public async Task<ToolOutcome> DelegateAsync(
+        [Description("complete instructions for the agent")] string task,
+        [Description("which agent CLI (default from config, or inferred from model)"), Schema("""{"enum":@ADAPTERS@}""")] string? adapter = null,
+        [Description("model name or alias (default from config)")] string? model = null,
+        [Description("folder to work in, absolute or relative to the project (must be inside the allowed directories; default the project)")]
+        string? working_dir = null,
+        [Description("worktree: the session works in its own git worktree and branch, so parallel sessions never edit the same files; "
+            + "its changes are merged later by the user (default from config executor.isolation)"), Schema("""{"enum":["none","worktree"]}""")]
+        string? isolation = null,
+        [Description("run on another machine over SSH: a host the user configured ([hosts.NAME]) or auto (the least loaded with a free slot); "
+            + "working_dir is then a path on that host (default its dir). Leave it out to run here")] string? host = null,
+        CancellationToken ct = default)
     {
-        var task = a.String("task", required: true)!;
-        var adapter = a.String("adapter")?.ToLowerInvariant();
-        var model = a.String("model");
+        adapter = adapter?.ToLowerInvariant();
         if (adapter is not null && !Manager.Agents.TryGet(adapter, out _))
             throw new ToolFailure($"unknown adapter '{adapter}'", $"use one of: {string.Join(", ", Manager.Agents.Adapters.Select(x => x.Name))} (or leave adapter out)");
-        var host = a.String("host") is { Length: > 0 } h ? h : null;
         if (host is not null && host != "auto" && !Manager.Config.Hosts.ContainsKey(host))
             throw new ToolFailure($"unknown host '{host}'", Manager.Config.Hosts.Count == 0
                 ? "no host is configured: leave host out to run here"
                 : $"use one of: {string.Join(", ", Manager.Config.Hosts.Keys.Order(StringComparer.Ordinal))}, or auto (or leave host out)");
         // On a host the working dir is a path there: allowed_dirs guard this machine's folders.
-        var dir = host is null ? CheckWorkingDir(a.String("working_dir")) : a.String("working_dir");
-        bool? worktree = a.String("isolation")?.ToLowerInvariant() switch
+        var dir = host is null ? CheckWorkingDir(working_dir) : working_dir;
+        bool? worktree = isolation?.ToLowerInvariant() switch
         {
             null or "" => null,
             "worktree" => true,
@@ -63,10 +75,12 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"started {meta.ShortId} ({meta.Adapter}/{meta.Model}, {meta.Status.ToWire()})");
     }
 
-    public async Task<ToolOutcome> ConverseAsync(ToolArgs a, CancellationToken ct)
+    [Tool("converse")]
+    [Description("Send a follow-up message to a finished session (a new turn; the agent keeps its context). Refused while the session is still running.")]
+    public async Task<ToolOutcome> ConverseAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("the follow-up instruction or question")] string message,
+        CancellationToken ct = default)
     {
-        var before = await GetAsync(a, ct);
-        var message = a.String("message", required: true)!;
+        var before = await GetAsync(session_id, ct);
         if (before.Status is SessionStatus.Running or SessionStatus.Pending)
             throw new ToolFailure($"session {before.ShortId} is still {before.Status.ToWire()}",
                 "wait for it to finish (sleep, then check_session), then converse; or end_session it and delegate again");
@@ -88,9 +102,11 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"sent to {meta.ShortId} (turn {meta.Turn}, {meta.Status.ToWire()})");
     }
 
-    public async Task<ToolOutcome> CheckAsync(ToolArgs a, CancellationToken ct)
+    [Tool("check_session")]
+    [Description("Full status of a session: status, the agent's complete last reply, error, tokens, runtime. Use it when a session has finished.")]
+    public async Task<ToolOutcome> CheckAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, CancellationToken ct = default)
     {
-        var m = await GetAsync(a, ct);
+        var m = await GetAsync(session_id, ct);
         var reply = SessionFacts.CurrentTurnReply(m);
         var o = Identity(m);
         o["turn"] = m.Turn;
@@ -111,9 +127,11 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()}" + (reply is null ? "" : $": {Text.OneLine(reply, 70)}"));
     }
 
-    public async Task<ToolOutcome> PeekAsync(ToolArgs a, CancellationToken ct)
+    [Tool("peek_session")]
+    [Description("Quick look at a session: status, the start of its last reply and its latest steps. Cheap; use it while a session runs.")]
+    public async Task<ToolOutcome> PeekAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, CancellationToken ct = default)
     {
-        var m = await GetAsync(a, ct);
+        var m = await GetAsync(session_id, ct);
         var o = Identity(m);
         o["turn"] = m.Turn;
         o["runtime_seconds"] = Math.Round(Runtime(m).TotalSeconds, 1);
@@ -125,10 +143,12 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()} (turn {m.Turn}, {steps.Count} steps)");
     }
 
-    public async Task<ToolOutcome> TrajectoryAsync(ToolArgs a, CancellationToken ct)
+    [Tool("get_trajectory")]
+    [Description("The steps a session took (reasoning, commands with exit codes, file changes, messages). Summarised unless full is true.")]
+    public async Task<ToolOutcome> TrajectoryAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("untruncated steps (long)")] bool full = false,
+        CancellationToken ct = default)
     {
-        var m = await GetAsync(a, ct);
-        var full = a.Bool("full");
+        var m = await GetAsync(session_id, ct);
         var steps = await Manager.TrajectoryAsync(m, ct);
         var shown = full ? steps : steps.TakeLast(40).ToList();
         var budget = full ? 60_000 : 12_000;
@@ -147,10 +167,15 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"{m.ShortId}: {steps.Count} steps" + (list.Count < steps.Count ? $" ({list.Count} shown)" : ""));
     }
 
-    public async Task<ToolOutcome> ListAsync(ToolArgs a, CancellationToken ct)
+    [Tool("list_sessions")]
+    [Description("All sessions with status, model, task and needs_attention (finished and not yet read with check_session).")]
+    public async Task<ToolOutcome> ListAsync(
+        [Description("only sessions with this status"), Schema("""{"enum":["pending","running","completed","failed","killed"]}""")]
+        string? status = null,
+        CancellationToken ct = default)
     {
         SessionStatus? filter = null;
-        if (a.String("status") is { } s)
+        if (status is { } s)
             filter = SessionStatusExtensions.ParseWire(s) ?? throw new ToolFailure($"unknown status '{s}'", "use pending, running, completed, failed or killed, or leave status out");
         var all = (await Manager.ListAsync(ct)).Where(e => e.Meta is not null).Select(e => e.Meta!).ToList();
         var chosen = all.Where(m => filter is null || m.Status == filter)
@@ -190,11 +215,12 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(new JsonObject { ["count"] = chosen.Count, ["needs_attention"] = attention, ["sessions"] = list }, summary);
     }
 
-    public async Task<ToolOutcome> EndAsync(ToolArgs a, CancellationToken ct)
+    [Tool("end_session")]
+    [Description("Stop a session you started (kills it if running); delete: true also removes its record.")]
+    public async Task<ToolOutcome> EndAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("why, for the record")] string? reason = null,
+        [Description("also remove the session's folder")] bool delete = false, CancellationToken ct = default)
     {
-        var m = await GetAsync(a, ct);
-        var reason = a.String("reason");
-        var delete = a.Bool("delete");
+        var m = await GetAsync(session_id, ct);
         if (ctx.Mode != OrchestratorMode.Pilot && m.Source != ctx.Source)
             throw new ToolFailure($"session {m.ShortId} was not started by {(ctx.Mode == OrchestratorMode.Mcp ? "this client" : "this run")} (source {m.Source})",
                 "you can only end sessions you delegated; leave the others alone");
@@ -229,8 +255,6 @@ internal sealed partial class SessionTools(ToolContext ctx)
         throw new ToolFailure($"budget exhausted: {figures}; {what} refused",
             "stop delegating: summarise what the sessions achieved and finish (exit), or ask the user to raise orchestrator.budget_usd");
     }
-
-    private Task<SessionMeta> GetAsync(ToolArgs a, CancellationToken ct) => GetAsync(a.String("session_id", required: true)!, ct);
 
     private async Task<SessionMeta> GetAsync(string id, CancellationToken ct)
     {

@@ -1,80 +1,49 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;
 
 namespace Zwarm.Orchestration.Tools;
 
-/// <summary>The tools offered to the model (SPEC §7): names, arguments and descriptions are the contract the prompts describe.</summary>
+/// <summary>
+/// The tools offered to the model (SPEC §7), made by <see cref="AIFunctionFactory"/> from the methods marked
+/// <see cref="ToolAttribute"/> on <see cref="SessionTools"/> and <see cref="ControlTools"/>: a tool's name, description,
+/// arguments and schema are written once, on its method. Arguments are bound forgivingly (<see cref="ToolArgs"/>), so a
+/// model that sends "5" for a number or "a,b" for a list still gets its call run.
+/// </summary>
 internal static class ToolCatalog
 {
-    private sealed record Spec(string Name, string Signature, string Description, string Schema, ToolModes Modes = ToolModes.All);
+    private sealed record Entry(AIFunction Function, ToolModes Modes, string Signature, JsonElement Schema);
 
-    /// <summary>Where a tool is offered.</summary>
-    [Flags]
-    private enum ToolModes
-    {
-        Orchestrate = 1,
-        Pilot = 2,
-        Mcp = 4,
-        All = Orchestrate | Pilot | Mcp,
-    }
-
-    private const string SessionId = "\"session_id\":{\"type\":\"string\",\"description\":\"session id or a unique prefix of it (8 characters are enough)\"}";
-
-    private static readonly Spec[] Specs =
-    [
-        new("delegate", "delegate(task, adapter?, model?, working_dir?, isolation?, host?)",
-            "Start a coding-agent session in the background on a well-scoped, self-contained task; returns at once with its session_id. "
-            + "The agent sees only the task text: include goal, files, constraints and how to verify.",
-            """{"type":"object","properties":{"task":{"type":"string","description":"complete instructions for the agent"},"adapter":{"type":"string","enum":@ADAPTERS@,"description":"which agent CLI (default from config, or inferred from model)"},"model":{"type":"string","description":"model name or alias (default from config)"},"working_dir":{"type":"string","description":"folder to work in, absolute or relative to the project (must be inside the allowed directories; default the project)"},"isolation":{"type":"string","enum":["none","worktree"],"description":"worktree: the session works in its own git worktree and branch, so parallel sessions never edit the same files; its changes are merged later by the user (default from config executor.isolation)"},"host":{"type":"string","description":"run on another machine over SSH: a host the user configured ([hosts.NAME]) or auto (the least loaded with a free slot); working_dir is then a path on that host (default its dir). Leave it out to run here"}},"required":["task"]}"""),
-        new("converse", "converse(session_id, message)",
-            "Send a follow-up message to a finished session (a new turn; the agent keeps its context). Refused while the session is still running.",
-            """{"type":"object","properties":{@SID@,"message":{"type":"string","description":"the follow-up instruction or question"}},"required":["session_id","message"]}"""),
-        new("check_session", "check_session(session_id)",
-            "Full status of a session: status, the agent's complete last reply, error, tokens, runtime. Use it when a session has finished.",
-            """{"type":"object","properties":{@SID@},"required":["session_id"]}"""),
-        new("peek_session", "peek_session(session_id)",
-            "Quick look at a session: status, the start of its last reply and its latest steps. Cheap; use it while a session runs.",
-            """{"type":"object","properties":{@SID@},"required":["session_id"]}"""),
-        new("get_trajectory", "get_trajectory(session_id, full?)",
-            "The steps a session took (reasoning, commands with exit codes, file changes, messages). Summarised unless full is true.",
-            """{"type":"object","properties":{@SID@,"full":{"type":"boolean","description":"untruncated steps (long)"}},"required":["session_id"]}"""),
-        new("list_sessions", "list_sessions(status?)",
-            "All sessions with status, model, task and needs_attention (finished and not yet read with check_session).",
-            """{"type":"object","properties":{"status":{"type":"string","enum":["pending","running","completed","failed","killed"],"description":"only sessions with this status"}}}"""),
-        new("end_session", "end_session(session_id, reason?, delete?)",
-            "Stop a session you started (kills it if running); delete: true also removes its record.",
-            """{"type":"object","properties":{@SID@,"reason":{"type":"string","description":"why, for the record"},"delete":{"type":"boolean","description":"also remove the session's folder"}},"required":["session_id"]}"""),
-        new("sleep", "sleep(seconds)",
-            "Wait while sessions work: up to 300 seconds; wakes early when one of your running sessions finishes.",
-            """{"type":"object","properties":{"seconds":{"type":"number","minimum":1,"maximum":300,"description":"1 to 300"}},"required":["seconds"]}""",
-            ToolModes.Orchestrate | ToolModes.Pilot),
-        new("wait_for_sessions", "wait_for_sessions(session_ids, any?, timeout_seconds?)",
-            "Wait until the given sessions finish (or the first of them with any: true), at most timeout_seconds (1 to 300, default 60); "
-            + "returns as soon as they do, with each session's status and the start of its last reply.",
-            """{"type":"object","properties":{"session_ids":{"type":"array","items":{"type":"string"},"minItems":1,"description":"session ids or unique prefixes"},"any":{"type":"boolean","description":"return when the first of them finishes (default: when all have)"},"timeout_seconds":{"type":"number","minimum":1,"maximum":300,"description":"most seconds to wait, 1 to 300 (default 60)"}},"required":["session_ids"]}""",
-            ToolModes.Mcp),
-        new("bash", "bash(command)",
-            "Run a shell command in the project directory to VERIFY work (run tests, build, git diff, ls, cat). Never to write code: delegate that.",
-            """{"type":"object","properties":{"command":{"type":"string","description":"a bash command line; 120 s limit"}},"required":["command"]}""",
-            ToolModes.Orchestrate),
-        new("exit", "exit(summary)",
-            "Finish the run once the task is done and verified: a summary of what was done, by which sessions, and how it was checked.",
-            """{"type":"object","properties":{"summary":{"type":"string","description":"what was achieved and how it was verified"}},"required":["summary"]}""",
-            ToolModes.Orchestrate),
-    ];
+    private static readonly Entry[] Entries = [.. Build(typeof(SessionTools)), .. Build(typeof(ControlTools))];
 
     /// <summary>The tool names offered in a mode.</summary>
-    public static IReadOnlyList<string> Names(OrchestratorMode mode) => [.. In(mode).Select(s => s.Name)];
+    public static IReadOnlyList<string> Names(OrchestratorMode mode) => [.. In(mode).Select(e => e.Function.Name)];
 
     /// <summary>Declarations (name, description, JSON schema) for the chat options.</summary>
     public static IList<AITool> Declarations(OrchestratorMode mode) =>
-        [.. In(mode).Select(s => (AITool)AIFunctionFactory.CreateDeclaration(s.Name, s.Description, SchemaOf(s)))];
+        [.. In(mode).Select(e => (AITool)AIFunctionFactory.CreateDeclaration(e.Function.Name, e.Function.Description, e.Schema))];
 
     /// <summary>Name, description and JSON schema of every tool offered in a mode (for the MCP server's tools/list).</summary>
     public static IReadOnlyList<(string Name, string Description, JsonElement Schema)> Definitions(OrchestratorMode mode) =>
-        [.. In(mode).Select(s => (s.Name, s.Description, SchemaOf(s)))];
+        [.. In(mode).Select(e => (e.Function.Name, e.Function.Description, e.Schema))];
 
-    private static IEnumerable<Spec> In(OrchestratorMode mode)
+    /// <summary>The tool called <paramref name="name"/> when it is offered in <paramref name="mode"/>.</summary>
+    public static AIFunction? Find(string name, OrchestratorMode mode) => In(mode).FirstOrDefault(e => e.Function.Name == name)?.Function;
+
+    /// <summary>How to call a tool, for hints: "converse(session_id, message)".</summary>
+    public static string Signature(string name) => Entries.FirstOrDefault(e => e.Function.Name == name)?.Signature ?? name;
+
+    /// <summary>True when the tool exists in this mode.</summary>
+    public static bool Exists(string name, OrchestratorMode mode) => Find(name, mode) is not null;
+
+    /// <summary>The key in <see cref="AIFunctionArguments.Context"/> under which a call finds the object its method runs on.</summary>
+    public static object TargetKey(Type declaringType) => declaringType;
+
+    private static IEnumerable<Entry> In(OrchestratorMode mode)
     {
         var flag = mode switch
         {
@@ -82,20 +51,76 @@ internal static class ToolCatalog
             OrchestratorMode.Pilot => ToolModes.Pilot,
             _ => ToolModes.Mcp,
         };
-        return Specs.Where(s => s.Modes.HasFlag(flag));
+        return Entries.Where(e => e.Modes.HasFlag(flag));
     }
 
-    private static JsonElement SchemaOf(Spec s) =>
-        JsonDocument.Parse(s.Schema.Replace("@SID@", SessionId, StringComparison.Ordinal)
-            .Replace("@ADAPTERS@", Adapters, StringComparison.Ordinal)).RootElement.Clone();
+    private static IEnumerable<Entry> Build([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type type)
+    {
+        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance).OrderBy(m => m.MetadataToken))
+        {
+            if (method.GetCustomAttribute<ToolAttribute>() is not { } tool) continue;
+            var arguments = method.GetParameters().Where(IsArgument).ToList();
+            var signature = $"{tool.Name}({string.Join(", ", arguments.Select(p => p.Name + (p.IsOptional ? "?" : "")))})";
+            var options = new AIFunctionFactoryOptions
+            {
+                Name = tool.Name,
+                Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description,
+                SerializerOptions = Json,
+                ConfigureParameterBinding = p => IsArgument(p)
+                    ? new AIFunctionFactoryOptions.ParameterBindingOptions { BindParameter = (q, args) => new ToolArgs(tool.Name, args).Bind(q) }
+                    : p.ParameterType == typeof(ToolProgressSink)
+                        ? new AIFunctionFactoryOptions.ParameterBindingOptions { ExcludeFromSchema = true, BindParameter = (_, args) => Context<ToolProgressSink>(args) }
+                        : default,
+                // The method's ToolOutcome as it is: the runner reads it, nothing serialises it on the way.
+                MarshalResult = (result, _, _) => new ValueTask<object?>(result),
+                ExcludeResultSchema = true,
+            };
+            var declaring = method.DeclaringType!;
+            var function = AIFunctionFactory.Create(method, args => args.Context?[TargetKey(declaring)]
+                ?? throw new InvalidOperationException($"no {declaring.Name} for tool {tool.Name}"), options);
+            yield return new Entry(function, tool.Modes, signature, Shape(function.JsonSchema, arguments));
+        }
+    }
 
-    // The adapter argument's choices come from the adapters themselves: a third agent needs no change here.
-    private static readonly string Adapters =
-        "[" + string.Join(",", Zwarm.Core.Agents.AgentRegistry.Default.Names.Select(n => "\"" + n + "\"")) + "]";
+    private static bool IsArgument(ParameterInfo p) => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(ToolProgressSink);
 
-    /// <summary>How to call a tool, for hints: "converse(session_id, message)".</summary>
-    public static string Signature(string name) => Specs.FirstOrDefault(s => s.Name == name)?.Signature ?? name;
+    private static T? Context<T>(AIFunctionArguments args) where T : class =>
+        args.Context is { } c && c.TryGetValue(typeof(T), out var v) ? v as T : null;
 
-    /// <summary>True when the tool exists in this mode.</summary>
-    public static bool Exists(string name, OrchestratorMode mode) => Names(mode).Contains(name);
+    /// <summary>
+    /// Each argument's schema as the model should read it: one type (an optional argument is left out, not sent as null),
+    /// no default of null, and the extra keywords of its <see cref="SchemaAttribute"/>.
+    /// </summary>
+    private static JsonElement Shape(JsonElement generated, IReadOnlyList<ParameterInfo> arguments)
+    {
+        var schema = JsonNode.Parse(generated.GetRawText())!.AsObject();
+        foreach (var p in arguments)
+        {
+            if (schema["properties"]?[p.Name!] is not JsonObject o) continue;
+            if (o["type"] is JsonArray types && types.Select(t => t?.GetValue<string>()).Where(t => t != "null").ToList() is [var single])
+                o["type"] = single;
+            if (o.TryGetPropertyValue("default", out var d) && d is null) o.Remove("default");
+            if (p.GetCustomAttribute<SchemaAttribute>() is { } extra)
+                foreach (var (k, v) in extra.Keywords) o[k] = v?.DeepClone();
+        }
+        return JsonSerializer.SerializeToElement(schema, ToolJsonContext.Default.JsonObject);
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = ToolJsonContext.Default };
+}
+
+/// <summary>The argument types tools take (source-generated, so schemas are made without reflection in the native build).</summary>
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(double?))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class ToolJsonContext : JsonSerializerContext;
+
+/// <summary>Where a long tool call (wait_for_sessions) reports how far it has come; given by the caller, not by the model.</summary>
+internal sealed class ToolProgressSink(Func<ToolProgress, CancellationToken, ValueTask> report)
+{
+    /// <summary>Reports <paramref name="progress"/>.</summary>
+    public ValueTask Report(ToolProgress progress, CancellationToken ct) => report(progress, ct);
 }

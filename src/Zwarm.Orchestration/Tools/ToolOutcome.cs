@@ -40,6 +40,21 @@ internal sealed class ToolArgs(string tool, IDictionary<string, object?>? args)
 {
     private readonly IDictionary<string, object?> _args = args ?? new Dictionary<string, object?>();
 
+    /// <summary>The value for a tool method's parameter, by its name and type; a missing required one is a <see cref="ToolFailure"/>.</summary>
+    public object? Bind(System.Reflection.ParameterInfo p)
+    {
+        var name = p.Name!;
+        var required = !p.IsOptional;
+        var fallback = p.HasDefaultValue ? p.DefaultValue : null;
+        var type = Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType;
+        if (type == typeof(string)) return String(name, required) ?? fallback;
+        if (type == typeof(bool)) return Bool(name, fallback is true);
+        if (type == typeof(IReadOnlyList<string>)) return Strings(name);
+        if (type == typeof(double))
+            return Number(name) ?? (required ? throw new ToolFailure($"missing argument '{name}'", $"call {ToolCatalog.Signature(tool)}") : fallback);
+        throw new NotSupportedException($"tool {tool}: parameter {name} of type {p.ParameterType.Name} cannot be bound");
+    }
+
     /// <summary>A string argument; a missing required one is a <see cref="ToolFailure"/>.</summary>
     public string? String(string name, bool required = false)
     {

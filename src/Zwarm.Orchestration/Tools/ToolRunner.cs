@@ -32,24 +32,27 @@ internal sealed class ToolRunner(ToolContext ctx)
             return ToolOutcome.Fail($"unknown tool '{call.Name}'", $"available tools: {string.Join(", ", ToolCatalog.Names(ctx.Mode))}");
         if (call.Arguments?.ContainsKey("_raw") == true || call.Exception is not null)
             return ToolOutcome.Fail("the arguments are not a valid JSON object", $"call {ToolCatalog.Signature(call.Name)} with JSON arguments");
-        var args = new ToolArgs(call.Name, call.Arguments);
+        var function = ToolCatalog.Find(call.Name, ctx.Mode)!;
+        var arguments = new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>())
+        {
+            Context = new Dictionary<object, object?>
+            {
+                [ToolCatalog.TargetKey(typeof(SessionTools))] = _sessions,
+                [ToolCatalog.TargetKey(typeof(ControlTools))] = _control,
+                [typeof(ToolProgressSink)] = progress is null ? null : new ToolProgressSink(progress),
+            },
+        };
         try
         {
-            return call.Name switch
+            try
             {
-                "delegate" => await _sessions.DelegateAsync(args, ct),
-                "converse" => await _sessions.ConverseAsync(args, ct),
-                "check_session" => await _sessions.CheckAsync(args, ct),
-                "peek_session" => await _sessions.PeekAsync(args, ct),
-                "get_trajectory" => await _sessions.TrajectoryAsync(args, ct),
-                "list_sessions" => await _sessions.ListAsync(args, ct),
-                "end_session" => await _sessions.EndAsync(args, ct),
-                "wait_for_sessions" => await _sessions.WaitAsync(args, progress, ct),
-                "sleep" => await _control.SleepAsync(args, ct),
-                "bash" => await _control.BashAsync(args, ct),
-                "exit" => await _control.ExitAsync(args, ct),
-                _ => ToolOutcome.Fail($"unknown tool '{call.Name}'", $"available tools: {string.Join(", ", ToolCatalog.Names(ctx.Mode))}"),
-            };
+                return (ToolOutcome)(await function.InvokeAsync(arguments, ct))!;
+            }
+            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
         }
         catch (ToolFailure f)
         {
