@@ -41,9 +41,14 @@ public sealed class NativeBinarySpecs
         ls.ExitCode.Should().Be(0, ls.Stderr);
         JsonNode.Parse(ls.Stdout)!.AsArray().Select(s => s!["id"]!.GetValue<string>()).Should().HaveCount(2).And.Contain(id);
 
-        var init = await McpInitializeAsync(w.Dir);
+        var (init, tools, call) = await McpAsync(w.Dir);
         init["result"]!["serverInfo"]!["name"]!.GetValue<string>().Should().Be("zwarm");
         init["result"]!["protocolVersion"]!.GetValue<string>().Should().Be("2025-06-18");
+        // The tools are made from their methods by reflection (AIFunctionFactory): the native build must keep what that needs.
+        tools["result"]!["tools"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).Should().StartWith(["delegate", "converse"], tools.ToJsonString());
+        var listed = JsonNode.Parse(call["result"]!["content"]![0]!["text"]!.GetValue<string>())!;
+        listed["success"]!.GetValue<bool>().Should().BeTrue(call.ToJsonString());
+        listed["count"]!.GetValue<int>().Should().Be(2);
     }
 
     private static string? Status(string metaPath)
@@ -52,25 +57,37 @@ public sealed class NativeBinarySpecs
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
     }
 
-    /// <summary>Runs `zwarm mcp` over stdio, sends initialize, returns its answer and closes stdin (the server then ends).</summary>
-    private static async Task<JsonNode> McpInitializeAsync(string dir)
+    /// <summary>
+    /// Runs `zwarm mcp` over stdio: initialize, tools/list, then tools/call list_sessions; returns the three answers and
+    /// closes stdin (the server then ends).
+    /// </summary>
+    private static async Task<(JsonNode Init, JsonNode Tools, JsonNode Call)> McpAsync(string dir)
     {
         var psi = new ProcessStartInfo(TestEnv.Zwarm) { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("mcp");
         psi.Environment.Remove("ZWARM_DIR");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync(TestEnv.Ct);
-        await p.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
-        await p.StandardInput.FlushAsync(TestEnv.Ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestEnv.Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        string? line;
-        try { line = await p.StandardOutput.ReadLineAsync(timeout.Token); }
-        catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw new TimeoutException("zwarm mcp did not answer initialize"); }
+        async Task<JsonNode> AskAsync(string request)
+        {
+            await p.StandardInput.WriteLineAsync(request);
+            await p.StandardInput.FlushAsync(TestEnv.Ct);
+            string? line;
+            try { line = await p.StandardOutput.ReadLineAsync(timeout.Token); }
+            catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw new TimeoutException($"zwarm mcp did not answer {request}"); }
+            // stderr is read to its end only once the server is gone: only then can it explain a missing answer.
+            if (line is null) line.Should().NotBeNull(await stderr);
+            return JsonNode.Parse(line!)!;
+        }
+        var init = await AskAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        await p.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        var tools = await AskAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+        var call = await AskAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_sessions","arguments":{}}}""");
         p.StandardInput.Close();
         await p.WaitForExitAsync(timeout.Token);
-        line.Should().NotBeNull(await stderr);
         p.ExitCode.Should().Be(0, await stderr);
-        return JsonNode.Parse(line!)!;
+        return (init, tools, call);
     }
 }

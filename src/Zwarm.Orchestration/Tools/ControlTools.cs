@@ -14,7 +14,7 @@ internal sealed class ControlTools(ToolContext ctx)
     /// <summary>Most seconds one sleep may last.</summary>
     public const int MaxSleepSeconds = 300;
 
-    [Tool("sleep", Modes = ToolModes.Orchestrate | ToolModes.Pilot)]
+    [Tool("sleep", Order = 8, Modes = ToolModes.Orchestrate | ToolModes.Pilot)]
     [Description("Wait while sessions work: up to 300 seconds; wakes early when one of your running sessions finishes.")]
     public async Task<ToolOutcome> SleepAsync([Description("1 to 300"), Schema("""{"minimum":1,"maximum":300}""")] double seconds,
         CancellationToken ct = default)
@@ -67,7 +67,7 @@ internal sealed class ControlTools(ToolContext ctx)
 
     private static bool IsParked(SessionMeta m) => m.Status == SessionStatus.Pending && m.RetryAt is not null;
 
-    [Tool("bash", Modes = ToolModes.Orchestrate)]
+    [Tool("bash", Order = 10, Modes = ToolModes.Orchestrate)]
     [Description("Run a shell command in the project directory to VERIFY work (run tests, build, git diff, ls, cat). Never to write code: delegate that.")]
     public async Task<ToolOutcome> BashAsync([Description("a bash command line; 120 s limit")] string command, CancellationToken ct = default)
     {
@@ -171,7 +171,7 @@ internal sealed class ControlTools(ToolContext ctx)
         }
     }
 
-    [Tool("exit", Modes = ToolModes.Orchestrate)]
+    [Tool("exit", Order = 11, Modes = ToolModes.Orchestrate)]
     [Description("Finish the run once the task is done and verified: a summary of what was done, by which sessions, and how it was checked.")]
     public Task<ToolOutcome> ExitAsync([Description("what was achieved and how it was verified")] string summary, CancellationToken ct = default)
     {

@@ -18,7 +18,7 @@ internal sealed partial class SessionTools
     // A progress notification at least this often, so a client sees the wait is alive.
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
 
-    [Tool("wait_for_sessions", Modes = ToolModes.Mcp)]
+    [Tool("wait_for_sessions", Order = 9, Modes = ToolModes.Mcp)]
     [Description("Wait until the given sessions finish (or the first of them with any: true), at most timeout_seconds (1 to 300, default 60); "
         + "returns as soon as they do, with each session's status and the start of its last reply.")]
     public async Task<ToolOutcome> WaitAsync(

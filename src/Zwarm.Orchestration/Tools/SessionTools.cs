@@ -15,7 +15,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
 {
     private SessionManager Manager => ctx.Manager;
 
-    [Tool("delegate")]
+    [Tool("delegate", Order = 1)]
     [Description("Start a coding-agent session in the background on a well-scoped, self-contained task; returns at once with its session_id. "
         + "The agent sees only the task text: include goal, files, constraints and how to verify.")]
     public async Task<ToolOutcome> DelegateAsync(
@@ -76,7 +76,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"started {meta.ShortId} ({meta.Adapter}/{meta.Model}, {meta.Status.ToWire()})");
     }
 
-    [Tool("converse")]
+    [Tool("converse", Order = 2)]
     [Description("Send a follow-up message to a finished session (a new turn; the agent keeps its context). Refused while the session is still running.")]
     public async Task<ToolOutcome> ConverseAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("the follow-up instruction or question")] string message,
         CancellationToken ct = default)
@@ -103,7 +103,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"sent to {meta.ShortId} (turn {meta.Turn}, {meta.Status.ToWire()})");
     }
 
-    [Tool("check_session")]
+    [Tool("check_session", Order = 3)]
     [Description("Full status of a session: status, the agent's complete last reply, error, tokens, runtime. Use it when a session has finished.")]
     public async Task<ToolOutcome> CheckAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, CancellationToken ct = default)
     {
@@ -128,7 +128,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()}" + (reply is null ? "" : $": {TextCut.OneLine(reply, 70)}"));
     }
 
-    [Tool("peek_session")]
+    [Tool("peek_session", Order = 4)]
     [Description("Quick look at a session: status, the start of its last reply and its latest steps. Cheap; use it while a session runs.")]
     public async Task<ToolOutcome> PeekAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, CancellationToken ct = default)
     {
@@ -144,7 +144,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()} (turn {m.Turn}, {steps.Count} steps)");
     }
 
-    [Tool("get_trajectory")]
+    [Tool("get_trajectory", Order = 5)]
     [Description("The steps a session took (reasoning, commands with exit codes, file changes, messages). Summarised unless full is true.")]
     public async Task<ToolOutcome> TrajectoryAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("untruncated steps (long)")] bool full = false,
         CancellationToken ct = default)
@@ -168,7 +168,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(o, $"{m.ShortId}: {steps.Count} steps" + (list.Count < steps.Count ? $" ({list.Count} shown)" : ""));
     }
 
-    [Tool("list_sessions")]
+    [Tool("list_sessions", Order = 6)]
     [Description("All sessions with status, model, task and needs_attention (finished and not yet read with check_session).")]
     public async Task<ToolOutcome> ListAsync(
         [Description("only sessions with this status"), Schema("""{"enum":["pending","running","completed","failed","killed"]}""")]
@@ -216,7 +216,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         return ToolOutcome.Ok(new JsonObject { ["count"] = chosen.Count, ["needs_attention"] = attention, ["sessions"] = list }, summary);
     }
 
-    [Tool("end_session")]
+    [Tool("end_session", Order = 7)]
     [Description("Stop a session you started (kills it if running); delete: true also removes its record.")]
     public async Task<ToolOutcome> EndAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("why, for the record")] string? reason = null,
         [Description("also remove the session's folder")] bool delete = false, CancellationToken ct = default)

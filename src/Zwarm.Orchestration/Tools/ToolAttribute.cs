@@ -29,6 +29,9 @@ internal sealed class ToolAttribute(string name) : Attribute
     /// <summary>The name the model calls it by.</summary>
     public string Name { get; } = name;
 
+    /// <summary>Its place in the list the model reads (the most used first).</summary>
+    public int Order { get; init; }
+
     /// <summary>Where it is offered (default everywhere).</summary>
     public ToolModes Modes { get; init; } = ToolModes.All;
 }

@@ -16,9 +16,12 @@ namespace Zwarm.Orchestration.Tools;
 /// </summary>
 internal static class ToolCatalog
 {
-    private sealed record Entry(AIFunction Function, ToolModes Modes, string Signature, JsonElement Schema);
+    private sealed record Entry(AIFunction Function, ToolModes Modes, string Signature, JsonElement Schema, int Order);
 
-    private static readonly Entry[] Entries = [.. Build(typeof(SessionTools)), .. Build(typeof(ControlTools))];
+    // Before Entries: static fields are set in the order written, and the entries are made with these options.
+    private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = ToolJsonContext.Default };
+
+    private static readonly Entry[] Entries = [.. Build(typeof(SessionTools)).Concat(Build(typeof(ControlTools))).OrderBy(e => e.Order)];
 
     /// <summary>The tool names offered in a mode.</summary>
     public static IReadOnlyList<string> Names(OrchestratorMode mode) => [.. In(mode).Select(e => e.Function.Name)];
@@ -56,7 +59,7 @@ internal static class ToolCatalog
 
     private static IEnumerable<Entry> Build([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type type)
     {
-        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance).OrderBy(m => m.MetadataToken))
+        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
             if (method.GetCustomAttribute<ToolAttribute>() is not { } tool) continue;
             var arguments = method.GetParameters().Where(IsArgument).ToList();
@@ -78,7 +81,7 @@ internal static class ToolCatalog
             var declaring = method.DeclaringType!;
             var function = AIFunctionFactory.Create(method, args => args.Context?[TargetKey(declaring)]
                 ?? throw new InvalidOperationException($"no {declaring.Name} for tool {tool.Name}"), options);
-            yield return new Entry(function, tool.Modes, signature, Shape(function.JsonSchema, arguments));
+            yield return new Entry(function, tool.Modes, signature, Shape(function.JsonSchema, arguments), tool.Order);
         }
     }
 
@@ -105,8 +108,6 @@ internal static class ToolCatalog
         }
         return JsonSerializer.SerializeToElement(schema, ToolJsonContext.Default.JsonObject);
     }
-
-    private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = ToolJsonContext.Default };
 }
 
 /// <summary>The argument types tools take (source-generated, so schemas are made without reflection in the native build).</summary>
