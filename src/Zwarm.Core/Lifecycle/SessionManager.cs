@@ -379,6 +379,4 @@ public sealed partial class SessionManager
     };
 
     private static SessionMeta Clone(SessionMeta m) => SessionJson.Deserialize(SessionJson.Serialize(m));
-
-    internal static string Fmt(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -12,7 +12,8 @@ namespace Zwarm.Core.Agents.Claude;
 /// </summary>
 internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser, IDropsOutputs
 {
-    private const int SummaryChars = 160;
+    // A Bash failure states its exit code at the start of its output: this much is decoded when outputs are dropped.
+    private const int ExitCodeScanChars = 160;
     private const int BriefChars = 120;
     private const int MaxPendingCalls = 4096;
     private static readonly string[] UsageKeys = ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"];
@@ -20,7 +21,7 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
     private static readonly byte[][] BriefKeys = [.. new[] { "command", "file_path", "notebook_path", "pattern", "path", "url", "query", "description" }.Select(Encoding.UTF8.GetBytes)];
 
     private readonly TurnParseResult _result = new();
-    private readonly Dictionary<string, (string Name, string Brief)> _pendingCalls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _pendingCalls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _deniedCalls = new(StringComparer.Ordinal);
     private readonly List<ClaudeBlock> _blocks = [];
     private bool _idFromInit;
@@ -157,13 +158,13 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
         _textMessageId = null;
         var name = Str(e[block, BlockField.Name]) ?? "tool";
         var callId = Str(e[block, BlockField.Id]);
+        if (!collectTrajectory) return;
         var input = e[block, BlockField.Input];
         if (callId is not null)
         {
             if (_pendingCalls.Count >= MaxPendingCalls) _pendingCalls.Clear();
-            _pendingCalls[callId] = (name, Brief(input));
+            _pendingCalls[callId] = name;
         }
-        if (!collectTrajectory) return;
         var command = name == "Bash" ? Str(input, "command"u8) : null;
         var text = input.Kind == JsonTokenType.None ? "" : input.GetRawText();
         _result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, text) { ToolName = name, CallId = callId, Command = command });
@@ -178,21 +179,17 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
 
     private void OnToolResult(in ClaudeEvent e, in ClaudeBlock block)
     {
+        if (!collectTrajectory) return;
         var callId = Str(e[block, BlockField.ToolUseId]);
         var isError = True(e[block, BlockField.IsError]);
-        var (name, brief) = callId is not null && _pendingCalls.Remove(callId, out var call) ? call : ("tool", "");
+        var name = callId is not null && _pendingCalls.Remove(callId, out var called) ? called : "tool";
         var content = e[block, BlockField.Content];
-        var prefix = ContentText(content, SummaryChars);
-        var head = OneLine(prefix);
-        var outcome = head.Length == 0 ? "(no output)" : head;
-        _result.ToolSummaries.Add($"{name}{(brief.Length > 0 ? ": " + brief : "")} → {(isError ? "error: " : "")}{outcome}");
-        if (!collectTrajectory) return;
         // A caller that drops outputs gets the step without decoding the output; the exit code is at its start.
         var output = _dropOutputs ? "" : ContentText(content);
         _result.Steps.Add(new TrajectoryStep(StepKind.ToolOutput, output)
         {
             Output = _dropOutputs ? null : output, IsError = isError, CallId = callId, ToolName = name,
-            ExitCode = name == "Bash" ? BashExitCode(_dropOutputs ? prefix : output, isError) : null,
+            ExitCode = name == "Bash" ? BashExitCode(_dropOutputs ? ContentText(content, ExitCodeScanChars) : output, isError) : null,
         });
     }
 
