@@ -14,7 +14,8 @@ internal ref struct JsonLineReader
 {
     // Below this many bytes left in the line a value is not worth the detour.
     private const int MinFastBytes = 128;
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b)]);
+    private static readonly SearchValues<byte> StringStops =
+        SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b)]);
     private static readonly SearchValues<byte> Separators = SearchValues.Create(" \t\r\n:"u8);
 
     private readonly ReadOnlySpan<byte> _line;
@@ -49,7 +50,10 @@ internal ref struct JsonLineReader
 
     public readonly bool ValueIsEscaped => _stringStart >= 0 ? _stringEscaped : _reader.ValueIsEscaped;
 
-    /// <summary>The name of the property the reader is on, unescaped into <paramref name="buffer"/> when it has escapes (empty when too long for it).</summary>
+    /// <summary>
+    /// The name of the property the reader is on, unescaped into <paramref name="buffer"/> when it has escapes (empty
+    /// when too long for it).
+    /// </summary>
     public readonly ReadOnlySpan<byte> PropertyName(Span<byte> buffer)
     {
         if (!_reader.ValueIsEscaped) return _reader.ValueSpan;
@@ -58,7 +62,8 @@ internal ref struct JsonLineReader
     }
 
     /// <summary>As <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/>.</summary>
-    public readonly bool ValueTextEquals(ReadOnlySpan<byte> utf8) => _stringStart >= 0 ? Found().ValueTextEquals(utf8) : _reader.ValueTextEquals(utf8);
+    public readonly bool ValueTextEquals(ReadOnlySpan<byte> utf8)
+        => _stringStart >= 0 ? Found().ValueTextEquals(utf8) : _reader.ValueTextEquals(utf8);
 
     /// <summary>As <see cref="Utf8JsonReader.GetString"/>.</summary>
     public readonly string? GetString() => _stringStart >= 0 ? Found().GetString() : _reader.GetString();
@@ -66,11 +71,14 @@ internal ref struct JsonLineReader
     public bool Read()
     {
         _stringStart = -1;
-        if (_reader.TokenType == JsonTokenType.PropertyName && _line.Length - BytesConsumed >= MinFastBytes && StepOverString()) return true;
+        if (_reader.TokenType == JsonTokenType.PropertyName && _line.Length - BytesConsumed >= MinFastBytes && StepOverString())
+            return true;
         return _reader.Read();
     }
 
-    /// <summary>Skips the children of the current object or array (the value of a property name), as <see cref="Utf8JsonReader.Skip"/>.</summary>
+    /// <summary>
+    /// Skips the children of the current object or array (the value of a property name), as <see cref="Utf8JsonReader.Skip"/>.
+    /// </summary>
     public void Skip()
     {
         if (TokenType == JsonTokenType.PropertyName) Read();
@@ -156,7 +164,10 @@ internal ref struct JsonLineReader
     private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 }
 
-/// <summary>Where a value lies in a line: its first token, its start and length (the whole value), and for a string whether it has escapes.</summary>
+/// <summary>
+/// Where a value lies in a line: its first token, its start and length (the whole value), and for a string whether it
+/// has escapes.
+/// </summary>
 internal readonly record struct JsonSlot(JsonTokenType Kind, int Start, int Length, bool Escaped)
 {
     public bool IsPresent => Kind != JsonTokenType.None;

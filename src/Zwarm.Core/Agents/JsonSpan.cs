@@ -25,8 +25,12 @@ internal readonly ref struct JsonSpan
         _exact = exact;
     }
 
-    /// <summary>The value of <paramref name="length"/> bytes at <paramref name="start"/> of <paramref name="line"/> (found by a reader's pass over the line).</summary>
-    public static JsonSpan At(ReadOnlySpan<byte> line, int start, int length, JsonTokenType kind) => new(line.Slice(start, length), kind, exact: true);
+    /// <summary>
+    /// The value of <paramref name="length"/> bytes at <paramref name="start"/> of <paramref name="line"/> (found by a
+    /// reader's pass over the line).
+    /// </summary>
+    public static JsonSpan At(ReadOnlySpan<byte> line, int start, int length, JsonTokenType kind)
+        => new(line.Slice(start, length), kind, exact: true);
 
     /// <summary>The value's first token: StartObject, StartArray, String, Number, True, False or Null.</summary>
     public JsonTokenType Kind { get; }
@@ -56,7 +60,9 @@ internal readonly ref struct JsonSpan
     /// <summary>The value of an object's property (the first of that name).</summary>
     public bool TryGet(ReadOnlySpan<byte> name, out JsonSpan value) => Find(name, out value, [], out _, second: false) > 0;
 
-    /// <summary>The value of an object's property, the last of that name (as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>).</summary>
+    /// <summary>
+    /// The value of an object's property, the last of that name (as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>).
+    /// </summary>
     public bool TryGetLast(ReadOnlySpan<byte> name, out JsonSpan value)
     {
         value = default;

@@ -30,7 +30,8 @@ internal static class ClaudeJson
     public static bool Is(JsonSpan v, ReadOnlySpan<byte> expected) => v.ValueEquals(expected);
 
     /// <summary>True when the property is a string equal to <paramref name="expected"/>.</summary>
-    public static bool Is(JsonSpan obj, ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) => obj.TryGetLast(name, out var v) && v.ValueEquals(expected);
+    public static bool Is(JsonSpan obj, ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected)
+        => obj.TryGetLast(name, out var v) && v.ValueEquals(expected);
 
     /// <summary>
     /// The text of a tool_result <c>content</c> (a string, or an array of text/image blocks); with
@@ -56,7 +57,8 @@ internal static class ClaudeJson
     public static string Prefix(JsonSpan str, int maxChars) => str.IsString ? Prefix(str.Raw, maxChars) : "";
 
     /// <summary>At most <paramref name="maxChars"/> characters of a string value, decoding only that much of it.</summary>
-    public static string Prefix(JsonElement str, int maxChars) => str.ValueKind == JsonValueKind.String ? Prefix(JsonMarshal.GetRawUtf8Value(str), maxChars) : "";
+    public static string Prefix(JsonElement str, int maxChars)
+        => str.ValueKind == JsonValueKind.String ? Prefix(JsonMarshal.GetRawUtf8Value(str), maxChars) : "";
 
     /// <summary>At most <paramref name="maxChars"/> characters of any value's raw JSON text.</summary>
     public static string RawPrefix(JsonSpan value, int maxChars) => RawPrefix(value.Raw, maxChars);
@@ -100,7 +102,10 @@ internal static class ClaudeJson
         return Encoding.UTF8.GetString(raw[..SafeCut(raw, maxChars)]) + "…";
     }
 
-    /// <summary>The longest prefix of raw JSON string bytes, at most <paramref name="limit"/> long, that ends on a whole character and a whole escape.</summary>
+    /// <summary>
+    /// The longest prefix of raw JSON string bytes, at most <paramref name="limit"/> long, that ends on a whole character
+    /// and a whole escape.
+    /// </summary>
     private static int SafeCut(ReadOnlySpan<byte> raw, int limit)
     {
         var i = 0;
@@ -122,7 +127,8 @@ internal static class ClaudeJson
     }
 
     private static bool IsHighSurrogateEscape(ReadOnlySpan<byte> hex)
-        => int.TryParse(Encoding.ASCII.GetString(hex), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var c) && c is >= 0xD800 and <= 0xDBFF;
+        => int.TryParse(Encoding.ASCII.GetString(hex), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var c)
+           && c is >= 0xD800 and <= 0xDBFF;
 
     /// <summary>Text on one line: newlines and tabs become spaces, runs of spaces collapse, ends trimmed.</summary>
     public static string OneLine(string text)

@@ -16,9 +16,12 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
     private const int ExitCodeScanChars = 160;
     private const int BriefChars = 120;
     private const int MaxPendingCalls = 4096;
-    private static readonly string[] UsageKeys = ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"];
+    private static readonly string[] UsageKeys =
+        ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"];
     private static readonly byte[][] UsageKeysUtf8 = [.. UsageKeys.Select(Encoding.UTF8.GetBytes)];
-    private static readonly byte[][] BriefKeys = [.. new[] { "command", "file_path", "notebook_path", "pattern", "path", "url", "query", "description" }.Select(Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] BriefKeys =
+        [.. new[] { "command", "file_path", "notebook_path", "pattern", "path", "url", "query", "description" }
+            .Select(Encoding.UTF8.GetBytes)];
 
     private readonly TurnParseResult _result = new();
     private readonly Dictionary<string, string> _pendingCalls = new(StringComparer.Ordinal);
@@ -79,14 +82,16 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
             var status = Long(e[ClaudeField.ErrorStatus]) is { } s ? $", status {s}" : "";
             var error = Str(e[ClaudeField.Error]) is { Length: > 0 } err ? $" ({err})" : "";
             var delay = Long(e[ClaudeField.RetryDelayMs]) is { } d ? $", next try in {d} ms" : "";
-            AddStep(new TrajectoryStep(StepKind.Retry, $"retrying: attempt {Long(e[ClaudeField.Attempt])}/{Long(e[ClaudeField.MaxRetries])}{status}{error}{delay}"));
+            var attempt = $"{Long(e[ClaudeField.Attempt])}/{Long(e[ClaudeField.MaxRetries])}";
+            AddStep(new TrajectoryStep(StepKind.Retry, $"retrying: attempt {attempt}{status}{error}{delay}"));
         }
         else if (Is(e[ClaudeField.Subtype], "permission_denied"u8))
         {
             var callId = Str(e[ClaudeField.ToolUseId]);
             if (callId is not null) _deniedCalls.Add(callId);
             var tool = Str(e[ClaudeField.ToolName]) ?? "tool";
-            AddStep(new TrajectoryStep(StepKind.Error, $"permission denied: {tool}: {Str(e[ClaudeField.Message])}") { ToolName = tool, CallId = callId, IsError = true });
+            AddStep(new TrajectoryStep(StepKind.Error, $"permission denied: {tool}: {Str(e[ClaudeField.Message])}")
+                { ToolName = tool, CallId = callId, IsError = true });
         }
     }
 
@@ -195,13 +200,15 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
 
     private void OnResult(in ClaudeEvent e)
     {
-        var failed = True(e[ClaudeField.IsError]) || Str(e[ClaudeField.Subtype]) is { } sub && sub.StartsWith("error", StringComparison.Ordinal);
+        var failed = True(e[ClaudeField.IsError])
+                     || Str(e[ClaudeField.Subtype]) is { } sub && sub.StartsWith("error", StringComparison.Ordinal);
         var text = Str(e[ClaudeField.Result]);
         _result.CompletionEvent = !failed;
         if (failed)
         {
             _result.Error = NonEmpty(text) ?? NonEmpty(Errors(e[ClaudeField.Errors])) ?? _apiError ?? FailureReason(in e);
-            if (Long(e[ClaudeField.ApiErrorStatus]) == 429 || Is(e[ClaudeField.ApiErrorType], "rate_limit_error"u8)) NoteRateLimit(_result.Error);
+            if (Long(e[ClaudeField.ApiErrorStatus]) == 429 || Is(e[ClaudeField.ApiErrorType], "rate_limit_error"u8))
+                NoteRateLimit(_result.Error);
             // The synthetic API-error line already made this step; other failures (json output, max turns, resume errors) did not.
             if (_apiError is null) AddStep(new TrajectoryStep(StepKind.Error, _result.Error) { IsError = true });
         }
@@ -231,7 +238,8 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
                 if (callId is not null && !_deniedCalls.Add(callId)) continue;
                 var tool = Str(d, "tool_name"u8) ?? "tool";
                 d.TryGetLast("tool_input"u8, out var input);
-                _result.Steps.Add(new TrajectoryStep(StepKind.Error, $"permission denied: {tool}: {Brief(input)}") { ToolName = tool, CallId = callId, IsError = true });
+                _result.Steps.Add(new TrajectoryStep(StepKind.Error, $"permission denied: {tool}: {Brief(input)}")
+                    { ToolName = tool, CallId = callId, IsError = true });
             }
     }
 
@@ -311,7 +319,8 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
     {
         if (!isError) return 0;
         var m = ExitCodePattern().Match(output);
-        return m.Success && int.TryParse(m.Groups[1].ValueSpan, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+        return m.Success && int.TryParse(m.Groups[1].ValueSpan, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code)
+            ? code : null;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\A(?:Error: )?Exit code (\d+)")]
