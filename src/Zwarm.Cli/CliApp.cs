@@ -43,7 +43,7 @@ internal static partial class CliApp
         {
             // A validator that reads an unparsable value throws instead of reporting; still a usage error.
             host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0].Trim()}");
-            return 2;
+            return ExitCodes.Usage;
         }
         // An optional argument swallows an unknown flag ("watch --nope" would look for session "--nope"): report the flag.
         var stray = parse.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash)
@@ -53,7 +53,7 @@ internal static partial class CliApp
             var message = stray is not null ? $"Unrecognized command or argument '{stray.Value}'."
                 : (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
             host.Err.WriteLine($"zwarm: {Friendly(message)} (see '{HelpFor(root, args)}')");
-            return 2;
+            return ExitCodes.Usage;
         }
         host.ConfigFile = ConfigFile(parse);
         host.Sets.Clear();
@@ -79,13 +79,13 @@ internal static partial class CliApp
         catch (OperationCanceledException)
         {
             host.Err.WriteLine("zwarm: cancelled");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or HttpRequestException)
         {
             host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0]}");
             if (host.Verbose) host.Err.WriteLine(ex.ToString());
-            return 1;
+            return ExitCodes.Failure;
         }
     }
 
@@ -96,7 +96,7 @@ internal static partial class CliApp
         {
             if (parse.GetValue(option) is not { } dir) continue;
             var full = Path.GetFullPath(dir, host.ProjectDir);
-            if (!option.MayCreate && !Directory.Exists(full)) throw new ZwarmException($"{option.Name} {dir}: no such folder", 2);
+            if (!option.MayCreate && !Directory.Exists(full)) throw new ZwarmException($"{option.Name} {dir}: no such folder", ExitCodes.Usage);
             return host.UseProject(full);
         }
         return null;

@@ -7,6 +7,7 @@ using ModelContextProtocol.Server;
 using Zwarm.Core;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Mcp;
 
@@ -162,8 +163,7 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
 
     private static string OneLine(string text)
     {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length > 100 ? line[..99] + "…" : line;
+        return TextCut.Cut(text.ReplaceLineEndings(" ").Trim(), 100);
     }
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

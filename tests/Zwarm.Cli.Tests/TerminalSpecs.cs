@@ -14,7 +14,8 @@ public sealed partial class TerminalSpecs(ReadStore store)
     private CliProcess StartInPty(string command, CancellationToken ct, string? noColor = null)
     {
         Need.Tool(Zwarm.Core.Agents.AgentExecutable.FindOnPath("script") is not null, "needs `script` (bsdutils) for a pseudo-terminal");
-        var env = new Dictionary<string, string?> { ["NO_COLOR"] = noColor, ["TERM"] = "xterm-256color" };
+        // `script` runs the command with $SHELL: pinned, so a run here and one in CI use the same shell.
+        var env = new Dictionary<string, string?> { ["NO_COLOR"] = noColor, ["TERM"] = "xterm-256color", ["SHELL"] = "/bin/sh" };
         return CliProcess.Start(store.Project.Dir, ["-qec", command, "/dev/null"], env: env, file: "script", keepInputOpen: true, ct: ct);
     }
 
@@ -42,7 +43,9 @@ public sealed partial class TerminalSpecs(ReadStore store)
     public async Task The_dashboard_on_a_terminal_redraws_in_place_until_stopped()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var p = StartInPty($"{Repo.Zwarm} watch --interval 0.3; echo rc=$?", ct);
+        // Ctrl+C reaches the whole foreground group, the shell too: dash would die of it (bash waits and goes on), so the
+        // shell traps it and the rc line shows how zwarm itself ended.
+        await using var p = StartInPty($"trap : INT; {Repo.Zwarm} watch --interval 0.3; echo rc=$?", ct);
         // A second frame drawn over the first, then Ctrl+C typed into the terminal (the line discipline makes it SIGINT).
         await p.WaitForOutputAsync(o => Regex.IsMatch(o, @"\x1b\[\d+A") && o.Contains("Ctrl+C to stop", StringComparison.Ordinal), TestProject.RunTimeout);
         p.SendInput("\x03");

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Commands;
 
@@ -25,7 +26,7 @@ internal static class CleanCommand
                 host.Err.WriteLine("zwarm: note: clean removes finished sessions older than --keep-days (default 7); Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill");
             var manager = await host.ManagerAsync(ct);
             var days = pr.GetValue(keep);
-            if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", 2);
+            if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", ExitCodes.Usage);
             var old = await manager.CleanCandidatesAsync(days, ct);
             var debris = manager.FindDebris();
             var asJson = pr.GetValue(json);
@@ -36,13 +37,13 @@ internal static class CleanCommand
                 if (old.Count == 0 && debris.Count == 0)
                 {
                     host.Out.WriteLine($"nothing to clean: no finished session older than {age} day(s)");
-                    return 0;
+                    return ExitCodes.Success;
                 }
                 if (old.Count > 0)
                 {
                     host.Out.WriteLine($"{old.Count} finished session(s) older than {age} day(s):");
                     foreach (var m in old)
-                        host.Out.WriteLine($"  {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  {SessionView.Excerpt(m.Task, 1, 60)}");
+                        host.Out.WriteLine($"  {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  {TextCut.Excerpt(m.Task, 1, 60)}");
                 }
                 if (debris.Count > 0)
                 {
@@ -71,7 +72,7 @@ internal static class CleanCommand
                 if (old.Count > 0) host.Out.WriteLine($"removed {old.Count} session(s)");
                 if (debris.Count > 0) host.Out.WriteLine($"swept {debris.Count} leftover(s)");
             }
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

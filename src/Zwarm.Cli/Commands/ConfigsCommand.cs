@@ -28,7 +28,7 @@ internal static class ConfigsCommand
         cmd.SetAction((pr, ct) =>
         {
             var first = pr.GetValue(dir) is { } d ? Path.GetFullPath(d, host.ProjectDir) : host.ProjectDir;
-            if (!Directory.Exists(first)) throw new ZwarmException($"--dir {pr.GetValue(dir)}: no such folder", 2);
+            if (!Directory.Exists(first)) throw new ZwarmException($"--dir {pr.GetValue(dir)}: no such folder", ExitCodes.Usage);
             var found = new[] { first, Path.Combine(host.ProjectDir, "configs"), host.ZwarmDir }
                 .Distinct(StringComparer.Ordinal)
                 .Where(Directory.Exists)
@@ -59,7 +59,7 @@ internal static class ConfigsCommand
             var path = pr.GetValue(file)!;
             var config = await ConfigLoader.LoadAsync(host.ZwarmDir, path, host.Sets, null, ct);
             SessionView.Write(host.Out, ToJson(config));
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Isolation;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class ConflictsCommand
             if (!Directory.Exists(host.ZwarmDir))
             {
                 host.Out.WriteLine(pr.GetValue(json) ? "[]" : "no conflicts (no sessions)");
-                return 0;
+                return ExitCodes.Success;
             }
             var manager = await host.ManagerAsync(ct);
             var sessions = (await manager.ListSummariesAsync(ct)).Where(e => e.Meta is not null).Select(e => e.Meta!).ToList();
@@ -25,16 +26,16 @@ internal static class ConflictsCommand
             if (pr.GetValue(json))
             {
                 SessionView.Write(host.Out, ToJson(conflicts));
-                return 0;
+                return ExitCodes.Success;
             }
             var open = sessions.Count(m => m.Worktree is { Discarded: not true } && !m.IsMerged);
             if (conflicts.Count == 0)
             {
                 host.Out.WriteLine($"no conflicts among {open} unmerged worktree session{(open == 1 ? "" : "s")}");
-                return 0;
+                return ExitCodes.Success;
             }
             foreach (var c in conflicts) host.Out.WriteLine("⚠ " + Describe(c, null));
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

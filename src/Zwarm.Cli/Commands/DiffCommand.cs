@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Isolation;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -24,16 +25,16 @@ internal static class DiffCommand
             if (asJson)
             {
                 SessionView.Write(host.Out, ToJson(meta.Id, meta.Worktree!.Branch, pr.GetValue(turn), diff));
-                return 0;
+                return ExitCodes.Success;
             }
             if (pr.GetValue(stat))
             {
                 WriteStat(host.Out, diff);
-                return 0;
+                return ExitCodes.Success;
             }
             if (diff.Files.Count == 0) host.Err.WriteLine($"zwarm: no changes in {meta.ShortId}" + (pr.GetValue(turn) is { } n ? $" turn {n}" : ""));
             else host.Out.Write(TerminalText.Safe(diff.Patch));
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

@@ -22,7 +22,7 @@ internal static class DiscardCommand
                 throw new ZwarmException("aborted; nothing discarded");
             await manager.DiscardAsync(meta.Id, ct);
             host.Out.WriteLine($"discarded {meta.ShortId}: worktree removed, branch {wt.Branch} deleted");
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

@@ -34,7 +34,7 @@ internal static partial class EventsCommand
             if (!pr.GetValue(follow))
             {
                 foreach (var e in log.ReadAll()) Print(e);
-                return 0;
+                return ExitCodes.Success;
             }
             // Rotated files first; the current file is read from its start by the follower, so nothing falls in between.
             for (var n = log.Keep; n >= 1; n--)
@@ -51,7 +51,7 @@ internal static partial class EventsCommand
             {
                 // Ctrl+C is how following ends.
             }
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }
@@ -95,7 +95,7 @@ internal static partial class EventsCommand
             return now - TimeSpan.FromSeconds(n * unit);
         }
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at)) return at;
-        throw new ZwarmException($"--since {text}: expected an ISO 8601 time (2026-12-01T22:00) or an age like 30s, 10m, 2h, 1d", 2);
+        throw new ZwarmException($"--since {text}: expected an ISO 8601 time (2026-12-01T22:00) or an age like 30s, 10m, 2h, 1d", ExitCodes.Usage);
     }
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([smhdw])$")]

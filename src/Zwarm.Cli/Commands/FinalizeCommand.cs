@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static class FinalizeCommand
             var manager = await host.ManagerAsync(ct);
             await manager.FinalizeTurnAsync(id, pr.GetValue(turn), ct);
             await manager.PumpQueueAsync(ct);
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

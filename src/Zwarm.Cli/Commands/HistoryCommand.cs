@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Zwarm.Orchestration;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -20,11 +22,11 @@ internal static class HistoryCommand
             if (pr.GetValue(json))
             {
                 host.Out.WriteLine(new JsonArray([.. events.Select(e => (JsonNode)e.DeepClone())]).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-                return 0;
+                return ExitCodes.Success;
             }
             if (events.Count == 0) host.Out.WriteLine("no events");
             foreach (var e in events) host.Out.WriteLine(Line(e));
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }
@@ -47,6 +49,6 @@ internal static class HistoryCommand
             "compaction" => $"{e["removed"]} messages removed ({e["tokens_before"]} → {e["tokens_after"]} tokens)",
             _ => string.Join(" ", e.Where(kv => kv.Key is not ("ts" or "kind" or "instance" or "step")).Select(kv => $"{kv.Key}={kv.Value}")),
         };
-        return $"{ts}  {e["instance"]}  {step}{kind,-12} {InstancesCommand.Oneline(detail, 140)}";
+        return $"{ts}  {e["instance"]}  {step}{kind,-12} {TextCut.OneLine(detail, 140)}";
     }
 }

@@ -18,11 +18,11 @@ internal static class HooksCommand
             if (config.Hooks.Count == 0)
             {
                 host.Out.WriteLine("no hooks (add [[hooks]] entries to .zwarm/config.toml)");
-                return 0;
+                return ExitCodes.Success;
             }
             foreach (var h in config.Hooks)
                 host.Out.WriteLine($"#{h.Index}  on {string.Join(",", h.On)}  {Describe(h)}  (timeout {h.Timeout.TotalSeconds:0.#}s)");
-            return 0;
+            return ExitCodes.Success;
         });
 
         var ev = new Argument<string?>("event") { Description = $"the event to fire: {string.Join(", ", EventNames.All)} (default: completed)", Arity = ArgumentArity.ZeroOrOne };
@@ -32,13 +32,13 @@ internal static class HooksCommand
         {
             var name = pr.GetValue(ev) ?? EventNames.Completed;
             if (!EventNames.All.Contains(name))
-                throw new ZwarmException($"unknown event '{name}': expected one of {string.Join(", ", EventNames.All)}", 2);
+                throw new ZwarmException($"unknown event '{name}': expected one of {string.Join(", ", EventNames.All)}", ExitCodes.Usage);
             var config = await host.ConfigAsync(ct);
             var hooks = HookMatch.For(config, name);
             if (hooks.Count == 0)
             {
                 host.Err.WriteLine($"zwarm: no hook listens to '{name}' (see 'zwarm hooks')");
-                return 1;
+                return ExitCodes.Failure;
             }
             var manager = await host.ManagerAsync(ct);
             var meta = pr.GetValue(session) is { } id ? await manager.GetAsync(id, ct)
@@ -49,7 +49,7 @@ internal static class HooksCommand
             var results = await new HookRunner(host.ZwarmDir).RunAsync(e, HookContext.For(meta, config.ProjectDir, host.ZwarmDir), hooks, ct);
             foreach (var r in results) host.Out.WriteLine($"{(r.Ok ? "ok  " : "FAIL")}  {r.Hook.Label}  {Describe(r.Hook)}: {r.Summary}");
             host.Out.WriteLine($"(details in {host.Layout.HooksLog})");
-            return results.All(r => r.Ok) ? 0 : 1;
+            return results.All(r => r.Ok) ? ExitCodes.Success : ExitCodes.Failure;
         });
         cmd.Subcommands.Add(test);
         return cmd;
@@ -62,14 +62,14 @@ internal static class HooksCommand
         cmd.SetAction(async (pr, ct) =>
         {
             var line = Environment.GetEnvironmentVariable("ZWARM_HOOK_EVENT");
-            if (line is null || EventLog.Parse(Encoding.UTF8.GetBytes(line)) is not { } e) return 2;
+            if (line is null || EventLog.Parse(Encoding.UTF8.GetBytes(line)) is not { } e) return ExitCodes.Usage;
             var config = await host.ConfigAsync(ct);
             var hooks = HookMatch.For(config, e.Event);
-            if (hooks.Count == 0) return 0;
+            if (hooks.Count == 0) return ExitCodes.Success;
             var context = new HookContext(Environment.GetEnvironmentVariable("ZWARM_HOOK_TASK"), Environment.GetEnvironmentVariable("ZWARM_HOOK_REPLY"),
                 config.ProjectDir, host.ZwarmDir);
             await new HookRunner(host.ZwarmDir).RunAsync(e, context, hooks, ct);
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

@@ -22,13 +22,13 @@ internal static class HostsCommand
             {
                 if (pr.GetValue(json)) host.Out.WriteLine("[]");
                 else host.Out.WriteLine("no hosts configured; add one to .zwarm/config.toml:\n  [hosts.NAME]\n  ssh = \"user@host\"\n  dir = \"/remote/work/dir\"");
-                return 0;
+                return ExitCodes.Success;
             }
             var statuses = await manager.ProbeHostsAsync(ct);
             if (pr.GetValue(json))
             {
                 SessionView.Write(host.Out, new JsonArray(statuses.Select(s => (JsonNode?)ToJson(s)).ToArray()));
-                return 0;
+                return ExitCodes.Success;
             }
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "HOST", "SSH", "", "LOAD", "CODEX", "CLAUDE", "RUNNING", "FREE", "PROBLEM" }) table.AddColumn(new TableColumn(h).NoWrap());
@@ -41,7 +41,7 @@ internal static class HostsCommand
                     s.FreeSlots is { } f ? f.ToString(CultureInfo.InvariantCulture) : "∞",
                     s.Problem is null ? "" : $"[red]{Term.Escape(UntrustedText.Visible(s.Problem))}[/]");
             host.Console.Write(table);
-            return 0;
+            return ExitCodes.Success;
         });
 
         var name = new Argument<string>("name") { Description = "a [hosts.NAME] of .zwarm/config.toml" };
@@ -54,17 +54,17 @@ internal static class HostsCommand
             if (pr.GetValue(checkJson))
             {
                 SessionView.Write(host.Out, ToJson(s));
-                return s.Problem is null ? 0 : 1;
+                return s.Problem is null ? ExitCodes.Success : ExitCodes.Failure;
             }
             if (s.Problem is not null)
             {
                 host.Err.WriteLine($"zwarm: {UntrustedText.Visible(s.Problem)}");
-                return 1;
+                return ExitCodes.Failure;
             }
             var agents = string.Join(", ", s.AgentVersions.Where(kv => kv.Value is not null).Select(kv => $"{kv.Key} {kv.Value}"));
             host.Out.WriteLine($"{s.Host.Name}: ok — load {s.Load?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"}, {agents}, "
                                + $"{s.Running} running{(s.FreeSlots is { } f ? $", {f} free slot{(f == 1 ? "" : "s")}" : "")}");
-            return 0;
+            return ExitCodes.Success;
         });
         cmd.Subcommands.Add(check);
         return cmd;

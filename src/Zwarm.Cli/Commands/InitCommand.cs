@@ -45,7 +45,7 @@ internal static class InitCommand
         if (mcpJson is { } m) WriteMcpJson(host, m, yes);
         host.Reset();
         host.Out.WriteLine($"zwarm is ready in {layout.Root}");
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static void Write(CliHost host, string path, string shown, string text, bool yes)

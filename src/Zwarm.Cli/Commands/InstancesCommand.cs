@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Zwarm.Orchestration;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -25,28 +27,22 @@ internal static class InstancesCommand
                     ["summary"] = i.Summary, ["error"] = i.Error,
                 })]);
                 host.Out.WriteLine(arr.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return 0;
+                return ExitCodes.Success;
             }
             if (list.Count == 0)
             {
                 host.Out.WriteLine(pr.GetValue(all) ? "no instances (start one with zwarm orchestrate or zwarm pilot)" : "no active instances (--all shows finished ones)");
-                return 0;
+                return ExitCodes.Success;
             }
             host.Out.WriteLine($"{"ID",-8}  {"KIND",-11}  {"STATUS",-11}  {"STEPS",5}  {"UPDATED",-16}  TASK / NAME");
             foreach (var i in list)
             {
                 var what = i.Name is { } n ? $"[{n}] " : "";
-                what += i.Task is { } t ? Oneline(t, 60) : i.Kind == "pilot" ? $"{i.Turns} turns" : "";
+                what += i.Task is { } t ? TextCut.OneLine(t, 60) : i.Kind == "pilot" ? $"{i.Turns} turns" : "";
                 host.Out.WriteLine($"{i.Id,-8}  {i.Kind,-11}  {i.Status,-11}  {i.Steps,5}  {i.UpdatedAt.LocalDateTime,-16:yyyy-MM-dd HH:mm}  {what}");
             }
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
-    }
-
-    internal static string Oneline(string s, int max)
-    {
-        var one = string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return one.Length <= max ? one : one[..(max - 1)] + "…";
     }
 }

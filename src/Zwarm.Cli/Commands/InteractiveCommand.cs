@@ -2,6 +2,7 @@ using System.CommandLine;
 using Zwarm.Cli.Repl;
 using Zwarm.Core;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Commands;
 
@@ -27,7 +28,7 @@ internal static class InteractiveCommand
         cmd.Options.Add(Options.Dir());
         cmd.SetAction(async (pr, ct) =>
         {
-            if (host.InRepl) throw new ZwarmException("already in interactive mode", 2);
+            if (host.InRepl) throw new ZwarmException("already in interactive mode", ExitCodes.Usage);
             var terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected && ReferenceEquals(host.In, Console.In);
             var err = terminal ? new TailWriter(host.Err) : null;
             var repl = new CliHost(host.Console, host.Out, err ?? host.Err, host.ProjectDir, terminal ? new EditorTextReader(NewEditor(host), err!) : host.In)
@@ -80,6 +81,6 @@ internal static class InteractiveCommand
     {
         if (store.TryReadNow(id) is not { } meta) return null;
         var task = UntrustedText.Visible(meta.Task.ReplaceLineEndings(" "));
-        return $"{meta.Status.ToWire(),-9}  {(task.Length > 60 ? task[..59] + "…" : task)}";
+        return $"{meta.Status.ToWire(),-9}  {TextCut.Cut(task, 60)}";
     }
 }

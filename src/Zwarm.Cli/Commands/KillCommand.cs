@@ -18,7 +18,7 @@ internal static class KillCommand
         cmd.SetAction((pr, ct) =>
         {
             var target = pr.GetValue(id);
-            if (pr.GetValue(all) == (target is not null)) throw new ZwarmException("kill needs a session id or --all (one of them)", 2);
+            if (pr.GetValue(all) == (target is not null)) throw new ZwarmException("kill needs a session id or --all (one of them)", ExitCodes.Usage);
             return RunAsync(host, target, pr.GetValue(json), ct);
         });
         return cmd;
@@ -40,10 +40,10 @@ internal static class KillCommand
                 arr.Add((JsonNode)node);
             }
             SessionView.Write(host.Out, arr);
-            return 0;
+            return ExitCodes.Success;
         }
         foreach (var r in results) host.Out.WriteLine(r.Note);
         if (results.Count == 0) host.Out.WriteLine("nothing running");
-        return 0;
+        return ExitCodes.Success;
     }
 }

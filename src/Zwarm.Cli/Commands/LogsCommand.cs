@@ -21,13 +21,13 @@ internal static class LogsCommand
             var manager = await host.ManagerAsync(ct);
             var meta = await manager.GetAsync(pr.GetValue(id)!, ct);
             var only = pr.GetValue(turn);
-            if (only is < 1) throw new ZwarmException("--turn must be 1 or more", 2);
+            if (only is < 1) throw new ZwarmException("--turn must be 1 or more", ExitCodes.Usage);
             if (only > meta.Turn)
                 throw new ZwarmException($"session {meta.ShortId} has {meta.Turn} turn{(meta.Turn == 1 ? "" : "s")}; there is no turn {only}");
             if (!pr.GetValue(follow))
             {
                 for (var t = only ?? 1; t <= (only ?? meta.Turn); t++) await CopyAsync(host, manager.Store.TurnFile(meta.Id, t), 0, ct);
-                return 0;
+                return ExitCodes.Success;
             }
             try
             {
@@ -37,7 +37,7 @@ internal static class LogsCommand
             {
                 // Ctrl+C ends following; the session keeps running.
             }
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

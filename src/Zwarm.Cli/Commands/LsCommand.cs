@@ -4,6 +4,7 @@ using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Isolation;
 using Zwarm.Core.Sessions;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static class LsCommand
         {
             SessionStatus? filter = null;
             if (pr.GetValue(status) is { } s)
-                filter = SessionStatusExtensions.ParseWire(s) ?? throw new Zwarm.Core.ZwarmException($"unknown status '{s}': expected pending, running, completed, failed or killed", 2);
+                filter = SessionStatusExtensions.ParseWire(s) ?? throw new Zwarm.Core.ZwarmException($"unknown status '{s}': expected pending, running, completed, failed or killed", ExitCodes.Usage);
             if (pr.GetValue(attention)) return AttentionAsync(host, m => filter is null || m.Status == filter, pr.GetValue(json), ct);
             return RunAsync(host, m => filter is null || m.Status == filter, pr.GetValue(all), pr.GetValue(json), ct);
         });
@@ -36,7 +37,7 @@ internal static class LsCommand
         {
             if (json) host.Out.WriteLine("[]");
             else host.Out.WriteLine("no sessions (no .zwarm/ here; run 'zwarm init' or 'zwarm spawn \"task\"')");
-            return 0;
+            return ExitCodes.Success;
         }
         var manager = await host.ManagerAsync(ct);
         var entries = await manager.ListSummariesAsync(ct);
@@ -47,16 +48,16 @@ internal static class LsCommand
         {
             await WriteJsonAsync(host, manager, sessions, conflicts, all ? broken : [], ct);
             foreach (var b in broken.Where(_ => !all)) host.Err.WriteLine($"zwarm: session {b.Id[..8]} is unreadable: {b.Problem}");
-            return 0;
+            return ExitCodes.Success;
         }
         if (sessions.Count == 0 && broken.Count == 0 && whenNone is not null)
         {
             host.Out.WriteLine(whenNone);
-            return 0;
+            return ExitCodes.Success;
         }
         SessionTable.Render(host.Console, sessions, manager, host.Now, Marks(sessions, conflicts));
         foreach (var b in broken) host.Console.MarkupLineInterpolated($"[red]! {b.Id[..8]} unreadable: {b.Problem}[/]");
-        return 0;
+        return ExitCodes.Success;
     }
 
     /// <summary>The JSON array of the sessions written straight to standard output, a session at a time (nothing held but a small buffer).</summary>
@@ -100,12 +101,12 @@ internal static class LsCommand
         if (!Directory.Exists(host.ZwarmDir))
         {
             host.Out.WriteLine(json ? "[]" : "nothing needs you");
-            return 0;
+            return ExitCodes.Success;
         }
         var manager = await host.ManagerAsync(ct);
         var sessions = (await manager.ListSummariesAsync(ct)).Where(e => e.Meta is not null && include(e.Meta)).Select(e => e.Meta!).ToList();
         AttentionView.Render(host, manager, sessions, json);
-        return 0;
+        return ExitCodes.Success;
     }
 
     /// <summary>"⚠ 9a8b7c6d" for a session that collides with another (or "⚠ main"), "→ main" once merged.</summary>

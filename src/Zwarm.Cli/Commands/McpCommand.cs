@@ -21,7 +21,7 @@ internal static class McpCommand
             if (pr.GetValue(printConfig) is { } client)
             {
                 host.Out.Write(McpRegistration.Snippet(Client(client), McpLaunch.ForCurrentProcess(dir)));
-                return 0;
+                return ExitCodes.Success;
             }
             var served = dir == host.ProjectDir ? host : host.ForProject(dir);
             var manager = await served.ManagerAsync(ct);
@@ -35,13 +35,13 @@ internal static class McpCommand
     {
         var client = name.Trim().ToLowerInvariant();
         return McpRegistration.Clients.Contains(client) ? client
-            : throw new ZwarmException($"unknown MCP client '{name}': use {string.Join(" or ", McpRegistration.Clients)}", 2);
+            : throw new ZwarmException($"unknown MCP client '{name}': use {string.Join(" or ", McpRegistration.Clients)}", ExitCodes.Usage);
     }
 
     private static string ProjectDir(CliHost host, string? project)
     {
         if (project is null) return host.ProjectDir;
         var dir = Path.GetFullPath(project, host.ProjectDir);
-        return Directory.Exists(dir) ? dir : throw new ZwarmException($"project folder not found: {dir}", 2);
+        return Directory.Exists(dir) ? dir : throw new ZwarmException($"project folder not found: {dir}", ExitCodes.Usage);
     }
 }

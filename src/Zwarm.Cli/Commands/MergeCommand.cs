@@ -22,7 +22,7 @@ internal static class MergeCommand
         cmd.SetAction(async (pr, ct) =>
         {
             var picked = (pr.GetValue(squash) ? 1 : 0) + (pr.GetValue(rebase) ? 1 : 0) + (pr.GetValue(merge) ? 1 : 0);
-            if (picked > 1) throw new ZwarmException("choose one of --squash, --rebase and --merge", 2);
+            if (picked > 1) throw new ZwarmException("choose one of --squash, --rebase and --merge", ExitCodes.Usage);
             var strategy = pr.GetValue(rebase) ? MergeStrategy.Rebase : pr.GetValue(merge) ? MergeStrategy.Merge : MergeStrategy.Squash;
             var manager = await host.ManagerAsync(ct);
             var r = await manager.MergeAsync(pr.GetValue(id)!, strategy, pr.GetValue(into), pr.GetValue(message), ct);
@@ -43,20 +43,20 @@ internal static class MergeCommand
                     ["conflicts"] = new JsonArray(o.Conflicts.Select(f => (JsonNode?)f).ToArray()),
                     ["warnings"] = ConflictsCommand.ToJson(r.Warnings),
                 });
-                return o.Merged ? 0 : 1;
+                return o.Merged ? ExitCodes.Success : ExitCodes.Failure;
             }
             foreach (var w in r.Warnings) host.Out.WriteLine("⚠ " + ConflictsCommand.Describe(w, m.Id));
             if (!o.Merged)
             {
                 host.Out.WriteLine($"✗ {m.ShortId} ({m.Worktree!.Branch}) conflicts with {o.Target} in {o.Conflicts.Count} file{(o.Conflicts.Count == 1 ? "" : "s")}; merge aborted, nothing changed:");
                 foreach (var f in o.Conflicts) host.Out.WriteLine($"  CONFLICT {TerminalText.Safe(f)}");
-                return 1;
+                return ExitCodes.Failure;
             }
             if (o.Files.Count == 0)
                 host.Out.WriteLine($"✓ {m.ShortId} ({m.Worktree!.Branch}): nothing to merge; {o.Target} already has it");
             else
                 host.Out.WriteLine($"✓ merged {m.ShortId} ({m.Worktree!.Branch}) into {o.Target} ({strategy.ToString().ToLowerInvariant()}): {o.Files.Count} file{(o.Files.Count == 1 ? "" : "s")} → {o.Commit![..10]}");
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

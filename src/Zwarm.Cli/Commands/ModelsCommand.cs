@@ -5,6 +5,7 @@ using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class ModelsCommand
                         ["price"] = new JsonObject { ["input"] = price.Input, ["output"] = price.Output, ["cached_input"] = price.CachedInput },
                     });
                 SessionView.Write(host.Out, arr);
-                return 0;
+                return ExitCodes.Success;
             }
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "MODEL", "ADAPTER", "ALIASES", "INPUT $/M", "OUTPUT $/M", "CACHED $/M", "" }) table.AddColumn(h);
@@ -42,7 +43,7 @@ internal static class ModelsCommand
                     Term.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
             host.Console.Write(table);
             host.Console.MarkupLine("[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

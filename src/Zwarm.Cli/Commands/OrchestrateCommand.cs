@@ -41,17 +41,17 @@ internal static class OrchestrateCommand
     /// <summary>--task, else --task-file, else stdin when it is not a terminal.</summary>
     internal static async Task<string?> ReadTaskAsync(CliHost host, string? task, string? file, bool readStdin, CancellationToken ct)
     {
-        if (task is not null && file is not null) throw new ZwarmException("give either --task or --task-file, not both", 2);
+        if (task is not null && file is not null) throw new ZwarmException("give either --task or --task-file, not both", ExitCodes.Usage);
         if (task is not null) return task;
         if (file is not null)
         {
             var path = Path.GetFullPath(file, host.ProjectDir);
-            if (!File.Exists(path)) throw new ZwarmException($"task file not found: {path}", 2);
+            if (!File.Exists(path)) throw new ZwarmException($"task file not found: {path}", ExitCodes.Usage);
             return await File.ReadAllTextAsync(path, ct);
         }
         if (!readStdin) return null;
         if (ReferenceEquals(host.In, Console.In) && !Console.IsInputRedirected)
-            throw new ZwarmException("no task: give it with --task \"…\", --task-file FILE, or on stdin", 2);
+            throw new ZwarmException("no task: give it with --task \"…\", --task-file FILE, or on stdin", ExitCodes.Usage);
         return await host.In.ReadToEndAsync(ct);
     }
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -32,21 +34,21 @@ internal static class OrphansCommand
                         ["reason"] = o.Reason, ["command_line"] = o.CommandLine, ["killed"] = killing,
                     });
                 SessionView.Write(host.Out, arr);
-                return 0;
+                return ExitCodes.Success;
             }
             if (orphans.Count == 0)
             {
                 host.Out.WriteLine("no orphan processes");
-                return 0;
+                return ExitCodes.Success;
             }
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "PID", "SESSION", "WHY", "COMMAND" }) table.AddColumn(h);
             foreach (var o in orphans)
                 table.AddRow(o.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Term.Escape(o.SessionId[..Math.Min(8, o.SessionId.Length)]),
-                    Term.Escape(o.Reason), Term.Escape(SessionView.Excerpt(o.CommandLine, 1, 80)));
+                    Term.Escape(o.Reason), Term.Escape(TextCut.Excerpt(o.CommandLine, 1, 80)));
             host.Console.Write(table);
             host.Console.WriteLine(killing ? $"killed {orphans.Count} orphan process(es)" : "stop them with: zwarm orphans --kill");
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

@@ -4,6 +4,8 @@ using Zwarm.Cli.Rendering;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -33,33 +35,33 @@ internal static class PeekCommand
                 node["last_activity"] = activity is null ? null : StepJson.ToJson(activity);
                 if (changes is not null) node["changes"] = changes;
                 SessionView.Write(host.Out, node);
-                return 0;
+                return ExitCodes.Success;
             }
             var c = host.Console;
             c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
-            c.MarkupLine($"  [grey]task[/]   {Term.Escape(SessionView.Excerpt(meta.Task, 1, 120))}");
+            c.MarkupLine($"  [grey]task[/]   {Term.Escape(TextCut.Excerpt(meta.Task, 1, 120))}");
             if (changes is not null) c.MarkupLine($"  [grey]git[/]    {Term.Escape($"{changes} on {meta.Worktree!.Branch}" + (meta.MergedInto is { } into ? $", merged into {into}" : ""))}");
             if (activity is not null) c.MarkupLine($"  [grey]now[/]    {Term.Escape(Describe(activity))}");
             else if (!meta.Status.IsFinished()) c.MarkupLine("  [grey]now[/]    [grey](no output yet)[/]");
             if (reply is not null)
             {
-                var lines = SessionView.Excerpt(reply, ExcerptLines, ExcerptChars).Split('\n');
+                var lines = TextCut.Excerpt(reply, ExcerptLines, ExcerptChars).Split('\n');
                 c.MarkupLine($"  [grey]reply[/]  {Term.Escape(lines[0])}");
                 foreach (var l in lines.Skip(1)) c.MarkupLine($"         {Term.Escape(l)}");
             }
             if (meta.Error is not null) c.MarkupLine($"  [grey]error[/]  [red]{Term.Escape(meta.Error)}[/]");
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }
 
     private static string Describe(TrajectoryStep s) => s.Kind switch
     {
-        StepKind.Command => $"$ {SessionView.Excerpt(s.Command ?? s.Text, 1, 100)}" + (s.ExitCode is { } c ? $" → exit {c}" : ""),
-        StepKind.ToolCall => $"tool {s.ToolName}: {SessionView.Excerpt(s.Text, 1, 100)}",
+        StepKind.Command => $"$ {TextCut.Excerpt(s.Command ?? s.Text, 1, 100)}" + (s.ExitCode is { } c ? $" → exit {c}" : ""),
+        StepKind.ToolCall => $"tool {s.ToolName}: {TextCut.Excerpt(s.Text, 1, 100)}",
         StepKind.FileChange => $"{s.ChangeKind} {s.Path}",
-        StepKind.Reasoning => "thinking: " + SessionView.Excerpt(s.Text, 1, 100),
-        StepKind.Message => "said: " + SessionView.Excerpt(s.Text, 1, 100),
-        _ => $"{s.Kind.ToString().ToLowerInvariant()}: {SessionView.Excerpt(s.Text, 1, 100)}",
+        StepKind.Reasoning => "thinking: " + TextCut.Excerpt(s.Text, 1, 100),
+        StepKind.Message => "said: " + TextCut.Excerpt(s.Text, 1, 100),
+        _ => $"{s.Kind.ToString().ToLowerInvariant()}: {TextCut.Excerpt(s.Text, 1, 100)}",
     };
 }

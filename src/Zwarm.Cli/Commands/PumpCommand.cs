@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -10,10 +11,10 @@ internal static class PumpCommand
         var cmd = new Command("_pump", "start queued sessions that are due (used by zwarm's rate-limit timers)") { Hidden = true };
         cmd.SetAction(async (pr, ct) =>
         {
-            if (!Directory.Exists(host.ZwarmDir)) return 0;
+            if (!Directory.Exists(host.ZwarmDir)) return ExitCodes.Success;
             var manager = await host.ManagerAsync(ct);
             await manager.ListSummariesAsync(ct);
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

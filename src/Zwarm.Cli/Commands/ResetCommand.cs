@@ -27,7 +27,7 @@ internal static class ResetCommand
             if (count == 0 && !Directory.Exists(registry.InstancesDir) && sessions.Count == 0)
             {
                 host.Out.WriteLine(pr.GetValue(all) ? "nothing to reset (no instances, no sessions)" : "nothing to reset (no instances)");
-                return 0;
+                return ExitCodes.Success;
             }
             var running = sessions.Count(m => !m.Status.IsFinished());
             var what = pr.GetValue(all)
@@ -36,18 +36,18 @@ internal static class ResetCommand
             if (!pr.GetValue(yes) && !host.Confirm($"{what}? [y/N] "))
             {
                 host.Out.WriteLine("nothing deleted");
-                return 1;
+                return ExitCodes.Failure;
             }
             var removed = await registry.ResetAsync(ct);
             if (!pr.GetValue(all))
             {
                 host.Out.WriteLine($"deleted the state of {removed} instance(s); sessions are untouched (zwarm ls)");
-                return 0;
+                return ExitCodes.Success;
             }
             var manager = await host.ManagerAsync(ct);
             foreach (var m in sessions) await manager.DeleteAsync(m.Id, ct);
             host.Out.WriteLine($"deleted the state of {removed} instance(s) and {sessions.Count} session(s)");
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

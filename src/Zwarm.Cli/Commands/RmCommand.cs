@@ -32,7 +32,7 @@ internal static class RmCommand
     {
         var given = req.Ids;
         var modes = (given.Length > 0 ? 1 : 0) + (req.Finished ? 1 : 0) + (req.All ? 1 : 0);
-        if (modes != 1) throw new ZwarmException("rm needs session ids, --finished or --all (one of them)", 2);
+        if (modes != 1) throw new ZwarmException("rm needs session ids, --finished or --all (one of them)", ExitCodes.Usage);
         var manager = await host.ManagerAsync(ct);
         var targets = given.Length > 0
             ? await ResolveAsync(manager, given, req.Force, ct)
@@ -59,7 +59,7 @@ internal static class RmCommand
         }
         if (req.Json) SessionView.Write(host.Out, removed);
         else if (targets.Count == 0) host.Out.WriteLine("nothing to remove");
-        return 0;
+        return ExitCodes.Success;
     }
 
     /// <summary>Resolves every id before anything is removed, so one bad id changes nothing.</summary>

@@ -24,7 +24,7 @@ internal static class SessionsCommand
         cmd.SetAction((pr, ct) =>
         {
             var actions = (pr.GetValue(clean) ? 1 : 0) + (pr.GetValue(killAll) ? 1 : 0) + (pr.GetValue(rm) is null ? 0 : 1) + (pr.GetValue(kill) is null ? 0 : 1);
-            if (actions > 1) throw new ZwarmException("sessions takes one of --clean, --kill-all, --rm ID, --kill ID", 2);
+            if (actions > 1) throw new ZwarmException("sessions takes one of --clean, --kill-all, --rm ID, --kill ID", ExitCodes.Usage);
             var asJson = pr.GetValue(json);
             if (pr.GetValue(kill) is { } victim) return KillCommand.RunAsync(host, victim, asJson, ct);
             if (pr.GetValue(killAll)) return KillCommand.RunAsync(host, null, asJson, ct);

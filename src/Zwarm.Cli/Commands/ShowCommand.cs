@@ -3,6 +3,7 @@ using Zwarm.Cli.Rendering;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -29,19 +30,19 @@ internal static class ShowCommand
                     node["reviews"] = new System.Text.Json.Nodes.JsonArray(reviews
                         .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionFacts.LastReply(r) }).ToArray());
                 SessionView.Write(host.Out, node);
-                return 0;
+                return ExitCodes.Success;
             }
             if (pr.GetValue(raw))
             {
                 ConversationView.Raw(host.Console, meta);
-                return 0;
+                return ExitCodes.Success;
             }
             var now = host.Now;
             ConversationView.Header(host.Console, meta, manager.Agents.Models, manager.Config, now);
             await IsolationView.HeaderRowsAsync(host.Console, manager, meta, ct);
             var live = await manager.Transcripts.LiveRepliesAsync(meta, ct);
             ConversationView.Conversation(host.Console, meta, pr.GetValue(verbose), live, now);
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

@@ -55,8 +55,8 @@ internal static class SpawnCommand
         {
             var positional = pr.GetValue(task);
             var named = form == Form.Exec ? pr.GetValue(taskOption) : null;
-            if (positional is not null && named is not null) throw new ZwarmException("give the task once: as an argument or with --task, not both", 2);
-            var text = positional ?? named ?? throw new ZwarmException("exec needs a task: zwarm exec \"task\" or zwarm exec --task \"task\"", 2);
+            if (positional is not null && named is not null) throw new ZwarmException("give the task once: as an argument or with --task, not both", ExitCodes.Usage);
+            var text = positional ?? named ?? throw new ZwarmException("exec needs a task: zwarm exec \"task\" or zwarm exec --task \"task\"", ExitCodes.Usage);
             var manager = await host.ManagerAsync(ct);
             var newStore = !Directory.Exists(host.ZwarmDir);
             var remote = pr.GetValue(onHost);
@@ -101,6 +101,6 @@ internal static class SpawnCommand
                 host.Out.WriteLine(reply);
             if (meta.Error is not null && meta.Status.IsFinished()) host.Out.WriteLine($"  error: {meta.Error}");
         }
-        return meta.Status is SessionStatus.Failed or SessionStatus.Killed ? 1 : 0;
+        return meta.Status is SessionStatus.Failed or SessionStatus.Killed ? ExitCodes.Failure : ExitCodes.Success;
     }
 }

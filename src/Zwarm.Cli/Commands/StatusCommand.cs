@@ -5,6 +5,8 @@ using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Sessions;
 using Zwarm.Orchestration;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -27,7 +29,7 @@ internal static class StatusCommand
             {
                 if (pr.GetValue(json)) SessionView.Write(host.Out, new JsonObject { ["initialized"] = false });
                 else host.Out.WriteLine("no .zwarm/ here; run 'zwarm init' or 'zwarm spawn \"task\"'");
-                return 0;
+                return ExitCodes.Success;
             }
             var manager = await host.ManagerAsync(ct);
             var entries = await manager.ListSummariesAsync(ct);
@@ -64,7 +66,7 @@ internal static class StatusCommand
                     })]),
                     ["events"] = new JsonArray([.. events.Select(e => e.DeepClone())]),
                 });
-                return 0;
+                return ExitCodes.Success;
             }
 
             var now = host.Now;
@@ -77,7 +79,7 @@ internal static class StatusCommand
             if (attention.Count == 0 && broken.Count == 0) host.Console.MarkupLine("  [grey]none[/]");
             foreach (var m in attention.Take(AttentionShown))
                 host.Console.MarkupLine($"  [{SessionView.Color(m.Status)}]{SessionView.Icon(m.Status)} {m.ShortId}[/]  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  " +
-                    $"{Markup.Escape(SessionView.Excerpt(m.Task, 1, 40))}  [grey]— {Markup.Escape(SessionView.Excerpt(Attention.Reason(m)!, 1, 60))}[/]");
+                    $"{Markup.Escape(TextCut.Excerpt(m.Task, 1, 40))}  [grey]— {Markup.Escape(TextCut.Excerpt(Attention.Reason(m)!, 1, 60))}[/]");
             if (attention.Count > AttentionShown) host.Console.MarkupLine($"  [grey]… and {attention.Count - AttentionShown} more (zwarm ls --status failed)[/]");
             foreach (var b in broken) host.Console.MarkupLine($"  [red]! {b.Id[..8]}[/]  unreadable: {Markup.Escape(b.Problem ?? "")}");
 
@@ -85,14 +87,14 @@ internal static class StatusCommand
             if (instances.Count == 0) host.Console.MarkupLine("  [grey]none active[/]");
             foreach (var i in instances)
             {
-                var what = (i.Name is { } n ? $"[{n}] " : "") + (i.Task is { } t ? InstancesCommand.Oneline(t, 50) : i.Kind == "pilot" ? $"{i.Turns} turns" : "");
+                var what = (i.Name is { } n ? $"[{n}] " : "") + (i.Task is { } t ? TextCut.OneLine(t, 50) : i.Kind == "pilot" ? $"{i.Turns} turns" : "");
                 host.Console.MarkupLine($"  {i.Id,-8}  {i.Kind,-11}  {Markup.Escape(i.Status),-9}  step {i.Steps,-4}  {Markup.Escape(what)}");
             }
 
             host.Console.MarkupLine("[bold]events[/]");
             if (events.Count == 0) host.Console.MarkupLine("  [grey]none[/]");
             foreach (var e in events) host.Console.MarkupLine("  " + Markup.Escape(EventLine(e)));
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }
@@ -103,7 +105,7 @@ internal static class StatusCommand
         var ts = DateTimeOffset.TryParse(Text(e, "ts"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t)
             ? t.LocalDateTime.ToString("MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "";
         var id = Text(e, "short_id") ?? (Text(e, "session_id") is { Length: >= 8 } s ? s[..8] : "");
-        var reason = Text(e, "reason") is { Length: > 0 } r ? "  " + SessionView.Excerpt(r, 1, 80) : "";
+        var reason = Text(e, "reason") is { Length: > 0 } r ? "  " + TextCut.Excerpt(r, 1, 80) : "";
         return $"{ts}  {Text(e, "event") ?? Text(e, "kind") ?? "?",-15}  {id,-8}{reason}";
     }
 

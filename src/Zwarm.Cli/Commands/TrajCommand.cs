@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -27,11 +29,11 @@ internal static class TrajCommand
                 var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now);
                 node["trajectory"] = new JsonArray(steps.Select((s, i) => (JsonNode)StepView.ToJson(i + 1, s, isFull)).ToArray());
                 SessionView.Write(host.Out, node);
-                return 0;
+                return ExitCodes.Success;
             }
             var c = host.Console;
             c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
-            c.MarkupLine($"[grey]task:[/] {Term.Escape(SessionView.Excerpt(meta.Task, 3, 300))}");
+            c.MarkupLine($"[grey]task:[/] {Term.Escape(TextCut.Excerpt(meta.Task, 3, 300))}");
             var n = 0;
             for (var turn = 1; turn <= meta.Turn; turn++)
             {
@@ -42,7 +44,7 @@ internal static class TrajCommand
             }
             if (!meta.Status.IsFinished()) c.MarkupLine($"[yellow]… {meta.Status.ToWire()}; follow it with: zwarm watch {meta.ShortId}[/]");
             else if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Term.Escape(meta.Error)}");
-            return 0;
+            return ExitCodes.Success;
         });
         return cmd;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Zwarm.Cli.Rendering;
 using System.Text.Json.Nodes;
 using Zwarm.Core.Sessions;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -19,7 +20,7 @@ internal static class WaitCommand
         {
             var manager = await host.ManagerAsync(ct);
             var t = pr.GetValue(timeout);
-            if (t is < 0) throw new Zwarm.Core.ZwarmException("--timeout must not be negative", 2);
+            if (t is < 0) throw new Zwarm.Core.ZwarmException("--timeout must not be negative", ExitCodes.Usage);
             var result = await manager.WaitAsync(pr.GetValue(ids)!, t is { } s ? TimeSpan.FromSeconds(s) : null, pr.GetValue(any), ct);
             if (pr.GetValue(json))
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Zwarm.Cli.Rendering;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class WatchCommand
             var manager = await host.ManagerAsync(ct);
             var target = pr.GetValue(id);
             var every = pr.GetValue(interval);
-            if (every is { } v && (v < 0.05 || v > 3600 || double.IsNaN(v))) throw new Zwarm.Core.ZwarmException("--interval must be between 0.05 and 3600 seconds", 2);
+            if (every is { } v && (v < 0.05 || v > 3600 || double.IsNaN(v))) throw new Zwarm.Core.ZwarmException("--interval must be between 0.05 and 3600 seconds", ExitCodes.Usage);
             if (target is null)
                 return await new Dashboard(host, manager, pr.GetValue(json), TimeSpan.FromSeconds(every ?? 1)).RunAsync(ct);
             try
@@ -26,7 +27,7 @@ internal static class WatchCommand
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                return 0;
+                return ExitCodes.Success;
             }
         });
         return cmd;

@@ -9,6 +9,7 @@ using Polly.Retry;
 using Polly.Timeout;
 using Zwarm.Core.Config;
 using Zwarm.Core.Events;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Hooks;
 
@@ -112,7 +113,7 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
 
     private static string Text(StringBuilder sb)
     {
-        lock (sb) return sb.Length > MaxOutputChars ? sb.ToString(0, MaxOutputChars) + "…" : sb.ToString();
+        lock (sb) return TextCut.Cut(sb.ToString(), MaxOutputChars);
     }
 
     private static async Task Pump(StreamReader reader, StringBuilder into)
@@ -187,7 +188,7 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
         var exe = Zwarm.Core.Agents.AgentExecutable.FindOnPath("notify-send");
         if (exe is null) return (new HookResult(hook, true, "skipped: notify-send is not installed"), "");
         var title = $"zwarm: {e.ShortId ?? "instance"} {e.Event}";
-        var text = e.Reason ?? (context.Task is { } t ? (t.Length > 200 ? t[..200] + "…" : t) : "");
+        var text = e.Reason ?? (context.Task is { } t ? TextCut.Cut(t, 200) : "");
         var env = Environment(e, context);
         env["ZWARM_NOTIFY_SEND"] = exe;
         env["ZWARM_NOTIFY_TITLE"] = title;

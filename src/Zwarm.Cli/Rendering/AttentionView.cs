@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -61,7 +62,6 @@ internal static class AttentionView
 
     private static string Cut(string s, int max)
     {
-        var safe = Commands.EventsCommand.Safe(s);
-        return safe.Length <= max ? safe : safe[..(max - 1)] + "…";
+        return TextCut.Cut(Commands.EventsCommand.Safe(s), max);
     }
 }

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -15,7 +16,7 @@ internal static class ConversationView
         var color = SessionView.Color(m.Status);
         console.MarkupLine($"[bold {color}]{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()}[/]  [grey]{Term.Escape(m.Id)}[/]");
         void Row(string key, string value) => console.MarkupLine($"[grey]{key,-8}[/] {value.ReplaceLineEndings("\n" + new string(' ', 9))}");
-        Row("task", Term.Escape(SessionView.Excerpt(m.Task, 6, 600)));
+        Row("task", Term.Escape(TextCut.Excerpt(m.Task, 6, 600)));
         Row("agent", Term.Escape($"{m.Adapter} / {m.Model}"));
         Row("dir", Term.Escape(m.WorkingDir));
         if (m.Host is { } h) Row("host", Term.Escape(h.Name + (h.Pid is { } pid ? $" (pid {pid} there)" : "")));

@@ -3,6 +3,8 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -25,7 +27,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
         {
             // Ctrl+C is how a dashboard ends.
         }
-        return 0;
+        return ExitCodes.Success;
     }
 
     private async Task<IReadOnlyList<SessionMeta>> SessionsAsync(CancellationToken ct)
@@ -123,7 +125,7 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
                     SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = node });
                 }
                 else host.Out.WriteLine($"{now:HH:mm:ss} {(attention is null ? " " : "!")}{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
-                                        $"{SessionView.Tokens(m.TotalTokens)} tokens  {SessionView.Excerpt(m.Task, 1, 60)}{(m.Error is null ? "" : "  error: " + m.Error)}" +
+                                        $"{SessionView.Tokens(m.TotalTokens)} tokens  {TextCut.Excerpt(m.Task, 1, 60)}{(m.Error is null ? "" : "  error: " + m.Error)}" +
                                         (attention is null ? "" : $"  needs you: {Commands.EventsCommand.Safe(attention.Reason)}"));
             }
             foreach (var gone in seen.Keys.Where(k => sessions.All(m => m.Id != k)).ToList())

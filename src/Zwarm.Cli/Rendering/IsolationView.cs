@@ -1,6 +1,7 @@
 using Spectre.Console;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -22,7 +23,7 @@ internal static class IsolationView
         foreach (var review in await manager.ReviewsOfAsync(m.Id, ct))
         {
             var reply = SessionFacts.LastReply(review);
-            var text = reply is null ? review.Status.ToWire() : SessionView.Excerpt(TerminalText.Safe(reply), 4, 400);
+            var text = reply is null ? review.Status.ToWire() : TextCut.Excerpt(TerminalText.Safe(reply), 4, 400);
             Row("review", $"[{SessionView.Color(review.Status)}]{SessionView.Icon(review.Status)} {review.ShortId}[/] {Term.Escape(text)}");
         }
     }

@@ -3,6 +3,8 @@ using Spectre.Console;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
+using Zwarm.Core;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -30,7 +32,7 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
         else
         {
             host.Console.MarkupLine($"[{SessionView.Color(status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
-            host.Console.MarkupLine($"[grey]task:[/] {Term.Escape(SessionView.Excerpt(meta.Task, 2, 200))}");
+            host.Console.MarkupLine($"[grey]task:[/] {Term.Escape(TextCut.Excerpt(meta.Task, 2, 200))}");
             if (!status.IsFinished()) host.Console.MarkupLine("[grey]following; Ctrl+C stops watching (the session keeps running)[/]");
         }
         StartTurn(meta);
@@ -53,7 +55,7 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
             if (finished)
             {
                 End(meta);
-                return meta.Status == SessionStatus.Completed ? 0 : 1;
+                return meta.Status == SessionStatus.Completed ? ExitCodes.Success : ExitCodes.Failure;
             }
             await Task.Delay(interval, ct);
         }

@@ -2,6 +2,7 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -96,7 +97,7 @@ internal static class SessionTable
             var sb = new System.Text.StringBuilder();
             sb.Append(Summary.Plain).Append('\n');
             if (Rows.Count == 0) return sb.Append("no sessions; start one with: zwarm spawn \"task\"\n").ToString();
-            var cells = Rows.Select(r => Shown.Select(c => c == TaskColumn ? TaskText(r[c].Plain, TaskWidth) : r[c].Plain).ToArray()).ToList();
+            var cells = Rows.Select(r => Shown.Select(c => c == TaskColumn ? TextCut.Cut(r[c].Plain, TaskWidth) : r[c].Plain).ToArray()).ToList();
             var widths = Shown.Select((c, i) => Math.Max(Headers[c].Length, cells.Max(r => r[i].Length))).ToArray();
             var total = widths.Sum() + 3 * widths.Length + 1;
             if (total > width || Summary.Plain.Length > width || cells.Any(r => r.Any(t => !Simple(t)))) return null;
@@ -153,12 +154,11 @@ internal static class SessionTable
     }
 
     // One line, cut with an ellipsis: the task is the column that gives way.
-    private static string TaskText(string plain, int width) => plain.Length <= width ? plain : plain[..(width - 1)] + "…";
 
     private static Markup TaskCell((string Plain, string Markup) cell, int width)
     {
         if (cell.Plain.Length <= width) return new Markup(cell.Markup);
-        var cut = Term.Escape(TaskText(cell.Plain, width));
+        var cut = Term.Escape(TextCut.Cut(cell.Plain, width));
         return new Markup(cell.Markup.StartsWith("[bold]", StringComparison.Ordinal) ? $"[bold]{cut}[/]" : cut);
     }
 }

@@ -18,15 +18,6 @@ internal static class SessionView
     /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
     public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Summary(m, models, config, now);
 
-    /// <summary>The first lines of a text, at most <paramref name="maxChars"/> characters, with "…" when cut.</summary>
-    public static string Excerpt(string text, int maxLines, int maxChars)
-    {
-        var lines = text.Trim().ReplaceLineEndings("\n").Split('\n');
-        var cut = string.Join("\n", lines.Take(maxLines));
-        if (cut.Length > maxChars) cut = cut[..maxChars];
-        return cut.Length < text.Trim().Length ? cut.TrimEnd() + " …" : cut;
-    }
-
     /// <summary>"850ms", "12.3s", "4m05s", "2h13m".</summary>
     public static string Duration(TimeSpan d)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Core.Agents;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -23,7 +24,7 @@ internal static class StepView
         switch (s.Kind)
         {
             case StepKind.Reasoning:
-                var thought = full ? s.Text.Trim() : SessionView.Excerpt(s.Text, ReasoningLines, 600);
+                var thought = full ? s.Text.Trim() : TextCut.Excerpt(s.Text, ReasoningLines, 600);
                 WriteBlock(console, num + "[grey]think[/]  ", thought, "grey italic");
                 break;
             case StepKind.Command:
@@ -40,7 +41,7 @@ internal static class StepView
                 });
                 break;
             case StepKind.ToolCall:
-                WriteBlock(console, $"{num}[blue]tool[/]   [bold]{Term.Escape(s.ToolName ?? "tool")}[/] ", full ? s.Text : SessionView.Excerpt(s.Text, OutputLines, OutputChars), null);
+                WriteBlock(console, $"{num}[blue]tool[/]   [bold]{Term.Escape(s.ToolName ?? "tool")}[/] ", full ? s.Text : TextCut.Excerpt(s.Text, OutputLines, OutputChars), null);
                 break;
             case StepKind.ToolOutput:
                 var (text, more) = Cut(s.Output ?? s.Text, full);

@@ -1,4 +1,5 @@
 using System.Text;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Cli.Repl;
 
@@ -18,7 +19,7 @@ internal static class CompletionList
             foreach (var i in shown)
             {
                 var row = $"  {i.Text.PadRight(textWidth)}  {i.Hint}";
-                sb.Append(row.Length > width - 1 ? row[..Math.Max(0, width - 2)] + "…" : row).Append("\r\n");
+                sb.Append(TextCut.Cut(row, width - 1)).Append("\r\n");
             }
         }
         else

@@ -68,10 +68,10 @@ internal sealed class ReplLoop(CliHost host, CommandTree tree, ILineReader reade
             {
                 case ReplAction.Help:
                     ReplHelp.Write(host.Out, tree);
-                    return 0;
+                    return ExitCodes.Success;
                 case ReplAction.Invalid invalid:
                     host.Err.WriteLine($"zwarm: {invalid.Message}");
-                    return 2;
+                    return ExitCodes.Usage;
                 case ReplAction.Shell shell:
                     var code = await ShellRunner.RunAsync(shell.Command, host.ProjectDir, ShellGetsTerminal, host.Out, host.Err, cts.Token);
                     if (code != 0) host.Err.WriteLine($"(exit {code})");
@@ -83,7 +83,7 @@ internal sealed class ReplLoop(CliHost host, CommandTree tree, ILineReader reade
                     host.Reset();
                     return await CliApp.InvokeAsync(tree.Root, WithInherited(run.Args), host, cts.Token);
                 default:
-                    return 0;
+                    return ExitCodes.Success;
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -91,7 +91,7 @@ internal sealed class ReplLoop(CliHost host, CommandTree tree, ILineReader reade
             // A shell command had the terminal in its own mode, which echoes ^C without a newline.
             if (action is ReplAction.Shell && ShellGetsTerminal) host.Err.WriteLine();
             host.Err.WriteLine("zwarm: cancelled");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         catch (ZwarmException ex)
         {
@@ -103,7 +103,7 @@ internal sealed class ReplLoop(CliHost host, CommandTree tree, ILineReader reade
             // One-shot, an unexpected error ends the process with its stack; here it must not end the session.
             host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0]}");
             if (host.Verbose) host.Err.WriteLine(ex.ToString());
-            return 1;
+            return ExitCodes.Failure;
         }
         finally
         {

@@ -38,7 +38,7 @@ public sealed class AgentRegistry
     /// <summary>The adapter with this name; a clear error otherwise.</summary>
     public IAgentAdapter Get(string name) => _byName.TryGetValue(name, out var a)
         ? a
-        : throw new ZwarmException($"unknown adapter '{name}': expected {string.Join(" or ", _byName.Keys)}", 2);
+        : throw new ZwarmException($"unknown adapter '{name}': expected {string.Join(" or ", _byName.Keys)}", ExitCodes.Usage);
 
     /// <summary>True when an adapter with this name exists.</summary>
     public bool TryGet(string name, out IAgentAdapter adapter) => _byName.TryGetValue(name, out adapter!);
@@ -60,7 +60,7 @@ public sealed class AgentRegistry
         {
             if (known is not null && known.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase)) return (adapter, known.Name);
             if (forceModel || config.Prices.ContainsKey(explicitModel.Trim())) return (adapter, explicitModel);
-            throw new ZwarmException(known is null ? Unknown(explicitModel) : OfAnotherAdapter(explicitModel, known, adapter), 2);
+            throw new ZwarmException(known is null ? Unknown(explicitModel) : OfAnotherAdapter(explicitModel, known, adapter), ExitCodes.Usage);
         }
         if (config.AdapterToml(adapter.Name).Table.TryGetValue("model", out var m) && m is string tomlModel && tomlModel.Length > 0)
             return (adapter, tomlModel);

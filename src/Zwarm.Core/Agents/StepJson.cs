@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Core.Agents;
 
@@ -21,7 +22,7 @@ public static class StepJson
     public static JsonObject ToJson(TrajectoryStep s, int? maxChars = null)
     {
         var compact = maxChars is not null;
-        string Cut(string t) => maxChars is { } max && t.Length > max ? t[..Math.Max(0, max - 1)] + "…" : t;
+        string Cut(string t) => maxChars is { } max ? TextCut.Cut(t, max) : t;
         var o = new JsonObject { ["turn"] = s.Turn, ["kind"] = s.Kind.WireName() };
         if (!compact || (s.Text.Length > 0 && s.Text != s.Command)) o["text"] = Cut(s.Text);
         if (s.Command is not null) o["command"] = Cut(s.Command);

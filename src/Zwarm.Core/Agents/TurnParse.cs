@@ -29,9 +29,6 @@ public sealed class TurnParseResult
     /// <summary>The final assistant reply of the turn, if any.</summary>
     public string? Reply => AssistantMessages.Count > 0 ? AssistantMessages[^1] : null;
 
-    /// <summary>Short summaries of tool calls and outputs, for the conversation (role "tool").</summary>
-    public List<string> ToolSummaries { get; } = [];
-
     /// <summary>Ordered steps; only filled when the parser was created with trajectory collection on.</summary>
     public List<TrajectoryStep> Steps { get; } = [];
 

@@ -23,7 +23,7 @@ public static class ConfigLoader
         Apply(values, await TomlDocument.LoadAsync(layout.ConfigFile, ct));
         if (configFile is not null)
         {
-            if (!File.Exists(configFile)) throw new ZwarmException($"config file not found: {configFile}", 2);
+            if (!File.Exists(configFile)) throw new ZwarmException($"config file not found: {configFile}", ExitCodes.Usage);
             foreach (var (key, value, where) in await ExperimentConfig.ReadAsync(configFile, ct))
             {
                 if (value is not null) values[key] = Check(key, value, where);
@@ -86,7 +86,7 @@ public static class ConfigLoader
     private static void ApplySet(Dictionary<string, object?> values, string set)
     {
         var eq = set.IndexOf('=');
-        if (eq <= 0) throw new ZwarmException($"--set {set}: expected key=value (e.g. executor.model=gpt-5.1-codex)", 2);
+        if (eq <= 0) throw new ZwarmException($"--set {set}: expected key=value (e.g. executor.model=gpt-5.1-codex)", ExitCodes.Usage);
         var key = set[..eq].Trim();
         var raw = set[(eq + 1)..].Trim();
         values[key] = Check(key, ParseLoose(key, raw), "--set");

@@ -3,6 +3,7 @@ using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Core.Events;
 
@@ -23,7 +24,7 @@ public sealed record HookContext(string? Task, string? Reply, string ProjectDir,
     public static HookContext For(SessionMeta? m, string projectDir, string zwarmDir)
     {
         var reply = m is null ? null : SessionFacts.LastReply(m);
-        if (reply is { Length: > MaxReplyChars }) reply = reply[..MaxReplyChars] + "…";
+        if (reply is not null) reply = TextCut.Cut(reply, MaxReplyChars);
         return new HookContext(m?.Task, reply, projectDir, zwarmDir);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Core.Events;
 
@@ -70,7 +71,7 @@ public sealed record ZwarmEvent
         Turn = m.Turn,
         Adapter = m.Adapter,
         Status = m.Status.ToWire(),
-        Reason = reason is { Length: > EventLog.MaxReasonChars } ? reason[..EventLog.MaxReasonChars] + "…" : reason,
+        Reason = reason is null ? null : TextCut.Cut(reason, EventLog.MaxReasonChars),
         CostUsd = costUsd is { } c ? Math.Round(c, 6) : null,
         Tokens = m.TotalTokens,
     };

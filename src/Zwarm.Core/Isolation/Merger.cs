@@ -65,7 +65,7 @@ public static class Merger
         var repo = wt.Repo;
         var targetRef = "refs/heads/" + target;
         var targetHead = (await Git.RunAsync(repo, ["rev-parse", "--verify", "-q", targetRef], ct: ct)) is { Ok: true } th
-            ? th.Text : throw new ZwarmException($"no branch '{target}' in {repo}", 2);
+            ? th.Text : throw new ZwarmException($"no branch '{target}' in {repo}", ExitCodes.Usage);
         var branchHead = (await Git.RequireAsync(repo, ["rev-parse", "--verify", "-q", "refs/heads/" + wt.Branch], $"branch {wt.Branch} is missing", ct: ct)).Text;
         var checkedOutAt = await CheckedOutAtAsync(repo, targetRef, ct);
         if (checkedOutAt is not null && !SamePath(checkedOutAt, repo))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Core.Isolation;
 
@@ -163,7 +164,7 @@ public static class Worktrees
         var headTree = (await Git.RequireAsync(wt.Path, ["rev-parse", head + "^{tree}"], "cannot read HEAD's tree", ct: ct)).Text;
         if (tree == headTree) return null;
         List<string> args = ["commit-tree", tree, "-p", head, "-m", $"zwarm: turn {turn.ToString(CultureInfo.InvariantCulture)}"];
-        if (!string.IsNullOrWhiteSpace(body)) args.AddRange(["-m", body.Length > 8000 ? body[..8000] + "…" : body]);
+        if (!string.IsNullOrWhiteSpace(body)) args.AddRange(["-m", TextCut.Cut(body, 8000)]);
         var commit = (await Git.RequireAsync(wt.Path, args, "cannot write the checkpoint commit", ZwarmIdentity, ct)).Text;
         // Guarded by the old value: if HEAD moved meanwhile (a concurrent finaliser), this checkpoint is dropped, not forced.
         var moved = await Git.RunAsync(wt.Path, ["update-ref", "-m", $"zwarm: turn {turn.ToString(CultureInfo.InvariantCulture)}", "HEAD", commit, head], ct: ct);

@@ -1,4 +1,5 @@
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Core.Lifecycle;
 
@@ -49,9 +50,5 @@ internal sealed class AttentionRules(SessionManager sessions)
         }, ct);
     }
 
-    private static string OneLine(string s)
-    {
-        var line = s.ReplaceLineEndings(" ");
-        return line.Length <= 160 ? line : line[..160] + "…";
-    }
+    private static string OneLine(string s) => TextCut.Cut(s.ReplaceLineEndings(" "), 160);
 }

@@ -35,7 +35,7 @@ internal sealed class HostTurns(SessionManager sessions)
     {
         if (wanted != "auto") return ConfigFor(wanted);
         if (Config.Hosts.Count == 0)
-            throw new ZwarmException("--host auto: no host is configured (add [hosts.NAME] to .zwarm/config.toml)", 2);
+            throw new ZwarmException("--host auto: no host is configured (add [hosts.NAME] to .zwarm/config.toml)", ExitCodes.Usage);
         var statuses = await ProbeAsync(ct);
         var reachable = statuses.Where(s => s.Problem is null).ToList();
         if (reachable.Count == 0)
@@ -52,11 +52,11 @@ internal sealed class HostTurns(SessionManager sessions)
         var d = request.WorkingDir;
         if (d is null)
             return host.Dir ?? throw new ZwarmException(
-                $"host {host.Name} has no dir: give the remote working directory with -d, or set hosts.{host.Name}.dir", 2);
+                $"host {host.Name} has no dir: give the remote working directory with -d, or set hosts.{host.Name}.dir", ExitCodes.Usage);
         if (d.StartsWith('/')) return d;
         if (host.Dir is null)
             throw new ZwarmException(
-                $"-d {d}: a relative directory needs hosts.{host.Name}.dir to be set; give an absolute remote path", 2);
+                $"-d {d}: a relative directory needs hosts.{host.Name}.dir to be set; give an absolute remote path", ExitCodes.Usage);
         return host.Dir.TrimEnd('/') + "/" + d;
     }
 

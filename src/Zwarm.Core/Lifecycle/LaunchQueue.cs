@@ -24,7 +24,7 @@ internal sealed class LaunchQueue(SessionManager sessions)
     /// <summary>Starts a new session; returns at once. With executor.max_running reached, the session is queued as pending.</summary>
     public async Task<SessionMeta> StartAsync(StartRequest request, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Task)) throw new ZwarmException("the task is empty", 2);
+        if (string.IsNullOrWhiteSpace(request.Task)) throw new ZwarmException("the task is empty", ExitCodes.Usage);
         var (adapter, model) = Agents.Choose(request.Adapter, request.Model, Config, request.ForceModel);
         var host = request.Host is { } wanted ? await sessions.Hosts.ResolveAsync(wanted, ct) : null;
         string dir;
@@ -74,7 +74,7 @@ internal sealed class LaunchQueue(SessionManager sessions)
     /// <summary>Sends a follow-up message as a new turn; refused while running or after a kill.</summary>
     public async Task<SessionMeta> ContinueAsync(string idOrPrefix, string message, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(message)) throw new ZwarmException("the message is empty", 2);
+        if (string.IsNullOrWhiteSpace(message)) throw new ZwarmException("the message is empty", ExitCodes.Usage);
         var id = Store.Resolve(idOrPrefix);
         var current = await sessions.GetAsync(id, ct);
         CheckContinuable(current);
@@ -232,7 +232,7 @@ internal sealed class LaunchQueue(SessionManager sessions)
                 return true;
             }, ct);
             sessions.RecordEvent(failed, EventNames.Failed, failed.Error);
-            throw ex as ZwarmException ?? new ZwarmException($"could not start the agent: {ex.Message}", 1, ex);
+            throw ex as ZwarmException ?? new ZwarmException($"could not start the agent: {ex.Message}", ExitCodes.Failure, ex);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Events;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Core.Lifecycle;
 
@@ -160,7 +161,7 @@ internal sealed class TurnFinalizer(SessionManager sessions)
             {
                 StepKind.Command => $"$ {step.Command ?? step.Text}" + (step.ExitCode is { } c ? $" (exit {c})" : ""),
                 // A shell tool call (Claude's Bash) is summarised by its command, not by its raw JSON input.
-                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {Truncate(step.Command ?? step.Text, ConversationSteps.ToolCallShown)}",
+                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {TextCut.Cut(step.Command ?? step.Text, ConversationSteps.ToolCallShown)}",
                 StepKind.FileChange => $"{step.ChangeKind ?? "edit"} {step.Path ?? step.Text}",
                 _ => null,
             };
@@ -186,15 +187,13 @@ internal sealed class TurnFinalizer(SessionManager sessions)
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var line = lines.LastOrDefault(l => !l.StartsWith('{')
                 && !l.StartsWith("Reading additional input from stdin", StringComparison.Ordinal));
-            return line is null ? null : Truncate(line, 300);
+            return line is null ? null : TextCut.Cut(line, 300);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
 
     /// <summary>The exit code the turn's wrapper recorded; null while it runs, or when it died before writing one.</summary>
     public int? ReadExitCode(string id, int turn)

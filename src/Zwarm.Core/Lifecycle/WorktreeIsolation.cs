@@ -35,7 +35,7 @@ internal sealed class WorktreeIsolation(SessionManager sessions)
         {
             // The worktree would be on this machine; a host's sessions work in their remote directory.
             if (request.Worktree == true)
-                throw new ZwarmException("--worktree is not supported with --host: the session works in its remote directory", 2);
+                throw new ZwarmException("--worktree is not supported with --host: the session works in its remote directory", ExitCodes.Usage);
             return;
         }
         if (!UsesWorktree(request)) return;
@@ -122,7 +122,7 @@ internal sealed class WorktreeIsolation(SessionManager sessions)
         var wt = RequireWorktree(m);
         if (turn is not { } n)
             return await Worktrees.DiffAsync(wt.Repo, wt.BaseCommit, await Worktrees.SnapshotTreeAsync(wt, ct), patch, ct);
-        if (n < 1 || n > m.Turn) throw new ZwarmException($"session {m.ShortId} has no turn {n} (turns 1..{m.Turn})", 2);
+        if (n < 1 || n > m.Turn) throw new ZwarmException($"session {m.ShortId} has no turn {n} (turns 1..{m.Turn})", ExitCodes.Usage);
         var previous = m.Turns?.Where(t => t.Turn < n && t.Commit is not null).OrderBy(t => t.Turn).LastOrDefault()?.Commit
             ?? wt.BaseCommit;
         var commit = m.Turns?.Find(t => t.Turn == n)?.Commit;
@@ -167,7 +167,7 @@ internal sealed class WorktreeIsolation(SessionManager sessions)
             throw new ZwarmException(
                 $"session {m.ShortId} is still {m.Status.ToWire()}; wait for it (zwarm wait {m.ShortId}) or kill it before merging");
         var target = into ?? await Merger.CurrentBranchAsync(wt.Repo, ct)
-            ?? throw new ZwarmException($"the main worktree of {wt.Repo} has a detached HEAD; say where to merge with --into BRANCH", 2);
+            ?? throw new ZwarmException($"the main worktree of {wt.Repo} has a detached HEAD; say where to merge with --into BRANCH", ExitCodes.Usage);
         m = await CheckpointNowAsync(m, ct);
         var others = (await ConflictsAsync(null, ct)).Where(c => c.Sessions.Contains(m.Id)).ToList();
         var msg = message ?? DefaultMergeMessage(m, strategy);

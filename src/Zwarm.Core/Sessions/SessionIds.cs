@@ -19,7 +19,7 @@ public static partial class SessionIds
     {
         var id = (input ?? "").Trim().ToLowerInvariant();
         if (id.Length == 0 || !PrefixRegex().IsMatch(id))
-            throw new ZwarmException($"invalid session id '{input}': expected a uuid or a hex prefix of one", 2);
+            throw new ZwarmException($"invalid session id '{input}': expected a uuid or a hex prefix of one", ExitCodes.Usage);
         return id;
     }
 

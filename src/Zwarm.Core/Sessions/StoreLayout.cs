@@ -17,7 +17,7 @@ public sealed class StoreLayout
 
     /// <summary>A session's folder; the id must be a full session id.</summary>
     public string SessionDir(string id)
-        => Path.Combine(SessionsDir, SessionIds.IsFull(id) ? id : throw new ZwarmException($"invalid session id '{id}'", 2));
+        => Path.Combine(SessionsDir, SessionIds.IsFull(id) ? id : throw new ZwarmException($"invalid session id '{id}'", ExitCodes.Usage));
 
     /// <summary>A session's meta.json, the truth about it.</summary>
     public string MetaFile(string id) => Path.Combine(SessionDir(id), MetaFileName);

@@ -6,6 +6,7 @@ using Zwarm.Orchestration.Llm;
 using Zwarm.Orchestration.State;
 using Zwarm.Orchestration.Telemetry;
 using Zwarm.Orchestration.Watchers;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Loop;
 
@@ -29,9 +30,9 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
     {
         var config = services.Manager.Config.Orchestrator;
         var maxSteps = request.MaxSteps ?? config.MaxSteps;
-        if (maxSteps <= 0) throw new ZwarmException("--max-steps must be at least 1", 2);
+        if (maxSteps <= 0) throw new ZwarmException("--max-steps must be at least 1", ExitCodes.Usage);
         var task = string.IsNullOrWhiteSpace(request.Task) ? null : request.Task.Trim();
-        if (!request.Resume && task is null) throw new ZwarmException("no task: give it with --task, --task-file or on stdin", 2);
+        if (!request.Resume && task is null) throw new ZwarmException("no task: give it with --task, --task-file or on stdin", ExitCodes.Usage);
 
         var run = await RunContext.OpenAsync(services, OrchestratorMode.Orchestrate, request.Resume, request.Instance, request.Name, task, ct);
         var id = run.Instance.Id;
@@ -60,10 +61,10 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
         if (status == InstanceStatuses.Completed) await EndOrListSessionsAsync(run, config.OnExit);
         var code = status switch
         {
-            InstanceStatuses.Completed => 0,
-            InstanceStatuses.Interrupted => 130,
-            InstanceStatuses.Paused or InstanceStatuses.Stopped => 3,
-            _ => 1,
+            InstanceStatuses.Completed => ExitCodes.Success,
+            InstanceStatuses.Interrupted => ExitCodes.Interrupted,
+            InstanceStatuses.Paused or InstanceStatuses.Stopped => ExitCodes.Paused,
+            _ => ExitCodes.Failure,
         };
         StepEngine.RepairDanglingCalls(run.State.Messages);
         await run.State.CheckpointAsync($"S{run.State.Progress.Steps}", null, status, CancellationToken.None);
@@ -110,7 +111,7 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
             ? "1 session it started is still running (orchestrator.on_exit = \"keep\"):"
             : $"{running.Count} sessions it started are still running (orchestrator.on_exit = \"keep\"):");
         foreach (var m in running)
-            run.Printer.Line($"  {m.ShortId}  {m.Status.ToWire()}  {Text.OneLine(m.Task, 60)}  · stop it with: zwarm kill {m.ShortId}");
+            run.Printer.Line($"  {m.ShortId}  {m.Status.ToWire()}  {TextCut.OneLine(m.Task, 60)}  · stop it with: zwarm kill {m.ShortId}");
     }
 
     private static async Task<(string Status, string? Summary, string? Error)> LoopAsync(RunContext run, int maxSteps, CancellationToken ct)
@@ -134,7 +135,7 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
                     textOnly = 0;
                     continue;
                 }
-                if (r.Text is not null) run.Printer.Line($"  … {Text.OneLine(r.Text, 300)}");
+                if (r.Text is not null) run.Printer.Line($"  … {TextCut.OneLine(r.Text, 300)}");
                 // Twice in a row a text answer and no call: the model considers itself done.
                 if (++textOnly >= 2) return (InstanceStatuses.Completed, r.Text ?? "(no summary)", null);
                 run.State.Messages.Add(new ChatMessage(ChatRole.User, Prompts.NoToolCall));

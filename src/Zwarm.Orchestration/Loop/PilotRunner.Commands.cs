@@ -4,6 +4,7 @@ using Zwarm.Core.Config;
 using Zwarm.Core.Sessions;
 using Zwarm.Orchestration.Context;
 using Zwarm.Orchestration.State;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Loop;
 
@@ -94,7 +95,7 @@ internal sealed partial class PilotRunner
                 continue;
             }
             var reply = cp.Messages.LastOrDefault(m => m.Role == Microsoft.Extensions.AI.ChatRole.Assistant && m.Text.Length > 0)?.Text;
-            _run.Printer.Line($"{mark} {cp.Label,-4} ← {cp.Parent ?? "root",-4} you: {Text.OneLine(cp.Note, 50)}" + (reply is null ? "" : $"  → {Text.OneLine(reply, 50)}"));
+            _run.Printer.Line($"{mark} {cp.Label,-4} ← {cp.Parent ?? "root",-4} you: {TextCut.OneLine(cp.Note, 50)}" + (reply is null ? "" : $"  → {TextCut.OneLine(reply, 50)}"));
         }
     }
 
@@ -128,7 +129,7 @@ internal sealed partial class PilotRunner
             return;
         }
         foreach (var m in sessions)
-            _run.Printer.Line($"{m.ShortId}  {m.Status.ToWire(),-9} {m.Adapter}/{m.Model}  turn {m.Turn}  {m.TotalTokens:N0} tok  {Text.OneLine(m.Task, 60)}");
+            _run.Printer.Line($"{m.ShortId}  {m.Status.ToWire(),-9} {m.Adapter}/{m.Model}  turn {m.Turn}  {m.TotalTokens:N0} tok  {TextCut.OneLine(m.Task, 60)}");
     }
 
     /// <summary>A 20-cell bar of how full the context window is.</summary>

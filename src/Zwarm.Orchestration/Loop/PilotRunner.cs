@@ -6,6 +6,7 @@ using Zwarm.Orchestration.Llm;
 using Zwarm.Orchestration.State;
 using Zwarm.Orchestration.Telemetry;
 using Zwarm.Orchestration.Watchers;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Loop;
 
@@ -73,7 +74,12 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
         await SaveAsync(_status);
         span?.SetTag("zwarm.status", _status);
         p.Line($"saved instance {_run.Instance.Id} at {_run.State.Progress.Checkpoint ?? "root"}; resume with: zwarm pilot --resume --instance {_run.Instance.Id}");
-        return new RunResult(_run.Instance.Id, _status, null, _status == InstanceStatuses.Interrupted ? 130 : _status == InstanceStatuses.Aborted ? 1 : 0);
+        return new RunResult(_run.Instance.Id, _status, null, _status switch
+        {
+            InstanceStatuses.Interrupted => ExitCodes.Interrupted,
+            InstanceStatuses.Aborted => ExitCodes.Failure,
+            _ => ExitCodes.Success,
+        });
     }
 
     /// <summary>One user turn: the LLM acts until it answers with text (or the per-turn step limit).</summary>
@@ -83,7 +89,7 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
         var before = state.Messages.ToList();
         var maxSteps = services.Manager.Config.Orchestrator.MaxStepsPerTurn;
         state.Messages.Add(new ChatMessage(ChatRole.User, text));
-        await state.EventAsync("user_message", new JsonObject { ["text"] = Text.Cut(text, 2000) }, ct);
+        await state.EventAsync("user_message", new JsonObject { ["text"] = TextCut.Cut(text, 2000) }, ct);
         string? reply = null;
         try
         {
@@ -126,9 +132,9 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
         state.Progress.Turns++;
         var label = $"T{state.Progress.Turns}";
         var parent = state.Progress.Checkpoint;
-        await state.CheckpointAsync(label, parent, Text.OneLine(text, 200), CancellationToken.None);
+        await state.CheckpointAsync(label, parent, TextCut.OneLine(text, 200), CancellationToken.None);
         await state.SaveAsync(CancellationToken.None);
-        await state.EventAsync("turn", new JsonObject { ["turn"] = label, ["parent"] = parent, ["reply"] = Text.Cut(reply, 2000) }, CancellationToken.None);
+        await state.EventAsync("turn", new JsonObject { ["turn"] = label, ["parent"] = parent, ["reply"] = TextCut.Cut(reply, 2000) }, CancellationToken.None);
         await _run.UpdateRecordAsync();
         _run.Printer.Line($"(checkpoint {label})");
     }

@@ -7,6 +7,7 @@ using Zwarm.Orchestration.Llm;
 using Zwarm.Orchestration.State;
 using Zwarm.Orchestration.Tools;
 using Zwarm.Orchestration.Watchers;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Loop;
 
@@ -85,15 +86,15 @@ internal sealed class RunContext
         InstanceRecord record;
         if (resume)
         {
-            if (instance is null) throw new ZwarmException("--resume needs --instance ID (see zwarm instances --all)", 2);
+            if (instance is null) throw new ZwarmException("--resume needs --instance ID (see zwarm instances --all)", ExitCodes.Usage);
             record = await registry.ResolveAsync(instance, ct);
             if (record.Kind != kind)
-                throw new ZwarmException($"instance {record.Id} was started by zwarm {record.Kind}; resume it with zwarm {record.Kind} --resume --instance {record.Id}", 2);
+                throw new ZwarmException($"instance {record.Id} was started by zwarm {record.Kind}; resume it with zwarm {record.Kind} --resume --instance {record.Id}", ExitCodes.Usage);
             record = await registry.ClaimAsync(record.Id, ct);
         }
         else
         {
-            if (instance is not null) throw new ZwarmException("--instance is only used with --resume", 2);
+            if (instance is not null) throw new ZwarmException("--instance is only used with --resume", ExitCodes.Usage);
             record = await registry.CreateAsync(kind, name, task, llm.Model, ct);
         }
         var state = await InstanceState.OpenAsync(registry.InstanceDir(record.Id), services.Time, ct);
@@ -122,5 +123,5 @@ internal sealed class RunContext
 
     /// <summary>One line per session of this instance, for the resume note.</summary>
     public async Task<List<string>> SessionLinesAsync(CancellationToken ct) =>
-        [.. (await Tools.MySessionsAsync(ct)).Select(m => $"{m.ShortId} {m.Status.ToWire()} (turn {m.Turn}): {Text.OneLine(m.Task, 60)}")];
+        [.. (await Tools.MySessionsAsync(ct)).Select(m => $"{m.ShortId} {m.Status.ToWire()} (turn {m.Turn}): {TextCut.OneLine(m.Task, 60)}")];
 }

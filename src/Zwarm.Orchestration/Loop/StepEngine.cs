@@ -6,6 +6,7 @@ using Zwarm.Orchestration.Llm;
 using Zwarm.Orchestration.State;
 using Zwarm.Orchestration.Tools;
 using Zwarm.Orchestration.Watchers;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Loop;
 
@@ -54,7 +55,7 @@ internal sealed class StepEngine(LlmCaller llm, ToolRunner tools, WatcherSet wat
         if (calls.Count > 0 && text.Length > 0) printer.Thought(text);
         await State.EventAsync("llm_call", new JsonObject
         {
-            ["step"] = step, ["tool_calls"] = calls.Count, ["text"] = Text.Cut(text, 500),
+            ["step"] = step, ["tool_calls"] = calls.Count, ["text"] = TextCut.Cut(text, 500),
             ["input_tokens"] = response.Usage?.InputTokenCount, ["output_tokens"] = response.Usage?.OutputTokenCount,
         }, CancellationToken.None);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Loop;
 
@@ -15,9 +16,9 @@ internal sealed class StepPrinter(TextWriter output)
 
     public void Result(string shortText) => Line($"  └ {shortText}");
 
-    public void Thought(string text) => Line($"  … {Text.OneLine(text, 200)}");
+    public void Thought(string text) => Line($"  … {TextCut.OneLine(text, 200)}");
 
-    public void Reasoning(string text) => Line($"  (reasoning) {Text.OneLine(text, 400)}");
+    public void Reasoning(string text) => Line($"  (reasoning) {TextCut.OneLine(text, 400)}");
 
     public void Watcher(string name, string action, string message) => Line($"  ⚑ [WATCHER: {name}] {action}: {message}");
 
@@ -41,7 +42,7 @@ internal sealed class StepPrinter(TextWriter output)
             first = false;
             sb.Append(k).Append('=').Append(Value(v));
         }
-        return Text.Cut(sb.Append(')').ToString(), 160);
+        return TextCut.Cut(sb.Append(')').ToString(), 160);
     }
 
     private static string Value(object? v) => v switch
@@ -54,5 +55,5 @@ internal sealed class StepPrinter(TextWriter output)
         _ => v.ToString() ?? "",
     };
 
-    private static string Quote(string s) => "\"" + Text.OneLine(s, 60).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string s) => "\"" + TextCut.OneLine(s, 60).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -31,7 +31,7 @@ internal sealed partial class InstanceRegistry(string zwarmDir, TimeProvider? ti
     /// <summary>The state folder of one instance.</summary>
     public string InstanceDir(string id) => HexRegex().IsMatch(id)
         ? Path.Combine(InstancesDir, id)
-        : throw new ZwarmException($"invalid instance id '{id}'", 2);
+        : throw new ZwarmException($"invalid instance id '{id}'", ExitCodes.Usage);
 
     private string LockPath => _layout.InstancesLock;
 
@@ -42,7 +42,7 @@ internal sealed partial class InstanceRegistry(string zwarmDir, TimeProvider? ti
         await MutateAsync(file =>
         {
             if (name is not null && file.Instances.Values.Any(i => string.Equals(i.Name, name, StringComparison.Ordinal)))
-                throw new ZwarmException($"an instance named '{name}' exists already; choose another --name or resume it with --resume --instance {name}", 2);
+                throw new ZwarmException($"an instance named '{name}' exists already; choose another --name or resume it with --resume --instance {name}", ExitCodes.Usage);
             string id;
             do id = Guid.NewGuid().ToString("N")[..8];
             while (file.Instances.ContainsKey(id));
@@ -102,13 +102,13 @@ internal sealed partial class InstanceRegistry(string zwarmDir, TimeProvider? ti
         if (byName.Count == 1) return byName[0];
         var lower = key.ToLowerInvariant();
         if (!HexRegex().IsMatch(lower))
-            throw new ZwarmException($"no instance named '{key}' (see zwarm instances --all)", 2);
+            throw new ZwarmException($"no instance named '{key}' (see zwarm instances --all)", ExitCodes.Usage);
         var matches = all.Where(i => i.Id.StartsWith(lower, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new ZwarmException($"no instance '{key}' (see zwarm instances --all)", 2),
-            _ => throw new ZwarmException($"instance id '{key}' is ambiguous: {string.Join(", ", matches.Select(m => m.Id))}", 2),
+            0 => throw new ZwarmException($"no instance '{key}' (see zwarm instances --all)", ExitCodes.Usage),
+            _ => throw new ZwarmException($"instance id '{key}' is ambiguous: {string.Join(", ", matches.Select(m => m.Id))}", ExitCodes.Usage),
         };
     }
 

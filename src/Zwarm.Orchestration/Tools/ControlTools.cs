@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Tools;
 
@@ -121,7 +122,7 @@ internal sealed class ControlTools(ToolContext ctx)
         if (truncated) text = text[..3000] + "\n… [output cut] …\n" + text[^4900..];
         var o = new JsonObject { ["exit_code"] = process.ExitCode, ["output"] = text, ["truncated"] = truncated, ["sandbox"] = sandbox };
         var first = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "(no output)";
-        return ToolOutcome.Ok(o, (warning is null ? "" : warning + "\n    ") + $"exit {process.ExitCode}: {Text.OneLine(first, 70)}");
+        return ToolOutcome.Ok(o, (warning is null ? "" : warning + "\n    ") + $"exit {process.ExitCode}: {TextCut.OneLine(first, 70)}");
     }
 
     /// <summary>
@@ -171,6 +172,6 @@ internal sealed class ControlTools(ToolContext ctx)
         _ = ct;
         var summary = a.String("summary", required: true)!;
         ctx.ExitSummary = summary;
-        return Task.FromResult(ToolOutcome.Ok(new JsonObject { ["message"] = "the run ends after this step" }, $"exit: {Text.OneLine(summary, 80)}"));
+        return Task.FromResult(ToolOutcome.Ok(new JsonObject { ["message"] = "the run ends after this step" }, $"exit: {TextCut.OneLine(summary, 80)}"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Zwarm.Core.Sessions;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Tools;
 
@@ -63,8 +64,8 @@ internal sealed partial class SessionTools
         {
             var o = Identity(m);
             o["turn"] = m.Turn;
-            o["reply_preview"] = m.Status.IsFinished() && SessionFacts.CurrentTurnReply(m) is { } r ? Text.Cut(r, 300) : null;
-            if (m.Error is not null) o["error"] = Text.Cut(m.Error, 300);
+            o["reply_preview"] = m.Status.IsFinished() && SessionFacts.CurrentTurnReply(m) is { } r ? TextCut.Cut(r, 300) : null;
+            if (m.Error is not null) o["error"] = TextCut.Cut(m.Error, 300);
             list.Add((JsonNode)o);
         }
         var doneCount = metas.Count(m => m.Status.IsFinished());

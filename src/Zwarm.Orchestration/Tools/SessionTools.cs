@@ -5,6 +5,7 @@ using Zwarm.Core.Events;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Orchestration.Telemetry;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Tools;
 
@@ -94,7 +95,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         var reply = SessionFacts.CurrentTurnReply(m);
         var o = Identity(m);
         o["turn"] = m.Turn;
-        o["task"] = Text.Cut(m.Task, 600);
+        o["task"] = TextCut.Cut(m.Task, 600);
         o["last_reply"] = reply;
         o["error"] = m.Error;
         o["exit_code"] = m.ExitCode;
@@ -108,7 +109,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
         o["working_dir"] = m.WorkingDir;
         if (m.Status is SessionStatus.Running or SessionStatus.Pending) o["next"] = "still working: sleep, then check again";
         ctx.MarkSeen(m);
-        return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()}" + (reply is null ? "" : $": {Text.OneLine(reply, 70)}"));
+        return ToolOutcome.Ok(o, $"{m.ShortId} {m.Status.ToWire()}" + (reply is null ? "" : $": {TextCut.OneLine(reply, 70)}"));
     }
 
     public async Task<ToolOutcome> PeekAsync(ToolArgs a, CancellationToken ct)
@@ -117,8 +118,8 @@ internal sealed partial class SessionTools(ToolContext ctx)
         var o = Identity(m);
         o["turn"] = m.Turn;
         o["runtime_seconds"] = Math.Round(Runtime(m).TotalSeconds, 1);
-        o["reply_preview"] = SessionFacts.CurrentTurnReply(m) is { } r ? Text.Cut(r, 300) : null;
-        if (m.Error is not null) o["error"] = Text.Cut(m.Error, 300);
+        o["reply_preview"] = SessionFacts.CurrentTurnReply(m) is { } r ? TextCut.Cut(r, 300) : null;
+        if (m.Error is not null) o["error"] = TextCut.Cut(m.Error, 300);
         var steps = await Manager.TrajectoryAsync(m, ct);
         o["latest_steps"] = new JsonArray([.. steps.TakeLast(3).Select(s => (JsonNode)Text.StepLine(s, 120))]);
         o["needs_attention"] = ctx.NeedsAttention(m);
@@ -174,7 +175,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
                     };
             }
             o["turn"] = m.Turn;
-            o["task"] = Text.OneLine(m.Task, 100);
+            o["task"] = TextCut.OneLine(m.Task, 100);
             o["tokens"] = m.TotalTokens;
             o["needs_attention"] = ctx.NeedsAttention(m);
             if (m.QueuedReason is not null) o["queued_reason"] = m.QueuedReason;

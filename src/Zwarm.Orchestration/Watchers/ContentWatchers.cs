@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using Zwarm.Core;
+using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Watchers;
 
@@ -19,9 +20,9 @@ internal sealed class PatternWatcher : Watcher
         if (s.String("regex") is not null || s.String("pattern") is not null) tables.Add(s);
         foreach (var t in tables)
         {
-            var regex = t.String("regex") ?? t.String("pattern") ?? throw new ZwarmException("[[watchers.watchers]] pattern: each pattern needs regex = \"…\"", 2);
+            var regex = t.String("regex") ?? t.String("pattern") ?? throw new ZwarmException("[[watchers.watchers]] pattern: each pattern needs regex = \"…\"", ExitCodes.Usage);
             var action = WatcherVerdict.ParseAction(t.String("action") ?? "nudge")
-                ?? throw new ZwarmException($"[[watchers.watchers]] pattern: action must be continue, nudge, pause or abort, got '{t.String("action")}'", 2);
+                ?? throw new ZwarmException($"[[watchers.watchers]] pattern: action must be continue, nudge, pause or abort, got '{t.String("action")}'", ExitCodes.Usage);
             try
             {
                 _rules.Add(new Rule(new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), action, t.String("message")));
@@ -41,7 +42,7 @@ internal sealed class PatternWatcher : Watcher
         {
             var m = rule.Regex.Match(text);
             if (!m.Success) continue;
-            var message = rule.Message ?? $"matched /{rule.Regex}/: \"{Text.OneLine(m.Value, 80)}\"";
+            var message = rule.Message ?? $"matched /{rule.Regex}/: \"{TextCut.OneLine(m.Value, 80)}\"";
             return ValueTask.FromResult(new WatcherVerdict(rule.Action, message));
         }
         return ValueTask.FromResult(WatcherVerdict.Continue);
@@ -111,7 +112,7 @@ internal sealed partial class DelegationWatcher(WatcherSettings s) : Watcher("de
         {
             var command = JsonNode.Parse(call.ArgumentsJson)?["command"]?.GetValue<string>() ?? "";
             if (WritesCode().IsMatch(command))
-                return ValueTask.FromResult(Nudge($"bash at step {call.Step} writes files (\"{Text.OneLine(command, 60)}\"). "
+                return ValueTask.FromResult(Nudge($"bash at step {call.Step} writes files (\"{TextCut.OneLine(command, 60)}\"). "
                     + "bash is for verification only: delegate code changes to a session with a clear task."));
         }
         return ValueTask.FromResult(WatcherVerdict.Continue);

@@ -52,7 +52,6 @@ public sealed class DroppedOutputSpecs
 
         dropping.Should().BeAssignableTo<IDropsOutputs>();
         finalize.Result.Steps.Should().Equal(full.Result.Steps);
-        finalize.Result.ToolSummaries.Should().Equal(full.Result.ToolSummaries);
         finalize.Result.AssistantMessages.Should().Equal(full.Result.AssistantMessages);
         (finalize.Result.Error, finalize.Result.MalformedLines, finalize.Result.CompletionEvent, finalize.Result.AgentSessionId)
             .Should().Be((full.Result.Error, full.Result.MalformedLines, full.Result.CompletionEvent, full.Result.AgentSessionId));

@@ -41,7 +41,8 @@ public sealed class HostSpecs
         (await Eventually.HoldsAsync(() => !ProcessInfo.IsAlive(remotePid, sleeper.Host.PidStartTime)
                                            && !ProcessInfo.Tagged().Any(t => t.SessionId == sleeper.Id), TimeSpan.FromSeconds(10), Ct))
             .Should().BeTrue("no process of the killed session may survive on the host");
-        ProcessInfo.IsAlive(sleeper.Pid, sleeper.PidStartTime).Should().BeFalse("the local follower is stopped too");
+        (await Eventually.HoldsAsync(() => !ProcessInfo.IsAlive(sleeper.Pid, sleeper.PidStartTime), TimeSpan.FromSeconds(10), Ct))
+            .Should().BeTrue("the local follower is stopped too");
         (await p.Manager.GetAsync(sleeper.Id, Ct)).Status.Should().Be(SessionStatus.Killed);
     }
 }

@@ -11,7 +11,8 @@ namespace Zwarm.Core.Agents.Claude;
 /// </summary>
 internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser, IDropsOutputs
 {
-    private const int SummaryChars = 160;
+    // A Bash failure states its exit code at the start of its output: this much is decoded when outputs are dropped.
+    private const int ExitCodeScanChars = 160;
     private const int BriefChars = 120;
     private const int MaxPendingCalls = 4096;
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
@@ -19,7 +20,7 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
     private static readonly string[] BriefKeys = ["command", "file_path", "notebook_path", "pattern", "path", "url", "query", "description"];
 
     private readonly TurnParseResult _result = new();
-    private readonly Dictionary<string, (string Name, string Brief)> _pendingCalls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _pendingCalls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _deniedCalls = new(StringComparer.Ordinal);
     private bool _idFromInit;
     private string? _textMessageId;  // message.id whose text the last assistant message holds, while nothing came between
@@ -160,13 +161,13 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
         _textMessageId = null;
         var name = Str(block, "name") ?? "tool";
         var callId = Str(block, "id");
+        if (!collectTrajectory) return;
         block.TryGetProperty("input", out var input);
         if (callId is not null)
         {
             if (_pendingCalls.Count >= MaxPendingCalls) _pendingCalls.Clear();
-            _pendingCalls[callId] = (name, Brief(input));
+            _pendingCalls[callId] = name;
         }
-        if (!collectTrajectory) return;
         var command = name == "Bash" ? Str(input, "command") : null;
         var text = input.ValueKind == JsonValueKind.Undefined ? "" : input.GetRawText();
         _result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, text) { ToolName = name, CallId = callId, Command = command });
@@ -182,21 +183,17 @@ internal sealed partial class ClaudeParser(bool collectTrajectory) : ITurnParser
 
     private void OnToolResult(JsonElement block)
     {
+        if (!collectTrajectory) return;
         var callId = Str(block, "tool_use_id");
         var isError = True(block, "is_error");
-        var (name, brief) = callId is not null && _pendingCalls.Remove(callId, out var call) ? call : ("tool", "");
+        var name = callId is not null && _pendingCalls.Remove(callId, out var called) ? called : "tool";
         block.TryGetProperty("content", out var content);
-        var prefix = ContentText(content, SummaryChars);
-        var head = OneLine(prefix);
-        var outcome = head.Length == 0 ? "(no output)" : head;
-        _result.ToolSummaries.Add($"{name}{(brief.Length > 0 ? ": " + brief : "")} → {(isError ? "error: " : "")}{outcome}");
-        if (!collectTrajectory) return;
         // A caller that drops outputs gets the step without decoding the output; the exit code is at its start.
         var output = _dropOutputs ? "" : ContentText(content);
         _result.Steps.Add(new TrajectoryStep(StepKind.ToolOutput, output)
         {
             Output = _dropOutputs ? null : output, IsError = isError, CallId = callId, ToolName = name,
-            ExitCode = name == "Bash" ? BashExitCode(_dropOutputs ? prefix : output, isError) : null,
+            ExitCode = name == "Bash" ? BashExitCode(_dropOutputs ? ContentText(content, ExitCodeScanChars) : output, isError) : null,
         });
     }
 

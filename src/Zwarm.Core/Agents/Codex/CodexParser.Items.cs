@@ -11,8 +11,6 @@ namespace Zwarm.Core.Agents.Codex;
 /// </summary>
 internal sealed partial class CodexParser
 {
-    private const int SummaryCommandMax = 200;
-
     private bool OnItemCompleted(in CodexEvent item)
     {
         if (!Item(in item, out var type)) return false;
@@ -63,8 +61,6 @@ internal sealed partial class CodexParser
         // The output is the one large value of a line: decoded only for a caller that keeps it.
         if (_collect && !_dropOutputs) Str(outputValue, out output);
         var failed = status == "failed" || exitCode is not null and not 0;
-        var outcome = exitCode is { } code ? $"exit {code}" : status ?? "no exit code";
-        Result.ToolSummaries.Add($"$ {Shorten(command)} → {outcome}");
         if (_collect)
             Result.Steps.Add(new TrajectoryStep(StepKind.Command, command)
                 { Command = command, Output = output, ExitCode = exitCode, IsError = failed, CallId = id });
@@ -87,7 +83,6 @@ internal sealed partial class CodexParser
         }
         if (list.Count == 0) return true;
         var failed = status == "failed";
-        Result.ToolSummaries.Add("file_change " + string.Join(", ", list.Select(c => $"{c.Kind} {c.Path}")) + (failed ? " (failed)" : ""));
         if (_collect)
             foreach (var (path, kind) in list)
                 Result.Steps.Add(new TrajectoryStep(StepKind.FileChange, $"{kind} {path}")
@@ -113,7 +108,6 @@ internal sealed partial class CodexParser
         var output = !_collect ? null
             : _dropOutputs ? (result.IsNull ? null : "") ?? (error is null ? null : "")
             : McpResultText(result) ?? error;
-        Result.ToolSummaries.Add($"mcp tool {name}" + (failed ? " → failed" + (error is null ? "" : ": " + error) : ""));
         if (!_collect) return true;
         Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, args) { ToolName = name, CallId = id });
         if (output is not null || failed)
@@ -137,7 +131,6 @@ internal sealed partial class CodexParser
     private bool OnWebSearch(in CodexEvent item, string? id)
     {
         if (!Str(item[CodexField.Query], out var query)) return false;
-        Result.ToolSummaries.Add(string.IsNullOrEmpty(query) ? "web search" : $"web search {query}");
         if (_collect) Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, query ?? "") { ToolName = "web_search", CallId = id });
         return true;
     }
@@ -147,18 +140,14 @@ internal sealed partial class CodexParser
         var items = item[CodexField.Items];
         if (!items.IsArray) return false;
         var text = _collect ? new StringBuilder() : null;
-        int done = 0, total = 0;
         foreach (var todo in items.EnumerateArray())
         {
             if (!todo.IsObject) return false;
             todo.Get("text"u8, out var textValue, "completed"u8, out var c);
             if (!Str(textValue, out var t) || t is null) return false;
             var completed = c.Kind == JsonTokenType.True;
-            total++;
-            if (completed) done++;
             text?.Append(text.Length > 0 ? "\n" : "").Append(completed ? "[x] " : "[ ] ").Append(t);
         }
-        Result.ToolSummaries.Add($"todo list {done}/{total} done");
         if (text is not null) Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, text.ToString()) { ToolName = "todo_list", CallId = id });
         return true;
     }
@@ -178,12 +167,5 @@ internal sealed partial class CodexParser
         if (!p.TryGetInt64(out var v) || v is < int.MinValue or > int.MaxValue) return false;
         value = (int)v;
         return true;
-    }
-
-    private static string Shorten(string command)
-    {
-        var nl = command.IndexOf('\n');
-        var cut = Math.Min(nl < 0 ? command.Length : nl, SummaryCommandMax);
-        return cut == command.Length ? command : command[..cut] + "…";
     }
 }

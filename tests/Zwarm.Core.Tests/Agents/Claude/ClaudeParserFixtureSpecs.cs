@@ -53,7 +53,6 @@ public sealed class ClaudeParserFixtureSpecs
         ShouldBeCompleted(r, "628c51ca-fe46-4a7c-8f4c-ba0302cdb20b", lines: 3);
         r.AssistantMessages.Should().Equal(Hello);
         r.Reply.Should().Be(Hello);
-        r.ToolSummaries.Should().BeEmpty();
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.Message, Hello));
         r.Usage.Should().BeEquivalentTo(Usage(300, 15, 50, 100));
         r.CostUsd.Should().Be(0.0013425);
@@ -67,7 +66,6 @@ public sealed class ClaudeParserFixtureSpecs
         ShouldBeCompleted(r, "f116d513-53fd-4e81-8c18-9f30c8b4322a", lines: 6);
         r.AssistantMessages.Should().Equal(Preamble, DoneReply);
         r.Reply.Should().Be(DoneReply);
-        r.ToolSummaries.Should().Equal($"Bash: echo hi > out.txt → {NoOutput}");
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.Message, Preamble),
             new TrajectoryStep(StepKind.ToolCall, EchoInput) { ToolName = "Bash", CallId = "toolu_fake_0003", Command = "echo hi > out.txt" },
@@ -171,7 +169,6 @@ public sealed class ClaudeParserFixtureSpecs
 
         ShouldBeCompleted(r, "ccfa9d2b-9b9f-4198-99d0-9c892baebb6c", lines: 1);
         r.AssistantMessages.Should().Equal(DoneReply);
-        r.ToolSummaries.Should().BeEmpty();
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.Message, DoneReply));
         r.Usage.Should().BeEquivalentTo(Usage(600, 40, 100, 200));
         r.CostUsd.Should().Be(0.002835);
@@ -195,7 +192,6 @@ public sealed class ClaudeParserFixtureSpecs
 
         ShouldBeCompleted(r, "73a9a5b3-a530-4427-a65f-56a83929034b", lines: 37);
         r.AssistantMessages.Should().Equal(Preamble, DoneReply);
-        r.ToolSummaries.Should().Equal($"Bash: echo hi > out.txt → {NoOutput}");
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.Message, Preamble),
             new TrajectoryStep(StepKind.ToolCall, EchoInput) { ToolName = "Bash", CallId = "toolu_fake_0063", Command = "echo hi > out.txt" },
@@ -213,7 +209,6 @@ public sealed class ClaudeParserFixtureSpecs
 
         ShouldBeCompleted(r, "53fdef8c-38c6-40f2-9bcc-5ffbaac43922", lines: 5);
         r.AssistantMessages.Should().Equal("The command failed: /nonexistent-dir does not exist.");
-        r.ToolSummaries.Should().Equal("Bash: ls /nonexistent-dir → error: Exit code 2 ls: cannot access '/nonexistent-dir': No such file or directory");
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.ToolCall, """{"command":"ls /nonexistent-dir","description":"List a missing directory"}""")
             { ToolName = "Bash", CallId = "toolu_fake_0067", Command = "ls /nonexistent-dir" },
@@ -232,7 +227,6 @@ public sealed class ClaudeParserFixtureSpecs
 
         ShouldBeCompleted(r, "70ab03e1-a243-45fb-a4b5-829f504e7eb8", lines: 7);
         r.AssistantMessages.Should().Equal(Preamble, reply);
-        r.ToolSummaries.Should().Equal("Bash: echo hi > out.txt → error: " + refusal[..160] + "…");
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.Message, Preamble),
             new TrajectoryStep(StepKind.ToolCall, EchoInput) { ToolName = "Bash", CallId = "toolu_fake_0071", Command = "echo hi > out.txt" },
@@ -253,7 +247,6 @@ public sealed class ClaudeParserFixtureSpecs
 
         lean.Steps.Should().BeEmpty();
         lean.AssistantMessages.Should().Equal(full.AssistantMessages);
-        lean.ToolSummaries.Should().Equal(full.ToolSummaries);
         lean.Usage.Should().BeEquivalentTo(full.Usage);
         lean.Usage.Should().ContainKeys("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "total_tokens");
         (lean.CostUsd, lean.Error, lean.CompletionEvent, lean.AgentSessionId, lean.MalformedLines, lean.Lines)

@@ -17,7 +17,6 @@ public sealed class CodexEventSpecs
             """{"type":"item.completed","item":{"id":"item_1","type":"command_execution","command":"make","aggregated_output":"done\n","exit_code":0,"status":"completed"}}""");
 
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.Command, "make") { Command = "make", Output = "done\n", ExitCode = 0, CallId = "item_1" });
-        r.ToolSummaries.Should().Equal("$ make → exit 0");
         r.MalformedLines.Should().Be(0);
     }
 
@@ -27,11 +26,10 @@ public sealed class CodexEventSpecs
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_1","type":"command_execution","command":"rm -rf /","aggregated_output":"","exit_code":null,"status":"failed"}}""");
 
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.Command, "rm -rf /") { Command = "rm -rf /", Output = "", IsError = true, CallId = "item_1" });
-        r.ToolSummaries.Should().Equal("$ rm -rf / → failed");
     }
 
     [Fact]
-    public void A_long_or_multi_line_command_is_shortened_in_the_summary_but_kept_whole_in_the_step()
+    public void A_long_or_multi_line_command_is_kept_whole_in_the_step()
     {
         var heredoc = "cat > f <<'EOF'\nline\nEOF";
         var longOne = new string('x', 500);
@@ -39,16 +37,14 @@ public sealed class CodexEventSpecs
             $$$"""{"type":"item.completed","item":{"id":"a","type":"command_execution","command":"{{{heredoc.Replace("\n", "\\n")}}}","exit_code":0,"status":"completed"}}""",
             $$$"""{"type":"item.completed","item":{"id":"b","type":"command_execution","command":"{{{longOne}}}","exit_code":0,"status":"completed"}}""");
 
-        r.ToolSummaries.Should().Equal("$ cat > f <<'EOF'… → exit 0", $"$ {new string('x', 200)}… → exit 0");
         r.Steps.Select(s => s.Command).Should().Equal(heredoc, longOne);
     }
 
     [Fact]
-    public void A_file_change_with_several_paths_gives_one_step_per_path_and_one_summary()
+    public void A_file_change_with_several_paths_gives_one_step_per_path()
     {
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_3","type":"file_change","changes":[{"path":"/w/a.cs","kind":"update"},{"path":"/w/b.cs","kind":"delete"}],"status":"failed"}}""");
 
-        r.ToolSummaries.Should().Equal("file_change update /w/a.cs, delete /w/b.cs (failed)");
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.FileChange, "update /w/a.cs") { Path = "/w/a.cs", ChangeKind = "update", IsError = true, CallId = "item_3" },
             new TrajectoryStep(StepKind.FileChange, "delete /w/b.cs") { Path = "/w/b.cs", ChangeKind = "delete", IsError = true, CallId = "item_3" });
@@ -59,7 +55,6 @@ public sealed class CodexEventSpecs
     {
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_4","type":"mcp_tool_call","server":"docs","tool":"search","arguments":{"q":"tomlyn"},"result":{"content":[{"type":"text","text":"hit 1"},{"type":"image","data":"…"},{"type":"text","text":"hit 2"}],"structured_content":null},"error":null,"status":"completed"}}""");
 
-        r.ToolSummaries.Should().Equal("mcp tool docs.search");
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.ToolCall, """{"q":"tomlyn"}""") { ToolName = "docs.search", CallId = "item_4" },
             new TrajectoryStep(StepKind.ToolOutput, "hit 1\nhit 2") { ToolName = "docs.search", CallId = "item_4", Output = "hit 1\nhit 2" });
@@ -70,7 +65,6 @@ public sealed class CodexEventSpecs
     {
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_5","type":"mcp_tool_call","server":"db","tool":"query","arguments":{},"result":null,"error":{"message":"connection refused"},"status":"failed"}}""");
 
-        r.ToolSummaries.Should().Equal("mcp tool db.query → failed: connection refused");
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.ToolCall, "{}") { ToolName = "db.query", CallId = "item_5" },
             new TrajectoryStep(StepKind.ToolOutput, "connection refused") { ToolName = "db.query", CallId = "item_5", Output = "connection refused", IsError = true });
@@ -82,7 +76,6 @@ public sealed class CodexEventSpecs
     {
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_6","type":"web_search","query":"tomlyn inline tables"}}""");
 
-        r.ToolSummaries.Should().Equal("web search tomlyn inline tables");
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.ToolCall, "tomlyn inline tables") { ToolName = "web_search", CallId = "item_6" });
     }
 
@@ -94,7 +87,6 @@ public sealed class CodexEventSpecs
             """{"type":"item.updated","item":{"id":"item_7","type":"todo_list","items":[{"text":"read","completed":true},{"text":"fix","completed":false}]}}""",
             """{"type":"item.completed","item":{"id":"item_7","type":"todo_list","items":[{"text":"read","completed":true},{"text":"fix","completed":false},{"text":"test","completed":true}]}}""");
 
-        r.ToolSummaries.Should().Equal("todo list 2/3 done");
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.ToolCall, "[x] read\n[ ] fix\n[x] test") { ToolName = "todo_list", CallId = "item_7" });
     }
 
@@ -190,7 +182,6 @@ public sealed class CodexEventSpecs
             """{"type":"item.completed","item":{"id":"item_2","type":"reasoning","text":"thinking"}}""");
 
         r.Steps.Should().BeEmpty();
-        r.ToolSummaries.Should().Equal("$ yes → exit 0");
         r.MalformedLines.Should().Be(0);
     }
 }

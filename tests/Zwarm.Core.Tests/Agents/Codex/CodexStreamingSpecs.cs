@@ -39,8 +39,6 @@ public sealed class CodexStreamingSpecs
             var r = parser.Result;
             r.Lines.Should().Be(written.Lines);
             r.MalformedLines.Should().Be(2);
-            r.ToolSummaries.Should().HaveCount(written.Commands);
-            r.ToolSummaries.Count(s => s.EndsWith("→ exit 1", StringComparison.Ordinal)).Should().Be(written.FailedCommands);
             r.AssistantMessages.Should().HaveCount(written.Messages);
             r.Reply.Should().Be("All done.");
             r.Steps.Should().BeEmpty();
@@ -69,9 +67,8 @@ public sealed class CodexStreamingSpecs
         for (var i = 0; i < 1000; i++) parser.Feed(line);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        parser.Result.ToolSummaries.Should().HaveCount(1001).And.OnlyContain(s => s == "$ make test → exit 0");
         parser.Result.MalformedLines.Should().Be(0);
-        allocated.Should().BeLessThan(1000 * 512, "{0} MB of JSON were fed but only the command and its summary are kept", line.Length * 1000L >> 20);
+        allocated.Should().BeLessThan(1000 * 512, "{0} MB of JSON were fed but no output is kept", line.Length * 1000L >> 20);
     }
 
     private sealed record Written(long Lines, int Commands, int FailedCommands, int Messages, long LongestLine);
