@@ -24,7 +24,8 @@ internal sealed class DerivedSessions(SessionManager sessions)
             throw new ZwarmException(
                 $"session {src.ShortId} is still {src.Status.ToWire()}; wait for it before forking (zwarm wait {src.ShortId})");
         var n = turn ?? src.Turn;
-        if (n < 1 || n > src.Turn) throw new ZwarmException($"session {src.ShortId} has no turn {n} (turns 1..{src.Turn})", ExitCodes.Usage);
+        if (n < 1 || n > src.Turn)
+            throw new ZwarmException($"session {src.ShortId} has no turn {n} (turns 1..{src.Turn})", ExitCodes.Usage);
         var text = string.IsNullOrWhiteSpace(message) ? "Continue where you left off." : message;
         string? baseCommit = null;
         var dir = src.WorkingDir;

@@ -161,7 +161,8 @@ internal sealed class TurnFinalizer(SessionManager sessions)
             {
                 StepKind.Command => $"$ {step.Command ?? step.Text}" + (step.ExitCode is { } c ? $" (exit {c})" : ""),
                 // A shell tool call (Claude's Bash) is summarised by its command, not by its raw JSON input.
-                StepKind.ToolCall => $"{step.ToolName ?? "tool"}: {TextCut.Cut(step.Command ?? step.Text, ConversationSteps.ToolCallShown)}",
+                StepKind.ToolCall =>
+                    $"{step.ToolName ?? "tool"}: {TextCut.Cut(step.Command ?? step.Text, ConversationSteps.ToolCallShown)}",
                 StepKind.FileChange => $"{step.ChangeKind ?? "edit"} {step.Path ?? step.Text}",
                 _ => null,
             };

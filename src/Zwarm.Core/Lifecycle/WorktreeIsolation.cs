@@ -35,7 +35,8 @@ internal sealed class WorktreeIsolation(SessionManager sessions)
         {
             // The worktree would be on this machine; a host's sessions work in their remote directory.
             if (request.Worktree == true)
-                throw new ZwarmException("--worktree is not supported with --host: the session works in its remote directory", ExitCodes.Usage);
+                throw new ZwarmException(
+                    "--worktree is not supported with --host: the session works in its remote directory", ExitCodes.Usage);
             return;
         }
         if (!UsesWorktree(request)) return;
@@ -167,7 +168,8 @@ internal sealed class WorktreeIsolation(SessionManager sessions)
             throw new ZwarmException(
                 $"session {m.ShortId} is still {m.Status.ToWire()}; wait for it (zwarm wait {m.ShortId}) or kill it before merging");
         var target = into ?? await Merger.CurrentBranchAsync(wt.Repo, ct)
-            ?? throw new ZwarmException($"the main worktree of {wt.Repo} has a detached HEAD; say where to merge with --into BRANCH", ExitCodes.Usage);
+            ?? throw new ZwarmException(
+                $"the main worktree of {wt.Repo} has a detached HEAD; say where to merge with --into BRANCH", ExitCodes.Usage);
         m = await CheckpointNowAsync(m, ct);
         var others = (await ConflictsAsync(null, ct)).Where(c => c.Sessions.Contains(m.Id)).ToList();
         var msg = message ?? DefaultMergeMessage(m, strategy);
