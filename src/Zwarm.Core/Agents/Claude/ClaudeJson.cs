@@ -84,7 +84,10 @@ internal static class ClaudeJson
         return Encoding.UTF8.GetString(raw[..SafeCut(raw, maxChars)]) + "…";
     }
 
-    /// <summary>The longest prefix of raw JSON string bytes, at most <paramref name="limit"/> long, that ends on a whole character and a whole escape.</summary>
+    /// <summary>
+    /// The longest prefix of raw JSON string bytes, at most <paramref name="limit"/> long, that ends on a whole character and a whole
+    /// escape.
+    /// </summary>
     private static int SafeCut(ReadOnlySpan<byte> raw, int limit)
     {
         var i = 0;

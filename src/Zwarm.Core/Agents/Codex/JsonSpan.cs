@@ -20,7 +20,9 @@ internal readonly ref struct JsonSpan
         Kind = kind;
     }
 
-    /// <summary>The value whose first token starts at <paramref name="start"/> of <paramref name="line"/> (found by a reader's pass over the line).</summary>
+    /// <summary>
+    /// The value whose first token starts at <paramref name="start"/> of <paramref name="line"/> (found by a reader's pass over the line).
+    /// </summary>
     public static JsonSpan At(ReadOnlySpan<byte> line, int start, JsonTokenType kind) => new(line[start..], kind);
 
     /// <summary>The value's first token: StartObject, StartArray, String, Number, True, False or Null.</summary>
