@@ -69,7 +69,7 @@ public class ParseBenchmarks
     [Benchmark]
     public async Task<long> ParseTrajectory()
     {
-        var parser = new Zwarm.Core.Lifecycle.SessionManager.ConversationSteps(_adapter.CreateParser(collectTrajectory: true));
+        var parser = new Zwarm.Core.Lifecycle.ConversationSteps(_adapter.CreateParser(collectTrajectory: true));
         await TurnReader.ParseFileAsync(_path, parser);
         return parser.Result.Lines;
     }

@@ -17,7 +17,7 @@ internal static class ParseProbe
         GC.Collect();
         var rss0 = ProcStatus("VmRSS");
         var parser = AgentRegistry.Default.Get(agent).CreateParser(trajectory);
-        var probe = new Sampling(trajectory ? new Zwarm.Core.Lifecycle.SessionManager.ConversationSteps(parser) : parser);
+        var probe = new Sampling(trajectory ? new Zwarm.Core.Lifecycle.ConversationSteps(parser) : parser);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();

@@ -114,7 +114,8 @@ internal static partial class CliApp
     private static T Global<T>(ParseResult parse, string name) where T : Option =>
         parse.RootCommandResult.Command.Options.OfType<T>().Single(o => o.Name == name);
 
-    // "Cannot parse argument 'x' for option '--turn' as expected type 'System.Nullable`1[System.Int32]'" names a CLR type; users want a kind of value.
+    // "Cannot parse argument 'x' for option '--turn' as expected type 'System.Nullable`1[System.Int32]'" names a CLR type; users want a
+    // kind of value.
     private static string Friendly(string message) => System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']*)'", m =>
         m.Groups[1].Value.Contains("Int", StringComparison.Ordinal) ? "as a whole number"
         : m.Groups[1].Value.Contains("Double", StringComparison.Ordinal) ? "as a number"

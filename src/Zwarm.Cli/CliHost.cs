@@ -43,13 +43,20 @@ internal sealed class CliHost
     /// <summary>Standard input (confirmations).</summary>
     public TextReader In { get; }
 
-    /// <summary>Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/> (on a terminal: made visible).</summary>
+    /// <summary>
+    /// Standard output as bytes (raw turn logs); null = write decoded text to <see cref="Out"/> (on a terminal: made visible).
+    /// </summary>
     public Stream? RawOut { get; init; }
 
-    /// <summary>Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.</summary>
+    /// <summary>
+    /// Standard output for zwarm's own escape sequences (the REPL's line editor); <see cref="Out"/> makes control characters visible.
+    /// </summary>
     public TextWriter TerminalOut { get => field ?? _terminalOut; init; }
 
-    /// <summary>The folder zwarm was run in (relative paths, the default working directory of a spawn); a command's --working-dir/--dir replaces it while that command runs.</summary>
+    /// <summary>
+    /// The folder zwarm was run in (relative paths, the default working directory of a spawn); a command's --working-dir/--dir replaces it
+    /// while that command runs.
+    /// </summary>
     public string ProjectDir => _projectOverride ?? _projectDir;
 
     /// <summary>
@@ -160,7 +167,10 @@ internal sealed class CliHost
         await RawOut.FlushAsync(ct);
     }
 
-    /// <summary>Runs the current command as if started in <paramref name="dir"/> (Python zwarm's --working-dir): its .zwarm is used; disposing restores the project.</summary>
+    /// <summary>
+    /// Runs the current command as if started in <paramref name="dir"/> (Python zwarm's --working-dir): its .zwarm is used; disposing
+    /// restores the project.
+    /// </summary>
     public IDisposable UseProject(string dir)
     {
         var previous = _projectOverride;

@@ -39,6 +39,10 @@ public sealed class AttentionCliSpecs
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
         await p.SpawnDoneAsync("reply=A");
+        // The finaliser writes meta.json, then appends the event: --wait may return between the two.
+        var log = Path.Combine(p.Dir, ".zwarm", "events.jsonl");
+        await Eventually.UntilAsync(() => File.Exists(log) && File.ReadAllText(log).Contains("\"completed\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), () => "no completed event", TestContext.Current.CancellationToken);
 
         (await p.RunAsync("events", "--since", "1h")).Stdout.Should().Contain("completed");
         (await p.RunAsync("events", "--since", "2999-01-01T00:00")).Stdout.Should().BeEmpty();

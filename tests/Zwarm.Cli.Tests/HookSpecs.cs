@@ -152,7 +152,9 @@ public sealed class HookSpecs
         return condition();
     }
 
-    /// <summary>An HTTP server on 127.0.0.1 that records POST bodies, answers 500 to the first <c>failFirst</c>, then 200 (or never).</summary>
+    /// <summary>
+    /// An HTTP server on 127.0.0.1 that records POST bodies, answers 500 to the first <c>failFirst</c>, then 200 (or never).
+    /// </summary>
     private sealed class LoopbackListener : IDisposable
     {
         private readonly HttpListener _listener = new();

@@ -5,7 +5,9 @@ using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests;
 
-/// <summary>The package of the built zwarm, packed once (offline, from the build the tests run against), and a nuget.config serving only it.</summary>
+/// <summary>
+/// The package of the built zwarm, packed once (offline, from the build the tests run against), and a nuget.config serving only it.
+/// </summary>
 public sealed class PackedZwarm : IAsyncLifetime
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("zwarm-pack-").FullName;

@@ -4,7 +4,9 @@ using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests;
 
-/// <summary>Python zwarm's exec, sessions and session sub-app through the real command tree (in process): the same effect as our native forms.</summary>
+/// <summary>
+/// Python zwarm's exec, sessions and session sub-app through the real command tree (in process): the same effect as our native forms.
+/// </summary>
 public sealed class PythonSpellingSpecs
 {
     private static JsonObject Json(CliResult r) => JsonNode.Parse(r.Stdout)!.AsObject();

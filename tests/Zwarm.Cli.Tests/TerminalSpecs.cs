@@ -10,7 +10,9 @@ public sealed partial class TerminalSpecs(ReadStore store)
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex Sgr();
 
-    /// <summary>Starts <paramref name="command"/> (run by sh) in a pseudo-terminal; what is sent to its input is typed into the terminal.</summary>
+    /// <summary>
+    /// Starts <paramref name="command"/> (run by sh) in a pseudo-terminal; what is sent to its input is typed into the terminal.
+    /// </summary>
     private CliProcess StartInPty(string command, CancellationToken ct, string? noColor = null)
     {
         Need.Tool(Zwarm.Core.Agents.AgentExecutable.FindOnPath("script") is not null, "needs `script` (bsdutils) for a pseudo-terminal");

@@ -1,6 +1,8 @@
 namespace Zwarm.Core.Tests;
 
-/// <summary>Short names for Zwarm.TestSupport's <see cref="Repo"/> and <see cref="TempDir"/>, kept for specs written against them.</summary>
+/// <summary>
+/// Short names for Zwarm.TestSupport's <see cref="Repo"/> and <see cref="TempDir"/>, kept for specs written against them.
+/// </summary>
 internal static class TestEnv
 {
     /// <summary><see cref="Repo.Root"/>.</summary>

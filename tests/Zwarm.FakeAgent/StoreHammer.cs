@@ -20,7 +20,9 @@ internal static class StoreHammer
         return 0;
     }
 
-    /// <summary>Appends <paramref name="count"/> events as writer <paramref name="writer"/> (turn = sequence number), for the concurrent log test.</summary>
+    /// <summary>
+    /// Appends <paramref name="count"/> events as writer <paramref name="writer"/> (turn = sequence number), for the concurrent log test.
+    /// </summary>
     public static int AppendEvents(string zwarmDir, string writer, int count)
     {
         var log = new Zwarm.Core.Events.EventLog(zwarmDir, maxBytes: 0);

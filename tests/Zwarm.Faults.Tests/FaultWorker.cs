@@ -64,7 +64,9 @@ internal sealed class FaultWorker : IDisposable
 
     public void Log(string line) { lock (_log) _log.Add(line); }
 
-    /// <summary>Starts zwarm with <paramref name="args"/> and SIGKILLs it after <paramref name="killAfterMs"/> (if still running).</summary>
+    /// <summary>
+    /// Starts zwarm with <paramref name="args"/> and SIGKILLs it after <paramref name="killAfterMs"/> (if still running).
+    /// </summary>
     public async Task<(bool Killed, int Exit)> RunKilledAsync(int killAfterMs, CancellationToken ct, params string[] args)
     {
         using var p = Start(args);

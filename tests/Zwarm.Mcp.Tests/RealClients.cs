@@ -95,7 +95,9 @@ internal sealed class RealClientProject : IAsyncDisposable
     /// <summary>Runs zwarm in the project.</summary>
     public Task<Ran> ZwarmAsync(params string[] args) => RunAsync(TestEnv.Zwarm, args, Project, Environment(), 60);
 
-    /// <summary>Runs a program with exactly <paramref name="env"/>; kills its process tree after <paramref name="timeoutSeconds"/>.</summary>
+    /// <summary>
+    /// Runs a program with exactly <paramref name="env"/>; kills its process tree after <paramref name="timeoutSeconds"/>.
+    /// </summary>
     public static async Task<Ran> RunAsync(string exe, IEnumerable<string> args, string cwd, IReadOnlyDictionary<string, string> env, double timeoutSeconds)
     {
         var psi = new ProcessStartInfo(exe)

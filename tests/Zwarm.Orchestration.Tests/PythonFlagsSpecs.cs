@@ -4,7 +4,9 @@ using static Zwarm.Orchestration.Tests.Llm;
 
 namespace Zwarm.Orchestration.Tests;
 
-/// <summary>orchestrate/pilot with Python zwarm's flags (-w, -n, -i, -v, -c YAML) and zwarm.yaml in their system prompt, through the built zwarm.</summary>
+/// <summary>
+/// orchestrate/pilot with Python zwarm's flags (-w, -n, -i, -v, -c YAML) and zwarm.yaml in their system prompt, through the built zwarm.
+/// </summary>
 public sealed class PythonFlagsSpecs
 {
     private const string ZwarmYaml = """

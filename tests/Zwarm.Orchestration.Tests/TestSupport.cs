@@ -57,7 +57,8 @@ internal sealed class World : IAsyncDisposable
             () => $"output never contained '{text}':\n{OutputText}", TestEnv.Ct);
 
     /// <summary>Starts a server and writes a project; <paramref name="extraToml"/> is appended to config.toml.</summary>
-    /// <remarks>The bash tool runs without the codex sandbox unless <paramref name="bashSandbox"/> says otherwise (the fake agent is no sandbox).</remarks>
+    /// <remarks>The bash tool runs without the codex sandbox unless <paramref name="bashSandbox"/> says otherwise (the fake agent is no
+    /// sandbox).</remarks>
     public static async Task<World> CreateAsync(string extraToml = "", string orchestratorToml = "", string? codexCommand = null, string bashSandbox = "none")
     {
         var server = await ScriptedModelServer.StartAsync(TestEnv.Ct);

@@ -8,7 +8,9 @@ public static class Eventually
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>Returns once <paramref name="condition"/> holds; throws naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Returns once <paramref name="condition"/> holds; throws naming <paramref name="what"/> after <paramref name="timeout"/>.
+    /// </summary>
     public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> what, CancellationToken ct = default)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -19,7 +21,10 @@ public static class Eventually
         }
     }
 
-    /// <summary>Returns the first non-null value of <paramref name="probe"/>; throws naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Returns the first non-null value of <paramref name="probe"/>; throws naming <paramref name="what"/> after <paramref
+    /// name="timeout"/>.
+    /// </summary>
     public static async Task<T> ValueAsync<T>(Func<T?> probe, TimeSpan timeout, Func<string> what, CancellationToken ct = default) where T : class
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -31,7 +36,10 @@ public static class Eventually
         }
     }
 
-    /// <summary>Returns the first non-null value of the asynchronous <paramref name="probe"/>; throws naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Returns the first non-null value of the asynchronous <paramref name="probe"/>; throws naming <paramref name="what"/> after <paramref
+    /// name="timeout"/>.
+    /// </summary>
     public static async Task<T> ProbeAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> what, CancellationToken ct = default) where T : class
     {
         var deadline = DateTime.UtcNow + timeout;

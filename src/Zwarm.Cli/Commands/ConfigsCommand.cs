@@ -9,7 +9,9 @@ using Zwarm.Core.Config;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm configs list [--dir D] | show FILE: Python zwarm's experiment configs (YAML with extends:, or TOML) for --config/-c.</summary>
+/// <summary>
+/// zwarm configs list [--dir D] | show FILE: Python zwarm's experiment configs (YAML with extends:, or TOML) for --config/-c.
+/// </summary>
 internal static class ConfigsCommand
 {
     public static Command Create(CliHost host)

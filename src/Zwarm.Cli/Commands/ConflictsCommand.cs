@@ -6,7 +6,9 @@ using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm conflicts [--json]: files changed by more than one unmerged worktree session, or by a session and the target branch.</summary>
+/// <summary>
+/// zwarm conflicts [--json]: files changed by more than one unmerged worktree session, or by a session and the target branch.
+/// </summary>
 internal static class ConflictsCommand
 {
     public static Command Create(CliHost host)

@@ -6,7 +6,9 @@ using Zwarm.Core;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm diff ID [--turn N] [--stat] [--json]: what a worktree session changed (base..branch plus uncommitted work), or one turn.</summary>
+/// <summary>
+/// zwarm diff ID [--turn N] [--stat] [--json]: what a worktree session changed (base..branch plus uncommitted work), or one turn.
+/// </summary>
 internal static class DiffCommand
 {
     public static Command Create(CliHost host)

@@ -8,7 +8,9 @@ using Zwarm.Core.Hosts;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm hosts [--json]: the configured hosts with reachability, agents, load, sessions and slots; zwarm hosts check NAME.</summary>
+/// <summary>
+/// zwarm hosts [--json]: the configured hosts with reachability, agents, load, sessions and slots; zwarm hosts check NAME.
+/// </summary>
 internal static class HostsCommand
 {
     public static Command Create(CliHost host)

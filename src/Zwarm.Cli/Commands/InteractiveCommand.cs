@@ -17,7 +17,10 @@ internal static class InteractiveCommand
 
     private const int HistorySize = 1000;
 
-    /// <summary>True when Ctrl+C belongs to the REPL (the REPL, and commands run inside it), not to System.CommandLine's handler, which would end the invocation.</summary>
+    /// <summary>
+    /// True when Ctrl+C belongs to the REPL (the REPL, and commands run inside it), not to System.CommandLine's handler, which would end
+    /// the invocation.
+    /// </summary>
     public static bool HandlesInterrupt(CliHost host, ParseResult parse) => host.InRepl || parse.CommandResult.Command.Name == Name;
 
     /// <summary>The interactive command.</summary>
@@ -76,7 +79,9 @@ internal static class InteractiveCommand
         return list;
     }
 
-    /// <summary>"status  task" for a session id in a completion list; read synchronously because Tab is handled inside a key loop.</summary>
+    /// <summary>
+    /// "status  task" for a session id in a completion list; read synchronously because Tab is handled inside a key loop.
+    /// </summary>
     private static string? Describe(FileSessionStore store, string id)
     {
         if (store.TryReadNow(id) is not { } meta) return null;

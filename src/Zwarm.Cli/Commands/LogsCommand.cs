@@ -5,7 +5,9 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm logs ID [--turn N] [-f]: the raw output (JSONL) of a session's turns, byte for byte; -f follows until it finishes.</summary>
+/// <summary>
+/// zwarm logs ID [--turn N] [-f]: the raw output (JSONL) of a session's turns, byte for byte; -f follows until it finishes.
+/// </summary>
 internal static class LogsCommand
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);

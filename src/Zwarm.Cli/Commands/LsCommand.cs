@@ -30,7 +30,10 @@ internal static class LsCommand
         return cmd;
     }
 
-    /// <summary>Prints the summary line and table (or JSON) of the sessions <paramref name="include"/> accepts; <paramref name="all"/> adds unreadable folders.</summary>
+    /// <summary>
+    /// Prints the summary line and table (or JSON) of the sessions <paramref name="include"/> accepts; <paramref name="all"/> adds
+    /// unreadable folders.
+    /// </summary>
     public static async Task<int> RunAsync(CliHost host, Func<SessionMeta, bool> include, bool all, bool json, CancellationToken ct, string? whenNone = null)
     {
         if (!Directory.Exists(host.ZwarmDir))
@@ -60,7 +63,9 @@ internal static class LsCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>The JSON array of the sessions written straight to standard output, a session at a time (nothing held but a small buffer).</summary>
+    /// <summary>
+    /// The JSON array of the sessions written straight to standard output, a session at a time (nothing held but a small buffer).
+    /// </summary>
     private static async Task WriteJsonAsync(CliHost host, Zwarm.Core.Lifecycle.SessionManager manager, IReadOnlyList<SessionMeta> sessions,
         IReadOnlyList<FileConflict> conflicts, IReadOnlyList<SessionEntry> unreadable, CancellationToken ct)
     {

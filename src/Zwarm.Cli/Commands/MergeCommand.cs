@@ -6,7 +6,10 @@ using Zwarm.Core.Isolation;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm merge ID [--squash|--rebase|--merge] [--into BRANCH] [-m msg]: land a finished worktree session; a conflict changes nothing (exit 1).</summary>
+/// <summary>
+/// zwarm merge ID [--squash|--rebase|--merge] [--into BRANCH] [-m msg]: land a finished worktree session; a conflict changes nothing (exit
+/// 1).
+/// </summary>
 internal static class MergeCommand
 {
     public static Command Create(CliHost host)

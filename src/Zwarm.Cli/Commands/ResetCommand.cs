@@ -5,7 +5,9 @@ using Zwarm.Orchestration;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm reset [-y] [--all] [-w DIR]: delete the orchestrator state (instances.json and instances/); sessions are kept unless --all.</summary>
+/// <summary>
+/// zwarm reset [-y] [--all] [-w DIR]: delete the orchestrator state (instances.json and instances/); sessions are kept unless --all.
+/// </summary>
 internal static class ResetCommand
 {
     /// <summary>Printed on every reset: the same spelling deleted all of .zwarm/ in Python zwarm.</summary>

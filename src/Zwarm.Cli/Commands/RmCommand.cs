@@ -24,7 +24,9 @@ internal static class RmCommand
         return cmd;
     }
 
-    /// <summary>What to remove: ids, every finished session, or all; <paramref name="AskFinished"/> asks before removing the finished ones too.</summary>
+    /// <summary>
+    /// What to remove: ids, every finished session, or all; <paramref name="AskFinished"/> asks before removing the finished ones too.
+    /// </summary>
     public sealed record Request(string[] Ids, bool Finished, bool All, bool Force, bool Yes, bool Json, bool AskFinished = false);
 
     /// <summary>Removes the sessions <paramref name="req"/> names; one bad id changes nothing.</summary>

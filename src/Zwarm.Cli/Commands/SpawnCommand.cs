@@ -6,7 +6,9 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Commands;
 
-/// <summary>zwarm spawn "task" [-a adapter] [-m model] [-d dir] [--worktree [--base REF]] [--wait], and its Python spellings exec and session start.</summary>
+/// <summary>
+/// zwarm spawn "task" [-a adapter] [-m model] [-d dir] [--worktree [--base REF]] [--wait], and its Python spellings exec and session start.
+/// </summary>
 internal static class SpawnCommand
 {
     /// <summary>The spellings of "start a session".</summary>

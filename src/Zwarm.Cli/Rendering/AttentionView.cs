@@ -33,7 +33,9 @@ internal static class AttentionView
         host.Console.Write(Build(needing, host.Now, host.Console.Profile.Width));
     }
 
-    /// <summary>A table: id, status, adapter, why, task, updated; titled with <paramref name="total"/> (default: every row) needing you.</summary>
+    /// <summary>
+    /// A table: id, status, adapter, why, task, updated; titled with <paramref name="total"/> (default: every row) needing you.
+    /// </summary>
     public static IRenderable Build(IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> needing, DateTimeOffset now, int width, int? total = null)
     {
         var count = total ?? needing.Count;

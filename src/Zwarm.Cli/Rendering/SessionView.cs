@@ -6,7 +6,9 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Cli.Rendering;
 
-/// <summary>How the CLI prints a session: its JSON shapes, icons, colours, durations and amounts (the facts come from <see cref="SessionFacts"/>).</summary>
+/// <summary>
+/// How the CLI prints a session: its JSON shapes, icons, colours, durations and amounts (the facts come from <see cref="SessionFacts"/>).
+/// </summary>
 internal static class SessionView
 {
     /// <summary>

@@ -63,7 +63,9 @@ internal static class StepView
         }
     }
 
-    /// <summary>The JSON of a step with its number; outputs cut as in text unless <paramref name="full"/> (then "output_truncated": true).</summary>
+    /// <summary>
+    /// The JSON of a step with its number; outputs cut as in text unless <paramref name="full"/> (then "output_truncated": true).
+    /// </summary>
     public static JsonObject ToJson(int n, TrajectoryStep s, bool full)
     {
         var o = StepJson.ToJson(s);
@@ -104,7 +106,9 @@ internal static class StepView
         return nl < 0 ? command : command[..nl] + " …";
     }
 
-    /// <summary>Output cut to <see cref="OutputLines"/> lines / <see cref="OutputChars"/> characters unless full; returns the hidden line count.</summary>
+    /// <summary>
+    /// Output cut to <see cref="OutputLines"/> lines / <see cref="OutputChars"/> characters unless full; returns the hidden line count.
+    /// </summary>
     private static (string Text, int HiddenLines) Cut(string? output, bool full)
     {
         var text = (output ?? "").ReplaceLineEndings("\n").TrimEnd();

@@ -23,7 +23,9 @@ internal sealed class CommandTree(RootCommand root)
         command.Options.Concat(Root.Options.Where(o => o.Recursive)).Where(o => !o.Hidden)
             .SelectMany(o => o.Aliases.Where(a => a.StartsWith('-')).Prepend(o.Name)).Distinct();
 
-    /// <summary>Indexes in <paramref name="args"/> (the words after the verb) that are positional arguments, not options or option values.</summary>
+    /// <summary>
+    /// Indexes in <paramref name="args"/> (the words after the verb) that are positional arguments, not options or option values.
+    /// </summary>
     public List<int> Positionals(Command command, IReadOnlyList<string> args) => Walk(command, args).Positionals;
 
     /// <summary>True when the last word is an option that still waits for its value.</summary>
@@ -50,7 +52,9 @@ internal sealed class CommandTree(RootCommand root)
         return (positionals, false);
     }
 
-    /// <summary>The name of the argument at positional index <paramref name="position"/> (a variadic argument takes all the rest).</summary>
+    /// <summary>
+    /// The name of the argument at positional index <paramref name="position"/> (a variadic argument takes all the rest).
+    /// </summary>
     public static string? ArgumentAt(Command command, int position)
     {
         var index = 0;

@@ -46,7 +46,9 @@ internal sealed class EditorTextReader(LineEditor editor, TailWriter stderr) : T
 /// <summary>Terminal mode switches around a read.</summary>
 internal static class Terminal
 {
-    /// <summary>Reads a line with Ctrl+C delivered as a key; afterwards Ctrl+C is a signal again (it cancels the running command).</summary>
+    /// <summary>
+    /// Reads a line with Ctrl+C delivered as a key; afterwards Ctrl+C is a signal again (it cancels the running command).
+    /// </summary>
     public static LineResult ReadLine(LineEditor editor, string prompt, bool promptShown = false)
     {
         Console.TreatControlCAsInput = true;

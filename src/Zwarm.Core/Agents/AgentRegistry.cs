@@ -24,7 +24,9 @@ public sealed class AgentRegistry
     /// <summary>The adapters' names, in registration order (the choices of executor.adapter and of the tools' adapter argument).</summary>
     public IReadOnlyList<string> Names => _byName.Values.Select(a => a.Name).ToList();
 
-    /// <summary>The adapter name an adapter name or alias (Python zwarm's codex_mcp, claude_code, …) stands for; the input when unknown.</summary>
+    /// <summary>
+    /// The adapter name an adapter name or alias (Python zwarm's codex_mcp, claude_code, …) stands for; the input when unknown.
+    /// </summary>
     public string Canonical(string nameOrAlias)
         => _byName.Values.FirstOrDefault(a => a.Name.Equals(nameOrAlias, StringComparison.OrdinalIgnoreCase)
                                               || a.Aliases.Contains(nameOrAlias, StringComparer.OrdinalIgnoreCase))?.Name ?? nameOrAlias;

@@ -28,7 +28,9 @@ public sealed record TurnRequest
     /// <summary>The agent command as given, for a turn on another machine (not looked up here); null = resolved locally.</summary>
     public string? Executable { get; init; }
 
-    /// <summary>On turn 1 of a fork: the agent session to fork natively (codex thread, claude session); null = a fresh conversation.</summary>
+    /// <summary>
+    /// On turn 1 of a fork: the agent session to fork natively (codex thread, claude session); null = a fresh conversation.
+    /// </summary>
     public string? ForkFrom { get; init; }
 }
 

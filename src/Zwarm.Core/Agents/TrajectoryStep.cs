@@ -1,7 +1,25 @@
 namespace Zwarm.Core.Agents;
 
 /// <summary>Kinds of steps in a session's trajectory (SPEC §4).</summary>
-public enum StepKind { Reasoning, Command, ToolCall, ToolOutput, FileChange, Message, Error, Retry }
+public enum StepKind
+{
+    /// <summary>The agent's thinking, shown apart from what it said.</summary>
+    Reasoning,
+    /// <summary>A shell command the agent ran, with its output and exit code.</summary>
+    Command,
+    /// <summary>A call of any other tool (MCP, web search, a todo list, claude's tools).</summary>
+    ToolCall,
+    /// <summary>What a tool call returned, matched to it by call id.</summary>
+    ToolOutput,
+    /// <summary>A file the agent added, changed or deleted.</summary>
+    FileChange,
+    /// <summary>Text the agent said; the turn's last one is its reply.</summary>
+    Message,
+    /// <summary>An error the agent reported; the turn may still go on.</summary>
+    Error,
+    /// <summary>The agent retrying after a provider error, so a slow turn shows why.</summary>
+    Retry,
+}
 
 /// <summary>One step an agent took, in order. Fields beyond <see cref="Text"/> are set where the kind has them.</summary>
 public sealed record TrajectoryStep(StepKind Kind, string Text)

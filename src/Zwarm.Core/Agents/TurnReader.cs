@@ -5,7 +5,10 @@ namespace Zwarm.Core.Agents;
 /// <summary>Feeds a turn file to a parser line by line with a pooled buffer: no whole-file reads.</summary>
 public static class TurnReader
 {
-    /// <summary>Parses <paramref name="path"/> (missing file = no lines) from <paramref name="offset"/>; returns the offset after the last complete line.</summary>
+    /// <summary>
+    /// Parses <paramref name="path"/> (missing file = no lines) from <paramref name="offset"/>; returns the offset after the last complete
+    /// line.
+    /// </summary>
     public static async Task<long> FeedFileAsync(string path, ITurnParser parser, long offset = 0, CancellationToken ct = default)
     {
         if (!File.Exists(path)) return offset;
@@ -17,7 +20,9 @@ public static class TurnReader
     /// <summary>Parses a whole finished file, including a last line without newline.</summary>
     public static Task ParseFileAsync(string path, ITurnParser parser, CancellationToken ct = default) => ParseFileAsync(path, parser, null, ct);
 
-    /// <summary>Parses a whole finished file, including a last line without newline; stops early once <paramref name="stopWhen"/> holds.</summary>
+    /// <summary>
+    /// Parses a whole finished file, including a last line without newline; stops early once <paramref name="stopWhen"/> holds.
+    /// </summary>
     public static async Task ParseFileAsync(string path, ITurnParser parser, Func<bool>? stopWhen, CancellationToken ct = default)
     {
         if (!File.Exists(path)) return;
@@ -29,7 +34,9 @@ public static class TurnReader
     public static Task<long> FeedStreamAsync(Stream stream, ITurnParser parser, bool finalPartialLine, CancellationToken ct = default)
         => FeedStreamAsync(stream, parser, finalPartialLine, null, ct);
 
-    /// <summary>Feeds every line of a stream (until <paramref name="stopWhen"/> holds); returns the number of bytes consumed as complete lines.</summary>
+    /// <summary>
+    /// Feeds every line of a stream (until <paramref name="stopWhen"/> holds); returns the number of bytes consumed as complete lines.
+    /// </summary>
     public static async Task<long> FeedStreamAsync(Stream stream, ITurnParser parser, bool finalPartialLine, Func<bool>? stopWhen, CancellationToken ct = default)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);

@@ -1,7 +1,23 @@
 namespace Zwarm.Core.Config;
 
 /// <summary>The kinds of value a config key can hold.</summary>
-public enum ConfigKind { String, Int, Float, Bool, StringList, TableList, Table }
+public enum ConfigKind
+{
+    /// <summary>A TOML string.</summary>
+    String,
+    /// <summary>A TOML integer.</summary>
+    Int,
+    /// <summary>A TOML number; an integer is accepted too.</summary>
+    Float,
+    /// <summary>true or false.</summary>
+    Bool,
+    /// <summary>An array of strings.</summary>
+    StringList,
+    /// <summary>An array of tables ([[x]]).</summary>
+    TableList,
+    /// <summary>A table whose keys are names the user picks ([x.NAME]).</summary>
+    Table,
+}
 
 /// <summary>One known key of config.toml with its kind, default and meaning.</summary>
 public sealed record ConfigKey(string Key, ConfigKind Kind, object? Default, string Help);

@@ -4,7 +4,9 @@ using Zwarm.Core.Agents;
 
 namespace Zwarm.Core.Config;
 
-/// <summary>The commented files `zwarm init` writes; config.toml is generated from <see cref="ConfigSchema"/> so it documents every key.</summary>
+/// <summary>
+/// The commented files `zwarm init` writes; config.toml is generated from <see cref="ConfigSchema"/> so it documents every key.
+/// </summary>
 public static class ConfigTemplates
 {
     /// <summary>(file name, contents) of every file init writes.</summary>

@@ -11,7 +11,9 @@ public static class ExperimentConfig
     /// <summary>True for .yaml and .yml.</summary>
     public static bool IsYaml(string path) => Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
 
-    /// <summary>Every key of the file (after the files it extends) as a dotted path with its value (null = back to the default) and "file:line".</summary>
+    /// <summary>
+    /// Every key of the file (after the files it extends) as a dotted path with its value (null = back to the default) and "file:line".
+    /// </summary>
     public static async Task<IReadOnlyList<(string Key, object? Value, string Where)>> ReadAsync(string path, CancellationToken ct = default)
     {
         var entries = new List<(string, object?, string)>();
@@ -51,7 +53,8 @@ public static class ExperimentConfig
             var key = prefix + YamlFile.KeyOf(k);
             if (prefix.Length == 0 && key == "extends") continue;
             var where = $"{shown}:{YamlFile.Line(k)}";
-            // Sub-tables are walked key by key (as TOML tables are), except where the key itself holds a table (pricing entries stay leaves below).
+            // Sub-tables are walked key by key (as TOML tables are), except where the key itself holds a table (pricing entries stay leaves
+            // below).
             if (v is YamlMappingNode sub && ConfigSchema.Find(key) is not { Kind: ConfigKind.TableList }) Flatten(sub, key + ".", shown, entries);
             else entries.Add((key, YamlFile.ToValue(v), where));
         }

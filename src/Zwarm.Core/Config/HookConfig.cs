@@ -5,7 +5,15 @@ using Zwarm.Core.Events;
 namespace Zwarm.Core.Config;
 
 /// <summary>What a hook does.</summary>
-public enum HookKind { Run, Url, Notify }
+public enum HookKind
+{
+    /// <summary>Runs a shell command with the event in its environment and on stdin.</summary>
+    Run,
+    /// <summary>POSTs the event as JSON to a URL.</summary>
+    Url,
+    /// <summary>Shows a desktop notification.</summary>
+    Notify,
+}
 
 /// <summary>One [[hooks]] entry: the events it fires on and one action (a shell command, an HTTP POST, a desktop notification).</summary>
 public sealed record HookConfig(int Index, IReadOnlyList<string> On, HookKind Kind, string? Run, string? Url, TimeSpan Timeout)

@@ -55,7 +55,10 @@ public static partial class YamlFile
         return v;
     }
 
-    /// <summary>A node as a TOML-model value: scalar, <see cref="TomlTable"/>, <see cref="TomlArray"/>, or <see cref="TomlTableArray"/> for a list of mappings.</summary>
+    /// <summary>
+    /// A node as a TOML-model value: scalar, <see cref="TomlTable"/>, <see cref="TomlArray"/>, or <see cref="TomlTableArray"/> for a list
+    /// of mappings.
+    /// </summary>
     public static object? ToValue(YamlNode node) => node switch
     {
         YamlScalarNode s => Scalar(s),

@@ -125,7 +125,9 @@ public sealed class ZwarmConfig
     /// <summary>[pricing] entries that extend the model registry's price table.</summary>
     public IReadOnlyDictionary<string, ModelPrice> Prices { get; }
 
-    /// <summary>An adapter's settings file (<see cref="Agents.IAgentAdapter.SettingsFile"/>: codex.toml, claude.toml, …); empty when absent.</summary>
+    /// <summary>
+    /// An adapter's settings file (<see cref="Agents.IAgentAdapter.SettingsFile"/>: codex.toml, claude.toml, …); empty when absent.
+    /// </summary>
     public TomlDocument AdapterToml(string adapter)
         => _adapterSettings.TryGetValue(adapter, out var doc) ? doc : TomlDocument.Empty($"{adapter}.toml");
 

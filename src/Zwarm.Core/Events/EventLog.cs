@@ -133,7 +133,9 @@ public sealed partial class EventLog
         return info.Exists && info.Length >= MaxBytes;
     }
 
-    /// <summary>Appends <paramref name="bytes"/> to a file in one write(2) with O_APPEND (creating it): never interleaved with other appenders.</summary>
+    /// <summary>
+    /// Appends <paramref name="bytes"/> to a file in one write(2) with O_APPEND (creating it): never interleaved with other appenders.
+    /// </summary>
     public static void AppendBytes(string path, byte[] bytes)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())

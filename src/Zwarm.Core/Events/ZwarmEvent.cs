@@ -7,17 +7,29 @@ namespace Zwarm.Core.Events;
 /// <summary>The event names of .zwarm/events.jsonl.</summary>
 public static class EventNames
 {
+    /// <summary>A session was created (spawn, fork, review).</summary>
     public const string Created = "created";
+    /// <summary>A session waits for a free slot.</summary>
     public const string Queued = "queued";
+    /// <summary>A turn's process started.</summary>
     public const string Started = "started";
+    /// <summary>A turn ended with a reply.</summary>
     public const string Completed = "completed";
+    /// <summary>A turn failed.</summary>
     public const string Failed = "failed";
+    /// <summary>A session was killed.</summary>
     public const string Killed = "killed";
+    /// <summary>A turn ran past executor.timeout and was stopped.</summary>
     public const string TimedOut = "timed_out";
+    /// <summary>The agent hit its provider's rate or usage limit; the session waits to resume.</summary>
     public const string RateLimited = "rate_limited";
+    /// <summary>A rate-limited session was started again.</summary>
     public const string Resumed = "resumed";
+    /// <summary>A session went over its cost or token budget.</summary>
     public const string BudgetExceeded = "budget_exceeded";
+    /// <summary>A session was removed (rm, clean).</summary>
     public const string Removed = "removed";
+    /// <summary>A worktree session was merged into its branch.</summary>
     public const string Merged = "merged";
 
     /// <summary>Every event zwarm writes, in lifecycle order.</summary>

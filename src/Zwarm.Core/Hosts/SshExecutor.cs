@@ -177,7 +177,9 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         return Task.FromResult<TurnProcess?>(new TurnProcess(pid, start, remote));
     }
 
-    /// <summary>Since when a remote turn's follower has not reached its host (its link file, StoreLayout.HostLinkFile), or null while it has.</summary>
+    /// <summary>
+    /// Since when a remote turn's follower has not reached its host (its link file, StoreLayout.HostLinkFile), or null while it has.
+    /// </summary>
     public static DateTimeOffset? DownSince(string linkFile)
     {
         try

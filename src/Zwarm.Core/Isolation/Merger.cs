@@ -35,7 +35,9 @@ public static class Merger
         return r.Ok && r.Text.Length > 0 ? r.Text : null;
     }
 
-    /// <summary>The files the merge of <paramref name="wt"/>'s branch into <paramref name="target"/> would change (since their merge base).</summary>
+    /// <summary>
+    /// The files the merge of <paramref name="wt"/>'s branch into <paramref name="target"/> would change (since their merge base).
+    /// </summary>
     public static async Task<IReadOnlyList<string>> TouchedFilesAsync(WorktreeInfo wt, string target, CancellationToken ct)
     {
         var mb = await Git.RunAsync(wt.Repo, ["merge-base", "refs/heads/" + target, "refs/heads/" + wt.Branch], ct: ct);

@@ -124,7 +124,10 @@ public static class Worktrees
         }
     }
 
-    /// <summary>The tree of everything in the worktree now (respecting .gitignore), built in a temporary index; the branch's tree when the folder is gone.</summary>
+    /// <summary>
+    /// The tree of everything in the worktree now (respecting .gitignore), built in a temporary index; the branch's tree when the folder is
+    /// gone.
+    /// </summary>
     public static async Task<string> SnapshotTreeAsync(WorktreeInfo wt, CancellationToken ct)
     {
         if (!Directory.Exists(wt.Path))

@@ -13,7 +13,9 @@ internal static class ArgumentLimit
     /// <summary>Most bytes of one argument (the limit counts the terminating NUL).</summary>
     public const int MaxBytes = 128 * 1024 - 1;
 
-    /// <summary>Throws a usage error when an argument of <paramref name="command"/> is too long; <paramref name="what"/> names it.</summary>
+    /// <summary>
+    /// Throws a usage error when an argument of <paramref name="command"/> is too long; <paramref name="what"/> names it.
+    /// </summary>
     public static void Check(AgentCommand command, string what)
     {
         foreach (var arg in command.Arguments)

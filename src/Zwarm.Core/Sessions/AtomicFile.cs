@@ -3,7 +3,9 @@ namespace Zwarm.Core.Sessions;
 /// <summary>Crash-safe file replacement: temp file in the same folder, flushed to disk, renamed over the target.</summary>
 public static class AtomicFile
 {
-    /// <summary>Replaces <paramref name="path"/> with <paramref name="bytes"/> so readers see the old or the new file, never a mix.</summary>
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="bytes"/> so readers see the old or the new file, never a mix.
+    /// </summary>
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken ct = default)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;

@@ -10,6 +10,7 @@ namespace Zwarm.Core.Sessions;
 /// </summary>
 public sealed class FlexibleTimestampConverter : JsonConverter<DateTimeOffset>
 {
+    /// <inheritdoc />
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Number)
@@ -22,6 +23,7 @@ public sealed class FlexibleTimestampConverter : JsonConverter<DateTimeOffset>
         throw new JsonException($"not an ISO 8601 timestamp: '{s}'");
     }
 
+    /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
         => writer.WriteStringValue(value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture));
 }

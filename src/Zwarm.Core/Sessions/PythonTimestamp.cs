@@ -44,8 +44,10 @@ public readonly struct PythonTimestamp
 /// <summary>Reads any ISO 8601 (or epoch seconds) form into a <see cref="PythonTimestamp"/> and writes it the Python way.</summary>
 public sealed class PythonTimestampConverter : JsonConverter<PythonTimestamp>
 {
+    /// <inheritdoc />
     public override bool HandleNull => true;
 
+    /// <inheritdoc />
     public override PythonTimestamp Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan.ToArray();
@@ -68,6 +70,7 @@ public sealed class PythonTimestampConverter : JsonConverter<PythonTimestamp>
         }
     }
 
+    /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, PythonTimestamp value, JsonSerializerOptions options)
     {
         if (value.RawJson is { } raw) writer.WriteRawValue(raw, skipInputValidation: true);

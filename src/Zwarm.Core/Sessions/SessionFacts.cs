@@ -14,7 +14,9 @@ public static class SessionFacts
     public static int TurnOf(SessionMessage message)
         => message.Metadata.TryGetValue("turn", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var n) ? n : 1;
 
-    /// <summary>The conversation with each message's turn: its metadata, else counted from the user messages before it (Python zwarm).</summary>
+    /// <summary>
+    /// The conversation with each message's turn: its metadata, else counted from the user messages before it (Python zwarm).
+    /// </summary>
     public static IEnumerable<(int Turn, SessionMessage Message)> ByTurn(SessionMeta m)
     {
         var turn = 0;

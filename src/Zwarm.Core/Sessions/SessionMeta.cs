@@ -9,9 +9,13 @@ namespace Zwarm.Core.Sessions;
 /// </summary>
 public sealed class SessionMeta
 {
+    /// <summary>The session's uuid, also its folder name under sessions/.</summary>
     public string Id { get; set; } = "";
+    /// <summary>What the session was asked to do (its first user message).</summary>
     public string Task { get; set; } = "";
+    /// <summary>Where the session is in its life; set by the lifecycle, never by a UI.</summary>
     public SessionStatus Status { get; set; } = SessionStatus.Pending;
+    /// <summary>The folder the agent runs in.</summary>
     public string WorkingDir { get; set; } = "";
     private PythonTimestamp _createdAt;
     private PythonTimestamp _updatedAt;
@@ -28,14 +32,23 @@ public sealed class SessionMeta
     [JsonInclude, JsonPropertyName("updated_at"), JsonConverter(typeof(PythonTimestampConverter))]
     internal PythonTimestamp UpdatedAtJson { get => _updatedAt; set => _updatedAt = value; }
 
+    /// <summary>The current turn's process, to tell whether the session still runs.</summary>
     public int? Pid { get; set; }
+    /// <summary>The last finished turn's exit code.</summary>
     public int? ExitCode { get; set; }
+    /// <summary>The model the agent runs with.</summary>
     public string Model { get; set; } = "";
+    /// <summary>The current turn, from 1.</summary>
     public int Turn { get; set; } = 1;
+    /// <summary>The conversation in Python zwarm's shape, rebuilt from the turns when a turn ends.</summary>
     public List<SessionMessage> Messages { get; set; } = [];
+    /// <summary>Tokens summed over all turns (input_tokens, output_tokens, …).</summary>
     public Dictionary<string, long> TokenUsage { get; set; } = [];
+    /// <summary>Why the session failed, when it did.</summary>
     public string? Error { get; set; }
+    /// <summary>Who started the session (Python zwarm's field), kept for compatibility.</summary>
     public string Source { get; set; } = "user";
+    /// <summary>Which agent runs the session (codex or claude).</summary>
     public string Adapter { get; set; } = "codex";
 
     // --- additions over Python zwarm (new names only) ---
@@ -111,6 +124,7 @@ public sealed class SessionMeta
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HostInfo? Host { get; set; }
 
     /// <summary>Fields this version does not know; written back unchanged.</summary>
+    /// <summary>Fields this version does not know, kept so a read-modify-write never drops them.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>True when the session has a worktree whose current head was merged (and nothing was checkpointed since).</summary>
@@ -145,7 +159,9 @@ public sealed class SessionMeta
 /// <summary>One message of the conversation (Python zwarm shape).</summary>
 public sealed class SessionMessage
 {
+    /// <summary>user, assistant or tool.</summary>
     public string Role { get; set; } = "user";
+    /// <summary>The message text.</summary>
     public string Content { get; set; } = "";
     private PythonTimestamp _timestamp;
 
@@ -155,27 +171,44 @@ public sealed class SessionMessage
     [JsonInclude, JsonPropertyName("timestamp"), JsonConverter(typeof(PythonTimestampConverter))]
     internal PythonTimestamp TimestampJson { get => _timestamp; set => _timestamp = value; }
 
+    /// <summary>Python zwarm's per-message extras; zwarm writes the turn number.</summary>
     public Dictionary<string, JsonElement> Metadata { get; set; } = [];
+    /// <summary>Fields this version does not know, kept so a read-modify-write never drops them.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>What happened in one turn (our addition to meta.json).</summary>
 public sealed class TurnRecord
 {
+    /// <summary>The turn number, from 1.</summary>
     public int Turn { get; set; }
+    /// <summary>When the turn's process was started.</summary>
     [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>When the turn was finalised.</summary>
     [JsonConverter(typeof(FlexibleTimestampConverter))] public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>The turn wrapper's pid (its process group).</summary>
     public int? Pid { get; set; }
+    /// <summary>The wrapper's start time (/proc/PID/stat field 22), so a reused pid is not taken for it.</summary>
     public long? PidStartTime { get; set; }
+    /// <summary>The agent's exit code, from turn_N.exit.</summary>
     public int? ExitCode { get; set; }
+    /// <summary>How the turn ended, in wire form.</summary>
     public string? Status { get; set; }
+    /// <summary>Why the turn failed, when it did.</summary>
     public string? Error { get; set; }
+    /// <summary>Tokens this turn used, per turn even when the agent reports totals.</summary>
     public Dictionary<string, long>? Usage { get; set; }
+    /// <summary>Usage as the agent reported it: the base the next turn's delta is taken from.</summary>
     public Dictionary<string, long>? UsageReported { get; set; }
+    /// <summary>Cost as the agent reported it: the base the next turn's delta is taken from.</summary>
     public double? CostReported { get; set; }
+    /// <summary>True when executor.timeout stopped the turn.</summary>
     public bool TimedOut { get; set; }
+    /// <summary>What this turn cost in USD.</summary>
     public double? CostUsd { get; set; }
+    /// <summary>Output lines that were not valid events: counted, never fatal.</summary>
     public int MalformedLines { get; set; }
+    /// <summary>How the turn continued the conversation (the agent's own resume, or a replay).</summary>
     public string? Resume { get; set; }
 
     /// <summary>The per-turn limit (executor.timeout) the turn was started with; 0 = none.</summary>
@@ -184,6 +217,7 @@ public sealed class TurnRecord
     /// <summary>The checkpoint commit of this turn on the session branch (worktree sessions).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Commit { get; set; }
 
+    /// <summary>Fields this version does not know, kept so a read-modify-write never drops them.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
@@ -205,6 +239,7 @@ public sealed class WorktreeInfo
     /// <summary>True once `zwarm discard` removed the worktree and the branch.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Discarded { get; set; }
 
+    /// <summary>Fields this version does not know, kept so a read-modify-write never drops them.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
@@ -226,6 +261,7 @@ public sealed class HostInfo
     /// <summary>The remote wrapper's start time (/proc/PID/stat field 22 there).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? PidStartTime { get; set; }
 
+    /// <summary>Fields this version does not know, kept so a read-modify-write never drops them.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
@@ -241,6 +277,7 @@ public sealed class ForkInfo
     /// <summary>The agent session forked natively on turn 1; null = the conversation was replayed.</summary>
     public string? AgentSessionId { get; set; }
 
+    /// <summary>Fields this version does not know, kept so a read-modify-write never drops them.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 

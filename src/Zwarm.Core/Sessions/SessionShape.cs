@@ -55,7 +55,8 @@ public sealed class SummaryWriter
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Added property types are in SessionJsonContext.")]
     internal SummaryWriter(ModelRegistry models, ZwarmConfig? config, DateTimeOffset now)
     {
-        // The on-disk shape without the big fields (and without the [JsonIgnore] C# properties named like the added ones), plus the derived ones Summary appends (and conflicts when there are some).
+        // The on-disk shape without the big fields (and without the [JsonIgnore] C# properties named like the added ones), plus the derived
+        // ones Summary appends (and conflicts when there are some).
         var options = new JsonSerializerOptions(SessionJson.SerializerOptions)
         {
             TypeInfoResolver = SessionJsonContext.Default.WithAddedModifier(ti =>

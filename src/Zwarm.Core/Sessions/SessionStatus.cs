@@ -6,10 +6,15 @@ namespace Zwarm.Core.Sessions;
 [JsonConverter(typeof(JsonStringEnumConverter<SessionStatus>))]
 public enum SessionStatus
 {
+    /// <summary>Created, or queued for a free slot; no process yet.</summary>
     [JsonStringEnumMemberName("pending")] Pending,
+    /// <summary>A turn's process runs.</summary>
     [JsonStringEnumMemberName("running")] Running,
+    /// <summary>The last turn ended with a reply; the session can be continued.</summary>
     [JsonStringEnumMemberName("completed")] Completed,
+    /// <summary>The last turn ended without a reply or with an error (see the session's error).</summary>
     [JsonStringEnumMemberName("failed")] Failed,
+    /// <summary>Stopped by zwarm kill (or a budget) before the turn ended.</summary>
     [JsonStringEnumMemberName("killed")] Killed,
 }
 

@@ -16,7 +16,7 @@ internal sealed record Checkpoint(string Label, string? Parent, int Turn, int St
 internal sealed class InstanceState
 {
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _eventsGate = new(1, 1);
+    private readonly Lock _eventsGate = new();  // one line at a time; a short synchronous append, so no async gate to dispose
 
     private InstanceState(string dir, TimeProvider time)
     {
@@ -69,21 +69,18 @@ internal sealed class InstanceState
     public void ReplaceMessages(IEnumerable<ChatMessage> messages) => Messages = [.. messages];
 
     /// <summary>Appends one event line: {"ts", "kind", …fields}.</summary>
-    public async Task EventAsync(string kind, JsonObject? fields = null, CancellationToken ct = default)
+    public Task EventAsync(string kind, JsonObject? fields = null, CancellationToken ct = default)
     {
         var line = new JsonObject { ["ts"] = _time.GetLocalNow().ToString("O"), ["kind"] = kind };
         foreach (var (k, v) in fields ?? []) line[k] = v?.DeepClone();
         var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
-        await _eventsGate.WaitAsync(ct);
-        try
+        ct.ThrowIfCancellationRequested();
+        lock (_eventsGate)
         {
-            await using var fs = new FileStream(EventsPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-            await fs.WriteAsync(bytes, ct);
+            using var fs = new FileStream(EventsPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            fs.Write(bytes);
         }
-        finally
-        {
-            _eventsGate.Release();
-        }
+        return Task.CompletedTask;
     }
 
     /// <summary>Every event, oldest first; unreadable lines are skipped.</summary>

@@ -10,7 +10,9 @@ using Zwarm.Core.Text;
 
 namespace Zwarm.Orchestration.Tools;
 
-/// <summary>delegate, converse, check_session, peek_session, list_sessions, end_session: thin wrappers over <see cref="SessionManager"/>.</summary>
+/// <summary>
+/// delegate, converse, check_session, peek_session, list_sessions, end_session: thin wrappers over <see cref="SessionManager"/>.
+/// </summary>
 internal sealed partial class SessionTools(ToolContext ctx)
 {
     private SessionManager Manager => ctx.Manager;

@@ -94,7 +94,9 @@ internal sealed class ScopeWatcher(WatcherSettings s) : Watcher("scope")
     }
 }
 
-/// <summary>delegation: bash used to write code (redirects into source files, heredocs, sed -i, tee, patch) instead of delegating.</summary>
+/// <summary>
+/// delegation: bash used to write code (redirects into source files, heredocs, sed -i, tee, patch) instead of delegating.
+/// </summary>
 internal sealed partial class DelegationWatcher(WatcherSettings s) : Watcher("delegation")
 {
     private readonly bool _enabled = s.Bool("enabled", true);

@@ -69,7 +69,10 @@ internal sealed class CliProcess : IAsyncDisposable
         return new CliProcess(Process.Start(psi)!, stdin, keepInputOpen, ct);
     }
 
-    /// <summary>Waits (woken by each chunk of output) until stdout satisfies <paramref name="condition"/>; throws with the output so far on timeout or exit.</summary>
+    /// <summary>
+    /// Waits (woken by each chunk of output) until stdout satisfies <paramref name="condition"/>; throws with the output so far on timeout
+    /// or exit.
+    /// </summary>
     public Task WaitForOutputAsync(Func<string, bool> condition, TimeSpan timeout) =>
         _out.WaitForAsync(condition, timeout, _exited, () => $"stdout so far:\n{Stdout}\nstderr:\n{_err.Text}", _ct);
 

@@ -11,7 +11,9 @@ internal sealed class InProcessCli(TestProject project)
     /// <summary>The project.</summary>
     public TestProject Project => project;
 
-    /// <summary>Runs one command with <paramref name="stdin"/>; the current folder is <paramref name="cwd"/> (default: the project).</summary>
+    /// <summary>
+    /// Runs one command with <paramref name="stdin"/>; the current folder is <paramref name="cwd"/> (default: the project).
+    /// </summary>
     public Task<CliResult> RunInAsync(string? cwd, string? stdin, params string[] args) =>
         InProcessRun.RunAsync(cwd ?? project.Dir, args, TestProject.RunTimeout, new RunOptions { Stdin = stdin }, project.Ct);
 

@@ -59,7 +59,9 @@ internal sealed class InProcessRun : IAsyncDisposable
     /// <summary>Standard output so far.</summary>
     public string Stdout => _out.Text;
 
-    /// <summary>Starts <c>zwarm <paramref name="args"/></c> in <paramref name="cwd"/>; <paramref name="ct"/> (the test's) stops it.</summary>
+    /// <summary>
+    /// Starts <c>zwarm <paramref name="args"/></c> in <paramref name="cwd"/>; <paramref name="ct"/> (the test's) stops it.
+    /// </summary>
     public static InProcessRun Start(string cwd, IReadOnlyList<string> args, RunOptions? options = null, CancellationToken ct = default) =>
         new(cwd, args, options, ct);
 

@@ -4,7 +4,9 @@ using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests.Isolation;
 
-/// <summary>spawn --worktree, checkpoints, diff, conflicts, merge, fork, rm and discard through the real executable, real git and the fake agent.</summary>
+/// <summary>
+/// spawn --worktree, checkpoints, diff, conflicts, merge, fork, rm and discard through the real executable, real git and the fake agent.
+/// </summary>
 public sealed class WorktreeSpecs
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -32,8 +32,8 @@ public sealed class DroppedOutputSpecs
         var ct = TestContext.Current.CancellationToken;
         var adapter = AgentRegistry.Default.Get(agent);
         var dropping = adapter.CreateParser(collectTrajectory: true);
-        var finalize = new SessionManager.ConversationSteps(dropping);
-        var full = new SessionManager.ConversationSteps(new KeepsOutputs(adapter.CreateParser(collectTrajectory: true)));
+        var finalize = new ConversationSteps(dropping);
+        var full = new ConversationSteps(new KeepsOutputs(adapter.CreateParser(collectTrajectory: true)));
         var path = Path.Combine(Repo.Fixtures, agent, file);
         if (file == "mcp (inline)")
         {

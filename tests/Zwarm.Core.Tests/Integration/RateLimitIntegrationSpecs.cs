@@ -4,7 +4,9 @@ using Zwarm.ScriptedModel;
 
 namespace Zwarm.Core.Tests.Integration;
 
-/// <summary>The real codex and claude CLIs against a scripted HTTP 429: rate_limited with retry_at, then the turn is retried by itself.</summary>
+/// <summary>
+/// The real codex and claude CLIs against a scripted HTTP 429: rate_limited with retry_at, then the turn is retried by itself.
+/// </summary>
 [Collection(RealAgentsCollection.Name)]
 public sealed class RateLimitIntegrationSpecs
 {

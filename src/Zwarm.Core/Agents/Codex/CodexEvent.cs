@@ -27,7 +27,7 @@ internal ref struct CodexEvent
     [InlineArray((int)CodexField.Count)]
     private struct Slots
     {
-        private (JsonTokenType Kind, int Start) _first;
+        private JsonSlot _first;
     }
 
     private CodexEvent(ReadOnlySpan<byte> line)
@@ -37,50 +37,40 @@ internal ref struct CodexEvent
     }
 
     /// <summary>The field's value; a default (absent, reads as null) span when the line has none.</summary>
-    public readonly JsonSpan this[CodexField f] => _slots[(int)f] is var (kind, start) && kind != JsonTokenType.None ? JsonSpan.At(_line, start, kind) : default;
+    public readonly JsonSpan this[CodexField f] => _slots[(int)f].In(_line);
 
     /// <summary>Reads a line that starts with '{'; throws <see cref="JsonException"/> when it is not one JSON object.</summary>
     public static CodexEvent Read(ReadOnlySpan<byte> line)
     {
         var e = new CodexEvent(line);
-        var reader = new Utf8JsonReader(line);
+        var reader = new JsonLineReader(line);
+        Span<byte> name = stackalloc byte[256];
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var f = Field(ref reader, item: false);
+            var f = EventField(reader.PropertyName(name));
             reader.Read();
             if (f == CodexField.Item && e.Missing(f) && reader.TokenType == JsonTokenType.StartObject)
             {
-                e.Set(f, ref reader);
+                var start = reader.TokenStart;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var g = Field(ref reader, item: true);
+                    var g = ItemField(reader.PropertyName(name));
                     reader.Read();
-                    if (g != CodexField.Count && e.Missing(g)) e.Set(g, ref reader);
-                    reader.Skip();
+                    if (g != CodexField.Count && e.Missing(g)) e._slots[(int)g] = reader.TakeValue();
+                    else reader.Skip();
                 }
+                e._slots[(int)f] = new JsonSlot(JsonTokenType.StartObject, start, reader.BytesConsumed - start, false);
                 continue;
             }
-            if (f != CodexField.Count && e.Missing(f)) e.Set(f, ref reader);
-            reader.Skip();
+            if (f != CodexField.Count && e.Missing(f)) e._slots[(int)f] = reader.TakeValue();
+            else reader.Skip();
         }
         if (reader.Read()) throw new JsonException("content after the event"); // unreachable: trailing content throws
         return e;
     }
 
-    private readonly bool Missing(CodexField f) => _slots[(int)f].Kind == JsonTokenType.None;
-
-    private void Set(CodexField f, ref Utf8JsonReader reader) => _slots[(int)f] = (reader.TokenType, (int)reader.TokenStartIndex);
-
-    // The property name the reader is on, unescaped when it has escapes (rare).
-    private static CodexField Field(ref Utf8JsonReader r, bool item)
-    {
-        if (!r.ValueIsEscaped) return item ? ItemField(r.ValueSpan) : EventField(r.ValueSpan);
-        if (r.ValueSpan.Length > 256) return CodexField.Count;
-        Span<byte> buffer = stackalloc byte[256];
-        var n = r.CopyString(buffer);
-        return item ? ItemField(buffer[..n]) : EventField(buffer[..n]);
-    }
+    private readonly bool Missing(CodexField f) => !_slots[(int)f].IsPresent;
 
     private static CodexField EventField(ReadOnlySpan<byte> name)
     {

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using AwesomeAssertions;
 using Xunit;
-using Zwarm.Core.Agents.Codex;
+using Zwarm.Core.Agents;
 
 namespace Zwarm.Core.Tests.Agents.Codex;
 

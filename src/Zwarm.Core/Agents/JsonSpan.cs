@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Zwarm.Core.Agents.Codex;
+namespace Zwarm.Core.Agents;
 
 /// <summary>
 /// A JSON value inside one line, read on demand with <see cref="Utf8JsonReader"/>: no copy of the line, no
@@ -11,17 +11,26 @@ namespace Zwarm.Core.Agents.Codex;
 /// </summary>
 internal readonly ref struct JsonSpan
 {
-    // Starts at the value's first token; may run on past the value's end (the rest of the enclosing line).
-    private readonly ReadOnlySpan<byte> _json;
+    // Invalid UTF-8 throws, as in JsonElement.GetRawText.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private JsonSpan(ReadOnlySpan<byte> json, JsonTokenType kind)
+    // Starts at the value's first token; ends with the value when _exact, else may run on past it (the rest of the enclosing line).
+    private readonly ReadOnlySpan<byte> _json;
+    private readonly bool _exact;
+
+    private JsonSpan(ReadOnlySpan<byte> json, JsonTokenType kind, bool exact = false)
     {
         _json = json;
         Kind = kind;
+        _exact = exact;
     }
 
-    /// <summary>The value whose first token starts at <paramref name="start"/> of <paramref name="line"/> (found by a reader's pass over the line).</summary>
-    public static JsonSpan At(ReadOnlySpan<byte> line, int start, JsonTokenType kind) => new(line[start..], kind);
+    /// <summary>
+    /// The value of <paramref name="length"/> bytes at <paramref name="start"/> of <paramref name="line"/> (found by a
+    /// reader's pass over the line).
+    /// </summary>
+    public static JsonSpan At(ReadOnlySpan<byte> line, int start, int length, JsonTokenType kind)
+        => new(line.Slice(start, length), kind, exact: true);
 
     /// <summary>The value's first token: StartObject, StartArray, String, Number, True, False or Null.</summary>
     public JsonTokenType Kind { get; }
@@ -40,18 +49,37 @@ internal readonly ref struct JsonSpan
     {
         root = default;
         if (!Utf8.IsValid(line)) return false;
-        var reader = new Utf8JsonReader(line);
+        var reader = new JsonLineReader(line);
         if (!reader.Read()) return false;
-        var start = (int)reader.TokenStartIndex;
-        var kind = reader.TokenType;
-        reader.Skip();
+        var value = reader.TakeValue();
         if (reader.Read()) return false; // unreachable: trailing content throws
-        root = new JsonSpan(line[start..], kind);
+        root = value.In(line);
         return true;
     }
 
     /// <summary>The value of an object's property (the first of that name).</summary>
     public bool TryGet(ReadOnlySpan<byte> name, out JsonSpan value) => Find(name, out value, [], out _, second: false) > 0;
+
+    /// <summary>
+    /// The value of an object's property, the last of that name (as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>).
+    /// </summary>
+    public bool TryGetLast(ReadOnlySpan<byte> name, out JsonSpan value)
+    {
+        value = default;
+        if (!IsObject) return false;
+        var reader = new JsonLineReader(_json);
+        reader.Read();
+        var found = default(JsonSlot);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match) found = reader.TakeValue();
+            else reader.Skip();
+        }
+        value = found.In(_json);
+        return found.IsPresent;
+    }
 
     /// <summary>Two properties in one pass, for objects with a large value in between (a command's output).</summary>
     public void Get(ReadOnlySpan<byte> name1, out JsonSpan value1, ReadOnlySpan<byte> name2, out JsonSpan value2)
@@ -63,17 +91,22 @@ internal readonly ref struct JsonSpan
         if (!IsObject) return 0;
         var wanted = second ? 2 : 1;
         var found = 0;
-        var reader = new Utf8JsonReader(_json);
+        var reader = new JsonLineReader(_json);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var which = value1.Kind == JsonTokenType.None && reader.ValueTextEquals(name1) ? 1
                 : second && value2.Kind == JsonTokenType.None && reader.ValueTextEquals(name2) ? 2 : 0;
             reader.Read();
-            if (which == 1) value1 = new JsonSpan(_json[(int)reader.TokenStartIndex..], reader.TokenType);
-            if (which == 2) value2 = new JsonSpan(_json[(int)reader.TokenStartIndex..], reader.TokenType);
-            if (which > 0 && ++found == wanted) break;
-            reader.Skip();
+            if (which == 0)
+            {
+                reader.Skip();
+                continue;
+            }
+            var slot = reader.TakeValue();
+            if (which == 1) value1 = slot.In(_json);
+            else value2 = slot.In(_json);
+            if (++found == wanted) break;
         }
         return found;
     }
@@ -93,6 +126,28 @@ internal readonly ref struct JsonSpan
         return reader.GetString()!;
     }
 
+    /// <summary>The number as a double, when this is a number.</summary>
+    public bool TryGetDouble(out double value)
+    {
+        value = 0;
+        if (!IsNumber) return false;
+        var reader = First();
+        return reader.TryGetDouble(out value);
+    }
+
+    /// <summary>The value's JSON text as UTF-8 (escapes as written; a string with its quotes).</summary>
+    public ReadOnlySpan<byte> Raw
+    {
+        get
+        {
+            if (_exact || Kind == JsonTokenType.None) return _json;
+            var reader = new JsonLineReader(_json);
+            reader.Read();
+            reader.Skip();
+            return _json[..reader.BytesConsumed];
+        }
+    }
+
     /// <summary>The integer value, when this is a number that fits.</summary>
     public bool TryGetInt64(out long value)
     {
@@ -102,13 +157,8 @@ internal readonly ref struct JsonSpan
         return reader.TryGetInt64(out value);
     }
 
-    /// <summary>The value's JSON text.</summary>
-    public string GetRawText()
-    {
-        var reader = First();
-        reader.Skip();
-        return Encoding.UTF8.GetString(_json[..(int)reader.BytesConsumed]);
-    }
+    /// <summary>The value's JSON text; throws <see cref="ArgumentException"/> for invalid UTF-8.</summary>
+    public string GetRawText() => StrictUtf8.GetString(Raw);
 
     /// <summary>The elements of an array (none for anything else).</summary>
     public Enumerator EnumerateArray() => new(IsArray ? _json : default);
@@ -127,12 +177,12 @@ internal readonly ref struct JsonSpan
     internal ref struct Enumerator
     {
         private readonly ReadOnlySpan<byte> _json;
-        private Utf8JsonReader _reader;
+        private JsonLineReader _reader;
 
         public Enumerator(ReadOnlySpan<byte> json)
         {
             _json = json;
-            _reader = new Utf8JsonReader(json);
+            _reader = new JsonLineReader(json);
             if (!json.IsEmpty) _reader.Read();
         }
 
@@ -152,8 +202,7 @@ internal readonly ref struct JsonSpan
                 Name = _reader.GetString();
                 _reader.Read();
             }
-            Current = new JsonSpan(_json[(int)_reader.TokenStartIndex..], _reader.TokenType);
-            _reader.Skip();
+            Current = _reader.TakeValue().In(_json);
             return true;
         }
     }
