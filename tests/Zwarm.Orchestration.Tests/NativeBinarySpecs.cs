@@ -45,7 +45,8 @@ public sealed class NativeBinarySpecs
         init["result"]!["serverInfo"]!["name"]!.GetValue<string>().Should().Be("zwarm");
         init["result"]!["protocolVersion"]!.GetValue<string>().Should().Be("2025-06-18");
         // The tools are made from their methods by reflection (AIFunctionFactory): the native build must keep what that needs.
-        tools["result"]!["tools"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).Should().StartWith(["delegate", "converse"], tools.ToJsonString());
+        tools["result"]!["tools"]!.AsArray().Select(t => t!["name"]!.GetValue<string>())
+            .Should().StartWith(["delegate", "converse"], tools.ToJsonString());
         var listed = JsonNode.Parse(call["result"]!["content"]![0]!["text"]!.GetValue<string>())!;
         listed["success"]!.GetValue<bool>().Should().BeTrue(call.ToJsonString());
         listed["count"]!.GetValue<int>().Should().Be(2);
@@ -76,12 +77,18 @@ public sealed class NativeBinarySpecs
             await p.StandardInput.FlushAsync(TestEnv.Ct);
             string? line;
             try { line = await p.StandardOutput.ReadLineAsync(timeout.Token); }
-            catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw new TimeoutException($"zwarm mcp did not answer {request}"); }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                throw new TimeoutException($"zwarm mcp did not answer {request}");
+            }
             // stderr is read to its end only once the server is gone: only then can it explain a missing answer.
             if (line is null) line.Should().NotBeNull(await stderr);
             return JsonNode.Parse(line!)!;
         }
-        var init = await AskAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        var init = await AskAsync("""
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}
+            """);
         await p.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         var tools = await AskAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
         var call = await AskAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_sessions","arguments":{}}}""");

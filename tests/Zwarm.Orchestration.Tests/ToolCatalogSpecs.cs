@@ -13,24 +13,32 @@ namespace Zwarm.Orchestration.Tests;
 public sealed class ToolCatalogSpecs
 {
     private static readonly MethodInfo[] ToolMethods =
-        [.. new[] { typeof(SessionTools), typeof(ControlTools) }.SelectMany(t => t.GetMethods()).Where(m => m.GetCustomAttribute<ToolAttribute>() is not null)];
+    [
+        .. new[] { typeof(SessionTools), typeof(ControlTools) }
+            .SelectMany(t => t.GetMethods())
+            .Where(m => m.GetCustomAttribute<ToolAttribute>() is not null),
+    ];
 
     [Fact]
     public void Every_tool_method_is_offered_with_its_parameters_as_the_schema()
     {
-        var all = Enum.GetValues<OrchestratorMode>().SelectMany(ToolCatalog.Definitions).DistinctBy(d => d.Name).ToDictionary(d => d.Name);
+        var all = Enum.GetValues<OrchestratorMode>().SelectMany(ToolCatalog.Definitions)
+            .DistinctBy(d => d.Name).ToDictionary(d => d.Name);
 
         all.Keys.Should().BeEquivalentTo(ToolMethods.Select(m => m.GetCustomAttribute<ToolAttribute>()!.Name));
         foreach (var method in ToolMethods)
         {
             var name = method.GetCustomAttribute<ToolAttribute>()!.Name;
-            var arguments = method.GetParameters().Where(p => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(ToolProgressSink)).ToList();
+            var arguments = method.GetParameters()
+                .Where(p => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(ToolProgressSink)).ToList();
             var schema = all[name].Schema;
-            schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Should().Equal(arguments.Select(p => p.Name), name);
+            schema.GetProperty("properties").EnumerateObject().Select(p => p.Name)
+                .Should().Equal(arguments.Select(p => p.Name), name);
             var required = schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(x => x.GetString()).ToList() : [];
             required.Should().Equal(arguments.Where(p => !p.IsOptional).Select(p => p.Name), name);
             all[name].Description.Should().NotBeNullOrWhiteSpace();
-            ToolCatalog.Signature(name).Should().Be($"{name}({string.Join(", ", arguments.Select(p => p.Name + (p.IsOptional ? "?" : "")))})");
+            var signature = string.Join(", ", arguments.Select(p => p.Name + (p.IsOptional ? "?" : "")));
+            ToolCatalog.Signature(name).Should().Be($"{name}({signature})");
         }
     }
 
@@ -40,9 +48,12 @@ public sealed class ToolCatalogSpecs
         var mcp = ToolCatalog.Definitions(OrchestratorMode.Mcp).ToDictionary(d => d.Name, d => d.Schema);
         var delegateProps = mcp["delegate"].GetProperty("properties");
         delegateProps.GetProperty("adapter").GetProperty("type").GetString().Should().Be("string");
-        delegateProps.GetProperty("adapter").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Should().Equal("codex", "claude");
-        delegateProps.GetProperty("adapter").TryGetProperty("default", out _).Should().BeFalse("an optional argument is left out, not null");
-        delegateProps.GetProperty("isolation").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Should().Equal("none", "worktree");
+        delegateProps.GetProperty("adapter").GetProperty("enum").EnumerateArray().Select(e => e.GetString())
+            .Should().Equal("codex", "claude");
+        delegateProps.GetProperty("adapter").TryGetProperty("default", out _)
+            .Should().BeFalse("an optional argument is left out, not null");
+        delegateProps.GetProperty("isolation").GetProperty("enum").EnumerateArray().Select(e => e.GetString())
+            .Should().Equal("none", "worktree");
         var wait = mcp["wait_for_sessions"].GetProperty("properties");
         wait.GetProperty("session_ids").GetProperty("minItems").GetInt32().Should().Be(1);
         wait.GetProperty("timeout_seconds").GetProperty("maximum").GetInt32().Should().Be(300);
@@ -65,7 +76,8 @@ public sealed class ToolCatalogSpecs
         bind.Bind(wait[0]).Should().BeEquivalentTo(new[] { "ab12", "cd34", "ef56" });
         bind.Bind(wait[1]).Should().Be(true);
         bind.Bind(wait[2]).Should().Be(5.0);
-        new ToolArgs("wait_for_sessions", new Dictionary<string, object?>()).Bind(wait[1]).Should().Be(false, "a default stays the default");
+        new ToolArgs("wait_for_sessions", new Dictionary<string, object?>()).Bind(wait[1])
+            .Should().Be(false, "a default stays the default");
         var missing = () => new ToolArgs("sleep", new Dictionary<string, object?>()).Bind(sleep[0]);
         missing.Should().Throw<ToolFailure>().Which.Hint.Should().Be("call sleep(seconds)");
     }

@@ -68,8 +68,11 @@ internal sealed class ControlTools(ToolContext ctx)
     private static bool IsParked(SessionMeta m) => m.Status == SessionStatus.Pending && m.RetryAt is not null;
 
     [Tool("bash", Order = 10, Modes = ToolModes.Orchestrate)]
-    [Description("Run a shell command in the project directory to VERIFY work (run tests, build, git diff, ls, cat). Never to write code: delegate that.")]
-    public async Task<ToolOutcome> BashAsync([Description("a bash command line; 120 s limit")] string command, CancellationToken ct = default)
+    [Description("Run a shell command in the project directory to VERIFY work (run tests, build, git diff, ls, cat). "
+        + "Never to write code: delegate that.")]
+    public async Task<ToolOutcome> BashAsync(
+        [Description("a bash command line; 120 s limit")] string command,
+        CancellationToken ct = default)
     {
         var (launch, sandbox, warning) = BashLaunch(command);
         // Under setsid the shell leads its own process group, so a timeout kills what it started in the background too.
@@ -172,8 +175,11 @@ internal sealed class ControlTools(ToolContext ctx)
     }
 
     [Tool("exit", Order = 11, Modes = ToolModes.Orchestrate)]
-    [Description("Finish the run once the task is done and verified: a summary of what was done, by which sessions, and how it was checked.")]
-    public Task<ToolOutcome> ExitAsync([Description("what was achieved and how it was verified")] string summary, CancellationToken ct = default)
+    [Description("Finish the run once the task is done and verified: "
+        + "a summary of what was done, by which sessions, and how it was checked.")]
+    public Task<ToolOutcome> ExitAsync(
+        [Description("what was achieved and how it was verified")] string summary,
+        CancellationToken ct = default)
     {
         _ = ct;
         ctx.ExitSummary = summary;

@@ -19,12 +19,14 @@ internal sealed partial class SessionTools
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
 
     [Tool("wait_for_sessions", Order = 9, Modes = ToolModes.Mcp)]
-    [Description("Wait until the given sessions finish (or the first of them with any: true), at most timeout_seconds (1 to 300, default 60); "
+    [Description("Wait until the given sessions finish (or the first of them with any: true), "
+        + "at most timeout_seconds (1 to 300, default 60); "
         + "returns as soon as they do, with each session's status and the start of its last reply.")]
     public async Task<ToolOutcome> WaitAsync(
         [Description("session ids or unique prefixes"), Schema("""{"minItems":1}""")] IReadOnlyList<string> session_ids,
         [Description("return when the first of them finishes (default: when all have)")] bool any = false,
-        [Description("most seconds to wait, 1 to 300 (default 60)"), Schema("""{"minimum":1,"maximum":300}""")] double? timeout_seconds = null,
+        [Description("most seconds to wait, 1 to 300 (default 60)"), Schema("""{"minimum":1,"maximum":300}""")]
+        double? timeout_seconds = null,
         ToolProgressSink? progress = null,
         CancellationToken ct = default)
     {

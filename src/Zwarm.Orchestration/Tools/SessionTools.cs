@@ -15,22 +15,29 @@ namespace Zwarm.Orchestration.Tools;
 /// </summary>
 internal sealed partial class SessionTools(ToolContext ctx)
 {
+    private const string SessionIdText = "session id or a unique prefix of it (8 characters are enough)";
+
     private SessionManager Manager => ctx.Manager;
 
     [Tool("delegate", Order = 1)]
-    [Description("Start a coding-agent session in the background on a well-scoped, self-contained task; returns at once with its session_id. "
-        + "The agent sees only the task text: include goal, files, constraints and how to verify.")]
+    [Description("Start a coding-agent session in the background on a well-scoped, self-contained task; "
+        + "returns at once with its session_id. The agent sees only the task text: include goal, files, constraints and how to verify.")]
     public async Task<ToolOutcome> DelegateAsync(
         [Description("complete instructions for the agent")] string task,
-        [Description("which agent CLI (default from config, or inferred from model)"), Schema("""{"enum":@ADAPTERS@}""")] string? adapter = null,
+        [Description("which agent CLI (default from config, or inferred from model)"), Schema("""{"enum":@ADAPTERS@}""")]
+        string? adapter = null,
         [Description("model name or alias (default from config)")] string? model = null,
-        [Description("folder to work in, absolute or relative to the project (must be inside the allowed directories; default the project)")]
+        [Description("folder to work in, absolute or relative to the project "
+            + "(must be inside the allowed directories; default the project)")]
         string? working_dir = null,
         [Description("worktree: the session works in its own git worktree and branch, so parallel sessions never edit the same files; "
-            + "its changes are merged later by the user (default from config executor.isolation)"), Schema("""{"enum":["none","worktree"]}""")]
+            + "its changes are merged later by the user (default from config executor.isolation)")]
+        [Schema("""{"enum":["none","worktree"]}""")]
         string? isolation = null,
-        [Description("run on another machine over SSH: a host the user configured ([hosts.NAME]) or auto (the least loaded with a free slot); "
-            + "working_dir is then a path on that host (default its dir). Leave it out to run here")] string? host = null,
+        [Description("run on another machine over SSH: a host the user configured ([hosts.NAME]) "
+            + "or auto (the least loaded with a free slot); working_dir is then a path on that host (default its dir). "
+            + "Leave it out to run here")]
+        string? host = null,
         CancellationToken ct = default)
     {
         adapter = adapter?.ToLowerInvariant();
@@ -79,8 +86,11 @@ internal sealed partial class SessionTools(ToolContext ctx)
     }
 
     [Tool("converse", Order = 2)]
-    [Description("Send a follow-up message to a finished session (a new turn; the agent keeps its context). Refused while the session is still running.")]
-    public async Task<ToolOutcome> ConverseAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("the follow-up instruction or question")] string message,
+    [Description("Send a follow-up message to a finished session (a new turn; the agent keeps its context). "
+        + "Refused while the session is still running.")]
+    public async Task<ToolOutcome> ConverseAsync(
+        [Description(SessionIdText)] string session_id,
+        [Description("the follow-up instruction or question")] string message,
         CancellationToken ct = default)
     {
         var before = await GetAsync(session_id, ct);
@@ -106,8 +116,9 @@ internal sealed partial class SessionTools(ToolContext ctx)
     }
 
     [Tool("check_session", Order = 3)]
-    [Description("Full status of a session: status, the agent's complete last reply, error, tokens, runtime. Use it when a session has finished.")]
-    public async Task<ToolOutcome> CheckAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, CancellationToken ct = default)
+    [Description("Full status of a session: status, the agent's complete last reply, error, tokens, runtime. "
+        + "Use it when a session has finished.")]
+    public async Task<ToolOutcome> CheckAsync([Description(SessionIdText)] string session_id, CancellationToken ct = default)
     {
         var m = await GetAsync(session_id, ct);
         var reply = SessionFacts.CurrentTurnReply(m);
@@ -132,7 +143,7 @@ internal sealed partial class SessionTools(ToolContext ctx)
 
     [Tool("peek_session", Order = 4)]
     [Description("Quick look at a session: status, the start of its last reply and its latest steps. Cheap; use it while a session runs.")]
-    public async Task<ToolOutcome> PeekAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, CancellationToken ct = default)
+    public async Task<ToolOutcome> PeekAsync([Description(SessionIdText)] string session_id, CancellationToken ct = default)
     {
         var m = await GetAsync(session_id, ct);
         var o = Identity(m);
@@ -148,7 +159,9 @@ internal sealed partial class SessionTools(ToolContext ctx)
 
     [Tool("get_trajectory", Order = 5)]
     [Description("The steps a session took (reasoning, commands with exit codes, file changes, messages). Summarised unless full is true.")]
-    public async Task<ToolOutcome> TrajectoryAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("untruncated steps (long)")] bool full = false,
+    public async Task<ToolOutcome> TrajectoryAsync(
+        [Description(SessionIdText)] string session_id,
+        [Description("untruncated steps (long)")] bool full = false,
         CancellationToken ct = default)
     {
         var m = await GetAsync(session_id, ct);
@@ -220,8 +233,11 @@ internal sealed partial class SessionTools(ToolContext ctx)
 
     [Tool("end_session", Order = 7)]
     [Description("Stop a session you started (kills it if running); delete: true also removes its record.")]
-    public async Task<ToolOutcome> EndAsync([Description("session id or a unique prefix of it (8 characters are enough)")] string session_id, [Description("why, for the record")] string? reason = null,
-        [Description("also remove the session's folder")] bool delete = false, CancellationToken ct = default)
+    public async Task<ToolOutcome> EndAsync(
+        [Description(SessionIdText)] string session_id,
+        [Description("why, for the record")] string? reason = null,
+        [Description("also remove the session's folder")] bool delete = false,
+        CancellationToken ct = default)
     {
         var m = await GetAsync(session_id, ct);
         if (ctx.Mode != OrchestratorMode.Pilot && m.Source != ctx.Source)

@@ -70,9 +70,16 @@ internal static class ToolCatalog
                 Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description,
                 SerializerOptions = Json,
                 ConfigureParameterBinding = p => IsArgument(p)
-                    ? new AIFunctionFactoryOptions.ParameterBindingOptions { BindParameter = (q, args) => new ToolArgs(tool.Name, args).Bind(q) }
+                    ? new AIFunctionFactoryOptions.ParameterBindingOptions
+                    {
+                        BindParameter = (q, args) => new ToolArgs(tool.Name, args).Bind(q),
+                    }
                     : p.ParameterType == typeof(ToolProgressSink)
-                        ? new AIFunctionFactoryOptions.ParameterBindingOptions { ExcludeFromSchema = true, BindParameter = (_, args) => Context<ToolProgressSink>(args) }
+                        ? new AIFunctionFactoryOptions.ParameterBindingOptions
+                        {
+                            ExcludeFromSchema = true,
+                            BindParameter = (_, args) => Context<ToolProgressSink>(args),
+                        }
                         : default,
                 // The method's ToolOutcome as it is: the runner reads it, nothing serialises it on the way.
                 MarshalResult = (result, _, _) => new ValueTask<object?>(result),
@@ -85,7 +92,8 @@ internal static class ToolCatalog
         }
     }
 
-    private static bool IsArgument(ParameterInfo p) => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(ToolProgressSink);
+    private static bool IsArgument(ParameterInfo p) =>
+        p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(ToolProgressSink);
 
     private static T? Context<T>(AIFunctionArguments args) where T : class =>
         args.Context is { } c && c.TryGetValue(typeof(T), out var v) ? v as T : null;

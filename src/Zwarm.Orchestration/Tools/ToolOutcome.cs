@@ -40,7 +40,9 @@ internal sealed class ToolArgs(string tool, IDictionary<string, object?>? args)
 {
     private readonly IDictionary<string, object?> _args = args ?? new Dictionary<string, object?>();
 
-    /// <summary>The value for a tool method's parameter, by its name and type; a missing required one is a <see cref="ToolFailure"/>.</summary>
+    /// <summary>
+    /// The value for a tool method's parameter, by its name and type; a missing required one is a <see cref="ToolFailure"/>.
+    /// </summary>
     public object? Bind(System.Reflection.ParameterInfo p)
     {
         var name = p.Name!;
@@ -51,9 +53,11 @@ internal sealed class ToolArgs(string tool, IDictionary<string, object?>? args)
         if (type == typeof(bool)) return Bool(name, fallback is true);
         if (type == typeof(IReadOnlyList<string>)) return Strings(name);
         if (type == typeof(double))
-            return Number(name) ?? (required ? throw new ToolFailure($"missing argument '{name}'", $"call {ToolCatalog.Signature(tool)}") : fallback);
+            return Number(name) ?? (required ? throw Missing(name) : fallback);
         throw new NotSupportedException($"tool {tool}: parameter {name} of type {p.ParameterType.Name} cannot be bound");
     }
+
+    private ToolFailure Missing(string name) => new($"missing argument '{name}'", $"call {ToolCatalog.Signature(tool)}");
 
     /// <summary>A string argument; a missing required one is a <see cref="ToolFailure"/>.</summary>
     public string? String(string name, bool required = false)
