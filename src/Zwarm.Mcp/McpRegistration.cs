@@ -37,7 +37,11 @@ internal static class McpRegistration
     /// <summary>Seconds codex lets one tool call run: wait_for_sessions may take 300.</summary>
     public const int CodexToolTimeoutSeconds = 330;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The snippet for a client ("claude" or "codex").</summary>
     public static string Snippet(string client, McpLaunch launch) => client switch
@@ -60,7 +64,10 @@ internal static class McpRegistration
         {
             try
             {
-                if (JsonNode.Parse(existing, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) is not JsonObject o) return null;
+                if (JsonNode.Parse(
+                        existing,
+                        documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+                    is not JsonObject o) return null;
                 root = o;
             }
             catch (JsonException)
@@ -96,7 +103,8 @@ internal static class McpRegistration
         sb.Append("# add to ~/.codex/config.toml\n[mcp_servers.zwarm]\n");
         sb.Append("command = ").Append(Toml(launch.Command)).Append('\n');
         sb.Append("args = [").Append(string.Join(", ", launch.Args.Select(Toml))).Append("]\n");
-        if (launch.Env.Count > 0) sb.Append("env = { ").Append(string.Join(", ", launch.Env.Select(kv => $"{kv.Key} = {Toml(kv.Value)}"))).Append(" }\n");
+        if (launch.Env.Count > 0)
+            sb.Append("env = { ").Append(string.Join(", ", launch.Env.Select(kv => $"{kv.Key} = {Toml(kv.Value)}"))).Append(" }\n");
         sb.Append("# wait_for_sessions may wait up to 300 s\n");
         sb.Append("tool_timeout_sec = ").Append(CodexToolTimeoutSeconds).Append('\n');
         sb.Append("# for codex exec: wait for zwarm before the first model request, and let it call zwarm's tools without asking\n");

@@ -19,7 +19,8 @@ internal sealed class McpTools(SessionManager manager, McpServerSettings setting
     public ValueTask<ListToolsResult> ListAsync(RequestContext<ListToolsRequestParams> request, CancellationToken ct) =>
         ValueTask.FromResult(new ListToolsResult
         {
-            Tools = [.. ToolCatalog.Definitions(OrchestratorMode.Mcp).Select(d => new Tool { Name = d.Name, Description = d.Description, InputSchema = d.Schema })],
+            Tools = [.. ToolCatalog.Definitions(OrchestratorMode.Mcp)
+                .Select(d => new Tool { Name = d.Name, Description = d.Description, InputSchema = d.Schema })],
         });
 
     public async ValueTask<CallToolResult> CallAsync(RequestContext<CallToolRequestParams> request, CancellationToken ct)
@@ -29,7 +30,10 @@ internal sealed class McpTools(SessionManager manager, McpServerSettings setting
         var runner = RunnerFor(request.Server.ClientInfo?.Name);
         var token = request.Params?.ProgressToken;
         Func<ToolProgress, CancellationToken, ValueTask>? progress = token is { } t
-            ? (p, c) => new ValueTask(request.Server.NotifyProgressAsync(t, new ProgressNotificationValue { Progress = (float)p.Progress, Total = (float?)p.Total, Message = p.Message }, cancellationToken: c))
+            ? (p, c) => new ValueTask(request.Server.NotifyProgressAsync(
+                t,
+                new ProgressNotificationValue { Progress = (float)p.Progress, Total = (float?)p.Total, Message = p.Message },
+                cancellationToken: c))
             : null;
         var outcome = await runner.RunAsync(new FunctionCallContent(Guid.NewGuid().ToString("N")[..12], name, args), progress, ct);
         return new CallToolResult
@@ -46,7 +50,10 @@ internal sealed class McpTools(SessionManager manager, McpServerSettings setting
         lock (_gate)
         {
             if (_runners.TryGetValue(source, out var runner)) return runner;
-            var context = new ToolContext { Manager = manager, Mode = OrchestratorMode.Mcp, Source = source, Time = settings.Time, SleepPoll = settings.WaitPoll };
+            var context = new ToolContext
+            {
+                Manager = manager, Mode = OrchestratorMode.Mcp, Source = source, Time = settings.Time, SleepPoll = settings.WaitPoll,
+            };
             return _runners[source] = new ToolRunner(context);
         }
     }

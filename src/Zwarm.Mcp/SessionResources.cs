@@ -39,7 +39,11 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
         var sessions = await SessionsAsync(ct);
         var list = new List<Resource>
         {
-            new() { Uri = ListUri, Name = "sessions", MimeType = Json, Description = "every session of the project: status, agent, model, task, tokens, cost (no conversation)" },
+            new()
+            {
+                Uri = ListUri, Name = "sessions", MimeType = Json,
+                Description = "every session of the project: status, agent, model, task, tokens, cost (no conversation)",
+            },
         };
         list.AddRange(sessions.OrderByDescending(m => m.UpdatedAt).Take(100).Select(m => new Resource
         {
@@ -51,7 +55,8 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
         return new ListResourcesResult { Resources = list };
     }
 
-    public ValueTask<ListResourceTemplatesResult> ListTemplatesAsync(RequestContext<ListResourceTemplatesRequestParams> request, CancellationToken ct) =>
+    public ValueTask<ListResourceTemplatesResult> ListTemplatesAsync(
+        RequestContext<ListResourceTemplatesRequestParams> request, CancellationToken ct) =>
         ValueTask.FromResult(new ListResourceTemplatesResult
         {
             ResourceTemplates =
@@ -69,10 +74,14 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
         var uri = request.Params?.Uri ?? "";
         JsonNode json;
         if (uri == ListUri)
-            json = new JsonArray([.. (await SessionsAsync(ct)).OrderByDescending(m => m.UpdatedAt).Select(m => (JsonNode)SessionShape.Summary(m, manager.Agents.Models, manager.Config))]);
+            json = new JsonArray([.. (await SessionsAsync(ct)).OrderByDescending(m => m.UpdatedAt)
+                .Select(m => (JsonNode)SessionShape.Summary(m, manager.Agents.Models, manager.Config))]);
         else
             json = SessionShape.Full(await SessionAsync(uri, ct), manager.Agents.Models, manager.Config);
-        return new ReadResourceResult { Contents = [new TextResourceContents { Uri = uri, MimeType = Json, Text = json.ToJsonString(Compact) }] };
+        return new ReadResourceResult
+        {
+            Contents = [new TextResourceContents { Uri = uri, MimeType = Json, Text = json.ToJsonString(Compact) }],
+        };
     }
 
     public async ValueTask<EmptyResult> SubscribeAsync(RequestContext<SubscribeRequestParams> request, CancellationToken ct)
@@ -128,7 +137,8 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
             {
                 return;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ZwarmException or JsonException or McpException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ZwarmException or JsonException or McpException
+                or InvalidOperationException)
             {
                 // A store being written or a client gone: look again next time.
                 _firstLook?.TrySetResult();
@@ -140,7 +150,9 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
     private async Task NotifyAsync(string uri, CancellationToken ct)
     {
         if (_server is null) return;
-        await _server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification, new ResourceUpdatedNotificationParams { Uri = uri },
+        await _server.SendNotificationAsync(
+            NotificationMethods.ResourceUpdatedNotification,
+            new ResourceUpdatedNotificationParams { Uri = uri },
             McpJsonUtilities.DefaultOptions, ct);
     }
 
@@ -150,7 +162,9 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
     private async Task<SessionMeta> SessionAsync(string uri, CancellationToken ct)
     {
         if (!uri.StartsWith(SessionPrefix, StringComparison.Ordinal) || uri.Length == SessionPrefix.Length)
-            throw new McpProtocolException($"unknown resource '{uri}': use {ListUri} or {SessionPrefix}{{id}}", McpErrorCode.ResourceNotFound);
+            throw new McpProtocolException(
+                $"unknown resource '{uri}': use {ListUri} or {SessionPrefix}{{id}}",
+                McpErrorCode.ResourceNotFound);
         try
         {
             return await manager.GetAsync(SessionIds.Validate(Uri.UnescapeDataString(uri[SessionPrefix.Length..])), ct);
@@ -166,7 +180,10 @@ internal sealed class SessionResources(SessionManager manager, McpServerSettings
         return TextCut.Cut(text.ReplaceLineEndings(" ").Trim(), 100);
     }
 
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public async ValueTask DisposeAsync()
     {

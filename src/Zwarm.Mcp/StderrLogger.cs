@@ -21,11 +21,13 @@ internal sealed class StderrLoggerProvider(TextWriter err, LogLevel minimum) : I
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._minimum && logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
             var line = $"zwarm mcp: {logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception).ReplaceLineEndings(" ")}";
-            if (exception is not null && owner._minimum <= LogLevel.Debug) line += $" ({category}: {exception.GetType().Name}: {exception.Message})";
+            if (exception is not null && owner._minimum <= LogLevel.Debug)
+                line += $" ({category}: {exception.GetType().Name}: {exception.Message})";
             lock (owner._gate)
             {
                 owner._err.WriteLine(line);

@@ -27,8 +27,13 @@ internal sealed class ZwarmMcpServer : IAsyncDisposable
     /// <summary>The SDK's options: server info, capabilities and every handler.</summary>
     public McpServerOptions Options() => new()
     {
-        ServerInfo = new Implementation { Name = "zwarm", Version = typeof(ZwarmMcpServer).Assembly.GetName().Version?.ToString(3) ?? "0.1.0" },
-        ServerInstructions = "zwarm runs coding-agent sessions (Codex CLI, Claude Code) in the background. delegate starts one and returns at once; "
+        ServerInfo = new Implementation
+        {
+            Name = "zwarm",
+            Version = typeof(ZwarmMcpServer).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
+        },
+        ServerInstructions = "zwarm runs coding-agent sessions (Codex CLI, Claude Code) in the background. "
+            + "delegate starts one and returns at once; "
             + "wait_for_sessions blocks until they finish; check_session reads a session's full reply; converse sends a follow-up.",
         Capabilities = new ServerCapabilities
         {
