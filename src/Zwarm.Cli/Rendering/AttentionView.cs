@@ -36,7 +36,8 @@ internal static class AttentionView
     /// <summary>
     /// A table: id, status, adapter, why, task, updated; titled with <paramref name="total"/> (default: every row) needing you.
     /// </summary>
-    public static IRenderable Build(IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> needing, DateTimeOffset now, int width, int? total = null)
+    public static IRenderable Build(
+        IReadOnlyList<(SessionMeta Session, AttentionNeed Attention)> needing, DateTimeOffset now, int width, int? total = null)
     {
         var count = total ?? needing.Count;
         var table = new Table().Border(TableBorder.Simple).Title($"[bold]{count} need{(count == 1 ? "s" : "")} you[/]");

@@ -15,17 +15,21 @@ internal static class ConversationView
     {
         var color = SessionView.Color(m.Status);
         console.MarkupLine($"[bold {color}]{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()}[/]  [grey]{Term.Escape(m.Id)}[/]");
-        void Row(string key, string value) => console.MarkupLine($"[grey]{key,-8}[/] {value.ReplaceLineEndings("\n" + new string(' ', 9))}");
+        void Row(string key, string value) =>
+            console.MarkupLine($"[grey]{key,-8}[/] {value.ReplaceLineEndings("\n" + new string(' ', 9))}");
         Row("task", Term.Escape(TextCut.Excerpt(m.Task, 6, 600)));
         Row("agent", Term.Escape($"{m.Adapter} / {m.Model}"));
         Row("dir", Term.Escape(m.WorkingDir));
         if (m.Host is { } h) Row("host", Term.Escape(h.Name + (h.Pid is { } pid ? $" (pid {pid} there)" : "")));
         Row("turn", m.Turn.ToString(CultureInfo.InvariantCulture));
-        Row("runtime", $"{SessionView.Duration(SessionFacts.SessionRuntime(m, now))} [grey](created {m.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, updated {SessionView.Ago(m.UpdatedAt, now)})[/]");
+        Row("runtime", $"{SessionView.Duration(SessionFacts.SessionRuntime(m, now))} " +
+                       $"[grey](created {m.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, updated {SessionView.Ago(m.UpdatedAt, now)})[/]");
         var u = m.TokenUsage;
         var cached = u.GetValueOrDefault("cached_input_tokens") + u.GetValueOrDefault("cache_read_input_tokens");
-        Row("tokens", $"{SessionView.Tokens(u.GetValueOrDefault("input_tokens"))} in / {SessionView.Tokens(u.GetValueOrDefault("output_tokens"))} out" +
-                      $" [grey]({SessionView.Tokens(m.TotalTokens)} total{(cached > 0 ? $", {SessionView.Tokens(cached)} cached" : "")})[/]");
+        Row("tokens", $"{SessionView.Tokens(u.GetValueOrDefault("input_tokens"))} in / " +
+                      $"{SessionView.Tokens(u.GetValueOrDefault("output_tokens"))} out" +
+                      $" [grey]({SessionView.Tokens(m.TotalTokens)} total" +
+                      $"{(cached > 0 ? $", {SessionView.Tokens(cached)} cached" : "")})[/]");
         Row("cost", Term.Escape(SessionView.Money(SessionFacts.Cost(m, models, config)) + (m.CostUsd is null ? " (estimate)" : "")));
         if (m.Source != "user") Row("source", Term.Escape(m.Source));
         if (m.ExitCode is { } code) Row("exit", code == 0 ? "0" : $"[red]{code}[/]");
@@ -51,10 +55,12 @@ internal static class ConversationView
             if (running)
             {
                 foreach (var text in live) Message(console, "assistant", text);
-                console.MarkupLine($"[yellow]… {m.Status.ToWire()} ({SessionView.Duration(now - (rec?.StartedAt ?? m.UpdatedAt))}); follow it with: zwarm watch {m.ShortId}[/]");
+                console.MarkupLine($"[yellow]… {m.Status.ToWire()} ({SessionView.Duration(now - (rec?.StartedAt ?? m.UpdatedAt))}); " +
+                                   $"follow it with: zwarm watch {m.ShortId}[/]");
             }
             else if (verbose && rec?.Error is { } err && turn != m.Turn) console.MarkupLine($"[red]error: {Term.Escape(err)}[/]");
-            if (!running && msgs.All(x => x.Role != "assistant") && rec?.Status is not null) console.MarkupLine($"[grey](no reply; turn {Term.Escape(rec.Status)})[/]");
+            if (!running && msgs.All(x => x.Role != "assistant") && rec?.Status is not null)
+                console.MarkupLine($"[grey](no reply; turn {Term.Escape(rec.Status)})[/]");
         }
     }
 
@@ -62,7 +68,8 @@ internal static class ConversationView
     public static void Raw(IAnsiConsole console, SessionMeta m)
     {
         foreach (var msg in m.Messages)
-            console.MarkupLine($"[bold]{Markup.Escape(msg.Role.ToUpperInvariant())}:[/] {Markup.Escape(msg.Content.ReplaceLineEndings("\n"))}");
+            console.MarkupLine(
+                $"[bold]{Markup.Escape(msg.Role.ToUpperInvariant())}:[/] {Markup.Escape(msg.Content.ReplaceLineEndings("\n"))}");
     }
 
     private static string? TurnDetail(TurnRecord? r, DateTimeOffset now)

@@ -54,7 +54,9 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
     {
         var sessions = await SessionsAsync(ct);
         // Worktree sessions are marked like in ls: ⚠ with the sessions they collide with, → once merged.
-        var marks = sessions.Any(m => m.Worktree is not null) ? Commands.LsCommand.Marks(sessions, await manager.ConflictsAsync(sessions, ct)) : null;
+        var marks = sessions.Any(m => m.Worktree is not null)
+            ? Commands.LsCommand.Marks(sessions, await manager.ConflictsAsync(sessions, ct))
+            : null;
         return Frame(sessions, marks);
     }
 
@@ -121,17 +123,22 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
                 if (json)
                 {
                     var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
-                    node["attention"] = attention is null ? null : new JsonObject { ["kind"] = attention.Kind, ["reason"] = attention.Reason };
+                    node["attention"] = attention is null
+                        ? null
+                        : new JsonObject { ["kind"] = attention.Kind, ["reason"] = attention.Reason };
                     SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = node });
                 }
-                else host.Out.WriteLine($"{now:HH:mm:ss} {(attention is null ? " " : "!")}{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
-                                        $"{SessionView.Tokens(m.TotalTokens)} tokens  {TextCut.Excerpt(m.Task, 1, 60)}{(m.Error is null ? "" : "  error: " + m.Error)}" +
+                else host.Out.WriteLine($"{now:HH:mm:ss} {(attention is null ? " " : "!")}{SessionView.Icon(m.Status)} {m.ShortId}  " +
+                                        $"{m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
+                                        $"{SessionView.Tokens(m.TotalTokens)} tokens  {TextCut.Excerpt(m.Task, 1, 60)}" +
+                                        $"{(m.Error is null ? "" : "  error: " + m.Error)}" +
                                         (attention is null ? "" : $"  needs you: {Commands.EventsCommand.Safe(attention.Reason)}"));
             }
             foreach (var gone in seen.Keys.Where(k => sessions.All(m => m.Id != k)).ToList())
             {
                 seen.Remove(gone);
-                if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "removed", ["id"] = gone, ["short_id"] = gone[..8] });
+                if (json)
+                    SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "removed", ["id"] = gone, ["short_id"] = gone[..8] });
                 else host.Out.WriteLine($"{now:HH:mm:ss} - {gone[..8]}  removed");
             }
             host.Out.Flush();

@@ -13,12 +13,17 @@ internal static class IsolationView
         void Row(string key, string value) => console.MarkupLine($"[grey]{key,-8}[/] {value}");
         if (m.Worktree is { } wt)
         {
-            var state = wt.Discarded == true ? " [red](discarded)[/]" : !Directory.Exists(wt.Path) ? " [grey](folder removed; recreated on continue)[/]" : "";
-            Row("worktree", Term.Escape($"{wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}") + state);
+            var state = wt.Discarded == true ? " [red](discarded)[/]"
+                : !Directory.Exists(wt.Path) ? " [grey](folder removed; recreated on continue)[/]"
+                : "";
+            Row("worktree",
+                Term.Escape($"{wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}") + state);
             if (await manager.ChangeSummaryAsync(m, ct) is { } changes) Row("changes", Term.Escape(changes));
             if (m.MergedInto is { } into) Row("merged", Term.Escape($"into {into}"));
         }
-        if (m.ForkOf is { } f) Row("fork of", Term.Escape($"{f.Session[..Math.Min(8, f.Session.Length)]} at turn {f.Turn} ({(f.AgentSessionId is null ? "conversation replayed" : "conversation forked natively")})"));
+        if (m.ForkOf is { } f)
+            Row("fork of", Term.Escape($"{f.Session[..Math.Min(8, f.Session.Length)]} at turn {f.Turn} " +
+                                       $"({(f.AgentSessionId is null ? "conversation replayed" : "conversation forked natively")})"));
         if (m.ReviewOf is { } r) Row("review of", Term.Escape(r[..Math.Min(8, r.Length)]) + " [grey](read-only)[/]");
         foreach (var review in await manager.ReviewsOfAsync(m.Id, ct))
         {

@@ -28,10 +28,15 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
         var meta = await manager.GetAsync(idOrPrefix, ct);
         _id = meta.Id;
         var status = meta.Status;
-        if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "watch", ["session"] = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now) });
+        if (json)
+            SessionView.WriteEvent(host.Out, new JsonObject
+            {
+                ["event"] = "watch", ["session"] = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now),
+            });
         else
         {
-            host.Console.MarkupLine($"[{SessionView.Color(status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
+            host.Console.MarkupLine(
+                $"[{SessionView.Color(status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
             host.Console.MarkupLine($"[grey]task:[/] {Term.Escape(TextCut.Excerpt(meta.Task, 2, 200))}");
             if (!status.IsFinished()) host.Console.MarkupLine("[grey]following; Ctrl+C stops watching (the session keeps running)[/]");
         }
@@ -88,14 +93,22 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
         {
             var step = steps[_printed] with { Turn = _turn };
             _sawReply |= step.Kind == StepKind.Message;
-            if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "step", ["session_id"] = _id, ["step"] = StepView.ToJson(++_n, step, full: true) });
+            if (json)
+                SessionView.WriteEvent(host.Out, new JsonObject
+                {
+                    ["event"] = "step", ["session_id"] = _id, ["step"] = StepView.ToJson(++_n, step, full: true),
+                });
             else StepView.Write(host.Console, ++_n, step, full: false);
         }
     }
 
     private void Status(SessionStatus from, SessionStatus to)
     {
-        if (json) SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "status", ["session_id"] = _id, ["from"] = from.ToWire(), ["status"] = to.ToWire() });
+        if (json)
+            SessionView.WriteEvent(host.Out, new JsonObject
+            {
+                ["event"] = "status", ["session_id"] = _id, ["from"] = from.ToWire(), ["status"] = to.ToWire(),
+            });
         else host.Console.MarkupLine($"[{SessionView.Color(to)}]{SessionView.Icon(to)} {from.ToWire()} → {to.ToWire()}[/]");
     }
 
@@ -103,14 +116,19 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
     {
         if (json)
         {
-            SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "end", ["session"] = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now) });
+            SessionView.WriteEvent(host.Out, new JsonObject
+            {
+                ["event"] = "end", ["session"] = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now),
+            });
             return;
         }
         var c = host.Console;
         // Sessions whose output this adapter cannot step through still show their final reply.
         if (!_sawReply && meta.Messages.LastOrDefault(m => m.Role != "tool") is { Role: "assistant" } reply)
             c.MarkupLine($"[green]reply[/]  {Term.Escape(reply.Content.Trim())}");
-        c.MarkupLine($"[bold {SessionView.Color(meta.Status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
+        c.MarkupLine(
+            $"[bold {SessionView.Color(meta.Status)}]" +
+            $"{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
         if (meta.Error is not null) c.MarkupLine($"[red]error:[/] {Term.Escape(meta.Error)}");
     }
 }

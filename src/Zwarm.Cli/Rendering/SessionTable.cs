@@ -76,7 +76,8 @@ internal static class SessionTable
     }
 
     /// <summary>What both renderings show: the summary line, the columns kept, every row's cells and the task column's width.</summary>
-    private sealed record Layout((string Plain, string Markup) Summary, List<int> Shown, List<(string Plain, string Markup)[]> Rows, int TaskWidth)
+    private sealed record Layout(
+        (string Plain, string Markup) Summary, List<int> Shown, List<(string Plain, string Markup)[]> Rows, int TaskWidth)
     {
         public IRenderable Renderable()
         {
@@ -84,7 +85,8 @@ internal static class SessionTable
             if (Rows.Count == 0) return new Rows(summary, new Markup("[grey]no sessions; start one with: zwarm spawn \"task\"[/]"));
             var table = new Table().Border(TableBorder.Simple);
             foreach (var c in Shown) table.AddColumn(c == TaskColumn ? new TableColumn(Headers[c]) : new TableColumn(Headers[c]).NoWrap());
-            foreach (var r in Rows) table.AddRow(Shown.Select(c => (IRenderable)(c == TaskColumn ? TaskCell(r[c], TaskWidth) : new Markup(r[c].Markup))));
+            foreach (var r in Rows)
+                table.AddRow(Shown.Select(c => (IRenderable)(c == TaskColumn ? TaskCell(r[c], TaskWidth) : new Markup(r[c].Markup))));
             return new Rows(summary, table);
         }
 
@@ -97,7 +99,9 @@ internal static class SessionTable
             var sb = new System.Text.StringBuilder();
             sb.Append(Summary.Plain).Append('\n');
             if (Rows.Count == 0) return sb.Append("no sessions; start one with: zwarm spawn \"task\"\n").ToString();
-            var cells = Rows.Select(r => Shown.Select(c => c == TaskColumn ? TextCut.Cut(r[c].Plain, TaskWidth) : r[c].Plain).ToArray()).ToList();
+            var cells = Rows
+                .Select(r => Shown.Select(c => c == TaskColumn ? TextCut.Cut(r[c].Plain, TaskWidth) : r[c].Plain).ToArray())
+                .ToList();
             var widths = Shown.Select((c, i) => Math.Max(Headers[c].Length, cells.Max(r => r[i].Length))).ToArray();
             var total = widths.Sum() + 3 * widths.Length + 1;
             if (total > width || Summary.Plain.Length > width || cells.Any(r => r.Any(t => !Simple(t)))) return null;
@@ -125,7 +129,8 @@ internal static class SessionTable
         }
     }
 
-    private static (string Plain, string Markup)[] Cells(SessionMeta m, SessionManager manager, DateTimeOffset now, long budget, string? mark)
+    private static (string Plain, string Markup)[] Cells(
+        SessionMeta m, SessionManager manager, DateTimeOffset now, long budget, string? mark)
     {
         var fresh = m.Status.IsFinished() && now - m.UpdatedAt < Fresh;
         var color = SessionView.Color(m.Status);

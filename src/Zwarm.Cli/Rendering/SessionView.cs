@@ -15,10 +15,12 @@ internal static class SessionView
     /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
     /// (of a running session: until <paramref name="now"/>, default the system clock).
     /// </summary>
-    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Full(m, models, config, now);
+    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) =>
+        SessionShape.Full(m, models, config, now);
 
     /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
-    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) => SessionShape.Summary(m, models, config, now);
+    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) =>
+        SessionShape.Summary(m, models, config, now);
 
     /// <summary>"850ms", "12.3s", "4m05s", "2h13m".</summary>
     public static string Duration(TimeSpan d)
@@ -33,12 +35,21 @@ internal static class SessionView
 
     /// <summary>The one-line status of a session: icon, id, status, agent, turn, runtime, tokens, cost.</summary>
     public static string Line(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset now)
-        => $"{Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()} · {m.Adapter}/{m.Model} · turn {m.Turn} · {Duration(SessionFacts.SessionRuntime(m, now))} · " +
+        => $"{Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()} · {m.Adapter}/{m.Model} · turn {m.Turn} · " +
+           $"{Duration(SessionFacts.SessionRuntime(m, now))} · " +
            $"{Tokens(m.TotalTokens)} tokens · {Money(SessionFacts.Cost(m, models, config))}";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Writes a JSON node, indented, with a newline.</summary>
     public static void Write(TextWriter w, JsonNode? node) => w.WriteLine(node?.ToJsonString(Indented) ?? "null");
@@ -70,7 +81,9 @@ internal static class SessionView
     };
 
     /// <summary>"$0.0123" or "-".</summary>
-    public static string Money(double? usd) => usd is { } v ? "$" + v.ToString(v < 1 ? "0.0000" : "0.00", System.Globalization.CultureInfo.InvariantCulture) : "-";
+    public static string Money(double? usd) => usd is { } v
+        ? "$" + v.ToString(v < 1 ? "0.0000" : "0.00", System.Globalization.CultureInfo.InvariantCulture)
+        : "-";
 
     /// <summary>Icon of a status.</summary>
     public static string Icon(SessionStatus s) => s switch

@@ -41,7 +41,11 @@ internal static class StepView
                 });
                 break;
             case StepKind.ToolCall:
-                WriteBlock(console, $"{num}[blue]tool[/]   [bold]{Term.Escape(s.ToolName ?? "tool")}[/] ", full ? s.Text : TextCut.Excerpt(s.Text, OutputLines, OutputChars), null);
+                WriteBlock(
+                    console,
+                    $"{num}[blue]tool[/]   [bold]{Term.Escape(s.ToolName ?? "tool")}[/] ",
+                    full ? s.Text : TextCut.Excerpt(s.Text, OutputLines, OutputChars),
+                    null);
                 break;
             case StepKind.ToolOutput:
                 var (text, more) = Cut(s.Output ?? s.Text, full);
@@ -49,7 +53,8 @@ internal static class StepView
                 if (more > 0) console.MarkupLine($"{Indent}[grey]… {more} more line(s); see --full[/]");
                 break;
             case StepKind.FileChange:
-                console.MarkupLine($"{num}[cyan]file[/]   {Term.Escape(s.ChangeKind ?? "update")} {Term.Escape(s.Path ?? s.Text)}{(s.IsError ? " [red](failed)[/]" : "")}");
+                console.MarkupLine($"{num}[cyan]file[/]   {Term.Escape(s.ChangeKind ?? "update")} " +
+                                   $"{Term.Escape(s.Path ?? s.Text)}{(s.IsError ? " [red](failed)[/]" : "")}");
                 break;
             case StepKind.Message:
                 WriteBlock(console, $"{num}[green]reply[/]  ", s.Text.Trim(), null);

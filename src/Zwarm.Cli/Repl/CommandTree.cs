@@ -69,7 +69,8 @@ internal sealed class CommandTree(RootCommand root)
     private bool TakesValue(Command command, string token)
     {
         var name = token.Split('=', 2)[0];
-        var option = command.Options.Concat(Root.Options.Where(o => o.Recursive)).FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
+        var option = command.Options.Concat(Root.Options.Where(o => o.Recursive))
+            .FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
         return option is not null && option.ValueType != typeof(bool) && option.Arity.MaximumNumberOfValues > 0;
     }
 }

@@ -27,7 +27,9 @@ internal static class CompletionList
             var column = textWidth + 2;
             var perRow = Math.Max(1, (width - 2) / column);
             for (var r = 0; r < shown.Count; r += perRow)
-                sb.Append("  ").Append(string.Concat(shown.Skip(r).Take(perRow).Select(i => i.Text.PadRight(column))).TrimEnd()).Append("\r\n");
+                sb.Append("  ")
+                    .Append(string.Concat(shown.Skip(r).Take(perRow).Select(i => i.Text.PadRight(column))).TrimEnd())
+                    .Append("\r\n");
         }
         if (items.Count > shown.Count) sb.Append($"  … and {items.Count - shown.Count} more\r\n");
         return sb.ToString();

@@ -113,7 +113,8 @@ internal sealed partial class LineEditor(IKeySource keys, TextWriter output, Fun
     private static char ControlLetter(ConsoleKeyInfo k)
     {
         if (k.Key is ConsoleKey.Enter or ConsoleKey.Tab or ConsoleKey.Backspace or ConsoleKey.Escape) return '\0';
-        if ((k.Modifiers & ConsoleModifiers.Control) != 0 && k.Key is >= ConsoleKey.A and <= ConsoleKey.Z) return (char)('A' + (k.Key - ConsoleKey.A));
+        if ((k.Modifiers & ConsoleModifiers.Control) != 0 && k.Key is >= ConsoleKey.A and <= ConsoleKey.Z)
+            return (char)('A' + (k.Key - ConsoleKey.A));
         return k.KeyChar is >= '\x01' and <= '\x1a' ? (char)('A' + k.KeyChar - 1) : '\0';
     }
 

@@ -19,7 +19,8 @@ internal sealed class PlainLineReader(TextReader input) : ILineReader
 internal sealed class TerminalLineReader(LineEditor editor) : ILineReader
 {
     /// <inheritdoc />
-    public ValueTask<LineResult> ReadLineAsync(string prompt, CancellationToken ct) => ValueTask.FromResult(Terminal.ReadLine(editor, prompt));
+    public ValueTask<LineResult> ReadLineAsync(string prompt, CancellationToken ct) =>
+        ValueTask.FromResult(Terminal.ReadLine(editor, prompt));
 }
 
 /// <summary>

@@ -4,7 +4,8 @@ namespace Zwarm.Cli.Repl;
 /// Tab completion for the REPL: command names in the first word, option names after a dash, and session ids
 /// (8-character short ids, plus "all" for kill and rm) wherever the command expects an id.
 /// </summary>
-internal sealed class ReplCompleter(CommandTree tree, Func<IEnumerable<string>> sessionIds, Func<string, string?>? describe = null) : ICompleter
+internal sealed class ReplCompleter(CommandTree tree, Func<IEnumerable<string>> sessionIds, Func<string, string?>? describe = null)
+    : ICompleter
 {
     private const int MaxDescribed = 40;
 
@@ -45,7 +46,10 @@ internal sealed class ReplCompleter(CommandTree tree, Func<IEnumerable<string>> 
         var prefix = word.ToLowerInvariant();
         var matches = new List<(string Text, string Id)>();
         // Short ids, except where two sessions share the first 8 characters (or more than 8 were typed).
-        foreach (var g in sessionIds().Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).GroupBy(id => id[..8]))
+        foreach (var g in sessionIds()
+                     .Where(id => id.StartsWith(prefix, StringComparison.Ordinal))
+                     .Order(StringComparer.Ordinal)
+                     .GroupBy(id => id[..8]))
         {
             if (prefix.Length <= 8 && g.Count() == 1) matches.Add((g.Key, g.First()));
             else matches.AddRange(g.Select(id => (id, id)));
@@ -55,5 +59,9 @@ internal sealed class ReplCompleter(CommandTree tree, Func<IEnumerable<string>> 
     }
 
     private static List<CompletionItem> Match(IEnumerable<string> candidates, string word) =>
-        candidates.Where(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase)).Distinct().Order(StringComparer.Ordinal).Select(c => new CompletionItem(c)).ToList();
+        candidates.Where(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .Select(c => new CompletionItem(c))
+            .ToList();
 }

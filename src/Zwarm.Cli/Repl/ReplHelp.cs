@@ -29,8 +29,11 @@ internal static class ReplHelp
         output.WriteLine("Commands (ids: any unique prefix; Tab completes them):");
         foreach (var (_, usage, what) in rows) output.WriteLine($"  {usage.PadRight(width)}{what}");
         var others = tree.Commands.Select(c => c.Name).Where(n => Rows.All(r => r.Verb != n)).ToList();
-        if (others.Count > 0) output.WriteLine($"Also: {string.Join(", ", others)} (every zwarm command works here; 'help COMMAND' shows its options)");
-        output.WriteLine("Keys: ←/→ Home/End Ctrl+A/E move · Backspace/Delete Ctrl+U/K/W delete · ↑/↓ history · Tab completes · Ctrl+L clears");
-        output.WriteLine("      Ctrl+C cancels the line or the running command (never the REPL) · quoting and # comments work like a shell");
+        if (others.Count > 0)
+            output.WriteLine($"Also: {string.Join(", ", others)} (every zwarm command works here; 'help COMMAND' shows its options)");
+        output.WriteLine("Keys: ←/→ Home/End Ctrl+A/E move · Backspace/Delete Ctrl+U/K/W delete · " +
+                         "↑/↓ history · Tab completes · Ctrl+L clears");
+        output.WriteLine("      Ctrl+C cancels the line or the running command (never the REPL) · " +
+                         "quoting and # comments work like a shell");
     }
 }

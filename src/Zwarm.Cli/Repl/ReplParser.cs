@@ -30,14 +30,18 @@ internal sealed class ReplParser(CommandTree tree)
         if (trimmed[0] == '!')
         {
             var shell = trimmed[1..].Trim();
-            return shell.Length == 0 ? new ReplAction.Invalid("usage: !command (runs it with /bin/sh in the project folder)") : new ReplAction.Shell(shell);
+            return shell.Length == 0
+                ? new ReplAction.Invalid("usage: !command (runs it with /bin/sh in the project folder)")
+                : new ReplAction.Shell(shell);
         }
         List<string> words;
         try
         {
             // The task of spawn and the message of continue are free text: their unquoted words are taken literally.
             var first = trimmed.Split((char[]?)null, 2)[0].ToLowerInvariant();
-            words = tree.Find(Canonical(first))?.Name is { } name && FreeText.Contains(name) ? Tokenizer.SplitLiteral(line) : Tokenizer.Split(line);
+            words = tree.Find(Canonical(first))?.Name is { } name && FreeText.Contains(name)
+                ? Tokenizer.SplitLiteral(line)
+                : Tokenizer.Split(line);
         }
         catch (TokenizeException ex)
         {
@@ -56,7 +60,8 @@ internal sealed class ReplParser(CommandTree tree)
             case "interactive" or "i": return new ReplAction.Invalid("already in interactive mode");
             case "killall": return Run(["kill", "--all", .. rest]);
             case "kill" when all: return Run(["kill", "--all", .. rest.Skip(1)]);
-            case "rm" or "delete" when all: return Run(["rm", "--finished", .. rest.Skip(1)], confirm: !rest.Any(a => a is "-y" or "--yes"));
+            case "rm" or "delete" when all:
+                return Run(["rm", "--finished", .. rest.Skip(1)], confirm: !rest.Any(a => a is "-y" or "--yes"));
         }
         var command = tree.Find(Canonical(verb));
         if (command is null) return new ReplAction.Invalid($"unknown command '{words[0]}' (type 'help' for the list)");

@@ -11,7 +11,8 @@ internal static class ShellRunner
     /// pagers, prompts), otherwise its output is copied to the writers and its stdin is empty (it must not eat a script).
     /// Returns the exit code; cancelling kills it.
     /// </summary>
-    public static async Task<int> RunAsync(string command, string workingDir, bool inheritTerminal, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(
+        string command, string workingDir, bool inheritTerminal, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("/bin/sh")
         {
