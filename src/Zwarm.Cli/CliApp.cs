@@ -14,10 +14,19 @@ internal static partial class CliApp
 
     public static RootCommand Build(CliHost host)
     {
-        var root = new RootCommand("zwarm: run many coding-agent sessions (Codex CLI, Claude Code) in parallel, watch them, talk to them, clean them up.")
+        var root = new RootCommand(
+            "zwarm: run many coding-agent sessions (Codex CLI, Claude Code) in parallel, watch them, talk to them, clean them up.")
         {
-            new Option<string?>(ConfigName, "-c") { Description = "extra config file (TOML, or YAML with extends:) layered over .zwarm/config.toml", Recursive = true },
-            new Option<string[]>(SetName) { Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false },
+            new Option<string?>(ConfigName, "-c")
+            {
+                Description = "extra config file (TOML, or YAML with extends:) layered over .zwarm/config.toml", Recursive = true,
+            },
+            new Option<string[]>(SetName)
+            {
+                Description = "override a config key: --set executor.model=gpt-5.1-codex (repeatable)",
+                Recursive = true,
+                AllowMultipleArgumentsPerToken = false,
+            },
             new Option<bool>(VerboseName) { Description = "show stack traces of errors", Recursive = true },
         };
         foreach (var c in CommandCatalog.All(host)) root.Subcommands.Add(c);
@@ -51,7 +60,8 @@ internal static partial class CliApp
         if (parse.Errors.Count > 0 || stray is not null)
         {
             var message = stray is not null ? $"Unrecognized command or argument '{stray.Value}'."
-                : (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
+                : (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal))
+                    ?? parse.Errors[0]).Message;
             host.Err.WriteLine($"zwarm: {Friendly(message)} (see '{HelpFor(root, args)}')");
             return ExitCodes.Usage;
         }
@@ -67,7 +77,8 @@ internal static partial class CliApp
             if (InteractiveCommand.HandlesInterrupt(host, parse)) invocation.ProcessTerminationTimeout = null;
             var code = await parse.InvokeAsync(invocation, ct);
             // A read that could not record what it reconciled (read-only or full store) still answered: say why once.
-            if (host.WriteProblem is { } problem) host.Err.WriteLine($"zwarm: note: {problem}; sessions are shown reconciled in memory, not saved");
+            if (host.WriteProblem is { } problem)
+                host.Err.WriteLine($"zwarm: note: {problem}; sessions are shown reconciled in memory, not saved");
             return code;
         }
         catch (ZwarmException ex)
@@ -81,7 +92,8 @@ internal static partial class CliApp
             host.Err.WriteLine("zwarm: cancelled");
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException
+            or InvalidOperationException or HttpRequestException)
         {
             host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0]}");
             if (host.Verbose) host.Err.WriteLine(ex.ToString());
@@ -96,7 +108,8 @@ internal static partial class CliApp
         {
             if (parse.GetValue(option) is not { } dir) continue;
             var full = Path.GetFullPath(dir, host.ProjectDir);
-            if (!option.MayCreate && !Directory.Exists(full)) throw new ZwarmException($"{option.Name} {dir}: no such folder", ExitCodes.Usage);
+            if (!option.MayCreate && !Directory.Exists(full))
+                throw new ZwarmException($"{option.Name} {dir}: no such folder", ExitCodes.Usage);
             return host.UseProject(full);
         }
         return null;
@@ -116,7 +129,8 @@ internal static partial class CliApp
 
     // "Cannot parse argument 'x' for option '--turn' as expected type 'System.Nullable`1[System.Int32]'" names a CLR type; users want a
     // kind of value.
-    private static string Friendly(string message) => System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']*)'", m =>
+    private static string Friendly(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']*)'", m =>
         m.Groups[1].Value.Contains("Int", StringComparison.Ordinal) ? "as a whole number"
         : m.Groups[1].Value.Contains("Double", StringComparison.Ordinal) ? "as a number"
         : $"as {m.Groups[1].Value.Replace("System.", "", StringComparison.Ordinal)}");

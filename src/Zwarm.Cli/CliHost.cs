@@ -118,11 +118,13 @@ internal sealed class CliHost
     {
         if (_config is not null) return _config;
         // The project is the folder holding .zwarm (the finaliser runs in the agent's working dir, which may differ).
-        var (config, ignored) = await ConfigLoader.LoadProjectAsync(ZwarmDir, ConfigFile, Sets, (System.Collections.IDictionary?)Environment, ct);
+        var (config, ignored) = await ConfigLoader.LoadProjectAsync(
+            ZwarmDir, ConfigFile, Sets, (System.Collections.IDictionary?)Environment, ct);
         if (ignored.Count > 0 && !_warnedDotEnv)
         {
             _warnedDotEnv = true;
-            Err.WriteLine($"zwarm: .env: ignored {string.Join(", ", ignored)} (they choose the agent, its sandbox or the orchestrator's URL; set [security] trust_dotenv = true to allow)");
+            Err.WriteLine($"zwarm: .env: ignored {string.Join(", ", ignored)} " +
+                          "(they choose the agent, its sandbox or the orchestrator's URL; set [security] trust_dotenv = true to allow)");
         }
         return _config = config;
     }
@@ -191,7 +193,10 @@ internal sealed class CliHost
     /// <summary>The same console, options and agents over another project folder (zwarm mcp --project).</summary>
     public CliHost ForProject(string projectDir)
     {
-        var other = new CliHost(Console, Out, Err, projectDir, In) { RawOut = RawOut, Agents = Agents, Supervisor = Supervisor, ConfigFile = ConfigFile, Verbose = Verbose };
+        var other = new CliHost(Console, Out, Err, projectDir, In)
+        {
+            RawOut = RawOut, Agents = Agents, Supervisor = Supervisor, ConfigFile = ConfigFile, Verbose = Verbose,
+        };
         other.Sets.AddRange(Sets);
         return other;
     }
@@ -209,7 +214,9 @@ internal sealed class CliHost
         {
             Out = new AnsiConsoleOutput(System.Console.Out),
             Ansi = System.Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = System.Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            ColorSystem = System.Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
+                ? ColorSystemSupport.NoColors
+                : ColorSystemSupport.Detect,
             Interactive = System.Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
         });
         if (System.Console.IsOutputRedirected) console.Profile.Width = 200;

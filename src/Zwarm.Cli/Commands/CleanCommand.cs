@@ -13,17 +13,24 @@ internal static class CleanCommand
 {
     public static Command Create(CliHost host, bool topLevel = true)
     {
-        var keep = new Option<double>("--keep-days", "-k") { Description = "keep sessions updated within this many days", DefaultValueFactory = _ => 7 };
+        var keep = new Option<double>("--keep-days", "-k")
+        {
+            Description = "keep sessions updated within this many days", DefaultValueFactory = _ => 7,
+        };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
         var dry = new Option<bool>("--dry-run", "-n") { Description = "only list what would be removed" };
         var force = new Option<bool>("--force") { Description = "also delete unmerged worktree branches (kept otherwise)" };
         var json = Options.Json();
-        var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)") { keep, yes, dry, force, json };
+        var cmd = new Command("clean", "remove finished sessions older than --keep-days (never running ones)")
+        {
+            keep, yes, dry, force, json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             // Python zwarm's top-level clean (same flags, no --keep-days) killed orphan processes; ours removes sessions.
             if (topLevel && pr.GetResult(keep) is null or { Implicit: true })
-                host.Err.WriteLine("zwarm: note: clean removes finished sessions older than --keep-days (default 7); Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill");
+                host.Err.WriteLine("zwarm: note: clean removes finished sessions older than --keep-days (default 7); " +
+                                   "Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill");
             var manager = await host.ManagerAsync(ct);
             var days = pr.GetValue(keep);
             if (days is < 0 or double.NaN) throw new ZwarmException("--keep-days must be 0 or more", ExitCodes.Usage);
@@ -43,7 +50,8 @@ internal static class CleanCommand
                 {
                     host.Out.WriteLine($"{old.Count} finished session(s) older than {age} day(s):");
                     foreach (var m in old)
-                        host.Out.WriteLine($"  {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  {TextCut.Excerpt(m.Task, 1, 60)}");
+                        host.Out.WriteLine($"  {SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire(),-9}  " +
+                                           $"{SessionView.Ago(m.UpdatedAt, now),-8}  {TextCut.Excerpt(m.Task, 1, 60)}");
                 }
                 if (debris.Count > 0)
                 {
@@ -53,7 +61,9 @@ internal static class CleanCommand
                 }
             }
             var dryRun = pr.GetValue(dry);
-            var question = old.Count > 0 ? $"remove these {old.Count} session(s)? [y/N] " : $"sweep these {debris.Count} leftover(s)? [y/N] ";
+            var question = old.Count > 0
+                ? $"remove these {old.Count} session(s)? [y/N] "
+                : $"sweep these {debris.Count} leftover(s)? [y/N] ";
             if (!dryRun && (old.Count > 0 || debris.Count > 0) && !pr.GetValue(yes) && !host.Confirm(question))
                 throw new ZwarmException("aborted; nothing removed");
             var removed = new JsonArray();

@@ -26,7 +26,11 @@ internal static class ConfigsCommand
     {
         var dir = new Option<string?>("--dir", "-d") { Description = "also search this folder (default: the project folder)" };
         var json = Options.Json();
-        var cmd = new Command("list", "YAML configs in the project folder (or --dir), configs/ and .zwarm/, and the config.toml that is always loaded") { dir, json };
+        var cmd = new Command(
+            "list", "YAML configs in the project folder (or --dir), configs/ and .zwarm/, and the config.toml that is always loaded")
+        {
+            dir, json,
+        };
         cmd.SetAction((pr, ct) =>
         {
             var first = pr.GetValue(dir) is { } d ? Path.GetFullPath(d, host.ProjectDir) : host.ProjectDir;
@@ -41,12 +45,18 @@ internal static class ConfigsCommand
             var tomlShown = File.Exists(toml) ? Path.GetRelativePath(host.ProjectDir, toml) : null;
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, new JsonObject { ["configs"] = new JsonArray([.. found.Select(f => (JsonNode)f)]), ["config_toml"] = tomlShown });
+                SessionView.Write(host.Out, new JsonObject
+                {
+                    ["configs"] = new JsonArray([.. found.Select(f => (JsonNode)f)]), ["config_toml"] = tomlShown,
+                });
                 return Task.FromResult(0);
             }
-            if (found.Count == 0) host.Out.WriteLine("no YAML configs (looked in ., configs/ and .zwarm/); use one with: zwarm orchestrate -c FILE");
+            if (found.Count == 0)
+                host.Out.WriteLine("no YAML configs (looked in ., configs/ and .zwarm/); use one with: zwarm orchestrate -c FILE");
             foreach (var f in found) host.Out.WriteLine(f);
-            host.Out.WriteLine(tomlShown is null ? "no .zwarm/config.toml (defaults apply; zwarm init writes one)" : $"always loaded: {tomlShown}");
+            host.Out.WriteLine(tomlShown is null
+                ? "no .zwarm/config.toml (defaults apply; zwarm init writes one)"
+                : $"always loaded: {tomlShown}");
             return Task.FromResult(0);
         });
         return cmd;
@@ -55,7 +65,12 @@ internal static class ConfigsCommand
     private static Command Show(CliHost host)
     {
         var file = new Argument<string>("file") { Description = "a YAML (extends: resolved) or TOML config" };
-        var cmd = new Command("show", "the effective configuration with FILE as --config, as JSON (defaults < .zwarm/config.toml < FILE < --set < environment)") { file };
+        var cmd = new Command(
+            "show",
+            "the effective configuration with FILE as --config, as JSON (defaults < .zwarm/config.toml < FILE < --set < environment)")
+        {
+            file,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var path = pr.GetValue(file)!;

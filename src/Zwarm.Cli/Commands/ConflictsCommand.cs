@@ -14,7 +14,11 @@ internal static class ConflictsCommand
     public static Command Create(CliHost host)
     {
         var json = Options.Json();
-        var cmd = new Command("conflicts", "files two unmerged worktree sessions both changed (or a session and the current branch), before anyone merges") { json };
+        var cmd = new Command(
+            "conflicts", "files two unmerged worktree sessions both changed (or a session and the current branch), before anyone merges")
+        {
+            json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             if (!Directory.Exists(host.ZwarmDir))
@@ -47,8 +51,12 @@ internal static class ConflictsCommand
     {
         var ids = c.Sessions.Where(s => s != self).Select(s => s[..Math.Min(8, s.Length)]).ToList();
         var path = TerminalText.Safe(c.Path);
-        if (c.Main) return $"{path}: changed by {(ids.Count == 0 ? "this session" : string.Join(", ", ids))} and on {c.Branch} since {(ids.Count == 1 || self is not null ? "its" : "their")} base";
-        return self is null ? $"{path}: changed by {string.Join(" and ", ids)}" : $"{path}: also changed by {string.Join(", ", ids)} (unmerged)";
+        if (c.Main)
+            return $"{path}: changed by {(ids.Count == 0 ? "this session" : string.Join(", ", ids))} " +
+                   $"and on {c.Branch} since {(ids.Count == 1 || self is not null ? "its" : "their")} base";
+        return self is null
+            ? $"{path}: changed by {string.Join(" and ", ids)}"
+            : $"{path}: also changed by {string.Join(", ", ids)} (unmerged)";
     }
 
     public static JsonArray ToJson(IEnumerable<FileConflict> conflicts) => new(conflicts.Select(c => (JsonNode?)new JsonObject

@@ -17,7 +17,10 @@ internal static class DiffCommand
         var turn = new Option<int?>("--turn", "-t") { Description = "only turn N: its checkpoint against the previous one" };
         var stat = new Option<bool>("--stat") { Description = "files with lines added and removed, no patch" };
         var json = Options.Json();
-        var cmd = new Command("diff", "what a worktree session changed: its branch since its base, plus uncommitted work") { id, turn, stat, json };
+        var cmd = new Command("diff", "what a worktree session changed: its branch since its base, plus uncommitted work")
+        {
+            id, turn, stat, json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
@@ -34,7 +37,8 @@ internal static class DiffCommand
                 WriteStat(host.Out, diff);
                 return ExitCodes.Success;
             }
-            if (diff.Files.Count == 0) host.Err.WriteLine($"zwarm: no changes in {meta.ShortId}" + (pr.GetValue(turn) is { } n ? $" turn {n}" : ""));
+            if (diff.Files.Count == 0)
+                host.Err.WriteLine($"zwarm: no changes in {meta.ShortId}" + (pr.GetValue(turn) is { } n ? $" turn {n}" : ""));
             else host.Out.Write(TerminalText.Safe(diff.Patch));
             return ExitCodes.Success;
         });
@@ -58,7 +62,12 @@ internal static class DiffCommand
         ["turn"] = turn,
         ["from"] = diff.From,
         ["to"] = diff.To,
-        ["files"] = new JsonArray(diff.Files.Select(f => (JsonNode?)new JsonObject { ["path"] = f.Path, ["added"] = f.Added, ["removed"] = f.Removed, ["binary"] = f.Binary }).ToArray()),
+        ["files"] = new JsonArray(diff.Files
+            .Select(f => (JsonNode?)new JsonObject
+            {
+                ["path"] = f.Path, ["added"] = f.Added, ["removed"] = f.Removed, ["binary"] = f.Binary,
+            })
+            .ToArray()),
         ["added"] = diff.Added,
         ["removed"] = diff.Removed,
         ["summary"] = diff.Summary,

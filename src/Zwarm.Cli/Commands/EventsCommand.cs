@@ -14,10 +14,19 @@ internal static partial class EventsCommand
     public static Command Create(CliHost host)
     {
         var follow = new Option<bool>("--follow", "-f") { Description = "keep printing new events as they happen (until Ctrl+C)" };
-        var since = new Option<string?>("--since") { Description = "only events at or after T: an ISO 8601 time, or an age like 30s, 10m, 2h, 1d" };
-        var session = new Option<string?>("--session", "-s") { Description = "only events of this session (id or prefix; removed sessions too)" };
+        var since = new Option<string?>("--since")
+        {
+            Description = "only events at or after T: an ISO 8601 time, or an age like 30s, 10m, 2h, 1d",
+        };
+        var session = new Option<string?>("--session", "-s")
+        {
+            Description = "only events of this session (id or prefix; removed sessions too)",
+        };
         var json = Options.Json();
-        var cmd = new Command("events", "the event log: every status change and lifecycle act, oldest first") { follow, since, session, json };
+        var cmd = new Command("events", "the event log: every status change and lifecycle act, oldest first")
+        {
+            follow, since, session, json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var from = pr.GetValue(since) is { } s ? ParseSince(s, host.Now) : (DateTimeOffset?)null;
@@ -25,7 +34,8 @@ internal static partial class EventsCommand
             var asJson = pr.GetValue(json);
             var config = await host.ConfigAsync(ct);
             var log = new EventLog(host.ZwarmDir, config.Events.MaxBytes, config.Events.Keep);
-            bool Wanted(ZwarmEvent e) => (from is null || e.Ts >= from) && (prefix is null || e.SessionId?.StartsWith(prefix, StringComparison.Ordinal) == true);
+            bool Wanted(ZwarmEvent e) =>
+                (from is null || e.Ts >= from) && (prefix is null || e.SessionId?.StartsWith(prefix, StringComparison.Ordinal) == true);
             void Print(ZwarmEvent e)
             {
                 if (!Wanted(e)) return;
@@ -95,7 +105,8 @@ internal static partial class EventsCommand
             return now - TimeSpan.FromSeconds(n * unit);
         }
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at)) return at;
-        throw new ZwarmException($"--since {text}: expected an ISO 8601 time (2026-12-01T22:00) or an age like 30s, 10m, 2h, 1d", ExitCodes.Usage);
+        throw new ZwarmException(
+            $"--since {text}: expected an ISO 8601 time (2026-12-01T22:00) or an age like 30s, 10m, 2h, 1d", ExitCodes.Usage);
     }
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([smhdw])$")]

@@ -11,17 +11,28 @@ internal static class HistoryCommand
 {
     public static Command Create(CliHost host)
     {
-        var kind = new Option<string?>("--kind", "-k") { Description = "only this kind (run_started, llm_call, tool_call, watcher, compaction, turn, run_finished, …) or tool name" };
-        var count = new Option<int>("-n", "--count", "--limit") { Description = "how many events (default 20)", DefaultValueFactory = _ => 20 };
+        var kind = new Option<string?>("--kind", "-k")
+        {
+            Description = "only this kind (run_started, llm_call, tool_call, watcher, compaction, turn, run_finished, …) or tool name",
+        };
+        var count = new Option<int>("-n", "--count", "--limit")
+        {
+            Description = "how many events (default 20)", DefaultValueFactory = _ => 20,
+        };
         var instance = new Option<string?>("--instance", "-i") { Description = "one instance (id prefix or name); default all" };
         var json = Options.Json();
-        var cmd = new Command("history", "what orchestrate/pilot instances did, newest last") { kind, count, instance, json, Options.WorkingDir() };
+        var cmd = new Command("history", "what orchestrate/pilot instances did, newest last")
+        {
+            kind, count, instance, json, Options.WorkingDir(),
+        };
         cmd.SetAction(async (pr, ct) =>
         {
-            var events = await OrchestrationHost.HistoryAsync(host.ZwarmDir, pr.GetValue(instance), pr.GetValue(kind), pr.GetValue(count), ct);
+            var events = await OrchestrationHost.HistoryAsync(
+                host.ZwarmDir, pr.GetValue(instance), pr.GetValue(kind), pr.GetValue(count), ct);
             if (pr.GetValue(json))
             {
-                host.Out.WriteLine(new JsonArray([.. events.Select(e => (JsonNode)e.DeepClone())]).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                host.Out.WriteLine(new JsonArray([.. events.Select(e => (JsonNode)e.DeepClone())])
+                    .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                 return ExitCodes.Success;
             }
             if (events.Count == 0) host.Out.WriteLine("no events");
@@ -33,7 +44,11 @@ internal static class HistoryCommand
 
     private static string Line(JsonObject e)
     {
-        var ts = DateTimeOffset.TryParse(e["ts"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t)
+        var ts = DateTimeOffset.TryParse(
+                e["ts"]?.GetValue<string>(),
+                System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None,
+                out var t)
             ? t.LocalDateTime.ToString("MM-dd HH:mm:ss") : "";
         var kind = e["kind"]?.GetValue<string>() ?? "?";
         var step = e["step"] is JsonValue s ? $"step {s} " : "";
@@ -47,7 +62,8 @@ internal static class HistoryCommand
             "turn" => $"{e["turn"]}: {e["reply"]}",
             "user_message" => $"{e["text"]}",
             "compaction" => $"{e["removed"]} messages removed ({e["tokens_before"]} → {e["tokens_after"]} tokens)",
-            _ => string.Join(" ", e.Where(kv => kv.Key is not ("ts" or "kind" or "instance" or "step")).Select(kv => $"{kv.Key}={kv.Value}")),
+            _ => string.Join(" ", e.Where(kv => kv.Key is not ("ts" or "kind" or "instance" or "step"))
+                .Select(kv => $"{kv.Key}={kv.Value}")),
         };
         return $"{ts}  {e["instance"]}  {step}{kind,-12} {TextCut.OneLine(detail, 140)}";
     }
