@@ -10,8 +10,12 @@ internal static class McpCommand
     public static Command Create(CliHost host)
     {
         var project = new Option<string?>("--project") { Description = "the project folder (holding .zwarm); default the current folder" };
-        var printConfig = new Option<string?>("--print-config") { Description = "print the registration snippet for a client instead of serving: claude (.mcp.json) or codex (config.toml)" };
-        var cmd = new Command("mcp", "serve zwarm's session tools to an MCP client (Claude Code, Codex, …) over stdio; stdout carries only the protocol")
+        var printConfig = new Option<string?>("--print-config")
+        {
+            Description = "print the registration snippet for a client instead of serving: claude (.mcp.json) or codex (config.toml)",
+        };
+        var cmd = new Command(
+            "mcp", "serve zwarm's session tools to an MCP client (Claude Code, Codex, …) over stdio; stdout carries only the protocol")
         {
             project, printConfig,
         };

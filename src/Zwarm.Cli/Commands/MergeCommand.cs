@@ -21,7 +21,10 @@ internal static class MergeCommand
         var into = new Option<string?>("--into") { Description = "target branch (default: the branch checked out in the main worktree)" };
         var message = new Option<string?>("--message", "-m") { Description = "commit message (default: the task and the session id)" };
         var json = Options.Json();
-        var cmd = new Command("merge", "merge a worktree session's branch (checkpoints included) into the current branch") { id, squash, rebase, merge, into, message, json };
+        var cmd = new Command("merge", "merge a worktree session's branch (checkpoints included) into the current branch")
+        {
+            id, squash, rebase, merge, into, message, json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var picked = (pr.GetValue(squash) ? 1 : 0) + (pr.GetValue(rebase) ? 1 : 0) + (pr.GetValue(merge) ? 1 : 0);
@@ -51,14 +54,17 @@ internal static class MergeCommand
             foreach (var w in r.Warnings) host.Out.WriteLine("⚠ " + ConflictsCommand.Describe(w, m.Id));
             if (!o.Merged)
             {
-                host.Out.WriteLine($"✗ {m.ShortId} ({m.Worktree!.Branch}) conflicts with {o.Target} in {o.Conflicts.Count} file{(o.Conflicts.Count == 1 ? "" : "s")}; merge aborted, nothing changed:");
+                host.Out.WriteLine($"✗ {m.ShortId} ({m.Worktree!.Branch}) conflicts with {o.Target} in " +
+                                   $"{o.Conflicts.Count} file{(o.Conflicts.Count == 1 ? "" : "s")}; merge aborted, nothing changed:");
                 foreach (var f in o.Conflicts) host.Out.WriteLine($"  CONFLICT {TerminalText.Safe(f)}");
                 return ExitCodes.Failure;
             }
             if (o.Files.Count == 0)
                 host.Out.WriteLine($"✓ {m.ShortId} ({m.Worktree!.Branch}): nothing to merge; {o.Target} already has it");
             else
-                host.Out.WriteLine($"✓ merged {m.ShortId} ({m.Worktree!.Branch}) into {o.Target} ({strategy.ToString().ToLowerInvariant()}): {o.Files.Count} file{(o.Files.Count == 1 ? "" : "s")} → {o.Commit![..10]}");
+                host.Out.WriteLine($"✓ merged {m.ShortId} ({m.Worktree!.Branch}) into {o.Target} " +
+                                   $"({strategy.ToString().ToLowerInvariant()}): " +
+                                   $"{o.Files.Count} file{(o.Files.Count == 1 ? "" : "s")} → {o.Commit![..10]}");
             return ExitCodes.Success;
         });
         return cmd;

@@ -16,7 +16,8 @@ internal static class Options
     public static ProjectDirOption Dir() => new("--dir", "-d");
 
     /// <summary>Python zwarm's --verbose/-v on orchestrate and pilot: the same as the global --verbose.</summary>
-    public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "show stack traces of errors (as the global --verbose)" };
+    public static Option<bool> Verbose() =>
+        new("--verbose", "-v") { Description = "show stack traces of errors (as the global --verbose)" };
 }
 
 /// <summary>

@@ -10,14 +10,19 @@ internal static class OrchestrateCommand
 {
     public static Command Create(CliHost host)
     {
-        var task = new Option<string?>("--task", "-t") { Description = "the task (or --task-file, or on stdin); with --resume: extra instructions" };
+        var task = new Option<string?>("--task", "-t")
+        {
+            Description = "the task (or --task-file, or on stdin); with --resume: extra instructions",
+        };
         var taskFile = new Option<string?>("--task-file", "-f") { Description = "read the task from a file" };
         var maxSteps = new Option<int?>("--max-steps") { Description = "most LLM steps of this run (default orchestrator.max_steps = 50)" };
         var resume = new Option<bool>("--resume") { Description = "continue a stopped instance (with --instance)" };
         var instance = new Option<string?>("--instance", "-i") { Description = "instance id (a prefix is enough) or name, for --resume" };
         var name = new Option<string?>("--name", "-n") { Description = "a name for the new instance" };
         var verbose = Options.Verbose();
-        var cmd = new Command("orchestrate", "an LLM completes a task by delegating to sessions (exit: 0 done, 1 failed/aborted, 3 paused or out of steps, 130 interrupted)")
+        var cmd = new Command(
+            "orchestrate",
+            "an LLM completes a task by delegating to sessions (exit: 0 done, 1 failed/aborted, 3 paused or out of steps, 130 interrupted)")
         {
             task, taskFile, maxSteps, resume, instance, name, verbose, Options.WorkingDir(),
         };

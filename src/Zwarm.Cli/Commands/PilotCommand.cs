@@ -15,7 +15,10 @@ internal static class PilotCommand
         var name = new Option<string?>("--name", "-n") { Description = "a name for the new instance" };
         var taskFile = new Option<string?>("--task-file", "-f") { Description = "read the first message from a file" };
         var verbose = Options.Verbose();
-        var cmd = new Command("pilot", "talk to an LLM that drives sessions for you (:help inside)") { task, taskFile, resume, instance, name, verbose, Options.WorkingDir() };
+        var cmd = new Command("pilot", "talk to an LLM that drives sessions for you (:help inside)")
+        {
+            task, taskFile, resume, instance, name, verbose, Options.WorkingDir(),
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             if (pr.GetValue(verbose)) host.Verbose = true;

@@ -11,13 +11,21 @@ namespace Zwarm.Cli.Commands;
 internal static class ResetCommand
 {
     /// <summary>Printed on every reset: the same spelling deleted all of .zwarm/ in Python zwarm.</summary>
-    public const string PythonNote = "zwarm: note: reset deletes orchestrate/pilot state and keeps sessions and config (Python zwarm's reset deleted all of .zwarm/); reset --all also removes every session";
+    public const string PythonNote =
+        "zwarm: note: reset deletes orchestrate/pilot state and keeps sessions and config (Python zwarm's reset deleted all of .zwarm/); " +
+        "reset --all also removes every session";
 
     public static Command Create(CliHost host)
     {
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask for confirmation" };
-        var all = new Option<bool>("--all", "-a") { Description = "also remove every session (running ones are killed first), after a question" };
-        var cmd = new Command("reset", "delete all orchestrate/pilot instance state (sessions are kept unless --all)") { yes, all, Options.WorkingDir() };
+        var all = new Option<bool>("--all", "-a")
+        {
+            Description = "also remove every session (running ones are killed first), after a question",
+        };
+        var cmd = new Command("reset", "delete all orchestrate/pilot instance state (sessions are kept unless --all)")
+        {
+            yes, all, Options.WorkingDir(),
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             host.Err.WriteLine(PythonNote);

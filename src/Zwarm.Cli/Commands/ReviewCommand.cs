@@ -8,11 +8,18 @@ internal static class ReviewCommand
     public static Command Create(CliHost host)
     {
         var id = Options.SessionId();
-        var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: the reviewed session's, or inferred from --model)" };
+        var adapter = new Option<string?>("--adapter", "-a")
+        {
+            Description = "codex | claude (default: the reviewed session's, or inferred from --model)",
+        };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias" };
         var wait = new Option<bool>("--wait", "-w") { Description = "block until the review finishes and print it" };
         var json = Options.Json();
-        var cmd = new Command("review", "start a read-only session in a worktree session's worktree that reviews its diff (shown by show ID)") { id, adapter, model, wait, json };
+        var cmd = new Command(
+            "review", "start a read-only session in a worktree session's worktree that reviews its diff (shown by show ID)")
+        {
+            id, adapter, model, wait, json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);

@@ -16,7 +16,11 @@ internal static class TrajCommand
         var id = Options.SessionId();
         var full = new Option<bool>("--full", "-f") { Description = "show command outputs and reasoning in full" };
         var json = Options.Json();
-        var cmd = new Command("traj", "the agent's steps: reasoning, commands with output and exit code, tool calls, file changes, replies") { id, full, json };
+        var cmd = new Command(
+            "traj", "the agent's steps: reasoning, commands with output and exit code, tool calls, file changes, replies")
+        {
+            id, full, json,
+        };
         cmd.Aliases.Add("trajectory");
         cmd.SetAction(async (pr, ct) =>
         {
@@ -32,7 +36,8 @@ internal static class TrajCommand
                 return ExitCodes.Success;
             }
             var c = host.Console;
-            c.MarkupLine($"[{SessionView.Color(meta.Status)}]{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
+            c.MarkupLine($"[{SessionView.Color(meta.Status)}]" +
+                         $"{Term.Escape(SessionView.Line(meta, manager.Agents.Models, manager.Config, host.Now))}[/]");
             c.MarkupLine($"[grey]task:[/] {Term.Escape(TextCut.Excerpt(meta.Task, 3, 300))}");
             var n = 0;
             for (var turn = 1; turn <= meta.Turn; turn++)

@@ -25,13 +25,15 @@ internal static class WaitCommand
             if (pr.GetValue(json))
             {
                 var arr = new JsonArray();
-                foreach (var m in result.Sessions) arr.Add((JsonNode)SessionView.ToJson(m, manager.Agents.Models, manager.Config, host.Now));
+                foreach (var m in result.Sessions)
+                    arr.Add((JsonNode)SessionView.ToJson(m, manager.Agents.Models, manager.Config, host.Now));
                 SessionView.Write(host.Out, new JsonObject { ["timed_out"] = result.TimedOut, ["sessions"] = arr });
             }
             else
             {
                 foreach (var m in result.Sessions)
-                    host.Out.WriteLine($"{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()}{(m.Error is null ? "" : "  " + m.Error)}");
+                    host.Out.WriteLine(
+                        $"{SessionView.Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()}{(m.Error is null ? "" : "  " + m.Error)}");
                 if (result.TimedOut) host.Err.WriteLine("zwarm: timed out waiting");
             }
             return result.ExitCode;

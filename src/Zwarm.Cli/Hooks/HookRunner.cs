@@ -29,7 +29,8 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
     public string LogPath => new StoreLayout(zwarmDir).HooksLog;
 
     /// <summary>Runs every hook in <paramref name="hooks"/> for the event concurrently; returns when all have ended or timed out.</summary>
-    public async Task<IReadOnlyList<HookResult>> RunAsync(ZwarmEvent e, HookContext context, IReadOnlyList<HookConfig> hooks, CancellationToken ct)
+    public async Task<IReadOnlyList<HookResult>> RunAsync(
+        ZwarmEvent e, HookContext context, IReadOnlyList<HookConfig> hooks, CancellationToken ct)
         => await Task.WhenAll(hooks.Select(h => RunOneAsync(h, e, context, ct)));
 
     private async Task<HookResult> RunOneAsync(HookConfig hook, ZwarmEvent e, HookContext context, CancellationToken ct)
@@ -46,13 +47,18 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
                 _ => await NotifyAsync(hook, e, context, ct),
             };
         }
-        catch (Exception ex) when (ex is IOException or System.ComponentModel.Win32Exception or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (ex is IOException or System.ComponentModel.Win32Exception or InvalidOperationException
+            or HttpRequestException)
         {
             result = new HookResult(hook, false, $"error: {ex.Message.Split('\n')[0]}");
         }
         var line = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{DateTimeOffset.Now:yyyy-MM-ddTHH:mm:ss.fffzzz} {e.Event} {e.ShortId ?? "-"} {hook.Label}: {result.Summary} ({watch.Elapsed.TotalSeconds:0.0}s)\n");
-        foreach (var l in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) line.Append("  | ").Append(l.TrimEnd('\r')).Append('\n');
+            .Append(
+                CultureInfo.InvariantCulture,
+                $"{DateTimeOffset.Now:yyyy-MM-ddTHH:mm:ss.fffzzz} {e.Event} {e.ShortId ?? "-"} {hook.Label}: " +
+                $"{result.Summary} ({watch.Elapsed.TotalSeconds:0.0}s)\n");
+        foreach (var l in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            line.Append("  | ").Append(l.TrimEnd('\r')).Append('\n');
         try
         {
             EventLog.AppendBytes(LogPath, Encoding.UTF8.GetBytes(line.ToString()));
@@ -77,7 +83,8 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
         ["ZWARM_PROJECT"] = context.ProjectDir,
     };
 
-    private static async Task<(HookResult, string)> RunCommandAsync(HookConfig hook, string command, Dictionary<string, string> env, HookContext context, CancellationToken ct)
+    private static async Task<(HookResult, string)> RunCommandAsync(
+        HookConfig hook, string command, Dictionary<string, string> env, HookContext context, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("/bin/sh")
         {
@@ -193,6 +200,7 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
         env["ZWARM_NOTIFY_SEND"] = exe;
         env["ZWARM_NOTIFY_TITLE"] = title;
         env["ZWARM_NOTIFY_TEXT"] = text;
-        return await RunCommandAsync(hook, "exec \"$ZWARM_NOTIFY_SEND\" -a zwarm \"$ZWARM_NOTIFY_TITLE\" \"$ZWARM_NOTIFY_TEXT\"", env, context, ct);
+        return await RunCommandAsync(
+            hook, "exec \"$ZWARM_NOTIFY_SEND\" -a zwarm \"$ZWARM_NOTIFY_TITLE\" \"$ZWARM_NOTIFY_TEXT\"", env, context, ct);
     }
 }
