@@ -25,8 +25,14 @@ internal static class HooksCommand
             return ExitCodes.Success;
         });
 
-        var ev = new Argument<string?>("event") { Description = $"the event to fire: {string.Join(", ", EventNames.All)} (default: completed)", Arity = ArgumentArity.ZeroOrOne };
-        var session = new Option<string?>("--session", "-s") { Description = "describe this session in the event (default: the newest one, or a sample)" };
+        var ev = new Argument<string?>("event")
+        {
+            Description = $"the event to fire: {string.Join(", ", EventNames.All)} (default: completed)", Arity = ArgumentArity.ZeroOrOne,
+        };
+        var session = new Option<string?>("--session", "-s")
+        {
+            Description = "describe this session in the event (default: the newest one, or a sample)",
+        };
         var test = new Command("test", "fire the hooks that listen to EVENT now, wait for them, and show how each went") { ev, session };
         test.SetAction(async (pr, ct) =>
         {
@@ -42,11 +48,14 @@ internal static class HooksCommand
             }
             var manager = await host.ManagerAsync(ct);
             var meta = pr.GetValue(session) is { } id ? await manager.GetAsync(id, ct)
-                : (await manager.ListSummariesAsync(ct)).Select(e => e.Meta).FirstOrDefault(m => m is not null) is { } newest ? await manager.GetAsync(newest.Id, ct) : null;
+                : (await manager.ListSummariesAsync(ct)).Select(e => e.Meta).FirstOrDefault(m => m is not null) is { } newest
+                    ? await manager.GetAsync(newest.Id, ct)
+                    : null;
             var e = meta is null
                 ? new ZwarmEvent { Ts = host.Now, Event = name, Status = "completed", Reason = "zwarm hooks test (no session yet)" }
                 : ZwarmEvent.For(meta, name, "zwarm hooks test", host.Now, manager.CostOf(meta));
-            var results = await new HookRunner(host.ZwarmDir).RunAsync(e, HookContext.For(meta, config.ProjectDir, host.ZwarmDir), hooks, ct);
+            var results = await new HookRunner(host.ZwarmDir)
+                .RunAsync(e, HookContext.For(meta, config.ProjectDir, host.ZwarmDir), hooks, ct);
             foreach (var r in results) host.Out.WriteLine($"{(r.Ok ? "ok  " : "FAIL")}  {r.Hook.Label}  {Describe(r.Hook)}: {r.Summary}");
             host.Out.WriteLine($"(details in {host.Layout.HooksLog})");
             return results.All(r => r.Ok) ? ExitCodes.Success : ExitCodes.Failure;
@@ -66,7 +75,8 @@ internal static class HooksCommand
             var config = await host.ConfigAsync(ct);
             var hooks = HookMatch.For(config, e.Event);
             if (hooks.Count == 0) return ExitCodes.Success;
-            var context = new HookContext(Environment.GetEnvironmentVariable("ZWARM_HOOK_TASK"), Environment.GetEnvironmentVariable("ZWARM_HOOK_REPLY"),
+            var context = new HookContext(
+                Environment.GetEnvironmentVariable("ZWARM_HOOK_TASK"), Environment.GetEnvironmentVariable("ZWARM_HOOK_REPLY"),
                 config.ProjectDir, host.ZwarmDir);
             await new HookRunner(host.ZwarmDir).RunAsync(e, context, hooks, ct);
             return ExitCodes.Success;

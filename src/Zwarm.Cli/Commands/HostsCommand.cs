@@ -16,14 +16,20 @@ internal static class HostsCommand
     public static Command Create(CliHost host)
     {
         var json = Options.Json();
-        var cmd = new Command("hosts", "machines sessions run on over SSH ([hosts.NAME]): reachability, agent versions, load, running sessions, free slots") { json };
+        var cmd = new Command(
+            "hosts", "machines sessions run on over SSH ([hosts.NAME]): reachability, agent versions, load, running sessions, free slots")
+        {
+            json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
             if (manager.Config.Hosts.Count == 0)
             {
                 if (pr.GetValue(json)) host.Out.WriteLine("[]");
-                else host.Out.WriteLine("no hosts configured; add one to .zwarm/config.toml:\n  [hosts.NAME]\n  ssh = \"user@host\"\n  dir = \"/remote/work/dir\"");
+                else host.Out.WriteLine(
+                    "no hosts configured; add one to .zwarm/config.toml:\n  [hosts.NAME]\n" +
+                    "  ssh = \"user@host\"\n  dir = \"/remote/work/dir\"");
                 return ExitCodes.Success;
             }
             var statuses = await manager.ProbeHostsAsync(ct);
@@ -33,7 +39,8 @@ internal static class HostsCommand
                 return ExitCodes.Success;
             }
             var table = new Table().Border(TableBorder.Simple);
-            foreach (var h in new[] { "HOST", "SSH", "", "LOAD", "CODEX", "CLAUDE", "RUNNING", "FREE", "PROBLEM" }) table.AddColumn(new TableColumn(h).NoWrap());
+            foreach (var h in new[] { "HOST", "SSH", "", "LOAD", "CODEX", "CLAUDE", "RUNNING", "FREE", "PROBLEM" })
+                table.AddColumn(new TableColumn(h).NoWrap());
             foreach (var s in statuses)
                 table.AddRow(Term.Escape(s.Host.Name), Term.Escape(s.Host.Ssh + (s.Host.Port is { } p ? $":{p}" : "")),
                     s.Problem is null ? "[green]ok[/]" : s.Reachable ? "[yellow]![/]" : "[red]✗[/]",
@@ -48,7 +55,11 @@ internal static class HostsCommand
 
         var name = new Argument<string>("name") { Description = "a [hosts.NAME] of .zwarm/config.toml" };
         var checkJson = Options.Json();
-        var check = new Command("check", "check one host: ssh, host key, agent CLIs, folders; one line saying what is wrong, exit 1 then") { name, checkJson };
+        var check = new Command(
+            "check", "check one host: ssh, host key, agent CLIs, folders; one line saying what is wrong, exit 1 then")
+        {
+            name, checkJson,
+        };
         check.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);

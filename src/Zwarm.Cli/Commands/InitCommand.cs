@@ -12,9 +12,18 @@ internal static class InitCommand
     public static Command Create(CliHost host)
     {
         var yes = new Option<bool>("--yes", "-y") { Description = "never ask; keep existing files" };
-        var withProject = new Option<bool>("--with-project") { Description = "also write zwarm.yaml: the project's description, context and constraints for orchestrate and pilot" };
-        var mcp = new Option<string?>("--mcp") { Description = "also register zwarm as an MCP server for a client: claude (writes the project's .mcp.json)" };
-        var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml") { yes, withProject, mcp, Options.WorkingDir(mayCreate: true) };
+        var withProject = new Option<bool>("--with-project")
+        {
+            Description = "also write zwarm.yaml: the project's description, context and constraints for orchestrate and pilot",
+        };
+        var mcp = new Option<string?>("--mcp")
+        {
+            Description = "also register zwarm as an MCP server for a client: claude (writes the project's .mcp.json)",
+        };
+        var cmd = new Command("init", "create .zwarm/ with commented config.toml, codex.toml and claude.toml")
+        {
+            yes, withProject, mcp, Options.WorkingDir(mayCreate: true),
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var code = Run(host, pr.GetValue(yes), pr.GetValue(withProject), pr.GetValue(mcp));
@@ -32,7 +41,8 @@ internal static class InitCommand
     private static int Run(CliHost host, bool yes, bool withProject, string? mcp)
     {
         if (mcp is not null && McpCommand.Client(mcp) != "claude")
-            throw new ZwarmException("codex keeps MCP servers in ~/.codex/config.toml: run `zwarm mcp --print-config codex` and add its output there "
+            throw new ZwarmException("codex keeps MCP servers in ~/.codex/config.toml: "
+                                     + "run `zwarm mcp --print-config codex` and add its output there "
                                      + "(or `codex mcp add zwarm -- zwarm mcp --project DIR`)", 2);
         // Checked before anything is written: a broken .mcp.json changes nothing.
         (string Path, string Text, bool Replaced)? mcpJson = mcp is null ? null : McpJson(host);
@@ -65,7 +75,9 @@ internal static class InitCommand
         var path = Path.Combine(host.ProjectDir, ".mcp.json");
         var existing = File.Exists(path) ? File.ReadAllText(path) : null;
         var text = McpRegistration.MergeClaudeProject(existing, McpLaunch.ForCurrentProcess(host.ProjectDir), out var replaced)
-                   ?? throw new ZwarmException($"{path} is not a JSON object with an \"mcpServers\" object; fix or remove it, then run zwarm init --mcp claude again");
+                   ?? throw new ZwarmException(
+                       $"{path} is not a JSON object with an \"mcpServers\" object; " +
+                       "fix or remove it, then run zwarm init --mcp claude again");
         return (path, text, replaced);
     }
 

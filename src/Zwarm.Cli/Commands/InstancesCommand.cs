@@ -23,7 +23,8 @@ internal static class InstancesCommand
                 var arr = new JsonArray([.. list.Select(i => (JsonNode)new JsonObject
                 {
                     ["id"] = i.Id, ["name"] = i.Name, ["kind"] = i.Kind, ["status"] = i.Status, ["model"] = i.Model, ["task"] = i.Task,
-                    ["steps"] = i.Steps, ["turns"] = i.Turns, ["created_at"] = i.CreatedAt.ToString("O"), ["updated_at"] = i.UpdatedAt.ToString("O"),
+                    ["steps"] = i.Steps, ["turns"] = i.Turns,
+                    ["created_at"] = i.CreatedAt.ToString("O"), ["updated_at"] = i.UpdatedAt.ToString("O"),
                     ["summary"] = i.Summary, ["error"] = i.Error,
                 })]);
                 host.Out.WriteLine(arr.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -31,7 +32,9 @@ internal static class InstancesCommand
             }
             if (list.Count == 0)
             {
-                host.Out.WriteLine(pr.GetValue(all) ? "no instances (start one with zwarm orchestrate or zwarm pilot)" : "no active instances (--all shows finished ones)");
+                host.Out.WriteLine(pr.GetValue(all)
+                    ? "no instances (start one with zwarm orchestrate or zwarm pilot)"
+                    : "no active instances (--all shows finished ones)");
                 return ExitCodes.Success;
             }
             host.Out.WriteLine($"{"ID",-8}  {"KIND",-11}  {"STATUS",-11}  {"STEPS",5}  {"UPDATED",-16}  TASK / NAME");
@@ -39,7 +42,8 @@ internal static class InstancesCommand
             {
                 var what = i.Name is { } n ? $"[{n}] " : "";
                 what += i.Task is { } t ? TextCut.OneLine(t, 60) : i.Kind == "pilot" ? $"{i.Turns} turns" : "";
-                host.Out.WriteLine($"{i.Id,-8}  {i.Kind,-11}  {i.Status,-11}  {i.Steps,5}  {i.UpdatedAt.LocalDateTime,-16:yyyy-MM-dd HH:mm}  {what}");
+                host.Out.WriteLine(
+                    $"{i.Id,-8}  {i.Kind,-11}  {i.Status,-11}  {i.Steps,5}  {i.UpdatedAt.LocalDateTime,-16:yyyy-MM-dd HH:mm}  {what}");
             }
             return ExitCodes.Success;
         });

@@ -26,7 +26,10 @@ internal static class InteractiveCommand
     /// <summary>The interactive command.</summary>
     public static Command Create(CliHost host)
     {
-        var cmd = new Command(Name, "a REPL over these commands: history, Tab completion of commands and session ids, !shell, Ctrl+C cancels only the running command");
+        var cmd = new Command(
+            Name,
+            "a REPL over these commands: history, Tab completion of commands and session ids, !shell, " +
+            "Ctrl+C cancels only the running command");
         cmd.Aliases.Add("i");
         cmd.Options.Add(Options.Dir());
         cmd.SetAction(async (pr, ct) =>
@@ -34,7 +37,8 @@ internal static class InteractiveCommand
             if (host.InRepl) throw new ZwarmException("already in interactive mode", ExitCodes.Usage);
             var terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected && ReferenceEquals(host.In, Console.In);
             var err = terminal ? new TailWriter(host.Err) : null;
-            var repl = new CliHost(host.Console, host.Out, err ?? host.Err, host.ProjectDir, terminal ? new EditorTextReader(NewEditor(host), err!) : host.In)
+            var repl = new CliHost(
+                host.Console, host.Out, err ?? host.Err, host.ProjectDir, terminal ? new EditorTextReader(NewEditor(host), err!) : host.In)
             {
                 RawOut = host.RawOut,
                 TerminalOut = host.TerminalOut,
@@ -54,7 +58,8 @@ internal static class InteractiveCommand
                 editor.Completer = new ReplCompleter(tree, store.EnumerateIds, id => Describe(store, id));
                 reader = new TerminalLineReader(editor);
                 host.Out.WriteLine($"zwarm interactive · {repl.ProjectDir}");
-                host.Out.WriteLine("type help for commands · Tab completes commands and session ids · Ctrl+C cancels · Ctrl+D or quit leaves");
+                host.Out.WriteLine(
+                    "type help for commands · Tab completes commands and session ids · Ctrl+C cancels · Ctrl+D or quit leaves");
             }
             var loop = new ReplLoop(repl, tree, reader, history)
             {

@@ -18,7 +18,8 @@ internal static class KillCommand
         cmd.SetAction((pr, ct) =>
         {
             var target = pr.GetValue(id);
-            if (pr.GetValue(all) == (target is not null)) throw new ZwarmException("kill needs a session id or --all (one of them)", ExitCodes.Usage);
+            if (pr.GetValue(all) == (target is not null))
+                throw new ZwarmException("kill needs a session id or --all (one of them)", ExitCodes.Usage);
             return RunAsync(host, target, pr.GetValue(json), ct);
         });
         return cmd;

@@ -16,7 +16,10 @@ internal static class LogsCommand
     {
         var id = Options.SessionId();
         var turn = new Option<int?>("--turn", "-t") { Description = "only this turn (1-based); default: every turn in order" };
-        var follow = new Option<bool>("--follow", "-f") { Description = "keep printing new output, across turns, until the session finishes" };
+        var follow = new Option<bool>("--follow", "-f")
+        {
+            Description = "keep printing new output, across turns, until the session finishes",
+        };
         var cmd = new Command("logs", "raw JSONL output of a session's turns (as the agent wrote it)") { id, turn, follow };
         cmd.SetAction(async (pr, ct) =>
         {
@@ -25,7 +28,8 @@ internal static class LogsCommand
             var only = pr.GetValue(turn);
             if (only is < 1) throw new ZwarmException("--turn must be 1 or more", ExitCodes.Usage);
             if (only > meta.Turn)
-                throw new ZwarmException($"session {meta.ShortId} has {meta.Turn} turn{(meta.Turn == 1 ? "" : "s")}; there is no turn {only}");
+                throw new ZwarmException(
+                    $"session {meta.ShortId} has {meta.Turn} turn{(meta.Turn == 1 ? "" : "s")}; there is no turn {only}");
             if (!pr.GetValue(follow))
             {
                 for (var t = only ?? 1; t <= (only ?? meta.Turn); t++) await CopyAsync(host, manager.Store.TurnFile(meta.Id, t), 0, ct);
@@ -69,7 +73,8 @@ internal static class LogsCommand
     private static async Task<long> CopyAsync(CliHost host, string path, long offset, CancellationToken ct)
     {
         if (!File.Exists(path)) return offset;
-        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
+        await using var fs = new FileStream(
+            path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
         if (fs.Length <= offset) return offset;
         fs.Seek(offset, SeekOrigin.Begin);
         var buffer = new byte[64 * 1024];
