@@ -14,8 +14,15 @@ internal static class LsCommand
     public static Command Create(CliHost host)
     {
         var all = new Option<bool>("--all") { Description = "include unreadable session folders in the table" };
-        var status = new Option<string?>("--status", "-s") { Description = "only sessions with this status: pending|running|completed|failed|killed" };
-        var attention = new Option<bool>("--attention", "-A") { Description = "only the sessions that need you (failed, rate-limited, over budget, finished and not seen), most urgent first, with the reason" };
+        var status = new Option<string?>("--status", "-s")
+        {
+            Description = "only sessions with this status: pending|running|completed|failed|killed",
+        };
+        var attention = new Option<bool>("--attention", "-A")
+        {
+            Description = "only the sessions that need you (failed, rate-limited, over budget, finished and not seen), " +
+                          "most urgent first, with the reason",
+        };
         var json = Options.Json();
         var cmd = new Command("ls", "list sessions: summary and table") { all, status, attention, json };
         cmd.Aliases.Add("list");
@@ -23,7 +30,9 @@ internal static class LsCommand
         {
             SessionStatus? filter = null;
             if (pr.GetValue(status) is { } s)
-                filter = SessionStatusExtensions.ParseWire(s) ?? throw new Zwarm.Core.ZwarmException($"unknown status '{s}': expected pending, running, completed, failed or killed", ExitCodes.Usage);
+                filter = SessionStatusExtensions.ParseWire(s)
+                    ?? throw new Zwarm.Core.ZwarmException(
+                        $"unknown status '{s}': expected pending, running, completed, failed or killed", ExitCodes.Usage);
             if (pr.GetValue(attention)) return AttentionAsync(host, m => filter is null || m.Status == filter, pr.GetValue(json), ct);
             return RunAsync(host, m => filter is null || m.Status == filter, pr.GetValue(all), pr.GetValue(json), ct);
         });
@@ -34,7 +43,8 @@ internal static class LsCommand
     /// Prints the summary line and table (or JSON) of the sessions <paramref name="include"/> accepts; <paramref name="all"/> adds
     /// unreadable folders.
     /// </summary>
-    public static async Task<int> RunAsync(CliHost host, Func<SessionMeta, bool> include, bool all, bool json, CancellationToken ct, string? whenNone = null)
+    public static async Task<int> RunAsync(
+        CliHost host, Func<SessionMeta, bool> include, bool all, bool json, CancellationToken ct, string? whenNone = null)
     {
         if (!Directory.Exists(host.ZwarmDir))
         {
@@ -46,7 +56,9 @@ internal static class LsCommand
         var entries = await manager.ListSummariesAsync(ct);
         var sessions = entries.Where(e => e.Meta is not null && include(e.Meta)).Select(e => e.Meta!).ToList();
         var broken = entries.Where(e => e.Meta is null).ToList();
-        var conflicts = sessions.Any(m => m.Worktree is not null) ? await manager.ConflictsAsync(entries.Where(e => e.Meta is not null).Select(e => e.Meta!), ct) : [];
+        var conflicts = sessions.Any(m => m.Worktree is not null)
+            ? await manager.ConflictsAsync(entries.Where(e => e.Meta is not null).Select(e => e.Meta!), ct)
+            : [];
         if (json)
         {
             await WriteJsonAsync(host, manager, sessions, conflicts, all ? broken : [], ct);
@@ -71,7 +83,9 @@ internal static class LsCommand
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
         var summaries = SessionShape.Summaries(manager.Agents.Models, manager.Config, host.Now);
-        await using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        await using (var w = new Utf8JsonWriter(
+            buffer,
+            new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             async Task FlushAsync()
             {
@@ -109,7 +123,10 @@ internal static class LsCommand
             return ExitCodes.Success;
         }
         var manager = await host.ManagerAsync(ct);
-        var sessions = (await manager.ListSummariesAsync(ct)).Where(e => e.Meta is not null && include(e.Meta)).Select(e => e.Meta!).ToList();
+        var sessions = (await manager.ListSummariesAsync(ct))
+            .Where(e => e.Meta is not null && include(e.Meta))
+            .Select(e => e.Meta!)
+            .ToList();
         AttentionView.Render(host, manager, sessions, json);
         return ExitCodes.Success;
     }
@@ -122,7 +139,9 @@ internal static class LsCommand
         {
             if (m.MergedInto is { } into) marks[m.Id] = "→ " + into;
             else if (Conflicts.For(m.Id, conflicts) is var (others, main) && (others.Count > 0 || main))
-                marks[m.Id] = "⚠ " + string.Join(",", main ? others.Append(conflicts.First(c => c.Main && c.Sessions.Contains(m.Id)).Branch ?? "main") : others);
+                marks[m.Id] = "⚠ " + string.Join(",", main
+                    ? others.Append(conflicts.First(c => c.Main && c.Sessions.Contains(m.Id)).Branch ?? "main")
+                    : others);
         }
         return marks;
     }

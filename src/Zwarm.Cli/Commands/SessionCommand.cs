@@ -11,10 +11,15 @@ internal static class SessionCommand
 {
     public static Command Create(CliHost host)
     {
-        var cmd = new Command("session", "Python zwarm's session sub-app: start (= spawn), ls, show, logs, inject (= continue), kill, clean");
+        var cmd = new Command(
+            "session", "Python zwarm's session sub-app: start (= spawn), ls, show, logs, inject (= continue), kill, clean");
         cmd.Subcommands.Add(SpawnCommand.Create(host, SpawnCommand.Form.SessionStart));
         cmd.Subcommands.Add(Ls(host));
-        foreach (var verb in new[] { ShowCommand.Create(host), LogsCommand.Create(host), ContinueCommand.Create(host, "inject"), KillCommand.Create(host), CleanCommand.Create(host, topLevel: false) })
+        foreach (var verb in new[]
+                 {
+                     ShowCommand.Create(host), LogsCommand.Create(host), ContinueCommand.Create(host, "inject"), KillCommand.Create(host),
+                     CleanCommand.Create(host, topLevel: false),
+                 })
         {
             verb.Options.Add(Options.Dir());
             cmd.Subcommands.Add(verb);
@@ -27,7 +32,10 @@ internal static class SessionCommand
     {
         var all = new Option<bool>("--all", "-a") { Description = "also finished sessions (default: running and queued ones)" };
         var json = Options.Json();
-        var cmd = new Command("ls", "list running and queued sessions (--all: every session), summary line and table as zwarm ls") { all, json, Options.Dir() };
+        var cmd = new Command("ls", "list running and queued sessions (--all: every session), summary line and table as zwarm ls")
+        {
+            all, json, Options.Dir(),
+        };
         cmd.SetAction((pr, ct) =>
         {
             var everything = pr.GetValue(all);

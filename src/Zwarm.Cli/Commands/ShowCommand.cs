@@ -13,7 +13,10 @@ internal static class ShowCommand
     public static Command Create(CliHost host)
     {
         var id = Options.SessionId();
-        var verbose = new Option<bool>("-v") { Description = "also tool messages and per-turn details (timing, exit code, tokens, resume)" };
+        var verbose = new Option<bool>("-v")
+        {
+            Description = "also tool messages and per-turn details (timing, exit code, tokens, resume)",
+        };
         var raw = new Option<bool>("--raw", "-r") { Description = "the messages only, one ROLE: text block each, no header or layout" };
         var json = Options.Json();
         var cmd = new Command("show", "a session's facts and its whole conversation") { id, verbose, raw, json };
@@ -28,7 +31,11 @@ internal static class ShowCommand
                 var reviews = await manager.ReviewsOfAsync(meta.Id, ct);
                 if (reviews.Count > 0)
                     node["reviews"] = new System.Text.Json.Nodes.JsonArray(reviews
-                        .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionFacts.LastReply(r) }).ToArray());
+                        .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionFacts.LastReply(r),
+                        })
+                        .ToArray());
                 SessionView.Write(host.Out, node);
                 return ExitCodes.Success;
             }
