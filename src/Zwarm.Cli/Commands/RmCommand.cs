@@ -15,12 +15,22 @@ internal static class RmCommand
         var ids = new Argument<string[]>("ids") { Description = "session ids or unique prefixes", Arity = ArgumentArity.ZeroOrMore };
         var finished = new Option<bool>("--finished") { Description = "remove every completed, failed or killed session" };
         var all = new Option<bool>("--all") { Description = "remove every session, killing running ones (asks unless -y)" };
-        var force = new Option<bool>("--force") { Description = "also remove a session whose meta.json is unreadable, and delete unmerged worktree branches" };
+        var force = new Option<bool>("--force")
+        {
+            Description = "also remove a session whose meta.json is unreadable, and delete unmerged worktree branches",
+        };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask" };
         var json = Options.Json();
-        var cmd = new Command("rm", "remove sessions and their logs (kills a running session first)") { ids, finished, all, force, yes, json };
+        var cmd = new Command("rm", "remove sessions and their logs (kills a running session first)")
+        {
+            ids, finished, all, force, yes, json,
+        };
         cmd.Aliases.Add("delete");
-        cmd.SetAction((pr, ct) => RunAsync(host, new Request(pr.GetValue(ids) ?? [], pr.GetValue(finished), pr.GetValue(all), pr.GetValue(force), pr.GetValue(yes), pr.GetValue(json)), ct));
+        cmd.SetAction((pr, ct) => RunAsync(
+            host,
+            new Request(
+                pr.GetValue(ids) ?? [], pr.GetValue(finished), pr.GetValue(all), pr.GetValue(force), pr.GetValue(yes), pr.GetValue(json)),
+            ct));
         return cmd;
     }
 
@@ -38,10 +48,14 @@ internal static class RmCommand
         var manager = await host.ManagerAsync(ct);
         var targets = given.Length > 0
             ? await ResolveAsync(manager, given, req.Force, ct)
-            : (await manager.ListAsync(ct)).Where(e => e.Meta is { } m && (req.All || m.Status.IsFinished())).Select(e => new SessionEntry(e.Id, e.Meta, null)).ToList();
+            : (await manager.ListAsync(ct))
+                .Where(e => e.Meta is { } m && (req.All || m.Status.IsFinished()))
+                .Select(e => new SessionEntry(e.Id, e.Meta, null))
+                .ToList();
         var running = targets.Count(e => e.Meta is { } m && !m.Status.IsFinished());
         if ((req.All || (req.Finished && req.AskFinished)) && targets.Count > 0 && !req.Yes
-            && !host.Confirm($"remove {(req.All ? "all " : "")}{targets.Count} {(req.All ? "" : "finished ")}session(s){(running > 0 ? $", killing {running} running" : "")}? [y/N] "))
+            && !host.Confirm($"remove {(req.All ? "all " : "")}{targets.Count} {(req.All ? "" : "finished ")}session(s)" +
+                             $"{(running > 0 ? $", killing {running} running" : "")}? [y/N] "))
             throw new ZwarmException("aborted; nothing removed");
         // In the REPL a session id is one mistyped prefix away from a running session: ask before killing it.
         if (host.InRepl && given.Length > 0 && !req.Yes)
@@ -53,9 +67,12 @@ internal static class RmCommand
         {
             var kept = (await manager.DeleteAsync(id, req.Force, ct)).KeptBranch;
             var short8 = id[..8];
-            if (kept is not null && !req.Json) host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
+            if (kept is not null && !req.Json)
+                host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
             if (req.Json)
-                removed.Add(m is null ? (JsonNode)new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem } : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
+                removed.Add(m is null
+                    ? (JsonNode)new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem }
+                    : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
             else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");
             else host.Out.WriteLine($"{(m.Status.IsFinished() ? "removed" : "killed and removed")} {short8}  {m.Status.ToWire()}");
         }
@@ -73,7 +90,8 @@ internal static class RmCommand
             var id = manager.Store.Resolve(g);
             var entry = await manager.Store.TryReadAsync(id, ct);
             if (entry.Meta is null && !force)
-                throw new ZwarmException($"session {id[..8]} is unreadable: {entry.Problem}; remove it anyway with: zwarm rm --force {id[..8]}");
+                throw new ZwarmException(
+                    $"session {id[..8]} is unreadable: {entry.Problem}; remove it anyway with: zwarm rm --force {id[..8]}");
             if (list.All(e => e.Id != id)) list.Add(entry);
         }
         return list;
