@@ -150,6 +150,11 @@ public sealed class SshServer
     public async Task StartAsync(CancellationToken ct)
     {
         var config = _dir.File($"sshd-{Address}.conf");
+        // The sessions get a HOME of their own: root's login shell (bash, run by sshd) would otherwise read the
+        // machine's ~/.bashrc for every command — one that runs `pyenv rehash` hangs for a minute on a lock left by a
+        // connection a test dropped, and every host spec after it times out. A test host is a clean account.
+        var home = _dir.File("home");
+        Directory.CreateDirectory(home);
         await File.WriteAllTextAsync(config, $"""
             HostKey {HostKey}
             ListenAddress {Address}
@@ -165,6 +170,7 @@ public sealed class SshServer
             MaxStartups 100
             MaxSessions 100
             LogLevel ERROR
+            SetEnv HOME={home}
             """, ct);
         var psi = new ProcessStartInfo("/usr/sbin/sshd") { UseShellExecute = false };
         foreach (var a in new[] { "-D", "-e", "-f", config, "-E", _dir.File($"sshd-{Address}.log") }) psi.ArgumentList.Add(a);

@@ -56,7 +56,8 @@ public static partial class Ssh
         psi.ArgumentList.Add("sh -s");
         using var p = Process.Start(psi) ?? throw new ZwarmException("could not start ssh");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(h.ConnectTimeoutSeconds + 60));
+        var allowed = timeout ?? TimeSpan.FromSeconds(h.ConnectTimeoutSeconds + 60);
+        limit.CancelAfter(allowed);
         try
         {
             var err = p.StandardError.ReadToEndAsync(limit.Token);
@@ -79,7 +80,8 @@ public static partial class Ssh
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            return new SshResult(255, "", $"ssh to {h.Ssh} did not finish in time");
+            return new SshResult(255, "", $"ssh to {h.Ssh} did not finish in {allowed.TotalSeconds:0} s"
+                + " (the remote login shell's startup files, e.g. ~/.bashrc, run first: are they slow?)");
         }
         finally
         {
