@@ -1,29 +1,50 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using AwesomeAssertions;
 using Zwarm.Cli.Tests.Infra;
 
 namespace Zwarm.Cli.Tests;
 
 /// <summary>
-/// The package of the built zwarm, packed once (offline, from the build the tests run against), and a nuget.config serving only it.
+/// The tool packages of zwarm, made once with the README's command (<c>dotnet pack src/Zwarm.Cli -c Release</c>, offline) and
+/// served by a nuget.config each. Where the specs run the native binary ./zwarm built (test.sh), the pack makes the NativeAOT
+/// <c>Zwarm.linux-x64</c> beside the framework-dependent <c>Zwarm.any</c> and reuses that build's NativeAOT compile (same
+/// configuration, RID and sources: the compiler is not run again); a second pack with <c>-p:ZwarmToolNative=false</c> makes
+/// what a platform without the native package gets. Otherwise only the framework-dependent packages are made.
 /// </summary>
 public sealed class PackedZwarm : IAsyncLifetime
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("zwarm-pack-").FullName;
 
+    /// <summary>True when the packages include the NativeAOT <c>Zwarm.linux-x64</c> (the specs run the native zwarm).</summary>
+    public bool Native { get; } = Repo.ZwarmIsNative;
+
+    /// <summary>The packages <c>dotnet pack</c> made.</summary>
+    public string Packages => Path.Combine(Root, "pkg");
+
+    /// <summary>A nuget.config serving only <see cref="Packages"/>.</summary>
     public string NugetConfig => Path.Combine(Root, "nuget.config");
+
+    /// <summary>A nuget.config serving packages with no native one (pointer and <c>Zwarm.any</c> only).</summary>
+    public string FallbackNugetConfig => Path.Combine(Root, "fallback.config");
 
     public async ValueTask InitializeAsync()
     {
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var pkg = Path.Combine(Root, "pkg");
-        var r = await InstallSpecs.RunToolAsync(Paths.RepoRoot, "dotnet", ["pack", Path.Combine(Paths.RepoRoot, "src", "Zwarm.Cli", "Zwarm.Cli.csproj"),
-            "--no-build", "--no-restore", "-c", configuration, "-o", pkg, "--nologo", "-v", "quiet"], null, TimeSpan.FromMinutes(10));
+        await PackAsync(Packages, NugetConfig, Native ? [] : ["-p:ZwarmToolNative=false"]);
+        if (Native) await PackAsync(Path.Combine(Root, "pkg-fallback"), FallbackNugetConfig, ["-p:ZwarmToolNative=false"]);
+        else File.Copy(NugetConfig, FallbackNugetConfig);
+    }
+
+    private async Task PackAsync(string dir, string config, string[] extra)
+    {
+        var r = await InstallSpecs.RunToolAsync(Paths.RepoRoot, "dotnet", ["pack", Path.Combine(Paths.RepoRoot, "src", "Zwarm.Cli"), "-c", "Release",
+            "-o", dir, "--no-restore", "--nologo", "-v", "quiet", .. extra], null, TimeSpan.FromMinutes(15));
         if (r.ExitCode != 0) throw new InvalidOperationException("dotnet pack failed: " + r);
-        await File.WriteAllTextAsync(NugetConfig, $"""
+        await File.WriteAllTextAsync(config, $"""
             <?xml version="1.0" encoding="utf-8"?>
-            <configuration><packageSources><clear /><add key="zwarm-under-test" value="{pkg}" /></packageSources></configuration>
+            <configuration><packageSources><clear /><add key="zwarm-under-test" value="{dir}" /></packageSources></configuration>
             """);
     }
 
@@ -50,6 +71,7 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync(Path.Combine(tools, "zwarm"), []);
+        ExpectNative(Path.Combine(tools, "zwarm"), tools);
     }
 
     [Fact(Timeout = 120_000)]
@@ -62,6 +84,42 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync(Path.Combine(home, ".dotnet", "tools", "zwarm"), [], env);
+        ExpectNative(Path.Combine(home, ".dotnet", "tools", "zwarm"), Path.Combine(home, ".dotnet", "tools"));
+    }
+
+    [Fact]
+    public void The_pointer_package_names_the_native_package_for_linux_x64_and_the_framework_dependent_one_for_any_other_platform()
+    {
+        Need.Tool(packed.Native, NoNative);
+        Directory.EnumerateFiles(packed.Packages, "*.nupkg").Select(Path.GetFileName)
+            .Should().BeEquivalentTo("Zwarm.0.1.0.nupkg", "Zwarm.linux-x64.0.1.0.nupkg", "Zwarm.any.0.1.0.nupkg");
+        var pointer = ReadEntries(Path.Combine(packed.Packages, "Zwarm.0.1.0.nupkg"));
+        var settings = XDocument.Parse(pointer.Single(e => e.Key.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal)).Value);
+        settings.Descendants("RuntimeIdentifierPackage").Select(e => (string)e.Attribute("RuntimeIdentifier")! + " " + (string)e.Attribute("Id")!)
+            .Should().Equal("linux-x64 Zwarm.linux-x64", "any Zwarm.any");
+        pointer.Keys.Should().NotContain(k => k.EndsWith(".dll", StringComparison.Ordinal) || k.EndsWith("/zwarm", StringComparison.Ordinal), "the pointer holds no program");
+
+        var native = ReadEntries(Path.Combine(packed.Packages, "Zwarm.linux-x64.0.1.0.nupkg"));
+        native.Keys.Where(k => k.StartsWith("tools/", StringComparison.Ordinal))
+            .Should().BeEquivalentTo("tools/any/linux-x64/zwarm", "tools/any/linux-x64/DotnetToolSettings.xml");
+        native["tools/any/linux-x64/DotnetToolSettings.xml"].Should().Contain("Runner=\"executable\"");
+
+        var fallback = ReadEntries(Path.Combine(packed.Packages, "Zwarm.any.0.1.0.nupkg"));
+        fallback.Keys.Should().Contain(["tools/net10.0/any/zwarm.dll", "tools/net10.0/any/zwarm.runtimeconfig.json"]);
+        fallback.Keys.Should().NotContain(k => k.EndsWith(".pdb", StringComparison.Ordinal) || k.EndsWith(".dbg", StringComparison.Ordinal));
+        fallback["tools/net10.0/any/DotnetToolSettings.xml"].Should().Contain("Runner=\"dotnet\"");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Where_no_native_package_fits_the_framework_dependent_fallback_is_installed_and_finalises_a_turn()
+    {
+        var tools = Path.Combine(packed.Root, "fallback-" + Guid.NewGuid().ToString("N")[..6]);
+        var install = await RunToolAsync(packed.Root, "dotnet", ["tool", "install", "Zwarm", "--tool-path", tools, "--configfile", packed.FallbackNugetConfig], null, TimeSpan.FromMinutes(1));
+        install.ExitCode.Should().Be(0, install.ToString());
+        Directory.EnumerateFiles(tools, "zwarm.dll", SearchOption.AllDirectories).Should().ContainSingle()
+            .Which.Should().Contain("/zwarm.any/", "the pointer's `any` package is what the CLI picks when no RID-specific one fits");
+
+        await SpawnAndExpectFinalisedAsync(Path.Combine(tools, "zwarm"), []);
     }
 
     [Fact(Timeout = 120_000)]
@@ -102,6 +160,35 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         await File.WriteAllTextAsync(Path.Combine(cli, ".stamp"), "", Ct);
 
         await SpawnAndExpectFinalisedAsync(Path.Combine(checkout, "zwarm"), []);
+    }
+
+    private const string NoNative = "no NativeAOT zwarm under test (test.sh builds one when clang and zlib1g-dev are installed): the tool packages are framework-dependent only";
+
+    /// <summary>
+    /// The installed command is the NativeAOT program of <c>Zwarm.linux-x64</c>: an ELF executable that is no .NET host (it
+    /// names no libhostfxr, which every apphost loads the runtime with) and no managed assembly anywhere in the install.
+    /// </summary>
+    private void ExpectNative(string command, string installRoot)
+    {
+        Need.Tool(packed.Native, NoNative);
+        var program = File.ResolveLinkTarget(command, returnFinalTarget: true)?.FullName ?? command;
+        program.Should().Contain("/zwarm.linux-x64/", "the CLI picks the RID-specific package on linux-x64");
+        var bytes = File.ReadAllBytes(program);
+        bytes.AsSpan(0, 4).ToArray().Should().Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, "an ELF executable");
+        bytes.AsSpan().IndexOf("libhostfxr"u8).Should().Be(-1, "a framework-dependent apphost would load the runtime through libhostfxr");
+        Directory.EnumerateFiles(installRoot, "*.dll", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    /// <summary>The files of a .nupkg, by path, with their text.</summary>
+    private static Dictionary<string, string> ReadEntries(string nupkg)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        return zip.Entries.ToDictionary(e => e.FullName, e =>
+        {
+            if (!e.FullName.EndsWith(".xml", StringComparison.Ordinal)) return "";
+            using var r = new StreamReader(e.Open());
+            return r.ReadToEnd();
+        });
     }
 
     private static async Task SpawnAndExpectFinalisedAsync(string file, string[] prefix, IReadOnlyDictionary<string, string?>? env = null, TestProject? project = null)
