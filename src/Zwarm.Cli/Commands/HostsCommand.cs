@@ -86,7 +86,7 @@ internal static class HostsCommand
     private static string Version(HostStatus s, string adapter)
         => !s.Reachable ? "?" : s.AgentVersions.GetValueOrDefault(adapter) is { } v ? v : "-";
 
-    private static JsonObject ToJson(HostStatus s) => new()
+    internal static JsonObject ToJson(HostStatus s) => new()
     {
         ["name"] = s.Host.Name,
         ["ssh"] = s.Host.Ssh,
