@@ -1,6 +1,7 @@
 using AwesomeAssertions;
 using Snapshooter.Xunit3;
 using Zwarm.Cli.Commands;
+using Zwarm.Cli.Json;
 using Zwarm.Cli.Rendering;
 using Zwarm.Cli.Tests.Infra;
 using Zwarm.Core.Hosts;
@@ -53,6 +54,18 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => store.DisposeAsync();
 
+    /// <summary>
+    /// Compares with the expectation file character for character (Snapshooter alone compares JSON by value: key order,
+    /// escaping and indentation would pass unnoticed); a missing file is written by Snapshooter.
+    /// </summary>
+    private static void Exact(string actual, [System.Runtime.CompilerServices.CallerMemberName] string name = "",
+        [System.Runtime.CompilerServices.CallerFilePath] string file = "")
+    {
+        var path = Path.Combine(Path.GetDirectoryName(file)!, "__snapshots__", $"{nameof(JsonOutputSpecs)}.{name}.snap");
+        if (File.Exists(path)) actual.Should().Be(File.ReadAllText(path), $"{path} holds the exact output");
+        else Snapshot.Match(actual);
+    }
+
     private async Task<string> JsonAsync(params string[] args)
     {
         var r = await store.RunAtNowAsync(TestContext.Current.CancellationToken, [.. args, "--json"]);
@@ -61,60 +74,60 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
     }
 
     [Fact(Timeout = 60000)]
-    public async Task Show_json_bytes() => Snapshot.Match(await JsonAsync("show", "abd"));
+    public async Task Show_json_bytes() => Exact(await JsonAsync("show", "abd"));
 
     [Fact(Timeout = 60000)]
-    public async Task Show_json_of_a_review_bytes() => Snapshot.Match(await JsonAsync("show", "abf"));
+    public async Task Show_json_of_a_review_bytes() => Exact(await JsonAsync("show", "abf"));
 
     [Fact(Timeout = 60000)]
-    public async Task Peek_json_bytes() => Snapshot.Match(await JsonAsync("peek", "abf"));
+    public async Task Peek_json_bytes() => Exact(await JsonAsync("peek", "abf"));
 
     [Fact(Timeout = 60000)]
-    public async Task Traj_json_bytes() => Snapshot.Match(await JsonAsync("traj", "abd"));
+    public async Task Traj_json_bytes() => Exact(await JsonAsync("traj", "abd"));
 
     [Fact(Timeout = 60000)]
-    public async Task Ls_json_bytes() => Snapshot.Match(await JsonAsync("ls", "--all"));
+    public async Task Ls_json_bytes() => Exact(await JsonAsync("ls", "--all"));
 
     [Fact(Timeout = 60000)]
-    public async Task Ls_attention_json_bytes() => Snapshot.Match(await JsonAsync("ls", "--attention"));
+    public async Task Ls_attention_json_bytes() => Exact(await JsonAsync("ls", "--attention"));
 
     [Fact(Timeout = 60000)]
-    public async Task Status_json_bytes() => Snapshot.Match(await JsonAsync("status"));
+    public async Task Status_json_bytes() => Exact(await JsonAsync("status"));
 
     [Fact(Timeout = 60000)]
     public async Task Status_json_without_a_store_bytes()
     {
         var empty = Path.Combine(store.Project.Dir, "empty");
         Directory.CreateDirectory(empty);
-        Snapshot.Match(await JsonAsync("status", "-w", empty));
+        Exact(await JsonAsync("status", "-w", empty));
     }
 
     [Fact(Timeout = 60000)]
-    public async Task Wait_json_bytes() => Snapshot.Match(await JsonAsync("wait", "abd", "abf"));
+    public async Task Wait_json_bytes() => Exact(await JsonAsync("wait", "abd", "abf"));
 
     [Fact(Timeout = 60000)]
-    public async Task Kill_json_bytes() => Snapshot.Match(await JsonAsync("kill", "abf"));
+    public async Task Kill_json_bytes() => Exact(await JsonAsync("kill", "abf"));
 
     [Fact(Timeout = 60000)]
-    public async Task Rm_json_bytes() => Snapshot.Match(await JsonAsync("rm", "--force", "abf", HandmadeStore.Corrupt[..8]));
+    public async Task Rm_json_bytes() => Exact(await JsonAsync("rm", "--force", "abf", HandmadeStore.Corrupt[..8]));
 
     [Fact(Timeout = 60000)]
-    public async Task Clean_json_bytes() => Snapshot.Match(await JsonAsync("clean", "--keep-days", "0", "--dry-run"));
+    public async Task Clean_json_bytes() => Exact(await JsonAsync("clean", "--keep-days", "0", "--dry-run"));
 
     [Fact(Timeout = 60000)]
-    public async Task Models_json_bytes() => Snapshot.Match(await JsonAsync("models"));
+    public async Task Models_json_bytes() => Exact(await JsonAsync("models"));
 
     [Fact(Timeout = 60000)]
-    public async Task Instances_json_bytes() => Snapshot.Match(await JsonAsync("instances", "--all"));
+    public async Task Instances_json_bytes() => Exact(await JsonAsync("instances", "--all"));
 
     [Fact(Timeout = 60000)]
-    public async Task History_json_bytes() => Snapshot.Match(await JsonAsync("history"));
+    public async Task History_json_bytes() => Exact(await JsonAsync("history"));
 
     [Fact(Timeout = 60000)]
-    public async Task Conflicts_json_bytes() => Snapshot.Match(await JsonAsync("conflicts"));
+    public async Task Conflicts_json_bytes() => Exact(await JsonAsync("conflicts"));
 
     [Fact(Timeout = 60000)]
-    public async Task Hosts_json_without_hosts_bytes() => Snapshot.Match(await JsonAsync("hosts"));
+    public async Task Hosts_json_without_hosts_bytes() => Exact(await JsonAsync("hosts"));
 
     private static readonly FileConflict[] SomeConflicts =
     [
@@ -126,8 +139,8 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
     public void Conflicts_of_sessions_bytes()
     {
         var w = new StringWriter();
-        SessionView.Write(w, ConflictsCommand.ToJson(SomeConflicts));
-        Snapshot.Match(w.ToString());
+        JsonOut.Write(w, ConflictsCommand.ToJson(SomeConflicts), CliJsonContext.Default.ListConflictJson);
+        Exact(w.ToString());
     }
 
     [Fact]
@@ -136,9 +149,9 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
         var diff = new DiffResult("0123abc", "4567def", [new("a.cs", 3, 1), new("logo.png", 0, 0, true), new("naïve <x>.md", 1, 0)],
             "diff --git a/a.cs b/a.cs\n+é & <b>\n");
         var w = new StringWriter();
-        SessionView.Write(w, DiffCommand.ToJson(HandmadeStore.A, "zwarm/abc01111", null, diff));
-        SessionView.Write(w, DiffCommand.ToJson(HandmadeStore.A, "zwarm/abc01111", 2, diff with { Files = [] }));
-        Snapshot.Match(w.ToString());
+        JsonOut.Write(w, DiffCommand.ToJson(HandmadeStore.A, "zwarm/abc01111", null, diff), CliJsonContext.Default.DiffJson);
+        JsonOut.Write(w, DiffCommand.ToJson(HandmadeStore.A, "zwarm/abc01111", 2, diff with { Files = [] }), CliJsonContext.Default.DiffJson);
+        Exact(w.ToString());
     }
 
     [Fact]
@@ -149,11 +162,12 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
             Id = HandmadeStore.A, Worktree = new Zwarm.Core.Sessions.WorktreeInfo { Path = "/wt", Branch = "zwarm/abc01111", BaseCommit = "0123" },
         };
         var w = new StringWriter();
-        SessionView.Write(w, MergeCommand.ToJson(
-            new MergeResult(meta, new MergeOutcome("main", "89ab", ["a.cs", "naïve <x>.md"], []), SomeConflicts), MergeStrategy.Squash));
-        SessionView.Write(w, MergeCommand.ToJson(
-            new MergeResult(meta, new MergeOutcome("main", null, [], ["a.cs"]), []), MergeStrategy.Rebase));
-        Snapshot.Match(w.ToString());
+        JsonOut.Write(w, MergeCommand.ToJson(
+            new MergeResult(meta, new MergeOutcome("main", "89ab", ["a.cs", "naïve <x>.md"], []), SomeConflicts), MergeStrategy.Squash),
+            CliJsonContext.Default.MergeJson);
+        JsonOut.Write(w, MergeCommand.ToJson(
+            new MergeResult(meta, new MergeOutcome("main", null, [], ["a.cs"]), []), MergeStrategy.Rebase), CliJsonContext.Default.MergeJson);
+        Exact(w.ToString());
     }
 
     [Fact]
@@ -163,8 +177,8 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
             new Dictionary<string, string?> { ["codex"] = "0.169.0", ["claude"] = null }, 1) { Reachable = true };
         var down = new HostStatus(new HostConfig("h2", "me@there"), "ssh: <refused> ü", null, new Dictionary<string, string?>(), 0);
         var w = new StringWriter();
-        SessionView.Write(w, new System.Text.Json.Nodes.JsonArray(HostsCommand.ToJson(up), HostsCommand.ToJson(down)));
-        Snapshot.Match(w.ToString());
+        JsonOut.Write(w, [HostsCommand.ToJson(up), HostsCommand.ToJson(down)], CliJsonContext.Default.ListHostJson);
+        Exact(w.ToString());
     }
 
     private static readonly Zwarm.Core.Agents.TrajectoryStep[] Steps =
@@ -185,9 +199,9 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
     public void Steps_json_bytes()
     {
         var w = new StringWriter();
-        SessionView.Write(w, new System.Text.Json.Nodes.JsonArray([.. Steps.Select((s, i) => (System.Text.Json.Nodes.JsonNode)StepView.ToJson(i + 1, s, false))]));
-        SessionView.Write(w, new System.Text.Json.Nodes.JsonArray([.. Steps.Select((s, i) => (System.Text.Json.Nodes.JsonNode)StepView.ToJson(i + 1, s, true))]));
-        SessionView.Write(w, new System.Text.Json.Nodes.JsonArray([.. Steps.Select(s => (System.Text.Json.Nodes.JsonNode)Zwarm.Core.Agents.StepJson.ToJson(s))]));
-        Snapshot.Match(w.ToString());
+        JsonOut.Write(w, new TrajMore([.. Steps.Select((s, i) => StepView.ToWire(i + 1, s, false))]).Trajectory, CliJsonContext.Default.IReadOnlyListStepWire);
+        JsonOut.Write(w, new TrajMore([.. Steps.Select((s, i) => StepView.ToWire(i + 1, s, true))]).Trajectory, CliJsonContext.Default.IReadOnlyListStepWire);
+        JsonOut.Write(w, [.. Steps.Select(s => Zwarm.Core.Agents.StepJson.ToWire(s))], CliJsonContext.Default.IReadOnlyListStepWire);
+        Exact(w.ToString());
     }
 }

@@ -4,6 +4,7 @@ using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Isolation;
 using Zwarm.Core.Lifecycle;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -37,7 +38,7 @@ internal static class MergeCommand
             var o = r.Outcome;
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, ToJson(r, strategy));
+                JsonOut.Write(host.Out, ToJson(r, strategy), CliJsonContext.Default.MergeJson);
                 return o.Merged ? ExitCodes.Success : ExitCodes.Failure;
             }
             foreach (var w in r.Warnings) host.Out.WriteLine("⚠ " + ConflictsCommand.Describe(w, m.Id));
@@ -60,22 +61,11 @@ internal static class MergeCommand
     }
 
     /// <summary>The JSON of a merge (merge --json).</summary>
-    public static JsonObject ToJson(MergeResult r, MergeStrategy strategy)
+    public static MergeJson ToJson(MergeResult r, MergeStrategy strategy)
     {
         var m = r.Session;
         var o = r.Outcome;
-        return new JsonObject
-        {
-            ["id"] = m.Id,
-            ["short_id"] = m.ShortId,
-            ["branch"] = m.Worktree!.Branch,
-            ["into"] = o.Target,
-            ["strategy"] = strategy.ToString().ToLowerInvariant(),
-            ["merged"] = o.Merged,
-            ["commit"] = o.Commit,
-            ["files"] = new JsonArray(o.Files.Select(f => (JsonNode?)f).ToArray()),
-            ["conflicts"] = new JsonArray(o.Conflicts.Select(f => (JsonNode?)f).ToArray()),
-            ["warnings"] = ConflictsCommand.ToJson(r.Warnings),
-        };
+        return new MergeJson(m.Id, m.ShortId, m.Worktree!.Branch, o.Target, strategy.ToString().ToLowerInvariant(), o.Merged, o.Commit,
+            o.Files, o.Conflicts, ConflictsCommand.ToJson(r.Warnings));
     }
 }
