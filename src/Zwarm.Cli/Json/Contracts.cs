@@ -47,10 +47,14 @@ internal sealed record StatusUninitializedJson(bool Initialized);
 
 /// <summary>status --json; its events are the last lines of events.jsonl as they are (free-form: each kind has its own fields).</summary>
 internal sealed record StatusJson(
-    StatusCountsJson Sessions, IReadOnlyList<SessionOut> Attention, IReadOnlyList<StatusInstanceJson> Instances, IReadOnlyList<JsonObject> Events);
+    StatusCountsJson Sessions,
+    IReadOnlyList<SessionOut> Attention,
+    IReadOnlyList<StatusInstanceJson> Instances,
+    IReadOnlyList<JsonObject> Events);
 
 /// <summary>The counts of status --json.</summary>
-internal sealed record StatusCountsJson(int Total, int Running, int Queued, int Completed, int Failed, int Killed, long Tokens, double Cost);
+internal sealed record StatusCountsJson(
+    int Total, int Running, int Queued, int Completed, int Failed, int Killed, long Tokens, double Cost);
 
 /// <summary>An active orchestrator instance in status --json.</summary>
 internal sealed record StatusInstanceJson(string Id, string? Name, string Kind, string Status, int Steps, int Turns, string? Task);
@@ -82,7 +86,8 @@ internal sealed record HostJson(
     IReadOnlyDictionary<string, string?> Agents, int Running, int MaxRunning, int? FreeSlots);
 
 /// <summary>A known model (models --json).</summary>
-internal sealed record ModelJson(string Name, string? Adapter, IReadOnlyList<string> Aliases, bool Default, string Description, PriceJson Price);
+internal sealed record ModelJson(
+    string Name, string? Adapter, IReadOnlyList<string> Aliases, bool Default, string Description, PriceJson Price);
 
 /// <summary>Prices in USD per million tokens.</summary>
 internal sealed record PriceJson(double Input, double Output, double CachedInput);
