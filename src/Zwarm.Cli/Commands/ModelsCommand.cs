@@ -31,7 +31,10 @@ internal static class ModelsCommand
                         ["aliases"] = new JsonArray(info.Aliases.Select(a => (JsonNode?)a).ToArray()),
                         ["default"] = isDefault,
                         ["description"] = info.Description,
-                        ["price"] = new JsonObject { ["input"] = price.Input, ["output"] = price.Output, ["cached_input"] = price.CachedInput },
+                        ["price"] = new JsonObject
+                        {
+                            ["input"] = price.Input, ["output"] = price.Output, ["cached_input"] = price.CachedInput,
+                        },
                     });
                 SessionView.Write(host.Out, arr);
                 return ExitCodes.Success;
@@ -39,10 +42,14 @@ internal static class ModelsCommand
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "MODEL", "ADAPTER", "ALIASES", "INPUT $/M", "OUTPUT $/M", "CACHED $/M", "" }) table.AddColumn(h);
             foreach (var (info, price, isDefault) in rows)
-                table.AddRow(isDefault ? $"[bold]{Term.Escape(info.Name)}[/]" : Term.Escape(info.Name), Term.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
-                    Term.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
+                table.AddRow(
+                    isDefault ? $"[bold]{Term.Escape(info.Name)}[/]" : Term.Escape(info.Name),
+                    Term.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
+                    Term.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput),
+                    isDefault ? "default" : "");
             host.Console.Write(table);
-            host.Console.MarkupLine("[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
+            host.Console.MarkupLine(
+                "[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
             return ExitCodes.Success;
         });
         return cmd;
