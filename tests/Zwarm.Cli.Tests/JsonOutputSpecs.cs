@@ -32,7 +32,8 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
              "created_at": "2026-01-01T00:02:00+00:00", "updated_at": "2026-01-01T00:03:00+00:00", "pid": null, "exit_code": 0,
              "model": "gpt-5.1-codex-mini", "turn": 1,
              "messages": [{"role": "user", "content": "review it", "timestamp": "2026-01-01T00:02:00+00:00", "metadata": {"turn": 1}},
-                          {"role": "assistant", "content": {{{awkward}}}, "timestamp": "2026-01-01T00:03:00+00:00", "metadata": {"turn": 1}}],
+                          {"role": "assistant", "content": {{{awkward}}}, "timestamp": "2026-01-01T00:03:00+00:00",
+                           "metadata": {"turn": 1}}],
              "token_usage": {"input_tokens": 10, "output_tokens": 5, "total_tokens": 15}, "error": null, "source": "user",
              "adapter": "codex", "review_of": "{{{HandmadeStore.Python}}}"}
             """);
@@ -150,7 +151,8 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
             "diff --git a/a.cs b/a.cs\n+é & <b>\n");
         var w = new StringWriter();
         JsonOut.Write(w, DiffCommand.ToJson(HandmadeStore.A, "zwarm/abc01111", null, diff), CliJsonContext.Default.DiffJson);
-        JsonOut.Write(w, DiffCommand.ToJson(HandmadeStore.A, "zwarm/abc01111", 2, diff with { Files = [] }), CliJsonContext.Default.DiffJson);
+        JsonOut.Write(w, DiffCommand.ToJson(HandmadeStore.A, "zwarm/abc01111", 2, diff with { Files = [] }),
+            CliJsonContext.Default.DiffJson);
         Exact(w.ToString());
     }
 
@@ -159,14 +161,16 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
     {
         var meta = new Zwarm.Core.Sessions.SessionMeta
         {
-            Id = HandmadeStore.A, Worktree = new Zwarm.Core.Sessions.WorktreeInfo { Path = "/wt", Branch = "zwarm/abc01111", BaseCommit = "0123" },
+            Id = HandmadeStore.A,
+            Worktree = new Zwarm.Core.Sessions.WorktreeInfo { Path = "/wt", Branch = "zwarm/abc01111", BaseCommit = "0123" },
         };
         var w = new StringWriter();
         JsonOut.Write(w, MergeCommand.ToJson(
             new MergeResult(meta, new MergeOutcome("main", "89ab", ["a.cs", "naïve <x>.md"], []), SomeConflicts), MergeStrategy.Squash),
             CliJsonContext.Default.MergeJson);
         JsonOut.Write(w, MergeCommand.ToJson(
-            new MergeResult(meta, new MergeOutcome("main", null, [], ["a.cs"]), []), MergeStrategy.Rebase), CliJsonContext.Default.MergeJson);
+            new MergeResult(meta, new MergeOutcome("main", null, [], ["a.cs"]), []), MergeStrategy.Rebase),
+            CliJsonContext.Default.MergeJson);
         Exact(w.ToString());
     }
 
@@ -199,9 +203,10 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
     public void Steps_json_bytes()
     {
         var w = new StringWriter();
-        JsonOut.Write(w, new TrajMore([.. Steps.Select((s, i) => StepView.ToWire(i + 1, s, false))]).Trajectory, CliJsonContext.Default.IReadOnlyListStepWire);
-        JsonOut.Write(w, new TrajMore([.. Steps.Select((s, i) => StepView.ToWire(i + 1, s, true))]).Trajectory, CliJsonContext.Default.IReadOnlyListStepWire);
-        JsonOut.Write(w, [.. Steps.Select(s => Zwarm.Core.Agents.StepJson.ToWire(s))], CliJsonContext.Default.IReadOnlyListStepWire);
+        var list = CliJsonContext.Default.IReadOnlyListStepWire;
+        JsonOut.Write(w, [.. Steps.Select((s, i) => StepView.ToWire(i + 1, s, false))], list);
+        JsonOut.Write(w, [.. Steps.Select((s, i) => StepView.ToWire(i + 1, s, true))], list);
+        JsonOut.Write(w, [.. Steps.Select(s => Zwarm.Core.Agents.StepJson.ToWire(s))], list);
         Exact(w.ToString());
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Zwarm.Orchestration;
 using Zwarm.Core.Text;
 using Zwarm.Core;

@@ -99,7 +99,8 @@ internal static class LsCommand
                 summaries.Write(w, m, others.Count > 0 || main ? new SessionConflicts(others, main) : null);
                 if (w.BytesPending + buffer.WrittenCount >= 1 << 16) await FlushAsync();
             }
-            foreach (var b in unreadable) JsonSerializer.Serialize(w, SessionOut.Unreadable(b.Id, b.Problem), CliJsonContext.Default.SessionOut);
+            foreach (var b in unreadable)
+                JsonSerializer.Serialize(w, SessionOut.Unreadable(b.Id, b.Problem), CliJsonContext.Default.SessionOut);
             w.WriteEndArray();
             await FlushAsync();
         }

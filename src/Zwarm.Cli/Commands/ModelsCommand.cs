@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Agents;
@@ -25,8 +24,9 @@ internal static class ModelsCommand
             {
                 JsonOut.Write(host.Out,
                     [
-                        .. rows.Select(r => new ModelJson(r.Info.Name, r.Info.Adapter.Length == 0 ? null : r.Info.Adapter, r.Info.Aliases,
-                            r.IsDefault, r.Info.Description, new PriceJson(r.Price.Input, r.Price.Output, r.Price.CachedInput))),
+                        .. rows.Select(r => new ModelJson(
+                            r.Info.Name, r.Info.Adapter.Length == 0 ? null : r.Info.Adapter, r.Info.Aliases, r.IsDefault,
+                            r.Info.Description, new PriceJson(r.Price.Input, r.Price.Output, r.Price.CachedInput))),
                     ],
                     CliJsonContext.Default.ListModelJson);
                 return ExitCodes.Success;
@@ -34,10 +34,14 @@ internal static class ModelsCommand
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "MODEL", "ADAPTER", "ALIASES", "INPUT $/M", "OUTPUT $/M", "CACHED $/M", "" }) table.AddColumn(h);
             foreach (var (info, price, isDefault) in rows)
-                table.AddRow(isDefault ? $"[bold]{Term.Escape(info.Name)}[/]" : Term.Escape(info.Name), Term.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
-                    Term.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput), isDefault ? "default" : "");
+                table.AddRow(
+                    isDefault ? $"[bold]{Term.Escape(info.Name)}[/]" : Term.Escape(info.Name),
+                    Term.Escape(info.Adapter.Length == 0 ? "-" : info.Adapter),
+                    Term.Escape(Aliases(info.Aliases)), Usd(price.Input), Usd(price.Output), Usd(price.CachedInput),
+                    isDefault ? "default" : "");
             host.Console.Write(table);
-            host.Console.MarkupLine("[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
+            host.Console.MarkupLine(
+                "[grey]prices in USD per million tokens; extend or override them in .zwarm/config.toml under [[pricing.\"model\"]][/]");
             return ExitCodes.Success;
         });
         return cmd;

@@ -42,7 +42,8 @@ internal static class PeekCommand
             c.MarkupLine($"  [grey]task[/]   {Term.Escape(TextCut.Excerpt(meta.Task, 1, 120))}");
             if (changes is not null)
                 c.MarkupLine($"  [grey]git[/]    " +
-                             $"{Term.Escape($"{changes} on {meta.Worktree!.Branch}" + (meta.MergedInto is { } into ? $", merged into {into}" : ""))}");
+                             $"{Term.Escape(
+                                 $"{changes} on {meta.Worktree!.Branch}" + (meta.MergedInto is { } into ? $", merged into {into}" : ""))}");
             if (activity is not null) c.MarkupLine($"  [grey]now[/]    {Term.Escape(Describe(activity))}");
             else if (!meta.Status.IsFinished()) c.MarkupLine("  [grey]now[/]    [grey](no output yet)[/]");
             if (reply is not null)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Zwarm.Cli.Rendering;
-using System.Text.Json.Nodes;
 using Zwarm.Core.Sessions;
 using Zwarm.Core;
 using Zwarm.Cli.Json;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
@@ -18,8 +17,12 @@ internal static class AttentionView
         {
             var shapes = SessionOut.Shapes(manager, host.Now);
             JsonOut.Write(host.Out,
-                [.. needing.Select(n => shapes.Summary(n.Session, new AttentionMore(new AttentionJson(n.Attention.Kind, n.Attention.Reason)),
-                    CliJsonContext.Default.AttentionMore))],
+                [
+                    .. needing.Select(n => shapes.Summary(
+                        n.Session,
+                        new AttentionMore(new AttentionJson(n.Attention.Kind, n.Attention.Reason)),
+                        CliJsonContext.Default.AttentionMore)),
+                ],
                 CliJsonContext.Default.ListSessionOut);
             return;
         }

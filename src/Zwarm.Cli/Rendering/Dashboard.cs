@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
@@ -137,7 +136,8 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
             {
                 seen.Remove(gone);
                 if (json)
-                    JsonOut.WriteEvent(host.Out, new RemovedEventJson("removed", gone, gone[..8]), CliEventJsonContext.Default.RemovedEventJson);
+                    JsonOut.WriteEvent(
+                        host.Out, new RemovedEventJson("removed", gone, gone[..8]), CliEventJsonContext.Default.RemovedEventJson);
                 else host.Out.WriteLine($"{now:HH:mm:ss} - {gone[..8]}  removed");
             }
             host.Out.Flush();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Text;

@@ -41,7 +41,8 @@ public static class TurnLauncher
         var turnsDir = Path.Combine(sessionDir, "turns");
         Directory.CreateDirectory(turnsDir);
         using (File.Open(Path.Combine(turnsDir, $"turn_{turn}.jsonl"), FileMode.Append)) { }
-        var setsid = AgentExecutable.FindOnPath("setsid") ?? throw new ZwarmException("setsid not found (util-linux): zwarm needs it to start detached sessions");
+        var setsid = AgentExecutable.FindOnPath("setsid")
+            ?? throw new ZwarmException("setsid not found (util-linux): zwarm needs it to start detached sessions");
         var psi = new ProcessStartInfo(setsid)
         {
             UseShellExecute = false,
@@ -104,5 +105,6 @@ public sealed record SupervisorCommand(string Executable, string? Dll = null)
         return File.Exists(dll) && exe is not null && IsDotnetHost(exe) ? new SupervisorCommand(exe, dll) : null;
     }
 
-    private static bool IsDotnetHost(string exe) => Path.GetFileNameWithoutExtension(exe).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+    private static bool IsDotnetHost(string exe)
+        => Path.GetFileNameWithoutExtension(exe).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
 }

@@ -74,8 +74,10 @@ public sealed class SummaryWriter
 
     // CreateJsonPropertyInfo resolves the property's type through the options' resolver: SessionJsonContext (source
     // generated) holds every type added below (string, decimal?, long, double, SessionConflicts), so no reflection runs.
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Added property types are in SessionJsonContext.")]
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Added property types are in SessionJsonContext.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(
+        "Trimming", "IL2026", Justification = "Added property types are in SessionJsonContext.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(
+        "AOT", "IL3050", Justification = "Added property types are in SessionJsonContext.")]
     internal SummaryWriter(ModelRegistry models, ZwarmConfig? config, DateTimeOffset now)
     {
         // The on-disk shape without the big fields (and without the [JsonIgnore] C# properties named like the added ones), plus the derived
