@@ -128,6 +128,12 @@ public sealed class JsonOutputSpecs : IAsyncDisposable
     public async Task Conflicts_json_bytes() => Exact(await JsonAsync("conflicts"));
 
     [Fact(Timeout = 60000)]
+    public async Task Watch_json_lines_of_a_finished_session_bytes() => Exact(await JsonAsync("watch", "abf"));
+
+    [Fact(Timeout = 60000)]
+    public async Task Configs_list_json_bytes() => Exact(await JsonAsync("configs", "list"));
+
+    [Fact(Timeout = 60000)]
     public async Task Hosts_json_without_hosts_bytes() => Exact(await JsonAsync("hosts"));
 
     private static readonly FileConflict[] SomeConflicts =
