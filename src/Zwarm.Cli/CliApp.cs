@@ -37,6 +37,8 @@ internal static partial class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken ct = default)
     {
+        if (FinalizeCommand.IsDirectCall(args, out var sessionDir, out var turn))
+            return await GuardAsync(host, () => FinalizeCommand.RunAsync(host, sessionDir, turn, ct));
         var root = Build(host);
         return await InvokeAsync(root, args, host, ct);
     }
@@ -69,7 +71,7 @@ internal static partial class CliApp
         host.Sets.Clear();
         host.Sets.AddRange(Sets(parse));
         host.Verbose = Verbose(parse);
-        try
+        return await GuardAsync(host, async () =>
         {
             using var project = UseProjectDir(parse, host);
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Err };
@@ -80,6 +82,15 @@ internal static partial class CliApp
             if (host.WriteProblem is { } problem)
                 host.Err.WriteLine($"zwarm: note: {problem}; sessions are shown reconciled in memory, not saved");
             return code;
+        });
+    }
+
+    /// <summary>The error policy: a failure the user can act on is one line on stderr and its exit code.</summary>
+    internal static async Task<int> GuardAsync(CliHost host, Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
         }
         catch (ZwarmException ex)
         {
@@ -96,6 +107,17 @@ internal static partial class CliApp
             or InvalidOperationException or HttpRequestException)
         {
             host.Err.WriteLine($"zwarm: {ex.Message.Split('\n')[0]}");
+            if (host.Verbose) host.Err.WriteLine(ex.ToString());
+            return ExitCodes.Failure;
+        }
+#pragma warning disable CA1031 // The last resort of the policy: a bug of ours is still one line, never a stack trace.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var inner = ex is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException
+                && ex.InnerException is { } cause ? cause : ex;
+            host.Err.WriteLine($"zwarm: unexpected error ({inner.GetType().Name}): {inner.Message.Split('\n')[0]}"
+                + (host.Verbose ? "" : " (--verbose shows where; please report it)"));
             if (host.Verbose) host.Err.WriteLine(ex.ToString());
             return ExitCodes.Failure;
         }

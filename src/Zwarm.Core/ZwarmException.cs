@@ -7,5 +7,6 @@ public class ZwarmException : Exception
     public int ExitCode { get; }
 
     /// <summary>Creates an error with a message meant for the user.</summary>
-    public ZwarmException(string message, int exitCode = ExitCodes.Failure, Exception? inner = null) : base(message, inner) => ExitCode = exitCode;
+    public ZwarmException(string message, int exitCode = ExitCodes.Failure, Exception? inner = null) : base(message, inner)
+        => ExitCode = exitCode;
 }

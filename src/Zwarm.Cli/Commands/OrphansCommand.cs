@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -13,9 +13,15 @@ internal static class OrphansCommand
     public static Command Create(CliHost host)
     {
         var kill = new Option<bool>("--kill") { Description = "terminate them (SIGTERM, grace, SIGKILL)" };
-        var onHost = new Option<string?>("--host", "-H") { Description = "look on a configured [hosts.NAME] instead of this machine (pids are the host's)" };
+        var onHost = new Option<string?>("--host", "-H")
+        {
+            Description = "look on a configured [hosts.NAME] instead of this machine (pids are the host's)",
+        };
         var json = Options.Json();
-        var cmd = new Command("orphans", "find (and with --kill, stop) agent processes whose session is no longer running") { kill, onHost, json };
+        var cmd = new Command("orphans", "find (and with --kill, stop) agent processes whose session is no longer running")
+        {
+            kill, onHost, json,
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             var manager = await host.ManagerAsync(ct);
@@ -26,14 +32,12 @@ internal static class OrphansCommand
             else if (killing) await manager.KillHostOrphansAsync(remote!, orphans, ct);
             if (pr.GetValue(json))
             {
-                var arr = new JsonArray();
-                foreach (var o in orphans)
-                    arr.Add((JsonNode)new JsonObject
-                    {
-                        ["pid"] = o.Pid, ["session_id"] = o.SessionId, ["short_id"] = o.SessionId[..Math.Min(8, o.SessionId.Length)],
-                        ["reason"] = o.Reason, ["command_line"] = o.CommandLine, ["killed"] = killing,
-                    });
-                SessionView.Write(host.Out, arr);
+                JsonOut.Write(host.Out,
+                    [
+                        .. orphans.Select(o => new OrphanJson(o.Pid, o.SessionId, o.SessionId[..Math.Min(8, o.SessionId.Length)], o.Reason,
+                            o.CommandLine, killing)),
+                    ],
+                    CliJsonContext.Default.ListOrphanJson);
                 return ExitCodes.Success;
             }
             if (orphans.Count == 0)
@@ -44,7 +48,9 @@ internal static class OrphansCommand
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "PID", "SESSION", "WHY", "COMMAND" }) table.AddColumn(h);
             foreach (var o in orphans)
-                table.AddRow(o.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Term.Escape(o.SessionId[..Math.Min(8, o.SessionId.Length)]),
+                table.AddRow(
+                    o.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Term.Escape(o.SessionId[..Math.Min(8, o.SessionId.Length)]),
                     Term.Escape(o.Reason), Term.Escape(TextCut.Excerpt(o.CommandLine, 1, 80)));
             host.Console.Write(table);
             host.Console.WriteLine(killing ? $"killed {orphans.Count} orphan process(es)" : "stop them with: zwarm orphans --kill");

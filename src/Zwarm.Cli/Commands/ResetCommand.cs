@@ -41,7 +41,8 @@ internal static class ResetCommand
             }
             var running = sessions.Count(m => !m.Status.IsFinished());
             var what = pr.GetValue(all)
-                ? $"delete the state of {count} instance(s) and all {sessions.Count} session(s){(running > 0 ? $", killing {running} running" : "")}"
+                ? $"delete the state of {count} instance(s) and all {sessions.Count} session(s)" +
+                  $"{(running > 0 ? $", killing {running} running" : "")}"
                 : $"delete the state of {count} instance(s) in {registry.InstancesDir} (sessions are kept)";
             if (!pr.GetValue(yes) && !host.Confirm($"{what}? [y/N] "))
             {

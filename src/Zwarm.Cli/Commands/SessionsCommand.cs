@@ -37,7 +37,9 @@ internal static class SessionsCommand
                 return RmCommand.RunAsync(host, new RmCommand.Request([gone], false, false, false, true, asJson), ct);
             if (pr.GetValue(clean))
                 return RmCommand.RunAsync(
-                    host, new RmCommand.Request([], Finished: true, All: false, Force: false, pr.GetValue(yes), asJson, AskFinished: true), ct);
+                    host,
+                    new RmCommand.Request([], Finished: true, All: false, Force: false, pr.GetValue(yes), asJson, AskFinished: true),
+                    ct);
             return LsCommand.RunAsync(host, _ => true, all: false, asJson, ct);
         });
         return cmd;

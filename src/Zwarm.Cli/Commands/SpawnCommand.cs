@@ -3,6 +3,7 @@ using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -26,19 +27,38 @@ internal static class SpawnCommand
 
     public static Command Create(CliHost host, Form form = Form.Spawn)
     {
-        var task = new Argument<string?>("task") { Description = "what the agent should do", Arity = form == Form.Exec ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne };
-        var taskOption = new Option<string?>("--task", "-t") { Description = "what the agent should do (Python zwarm's spelling of the task argument)" };
-        var adapter = new Option<string?>("--adapter", "-a") { Description = "codex | claude (default: inferred from the model, else executor.adapter)" };
+        var task = new Argument<string?>("task")
+        {
+            Description = "what the agent should do", Arity = form == Form.Exec ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
+        };
+        var taskOption = new Option<string?>("--task", "-t")
+        {
+            Description = "what the agent should do (Python zwarm's spelling of the task argument)",
+        };
+        var adapter = new Option<string?>("--adapter", "-a")
+        {
+            Description = "codex | claude (default: inferred from the model, else executor.adapter)",
+        };
         var model = new Option<string?>("--model", "-m") { Description = "model name or alias (see zwarm models)" };
         var force = new Option<bool>("--force-model") { Description = "use --model as given even if no adapter knows it" };
         var dir = new Option<string?>("--dir", "-d") { Description = "working directory (default: the current directory)" };
         var wait = form == Form.Exec
             ? new Option<bool>("--wait") { Description = "block until the session finishes" }
             : new Option<bool>("--wait", "-w") { Description = "block until the session finishes" };
-        var worktree = new Option<bool>("--worktree") { Description = "work in a new git worktree on branch zwarm/<id> (default: executor.isolation)" };
+        var worktree = new Option<bool>("--worktree")
+        {
+            Description = "work in a new git worktree on branch zwarm/<id> (default: executor.isolation)",
+        };
         var baseRef = new Option<string?>("--base") { Description = "with --worktree: the commit or branch to start from (default HEAD)" };
-        var onHost = new Option<string?>("--host", "-H") { Description = "run on a configured [hosts.NAME] over SSH, or 'auto' (the least loaded with a free slot); -d is then a remote directory" };
-        var async = new Option<bool>("--async") { Description = "start and return at once (the default; kept for old scripts)", Hidden = true };
+        var onHost = new Option<string?>("--host", "-H")
+        {
+            Description = "run on a configured [hosts.NAME] over SSH, or 'auto' (the least loaded with a free slot); " +
+                "-d is then a remote directory",
+        };
+        var async = new Option<bool>("--async")
+        {
+            Description = "start and return at once (the default; kept for old scripts)", Hidden = true,
+        };
         var json = Options.Json();
         var (name, about) = form switch
         {
@@ -57,8 +77,10 @@ internal static class SpawnCommand
         {
             var positional = pr.GetValue(task);
             var named = form == Form.Exec ? pr.GetValue(taskOption) : null;
-            if (positional is not null && named is not null) throw new ZwarmException("give the task once: as an argument or with --task, not both", ExitCodes.Usage);
-            var text = positional ?? named ?? throw new ZwarmException("exec needs a task: zwarm exec \"task\" or zwarm exec --task \"task\"", ExitCodes.Usage);
+            if (positional is not null && named is not null)
+                throw new ZwarmException("give the task once: as an argument or with --task, not both", ExitCodes.Usage);
+            var text = positional ?? named
+                ?? throw new ZwarmException("exec needs a task: zwarm exec \"task\" or zwarm exec --task \"task\"", ExitCodes.Usage);
             var manager = await host.ManagerAsync(ct);
             var newStore = !Directory.Exists(host.ZwarmDir);
             var remote = pr.GetValue(onHost);
@@ -69,12 +91,16 @@ internal static class SpawnCommand
                 ForceModel = pr.GetValue(force),
                 Host = remote,
                 // On a host -d is a remote path, as given; without it the host's dir.
-                WorkingDir = remote is not null ? pr.GetValue(dir) : form == Form.SessionStart ? host.ProjectDir : pr.GetValue(dir) ?? host.ProjectDir,
+                WorkingDir = remote is not null ? pr.GetValue(dir)
+                    : form == Form.SessionStart ? host.ProjectDir
+                    : pr.GetValue(dir) ?? host.ProjectDir,
                 Worktree = pr.GetValue(worktree) || pr.GetValue(baseRef) is not null ? true : null,
                 BaseRef = pr.GetValue(baseRef),
             }, ct);
             // Never a store out of nowhere: there was none here or in any parent folder.
-            if (newStore) host.Err.WriteLine($"zwarm: no .zwarm/ here or in a parent folder; created {host.ZwarmDir} ('zwarm init' adds commented config files)");
+            if (newStore)
+                host.Err.WriteLine(
+                    $"zwarm: no .zwarm/ here or in a parent folder; created {host.ZwarmDir} ('zwarm init' adds commented config files)");
             if (pr.GetValue(wait))
             {
                 var result = await manager.WaitAsync([meta.Id], null, false, ct);
@@ -90,13 +116,16 @@ internal static class SpawnCommand
     {
         if (json)
         {
-            SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now));
+            JsonOut.Write(host.Out, SessionOut.Shapes(manager, host.Now).Full(meta), CliJsonContext.Default.SessionOut);
         }
         else
         {
             var where = meta.Host is { } h ? $"{h.Name}:{meta.WorkingDir}" : meta.WorkingDir;
-            host.Out.WriteLine($"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  {meta.Adapter}/{meta.Model}  {where}");
-            if (meta.Worktree is { } wt) host.Out.WriteLine($"  worktree {wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}");
+            host.Out.WriteLine(
+                $"{SessionView.Icon(meta.Status)} {meta.ShortId}  {meta.Status.ToWire()}  turn {meta.Turn}  " +
+                $"{meta.Adapter}/{meta.Model}  {where}");
+            if (meta.Worktree is { } wt)
+                host.Out.WriteLine($"  worktree {wt.Path}  branch {wt.Branch}  base {wt.BaseCommit[..Math.Min(10, wt.BaseCommit.Length)]}");
             if (meta.Status == SessionStatus.Pending && meta.QueuedReason is { } why)
                 host.Out.WriteLine($"  queued: {why}");
             if (meta.Status.IsFinished() && SessionFacts.LastReply(meta) is { } reply && SessionFacts.EndsWithReply(meta))

@@ -7,6 +7,7 @@ using Zwarm.Core.Sessions;
 using Zwarm.Orchestration;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -22,12 +23,17 @@ internal static class StatusCommand
     public static Command Create(CliHost host)
     {
         var json = Options.Json();
-        var cmd = new Command("status", "one-screen overview: running/queued/finished counts, sessions needing attention, active instances, last events") { json, Options.WorkingDir() };
+        var cmd = new Command(
+            "status", "one-screen overview: running/queued/finished counts, sessions needing attention, active instances, last events")
+        {
+            json, Options.WorkingDir(),
+        };
         cmd.SetAction(async (pr, ct) =>
         {
             if (!Directory.Exists(host.ZwarmDir))
             {
-                if (pr.GetValue(json)) SessionView.Write(host.Out, new JsonObject { ["initialized"] = false });
+                if (pr.GetValue(json))
+                    JsonOut.Write(host.Out, new StatusUninitializedJson(false), CliJsonContext.Default.StatusUninitializedJson);
                 else host.Out.WriteLine("no .zwarm/ here; run 'zwarm init' or 'zwarm spawn \"task\"'");
                 return ExitCodes.Success;
             }
@@ -43,52 +49,52 @@ internal static class StatusCommand
 
             if (pr.GetValue(json))
             {
-                var attentionJson = new JsonArray();
-                foreach (var m in attention)
-                {
-                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
-                    node["reason"] = Attention.Reason(m);
-                    attentionJson.Add((JsonNode)node);
-                }
-                foreach (var b in broken) attentionJson.Add((JsonNode)new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
-                SessionView.Write(host.Out, new JsonObject
-                {
-                    ["sessions"] = new JsonObject
-                    {
-                        ["total"] = sessions.Count, ["running"] = Count(SessionStatus.Running), ["queued"] = Count(SessionStatus.Pending),
-                        ["completed"] = Count(SessionStatus.Completed), ["failed"] = Count(SessionStatus.Failed), ["killed"] = Count(SessionStatus.Killed),
-                        ["tokens"] = sessions.Sum(m => m.TotalTokens), ["cost"] = cost,
-                    },
-                    ["attention"] = attentionJson,
-                    ["instances"] = new JsonArray([.. instances.Select(i => (JsonNode)new JsonObject
-                    {
-                        ["id"] = i.Id, ["name"] = i.Name, ["kind"] = i.Kind, ["status"] = i.Status, ["steps"] = i.Steps, ["turns"] = i.Turns, ["task"] = i.Task,
-                    })]),
-                    ["events"] = new JsonArray([.. events.Select(e => e.DeepClone())]),
-                });
+                var shapes = SessionOut.Shapes(manager, host.Now);
+                var counts = new StatusCountsJson(sessions.Count, Count(SessionStatus.Running), Count(SessionStatus.Pending),
+                    Count(SessionStatus.Completed), Count(SessionStatus.Failed), Count(SessionStatus.Killed),
+                    sessions.Sum(m => m.TotalTokens), cost);
+                List<SessionOut> needing =
+                [
+                    .. attention.Select(m =>
+                        shapes.Summary(m, new ReasonMore(Attention.Reason(m)), CliJsonContext.Default.ReasonMore)),
+                    .. broken.Select(b => SessionOut.Unreadable(b.Id, b.Problem)),
+                ];
+                JsonOut.Write(host.Out, new StatusJson(counts, needing,
+                    [.. instances.Select(i => new StatusInstanceJson(i.Id, i.Name, i.Kind, i.Status, i.Steps, i.Turns, i.Task))],
+                    events),
+                    CliJsonContext.Default.StatusJson);
                 return ExitCodes.Success;
             }
 
             var now = host.Now;
             var finished = Count(SessionStatus.Completed) + Count(SessionStatus.Failed) + Count(SessionStatus.Killed);
-            host.Console.MarkupLine($"[bold]sessions[/]   [yellow]{Count(SessionStatus.Running)} running[/] · {Count(SessionStatus.Pending)} queued · {finished} finished " +
-                $"([green]{Count(SessionStatus.Completed)} done[/], [red]{Count(SessionStatus.Failed)} failed[/], [magenta]{Count(SessionStatus.Killed)} killed[/]) · " +
+            host.Console.MarkupLine(
+                $"[bold]sessions[/]   [yellow]{Count(SessionStatus.Running)} running[/] · {Count(SessionStatus.Pending)} queued · " +
+                $"{finished} finished " +
+                $"([green]{Count(SessionStatus.Completed)} done[/], [red]{Count(SessionStatus.Failed)} failed[/], " +
+                $"[magenta]{Count(SessionStatus.Killed)} killed[/]) · " +
                 $"{SessionView.Tokens(sessions.Sum(m => m.TotalTokens))} tokens · {Markup.Escape(SessionView.Money(cost))}");
 
             host.Console.MarkupLine("[bold]attention[/]");
             if (attention.Count == 0 && broken.Count == 0) host.Console.MarkupLine("  [grey]none[/]");
             foreach (var m in attention.Take(AttentionShown))
-                host.Console.MarkupLine($"  [{SessionView.Color(m.Status)}]{SessionView.Icon(m.Status)} {m.ShortId}[/]  {m.Status.ToWire(),-9}  {SessionView.Ago(m.UpdatedAt, now),-8}  " +
-                    $"{Markup.Escape(TextCut.Excerpt(m.Task, 1, 40))}  [grey]— {Markup.Escape(TextCut.Excerpt(Attention.Reason(m)!, 1, 60))}[/]");
-            if (attention.Count > AttentionShown) host.Console.MarkupLine($"  [grey]… and {attention.Count - AttentionShown} more (zwarm ls --status failed)[/]");
+                host.Console.MarkupLine(
+                    $"  [{SessionView.Color(m.Status)}]{SessionView.Icon(m.Status)} {m.ShortId}[/]  {m.Status.ToWire(),-9}  " +
+                    $"{SessionView.Ago(m.UpdatedAt, now),-8}  " +
+                    $"{Markup.Escape(TextCut.Excerpt(m.Task, 1, 40))}  " +
+                    $"[grey]— {Markup.Escape(TextCut.Excerpt(Attention.Reason(m)!, 1, 60))}[/]");
+            if (attention.Count > AttentionShown)
+                host.Console.MarkupLine($"  [grey]… and {attention.Count - AttentionShown} more (zwarm ls --status failed)[/]");
             foreach (var b in broken) host.Console.MarkupLine($"  [red]! {b.Id[..8]}[/]  unreadable: {Markup.Escape(b.Problem ?? "")}");
 
             host.Console.MarkupLine("[bold]instances[/]");
             if (instances.Count == 0) host.Console.MarkupLine("  [grey]none active[/]");
             foreach (var i in instances)
             {
-                var what = (i.Name is { } n ? $"[{n}] " : "") + (i.Task is { } t ? TextCut.OneLine(t, 50) : i.Kind == "pilot" ? $"{i.Turns} turns" : "");
-                host.Console.MarkupLine($"  {i.Id,-8}  {i.Kind,-11}  {Markup.Escape(i.Status),-9}  step {i.Steps,-4}  {Markup.Escape(what)}");
+                var what = (i.Name is { } n ? $"[{n}] " : "")
+                    + (i.Task is { } t ? TextCut.OneLine(t, 50) : i.Kind == "pilot" ? $"{i.Turns} turns" : "");
+                host.Console.MarkupLine(
+                    $"  {i.Id,-8}  {i.Kind,-11}  {Markup.Escape(i.Status),-9}  step {i.Steps,-4}  {Markup.Escape(what)}");
             }
 
             host.Console.MarkupLine("[bold]events[/]");
@@ -102,7 +108,8 @@ internal static class StatusCommand
     /// <summary>"HH:mm:ss  event  short-id  reason" for a line of events.jsonl.</summary>
     private static string EventLine(JsonObject e)
     {
-        var ts = DateTimeOffset.TryParse(Text(e, "ts"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t)
+        var ts = DateTimeOffset.TryParse(
+                Text(e, "ts"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t)
             ? t.LocalDateTime.ToString("MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : "";
         var id = Text(e, "short_id") ?? (Text(e, "session_id") is { Length: >= 8 } s ? s[..8] : "");
         var reason = Text(e, "reason") is { Length: > 0 } r ? "  " + TextCut.Excerpt(r, 1, 80) : "";

@@ -21,7 +21,8 @@ public static class AgentExecutable
             var candidate = Path.Combine(dir, "node_modules", ".bin", name);
             if (File.Exists(candidate)) return candidate;
         }
-        throw new ZwarmException($"{name} not found: install it with 'npm install -g {npmPackage}' or set adapters.{name}.command in .zwarm/config.toml");
+        throw new ZwarmException(
+            $"{name} not found: install it with 'npm install -g {npmPackage}' or set adapters.{name}.command in .zwarm/config.toml");
     }
 
     private static IEnumerable<string> CandidateDirs(string projectDir)

@@ -53,7 +53,8 @@ public sealed class AgentRegistry
     /// An explicit model must be one the adapter knows (or one priced in config); otherwise it is refused with the close names,
     /// unless <paramref name="forceModel"/>, which passes it to the adapter as given.
     /// </remarks>
-    public (IAgentAdapter Adapter, string Model) Choose(string? adapterName, string? explicitModel, ZwarmConfig config, bool forceModel = false)
+    public (IAgentAdapter Adapter, string Model) Choose(
+        string? adapterName, string? explicitModel, ZwarmConfig config, bool forceModel = false)
     {
         ModelInfo? known = explicitModel is null ? null : Models.Find(explicitModel);
         var name = adapterName ?? known?.Adapter ?? config.Executor.Adapter;
@@ -62,7 +63,8 @@ public sealed class AgentRegistry
         {
             if (known is not null && known.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase)) return (adapter, known.Name);
             if (forceModel || config.Prices.ContainsKey(explicitModel.Trim())) return (adapter, explicitModel);
-            throw new ZwarmException(known is null ? Unknown(explicitModel) : OfAnotherAdapter(explicitModel, known, adapter), ExitCodes.Usage);
+            throw new ZwarmException(
+                known is null ? Unknown(explicitModel) : OfAnotherAdapter(explicitModel, known, adapter), ExitCodes.Usage);
         }
         if (config.AdapterToml(adapter.Name).Table.TryGetValue("model", out var m) && m is string tomlModel && tomlModel.Length > 0)
             return (adapter, tomlModel);
@@ -86,7 +88,9 @@ public sealed class AgentRegistry
 
     private string OfAnotherAdapter(string model, ModelInfo known, IAgentAdapter adapter)
     {
-        var own = string.Join(", ", Models.All.Where(m => m.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase)).Select(m => m.Name));
+        var own = string.Join(", ", Models.All
+            .Where(m => m.Adapter.Equals(adapter.Name, StringComparison.OrdinalIgnoreCase))
+            .Select(m => m.Name));
         return $"model '{model}' ({known.Name}) is a {known.Adapter} model, not {adapter.Name}; {adapter.Name} models: {own}; {Force}";
     }
 }

@@ -17,7 +17,8 @@ public static class AgentSessionIds
     }
 
     /// <summary>The first id reported over the session's turns, and the last one when a later turn reported another.</summary>
-    public static async Task<(string? First, string? Latest)> RecoverAsync(IAgentAdapter adapter, ISessionStore store, SessionMeta session, CancellationToken ct = default)
+    public static async Task<(string? First, string? Latest)> RecoverAsync(
+        IAgentAdapter adapter, ISessionStore store, SessionMeta session, CancellationToken ct = default)
     {
         string? first = null, latest = null;
         for (var turn = 1; turn <= session.Turn; turn++)

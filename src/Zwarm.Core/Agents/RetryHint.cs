@@ -37,7 +37,9 @@ public sealed partial record RetryHint(DateTimeOffset? At = null, TimeOnly? Cloc
         var pm = m.Groups["ampm"].Value.StartsWith('P') || m.Groups["ampm"].Value.StartsWith('p');
         hour = hour % 12 + (pm ? 12 : 0);
         DateOnly? date = null;
-        if (m.Groups["mon"].Success && DateTime.TryParseExact($"{m.Groups["mon"].Value} {m.Groups["day"].Value} {(m.Groups["year"].Success ? m.Groups["year"].Value : DateTime.Now.Year.ToString(CultureInfo.InvariantCulture))}",
+        if (m.Groups["mon"].Success && DateTime.TryParseExact(
+                $"{m.Groups["mon"].Value} {m.Groups["day"].Value} " +
+                $"{(m.Groups["year"].Success ? m.Groups["year"].Value : DateTime.Now.Year.ToString(CultureInfo.InvariantCulture))}",
                 "MMM d yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             date = DateOnly.FromDateTime(d);
         return new RetryHint(Clock: new TimeOnly(hour, minute), Date: date);
@@ -48,6 +50,7 @@ public sealed partial record RetryHint(DateTimeOffset? At = null, TimeOnly? Cloc
     private static partial Regex EpochPattern();
 
     // "try again at 12:40 AM", "try again at Dec 3rd, 2026 9:15 PM", "resets 3pm".
-    [GeneratedRegex(@"(?:try again at|resets(?: at)?)\s+(?:(?<mon>[A-Z][a-z]{2})\s+(?<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(?<year>\d{4}),?\s+)?)?(?<h>\d{1,2})(?::(?<m>\d{2}))?\s*(?<ampm>[AaPp][Mm])")]
+    [GeneratedRegex(@"(?:try again at|resets(?: at)?)\s+(?:(?<mon>[A-Z][a-z]{2})\s+(?<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" +
+        @"(?:(?<year>\d{4}),?\s+)?)?(?<h>\d{1,2})(?::(?<m>\d{2}))?\s*(?<ampm>[AaPp][Mm])")]
     private static partial Regex ClockPattern();
 }

@@ -12,13 +12,16 @@ public static class TurnReader
     public static async Task<long> FeedFileAsync(string path, ITurnParser parser, long offset = 0, CancellationToken ct = default)
     {
         if (!File.Exists(path)) return offset;
-        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        await using var fs = new FileStream(
+            path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1,
+            FileOptions.SequentialScan | FileOptions.Asynchronous);
         fs.Seek(offset, SeekOrigin.Begin);
         return offset + await FeedStreamAsync(fs, parser, finalPartialLine: false, ct);
     }
 
     /// <summary>Parses a whole finished file, including a last line without newline.</summary>
-    public static Task ParseFileAsync(string path, ITurnParser parser, CancellationToken ct = default) => ParseFileAsync(path, parser, null, ct);
+    public static Task ParseFileAsync(string path, ITurnParser parser, CancellationToken ct = default)
+        => ParseFileAsync(path, parser, null, ct);
 
     /// <summary>
     /// Parses a whole finished file, including a last line without newline; stops early once <paramref name="stopWhen"/> holds.
@@ -26,7 +29,9 @@ public static class TurnReader
     public static async Task ParseFileAsync(string path, ITurnParser parser, Func<bool>? stopWhen, CancellationToken ct = default)
     {
         if (!File.Exists(path)) return;
-        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        await using var fs = new FileStream(
+            path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1,
+            FileOptions.SequentialScan | FileOptions.Asynchronous);
         await FeedStreamAsync(fs, parser, finalPartialLine: true, stopWhen, ct);
     }
 
@@ -37,7 +42,8 @@ public static class TurnReader
     /// <summary>
     /// Feeds every line of a stream (until <paramref name="stopWhen"/> holds); returns the number of bytes consumed as complete lines.
     /// </summary>
-    public static async Task<long> FeedStreamAsync(Stream stream, ITurnParser parser, bool finalPartialLine, Func<bool>? stopWhen, CancellationToken ct = default)
+    public static async Task<long> FeedStreamAsync(
+        Stream stream, ITurnParser parser, bool finalPartialLine, Func<bool>? stopWhen, CancellationToken ct = default)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         var start = 0;

@@ -52,8 +52,8 @@ public static class ConfigLoader
     /// process's, which agents inherit), then the configuration. The <see cref="DotEnv.Guarded"/> keys are taken from .env only
     /// with <c>[security] trust_dotenv = true</c> in the configuration proper; the ones left out are returned for a warning.
     /// </summary>
-    public static async Task<(ZwarmConfig Config, IReadOnlyList<string> IgnoredDotEnvKeys)> LoadProjectAsync(string zwarmDir, string? configFile,
-        IEnumerable<string>? sets, IDictionary? environment = null, CancellationToken ct = default)
+    public static async Task<(ZwarmConfig Config, IReadOnlyList<string> IgnoredDotEnvKeys)> LoadProjectAsync(
+        string zwarmDir, string? configFile, IEnumerable<string>? sets, IDictionary? environment = null, CancellationToken ct = default)
     {
         var list = sets?.ToList() ?? [];
         var envFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(zwarmDir))!, ".env");
@@ -70,7 +70,8 @@ public static class ConfigLoader
         return (await LoadAsync(zwarmDir, configFile, list, env, ct), ignored);
     }
 
-    internal static ZwarmConfig FromValues(Dictionary<string, object?> values, string projectDir, IReadOnlyDictionary<string, TomlDocument>? adapterSettings = null)
+    internal static ZwarmConfig FromValues(
+        Dictionary<string, object?> values, string projectDir, IReadOnlyDictionary<string, TomlDocument>? adapterSettings = null)
     {
         foreach (var k in ConfigSchema.Keys)
             if (!values.ContainsKey(k.Key) && k.Default is not null) values[k.Key] = k.Default;
@@ -179,7 +180,8 @@ public static class ConfigLoader
         var rest = key[(spec.Key.Length + 1)..];
         var dot = rest.LastIndexOf('.');
         if (dot <= 0)
-            throw new ZwarmException($"{where}: bad value for '{key}': expected a table [pricing.\"{rest}\"] with input, output, cached_input");
+            throw new ZwarmException(
+                $"{where}: bad value for '{key}': expected a table [pricing.\"{rest}\"] with input, output, cached_input");
         var field = rest[(dot + 1)..];
         if (field is not ("input" or "output" or "cached_input"))
             throw new ZwarmException($"{where}: unknown key '{key}' (expected input, output or cached_input)");

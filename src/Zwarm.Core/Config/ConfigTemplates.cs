@@ -32,20 +32,30 @@ public static class ConfigTemplates
             if (k.Key == "hooks")
             {
                 sb.AppendLine().AppendLine($"# {k.Help}");
-                sb.AppendLine("# [[hooks]]").AppendLine("# on = [\"completed\", \"failed\", \"rate_limited\"]   # default: every finished status")
-                    .AppendLine("# run = \"notify-send zwarm \\\"$ZWARM_SHORT_ID $ZWARM_STATUS\\\"\"   # or: url = \"http://127.0.0.1:9000/zwarm\", or: notify = true")
+                sb.AppendLine("# [[hooks]]")
+                    .AppendLine("# on = [\"completed\", \"failed\", \"rate_limited\"]   # default: every finished status")
+                    .AppendLine(
+                        "# run = \"notify-send zwarm \\\"$ZWARM_SHORT_ID $ZWARM_STATUS\\\"\"   " +
+                        "# or: url = \"http://127.0.0.1:9000/zwarm\", or: notify = true")
                     .AppendLine("# timeout = 30");
                 continue;
             }
             if (k.Kind is ConfigKind.TableList)
             {
                 sb.AppendLine().AppendLine($"# {k.Help}");
-                sb.AppendLine($"# [[{k.Key}]]").AppendLine("# name = \"progress\"").AppendLine("# enabled = true").AppendLine("# config = { }");
+                sb.AppendLine($"# [[{k.Key}]]")
+                    .AppendLine("# name = \"progress\"")
+                    .AppendLine("# enabled = true")
+                    .AppendLine("# config = { }");
                 continue;
             }
             if (k.Kind is ConfigKind.Table)
             {
-                sb.AppendLine().AppendLine($"# {k.Help}").AppendLine($"# [{k.Key}.\"my-model\"]").AppendLine("# input = 1.25").AppendLine("# output = 10.0").AppendLine("# cached_input = 0.125");
+                sb.AppendLine().AppendLine($"# {k.Help}")
+                    .AppendLine($"# [{k.Key}.\"my-model\"]")
+                    .AppendLine("# input = 1.25")
+                    .AppendLine("# output = 10.0")
+                    .AppendLine("# cached_input = 0.125");
                 continue;
             }
             if (sec != section)

@@ -43,7 +43,8 @@ public static class DotEnv
     /// Sets the variables of <paramref name="vars"/> that <paramref name="environment"/> does not already have (through
     /// <paramref name="set"/>); <see cref="Guarded"/> ones only when <paramref name="trusted"/>. Returns the guarded ones it left out.
     /// </summary>
-    public static List<string> Apply(IReadOnlyDictionary<string, string> vars, IDictionary environment, bool trusted, Action<string, string> set)
+    public static List<string> Apply(
+        IReadOnlyDictionary<string, string> vars, IDictionary environment, bool trusted, Action<string, string> set)
     {
         var ignored = new List<string>();
         foreach (var (k, v) in vars)

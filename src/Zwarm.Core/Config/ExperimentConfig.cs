@@ -14,14 +14,16 @@ public static class ExperimentConfig
     /// <summary>
     /// Every key of the file (after the files it extends) as a dotted path with its value (null = back to the default) and "file:line".
     /// </summary>
-    public static async Task<IReadOnlyList<(string Key, object? Value, string Where)>> ReadAsync(string path, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<(string Key, object? Value, string Where)>> ReadAsync(
+        string path, CancellationToken ct = default)
     {
         var entries = new List<(string, object?, string)>();
         await ReadAsync(path, path, [], entries, ct);
         return entries;
     }
 
-    private static async Task ReadAsync(string path, string shown, List<string> chain, List<(string, object?, string)> entries, CancellationToken ct)
+    private static async Task ReadAsync(
+        string path, string shown, List<string> chain, List<(string, object?, string)> entries, CancellationToken ct)
     {
         var full = Path.GetFullPath(path);
         if (chain.Contains(full, StringComparer.Ordinal))
@@ -55,7 +57,8 @@ public static class ExperimentConfig
             var where = $"{shown}:{YamlFile.Line(k)}";
             // Sub-tables are walked key by key (as TOML tables are), except where the key itself holds a table (pricing entries stay leaves
             // below).
-            if (v is YamlMappingNode sub && ConfigSchema.Find(key) is not { Kind: ConfigKind.TableList }) Flatten(sub, key + ".", shown, entries);
+            if (v is YamlMappingNode sub && ConfigSchema.Find(key) is not { Kind: ConfigKind.TableList })
+                Flatten(sub, key + ".", shown, entries);
             else entries.Add((key, YamlFile.ToValue(v), where));
         }
     }

@@ -42,11 +42,13 @@ public sealed record HookConfig(int Index, IReadOnlyList<string> On, HookKind Ki
                 throw new ZwarmException($"{at}: give exactly one of run, url or notify");
             if (t.TryGetValue("run", out var run) && run is not string { Length: > 0 })
                 throw new ZwarmException($"{at}: run must be a shell command (a string)");
-            if (t.TryGetValue("url", out var url) && (url is not string u || !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            if (t.TryGetValue("url", out var url)
+                && (url is not string u || !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
                 throw new ZwarmException($"{at}: url must be an http:// or https:// address");
             if (t.TryGetValue("notify", out var notify) && notify is not true)
                 throw new ZwarmException($"{at}: notify must be true (remove the entry to turn it off)");
-            if (t.TryGetValue("timeout", out var timeout) && (timeout is not (long or double) || Convert.ToDouble(timeout, CultureInfo.InvariantCulture) <= 0))
+            if (t.TryGetValue("timeout", out var timeout)
+                && (timeout is not (long or double) || Convert.ToDouble(timeout, CultureInfo.InvariantCulture) <= 0))
                 throw new ZwarmException($"{at}: timeout must be a positive number of seconds");
             if (t.TryGetValue("on", out var on))
             {
@@ -54,7 +56,8 @@ public sealed record HookConfig(int Index, IReadOnlyList<string> On, HookKind Ki
                     throw new ZwarmException($"{at}: on must be a list of event names, e.g. [\"completed\", \"failed\"]");
                 foreach (var name in arr.Cast<string>())
                     if (!EventNames.All.Contains(name))
-                        throw new ZwarmException($"{at}: unknown event '{name}' in on (expected some of {string.Join(", ", EventNames.All)})");
+                        throw new ZwarmException(
+                            $"{at}: unknown event '{name}' in on (expected some of {string.Join(", ", EventNames.All)})");
             }
         }
     }
@@ -68,8 +71,11 @@ public sealed record HookConfig(int Index, IReadOnlyList<string> On, HookKind Ki
             i++;
             var on = t.TryGetValue("on", out var o) && o is TomlArray arr ? arr.Cast<string>().ToList() : [.. EventNames.Finished];
             var kind = t.ContainsKey("run") ? HookKind.Run : t.ContainsKey("url") ? HookKind.Url : HookKind.Notify;
-            var seconds = t.TryGetValue("timeout", out var s) ? Convert.ToDouble(s, CultureInfo.InvariantCulture) : kind == HookKind.Run ? 30 : 10;
-            list.Add(new HookConfig(i, on, kind, t.TryGetValue("run", out var r) ? r as string : null, t.TryGetValue("url", out var u) ? u as string : null,
+            var seconds = t.TryGetValue("timeout", out var s)
+                ? Convert.ToDouble(s, CultureInfo.InvariantCulture)
+                : kind == HookKind.Run ? 30 : 10;
+            list.Add(new HookConfig(i, on, kind,
+                t.TryGetValue("run", out var r) ? r as string : null, t.TryGetValue("url", out var u) ? u as string : null,
                 TimeSpan.FromSeconds(seconds)));
         }
         return list;

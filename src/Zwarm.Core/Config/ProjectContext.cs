@@ -46,7 +46,10 @@ public sealed record ProjectContext(string? Description, string? Context, IReadO
                     break;
                 case "constraints":
                     if (v is YamlSequenceNode seq)
-                        constraints.AddRange(seq.Children.Select(c => Text(c, $"{source}:{YamlFile.Line(c)}", key)).OfType<string>().Where(c => c.Trim().Length > 0));
+                        constraints.AddRange(seq.Children
+                            .Select(c => Text(c, $"{source}:{YamlFile.Line(c)}", key))
+                            .OfType<string>()
+                            .Where(c => c.Trim().Length > 0));
                     else if (Text(v, where, key) is { Length: > 0 } one) constraints.Add(one);
                     break;
                 default:
@@ -60,7 +63,9 @@ public sealed record ProjectContext(string? Description, string? Context, IReadO
 
     private static string? Text(YamlNode node, string where, string key) => node switch
     {
-        YamlScalarNode s => YamlFile.Scalar(s) is { } v ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!.Trim() : null,
+        YamlScalarNode s => YamlFile.Scalar(s) is { } v
+            ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!.Trim()
+            : null,
         _ => throw new ZwarmException($"{where}: bad value for '{key}': expected text, got a {YamlFile.Kind(node)}"),
     };
 

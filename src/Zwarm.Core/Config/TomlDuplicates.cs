@@ -68,7 +68,9 @@ internal static partial class TomlDuplicates
     private static int Count(string line, string what)
     {
         var count = 0;
-        for (var i = line.IndexOf(what, StringComparison.Ordinal); i >= 0; i = line.IndexOf(what, i + what.Length, StringComparison.Ordinal)) count++;
+        for (var i = line.IndexOf(what, StringComparison.Ordinal); i >= 0;
+             i = line.IndexOf(what, i + what.Length, StringComparison.Ordinal))
+            count++;
         return count;
     }
 }

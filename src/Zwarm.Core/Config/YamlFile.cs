@@ -37,7 +37,8 @@ public static partial class YamlFile
         {
             YamlMappingNode m => m,
             YamlScalarNode { Value: null or "" } or YamlScalarNode { Value: "~" } => new YamlMappingNode(),
-            var other => throw new ZwarmException($"{source}:{other.Start.Line}: expected a mapping of keys (key: value), got a {Kind(other)}"),
+            var other => throw new ZwarmException(
+                $"{source}:{other.Start.Line}: expected a mapping of keys (key: value), got a {Kind(other)}"),
         };
     }
 
@@ -49,9 +50,14 @@ public static partial class YamlFile
         if (v is "" or "~" or "null" or "Null" or "NULL") return null;
         if (v is "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON") return true;
         if (v is "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF") return false;
-        if (IntPattern().IsMatch(v) && long.TryParse(v.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        if (IntPattern().IsMatch(v)
+            && long.TryParse(
+                v.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+            return l;
         if (HexPattern().IsMatch(v)) return Convert.ToInt64(v[2..], 16);
-        if (FloatPattern().IsMatch(v) && double.TryParse(v.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        if (FloatPattern().IsMatch(v)
+            && double.TryParse(v.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+            return d;
         return v;
     }
 

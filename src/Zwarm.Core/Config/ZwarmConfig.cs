@@ -4,7 +4,8 @@ using Tomlyn.Model;
 namespace Zwarm.Core.Config;
 
 /// <summary>Settings of the executor (sessions).</summary>
-public sealed record ExecutorConfig(string Adapter, string? Model, string? Sandbox, int TimeoutSeconds, int MaxRunning, double KillGraceSeconds, long TokenBudget)
+public sealed record ExecutorConfig(
+    string Adapter, string? Model, string? Sandbox, int TimeoutSeconds, int MaxRunning, double KillGraceSeconds, long TokenBudget)
 {
     /// <summary>Per-session cost budget in USD (0 = none).</summary>
     public double CostBudgetUsd { get; init; }
@@ -29,7 +30,9 @@ public sealed record EventsConfig(long MaxBytes, int Keep);
 public sealed record CompactionConfig(int MaxTokens, double ThresholdPct, double TargetPct, int KeepFirstN, int KeepLastN);
 
 /// <summary>Settings of the orchestrating LLM.</summary>
-public sealed record OrchestratorConfig(string Model, string? BaseUrl, string ApiKeyEnv, int MaxSteps, int MaxStepsPerTurn, int ParallelDelegations, IReadOnlyList<string> AllowedDirs, CompactionConfig Compaction)
+public sealed record OrchestratorConfig(
+    string Model, string? BaseUrl, string ApiKeyEnv, int MaxSteps, int MaxStepsPerTurn, int ParallelDelegations,
+    IReadOnlyList<string> AllowedDirs, CompactionConfig Compaction)
 {
     /// <summary>Cost budget in USD of one instance (0 = none).</summary>
     public double BudgetUsd { get; init; }
@@ -60,12 +63,14 @@ public sealed class ZwarmConfig
 
     private readonly IReadOnlyDictionary<string, TomlDocument> _adapterSettings;
 
-    internal ZwarmConfig(IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, TomlDocument> adapterSettings, string projectDir)
+    internal ZwarmConfig(
+        IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, TomlDocument> adapterSettings, string projectDir)
     {
         _values = values;
         _adapterSettings = adapterSettings;
         ProjectDir = projectDir;
-        Executor = new ExecutorConfig(Str("executor.adapter")!, Str("executor.model"), Str("executor.sandbox"), (int)Int("executor.timeout"),
+        Executor = new ExecutorConfig(
+            Str("executor.adapter")!, Str("executor.model"), Str("executor.sandbox"), (int)Int("executor.timeout"),
             (int)Int("executor.max_running"), Float("executor.kill_grace"), Int("executor.token_budget"))
         {
             CostBudgetUsd = Float("executor.cost_budget_usd"),
@@ -78,7 +83,8 @@ public sealed class ZwarmConfig
             (int)Int("orchestrator.max_steps"), (int)Int("orchestrator.max_steps_per_turn"), (int)Int("orchestrator.parallel_delegations"),
             List("orchestrator.allowed_dirs"),
             new CompactionConfig((int)Int("orchestrator.compaction.max_tokens"), Float("orchestrator.compaction.threshold_pct"),
-                Float("orchestrator.compaction.target_pct"), (int)Int("orchestrator.compaction.keep_first_n"), (int)Int("orchestrator.compaction.keep_last_n")))
+                Float("orchestrator.compaction.target_pct"), (int)Int("orchestrator.compaction.keep_first_n"),
+                (int)Int("orchestrator.compaction.keep_last_n")))
         {
             BudgetUsd = Float("orchestrator.budget_usd"),
             OnExit = Str("orchestrator.on_exit")!,
@@ -161,7 +167,9 @@ public sealed class ZwarmConfig
             foreach (var t in arr)
                 list.Add(new WatcherEntry(t.TryGetValue("name", out var n) ? n?.ToString() ?? "" : "",
                     !t.TryGetValue("enabled", out var e) || e is not bool b || b,
-                    t.TryGetValue("config", out var c) && c is TomlTable ct ? ct.ToDictionary(kv => kv.Key, kv => kv.Value) : new Dictionary<string, object>()));
+                    t.TryGetValue("config", out var c) && c is TomlTable ct
+                        ? ct.ToDictionary(kv => kv.Key, kv => kv.Value)
+                        : new Dictionary<string, object>()));
         return list;
     }
 

@@ -70,7 +70,8 @@ public sealed partial class EventLog
     {
         try
         {
-            return new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
+            return new FileStream(
+                Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
         }
         catch (FileNotFoundException)
         {

@@ -15,7 +15,10 @@ public sealed partial class EventLog
     /// <summary>Reasons longer than this are cut (keeps every line one small write).</summary>
     public const int MaxReasonChars = 500;
 
-    private static readonly JsonSerializerOptions Options = new(EventJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Options = new(EventJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
     private static readonly EventJsonContext Json = new(Options);
 
     /// <summary>A log in <paramref name="zwarmDir"/> (the .zwarm folder).</summary>
@@ -144,7 +147,9 @@ public sealed partial class EventLog
             fs.Write(bytes);
             return;
         }
-        var flags = OperatingSystem.IsMacOS() ? 0x1 | 0x8 | 0x200 | 0x1000000 : 0x1 | 0x400 | 0x40 | 0x80000; // O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC
+        var flags = OperatingSystem.IsMacOS()
+            ? 0x1 | 0x8 | 0x200 | 0x1000000
+            : 0x1 | 0x400 | 0x40 | 0x80000; // O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC
         var fd = SysOpen(path, flags, 0x1A4); // 0644
         if (fd < 0) throw new IOException($"cannot open {path} (errno {Marshal.GetLastPInvokeError()})");
         try

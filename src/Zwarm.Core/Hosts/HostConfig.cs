@@ -39,7 +39,10 @@ public sealed record HostConfig(string Name, string Ssh)
     public string AgentCommand(string adapter) => AgentCommands.GetValueOrDefault(adapter) ?? adapter;
 
     private static readonly string[] Fields =
-        ["ssh", "port", "identity_file", "known_hosts", "dir", "state_dir", "max_running", "lost_after", "connect_timeout", "forward_env", "codex", "claude"];
+        [
+            "ssh", "port", "identity_file", "known_hosts", "dir", "state_dir", "max_running", "lost_after", "connect_timeout",
+            "forward_env", "codex", "claude",
+        ];
 
     /// <summary>Validates one flattened value <c>hosts.NAME.field</c> (ConfigLoader's table check).</summary>
     internal static void CheckValue(string key, object value, string where)
@@ -58,7 +61,8 @@ public sealed record HostConfig(string Name, string Ssh)
         {
             "port" => value is long p && p is > 0 and < 65536,
             "max_running" or "connect_timeout" => value is long n && n >= 0 && n <= int.MaxValue,
-            "lost_after" => value is long or double && Convert.ToDouble(value, CultureInfo.InvariantCulture) is var d && double.IsFinite(d) && d > 0,
+            "lost_after" => value is long or double
+                && Convert.ToDouble(value, CultureInfo.InvariantCulture) is var d && double.IsFinite(d) && d > 0,
             "forward_env" => value is string[] or string,
             _ => value is string s && s.Length > 0,
         };

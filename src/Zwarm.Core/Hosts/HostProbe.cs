@@ -4,7 +4,8 @@ using System.Text;
 namespace Zwarm.Core.Hosts;
 
 /// <summary>What a probe of a host found; <see cref="Problem"/> is one line saying why it cannot be used, null when it can.</summary>
-public sealed record HostStatus(HostConfig Host, string? Problem, double? Load, IReadOnlyDictionary<string, string?> AgentVersions, int Running)
+public sealed record HostStatus(
+    HostConfig Host, string? Problem, double? Load, IReadOnlyDictionary<string, string?> AgentVersions, int Running)
 {
     /// <summary>True when ssh got through and the remote command ran.</summary>
     public bool Reachable { get; init; }
@@ -27,7 +28,9 @@ public static class HostProbe
         foreach (var a in Adapters)
         {
             var cmd = Ssh.Quote(host.AgentCommand(a));
-            script.Append($"if command -v {cmd} >/dev/null 2>&1; then echo \"agent {a} +$({cmd} --version 2>/dev/null </dev/null | head -n 1)\"; else echo \"agent {a} -\"; fi\n");
+            script.Append(
+                $"if command -v {cmd} >/dev/null 2>&1; then echo \"agent {a} +$({cmd} --version 2>/dev/null </dev/null | head -n 1)\"; " +
+                $"else echo \"agent {a} -\"; fi\n");
         }
         SshResult r;
         try
@@ -62,9 +65,11 @@ public static class HostProbe
         if (facts.GetValueOrDefault("setsid") != "ok") problem = $"{host.Name}: setsid is missing on the host (install util-linux)";
         else if (facts.GetValueOrDefault("dir") is "missing") problem = $"{host.Name}: dir {host.Dir} does not exist on the host";
         else if (facts.GetValueOrDefault("dir") is "readonly") problem = $"{host.Name}: dir {host.Dir} is not writable on the host";
-        else if (facts.GetValueOrDefault("state") != "ok") problem = $"{host.Name}: state_dir {host.StateDir} cannot be created or written on the host";
+        else if (facts.GetValueOrDefault("state") != "ok")
+            problem = $"{host.Name}: state_dir {host.StateDir} cannot be created or written on the host";
         else if (versions.Values.All(v => v is null))
-            problem = $"{host.Name}: no agent CLI on the host (looked for {string.Join(", ", Adapters.Select(host.AgentCommand))}; set hosts.{host.Name}.codex or .claude)";
+            problem = $"{host.Name}: no agent CLI on the host (looked for {string.Join(", ", Adapters.Select(host.AgentCommand))}; " +
+                $"set hosts.{host.Name}.codex or .claude)";
         return new HostStatus(host, problem, load, versions, running) { Reachable = true };
     }
 }

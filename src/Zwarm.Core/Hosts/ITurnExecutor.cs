@@ -43,7 +43,8 @@ public sealed class LocalExecutor : ITurnExecutor
     /// <inheritdoc/>
     public Task<TurnProcess> StartAsync(TurnStart s, CancellationToken ct)
     {
-        var (pid, start) = TurnLauncher.Start(s.Session.Id, s.SessionDir, s.Turn, s.Command, s.TimeoutSeconds, s.KillGraceSeconds, s.Supervisor);
+        var (pid, start) = TurnLauncher.Start(
+            s.Session.Id, s.SessionDir, s.Turn, s.Command, s.TimeoutSeconds, s.KillGraceSeconds, s.Supervisor);
         return Task.FromResult(new TurnProcess(pid, start));
     }
 

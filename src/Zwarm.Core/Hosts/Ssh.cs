@@ -37,13 +37,15 @@ public static partial class Ssh
 
     /// <summary>The ssh executable, or a clear error.</summary>
     public static string Executable()
-        => Agents.AgentExecutable.FindOnPath("ssh") ?? throw new ZwarmException("ssh not found: install the OpenSSH client (openssh-client) to run sessions on hosts");
+        => Agents.AgentExecutable.FindOnPath("ssh")
+            ?? throw new ZwarmException("ssh not found: install the OpenSSH client (openssh-client) to run sessions on hosts");
 
     /// <summary>
     /// Runs <paramref name="script"/> with <c>sh -s</c> on the host (the script on stdin: nothing of it shows in a process
     /// list); standard output goes to <paramref name="stdout"/> when given (byte for byte), else is returned as text.
     /// </summary>
-    public static async Task<SshResult> RunAsync(HostConfig h, string script, CancellationToken ct, Stream? stdout = null, TimeSpan? timeout = null)
+    public static async Task<SshResult> RunAsync(
+        HostConfig h, string script, CancellationToken ct, Stream? stdout = null, TimeSpan? timeout = null)
     {
         var psi = new ProcessStartInfo(Executable())
         {
@@ -142,19 +144,26 @@ public static partial class Ssh
         var scan = Agents.AgentExecutable.FindOnPath("ssh-keyscan");
         var keygen = Agents.AgentExecutable.FindOnPath("ssh-keygen");
         if (scan is null || keygen is null) return null;
-        var (code, keys) = await CaptureAsync(scan, ["-T", "5", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), host], null, ct);
+        var (code, keys) = await CaptureAsync(
+            scan, ["-T", "5", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), host], null, ct);
         if (code != 0 || keys.Trim().Length == 0) return null;
         var (c2, listed) = await CaptureAsync(keygen, ["-l", "-f", "-"], keys, ct);
         if (c2 != 0) return null;
         // "256 SHA256:… [host]:port (ED25519)": the ed25519 key if there is one.
         var lines = listed.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var best = lines.FirstOrDefault(l => l.Contains("ED25519", StringComparison.Ordinal)) ?? lines.FirstOrDefault();
-        return best is null ? null : FingerprintRegex().Match(best) is { Success: true } m ? $"{m.Value} ({best[(best.LastIndexOf('(') + 1)..].TrimEnd(')')})" : null;
+        return best is null ? null
+            : FingerprintRegex().Match(best) is { Success: true } m ? $"{m.Value} ({best[(best.LastIndexOf('(') + 1)..].TrimEnd(')')})"
+            : null;
     }
 
-    private static async Task<(int Code, string Output)> CaptureAsync(string exe, IEnumerable<string> args, string? input, CancellationToken ct)
+    private static async Task<(int Code, string Output)> CaptureAsync(
+        string exe, IEnumerable<string> args, string? input, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var psi = new ProcessStartInfo(exe)
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEndAsync(ct);

@@ -31,7 +31,8 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
             .Append(RemoteScripts.Start).Append('\n');
         // Only what the host config forwards, and what the adapter sets for its agent; values travel on stdin, never argv.
         foreach (var name in Host.ForwardEnv)
-            if (Environment.GetEnvironmentVariable(name) is { } v && IsName(name)) script.Append("export ").Append(name).Append('=').Append(Ssh.Quote(v)).Append('\n');
+            if (Environment.GetEnvironmentVariable(name) is { } v && IsName(name))
+                script.Append("export ").Append(name).Append('=').Append(Ssh.Quote(v)).Append('\n');
         foreach (var (k, v) in c.Environment)
         {
             if (!IsName(k)) continue;
@@ -39,21 +40,24 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         }
         script.Append("export ZWARM_SESSION_ID=\"$id\"\n");
         // Which machine's store the session belongs to, so orphans --host never claims another project's agents.
-        script.Append("export ZWARM_STORE=").Append(Ssh.Quote(StoreTag(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(s.SessionDir)))!))).Append('\n');
+        script.Append("export ZWARM_STORE=")
+            .Append(Ssh.Quote(StoreTag(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(s.SessionDir)))!)))
+            .Append('\n');
         script.Append("setsid sh -c ").Append(Ssh.Quote(RemoteScripts.Wrapper)).Append(" zwarm-turn \"$d\" \"$n\" ")
             .Append(I(Math.Max(0, s.TimeoutSeconds))).Append(' ').Append(I(Math.Max(1, (int)Math.Ceiling(s.KillGraceSeconds))))
             .Append(' ').Append(Ssh.Quote(c.FileName));
         foreach (var a in c.Arguments) script.Append(' ').Append(Ssh.Quote(a));
         script.Append(" </dev/null >/dev/null 2>&1 &\np=$!\necho \"$p $(st \"$p\") $d\"\n");
 
-        var turns = Path.Combine(s.SessionDir, "turns");
-        Directory.CreateDirectory(turns);
-        using (File.Open(Path.Combine(turns, $"turn_{s.Turn}.jsonl"), FileMode.Append)) { }
+        var files = new TurnFiles(s.SessionDir, s.Turn);
+        Directory.CreateDirectory(files.TurnsDir);
+        using (File.Open(files.Output, FileMode.Append)) { }
         var r = await Ssh.RunAsync(Host, script.ToString(), ct);
         if (!r.Ok) throw new ZwarmException($"could not start the turn on {Host.Name}: {await Ssh.ExplainAsync(Host, r, ct)}");
         var parts = r.Stdout.Trim().Split(' ', 3);
         if (parts.Length < 3 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid))
-            throw new ZwarmException($"could not start the turn on {Host.Name}: unexpected answer '{UntrustedText.Visible(r.Stdout.Trim())}'");
+            throw new ZwarmException(
+                $"could not start the turn on {Host.Name}: unexpected answer '{UntrustedText.Visible(r.Stdout.Trim())}'");
         var remote = new HostInfo
         {
             Name = Host.Name,
@@ -93,17 +97,26 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         if (!r.Ok) throw new ZwarmException($"could not stop the processes on {Host.Name}: {await Ssh.ExplainAsync(Host, r, ct)}");
     }
 
-    private static bool IsName(string k) => k.Length > 0 && !char.IsAsciiDigit(k[0]) && k.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');
+    private static bool IsName(string k)
+        => k.Length > 0 && !char.IsAsciiDigit(k[0]) && k.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');
 
     /// <summary>The remote command (for ssh's command line) running <paramref name="script"/> with the turn's coordinates.</summary>
     private static string RemoteCommand(string script, HostInfo remote, int turn)
-        => $"sh -c {Ssh.Quote(script)} zwarm {Ssh.Quote(remote.Dir ?? "")} {I(turn)} {I(remote.Pid ?? 0)} {Ssh.Quote(remote.PidStartTime is { } t ? I(t) : "")}";
+        => $"sh -c {Ssh.Quote(script)} zwarm {Ssh.Quote(remote.Dir ?? "")} {I(turn)} {I(remote.Pid ?? 0)} " +
+           $"{Ssh.Quote(remote.PidStartTime is { } t ? I(t) : "")}";
 
-    private (int Pid, long? StartTime) StartFollower(string sessionId, string sessionDir, int turn, HostInfo remote, SupervisorCommand? supervisor)
+    private (int Pid, long? StartTime) StartFollower(
+        string sessionId, string sessionDir, int turn, HostInfo remote, SupervisorCommand? supervisor)
     {
-        var setsid = AgentExecutable.FindOnPath("setsid") ?? throw new ZwarmException("setsid not found (util-linux): zwarm needs it to start detached sessions");
+        var setsid = AgentExecutable.FindOnPath("setsid")
+            ?? throw new ZwarmException("setsid not found (util-linux): zwarm needs it to start detached sessions");
         var psi = new ProcessStartInfo(setsid) { UseShellExecute = false, WorkingDirectory = sessionDir };
-        foreach (var a in new[] { "sh", "-c", RemoteScripts.Follower + "\n" + TurnLauncher.FinalizeStep, "zwarm-follow", sessionDir, I(turn), Ssh.Executable() })
+        foreach (var a in new[]
+            {
+                "sh", "-c", new TurnFiles(sessionDir, turn).ShellVariables() + RemoteScripts.Follower + "\n" + TurnLauncher.FinalizeStep,
+                "zwarm-follow", sessionDir, I(turn),
+                Ssh.Executable(),
+            })
             psi.ArgumentList.Add(a);
         foreach (var a in Ssh.Argv(Host)) psi.ArgumentList.Add(a);
         psi.Environment["ZWARM_HOST_FOLLOW"] = RemoteCommand(RemoteScripts.Tail, remote, turn) + " f";
@@ -122,9 +135,11 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         await StopFollowerAsync(meta, ct);
         if (meta.Host is not { Pid: { } pid } remote) return; // never started there
         // One login: stop the turn there, then bring the rest of its output and its exit code here.
-        var kill = $"p={I(pid)}; s={Ssh.Quote(remote.PidStartTime is { } t ? I(t) : "")}; g={I((long)Math.Ceiling(graceSeconds * 10))}; id={Ssh.Quote(meta.Id)}\n"
+        var kill = $"p={I(pid)}; s={Ssh.Quote(remote.PidStartTime is { } t ? I(t) : "")}; " +
+                   $"g={I((long)Math.Ceiling(graceSeconds * 10))}; id={Ssh.Quote(meta.Id)}\n"
                    + RemoteScripts.Kill + "\n";
-        var r = await SyncAsync(meta, sessionDir, meta.Turn, kill, ct, TimeSpan.FromSeconds(Host.ConnectTimeoutSeconds + graceSeconds + 60));
+        var r = await SyncAsync(
+            meta, sessionDir, meta.Turn, kill, ct, TimeSpan.FromSeconds(Host.ConnectTimeoutSeconds + graceSeconds + 60));
         if (!r.Ok)
         {
             var why = await Ssh.ExplainAsync(Host, r, ct);
@@ -147,21 +162,22 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
     /// Runs <paramref name="before"/> on the host, then brings the turn's output here (the bytes after the local file's
     /// end) and, when the turn is over, its exit code. The follower must not be running.
     /// </summary>
-    private async Task<SshResult> SyncAsync(SessionMeta meta, string sessionDir, int turn, string before, CancellationToken ct, TimeSpan? timeout = null)
+    private async Task<SshResult> SyncAsync(
+        SessionMeta meta, string sessionDir, int turn, string before, CancellationToken ct, TimeSpan? timeout = null)
     {
         var remote = meta.Host!;
-        var turns = Path.Combine(sessionDir, "turns");
+        var files = new TurnFiles(sessionDir, turn);
         SshResult r;
-        await using (var fs = new FileStream(Path.Combine(turns, $"turn_{turn}.jsonl"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
-            r = await Ssh.RunAsync(Host, before + RemoteCommand(RemoteScripts.Tail, remote, turn) + $" c {I(fs.Length)}\n", ct, fs, timeout);
+        await using (var fs = new FileStream(files.Output, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+            r = await Ssh.RunAsync(
+                Host, before + RemoteCommand(RemoteScripts.Tail, remote, turn) + $" c {I(fs.Length)}\n", ct, fs, timeout);
         var status = r.Stderr.Split('\n').LastOrDefault(l => l.StartsWith("zwarm-status ", StringComparison.Ordinal));
         if (status is null) return r with { ExitCode = r.ExitCode == 0 ? 255 : r.ExitCode };
         var state = status.Split(' ', 3) is [_, _, var st] ? st.Trim() : "";
         if (state.StartsWith("exit:", StringComparison.Ordinal))
         {
-            var tmp = Path.Combine(turns, $".turn_{turn}.exit.tmp");
-            await File.WriteAllTextAsync(tmp, state["exit:".Length..] + "\n", ct);
-            File.Move(tmp, Path.Combine(turns, $"turn_{turn}.exit"), overwrite: true);
+            await File.WriteAllTextAsync(files.ExitTemp, state["exit:".Length..] + "\n", ct);
+            File.Move(files.ExitTemp, files.Exit, overwrite: true);
         }
         return r with { ExitCode = 0 };
     }
@@ -169,9 +185,9 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
     /// <inheritdoc/>
     public Task<TurnProcess?> ResumeAsync(SessionMeta meta, string sessionDir, SupervisorCommand? supervisor, CancellationToken ct)
     {
-        var turns = Path.Combine(sessionDir, "turns");
+        var files = new TurnFiles(sessionDir, meta.Turn);
         if (meta.Host is not { Pid: not null } remote || remote.Dir is null) return Task.FromResult<TurnProcess?>(null);
-        if (File.Exists(Path.Combine(turns, $"turn_{meta.Turn}.exit")) || File.Exists(Path.Combine(turns, $".turn_{meta.Turn}.vanished")))
+        if (File.Exists(files.Exit) || File.Exists(files.HostVanished))
             return Task.FromResult<TurnProcess?>(null);
         var (pid, start) = StartFollower(meta.Id, sessionDir, meta.Turn, remote, supervisor);
         return Task.FromResult<TurnProcess?>(new TurnProcess(pid, start, remote));

@@ -20,7 +20,10 @@ public static class Conflicts
         {
             if (!Directory.Exists(group.Key)) continue;
             var target = await Merger.CurrentBranchAsync(group.Key, ct);
-            var targetHead = target is null ? null : (await Git.RunAsync(group.Key, ["rev-parse", "--verify", "-q", "refs/heads/" + target], ct: ct)) is { Ok: true } r ? r.Text : null;
+            var targetHead = target is null ? null
+                : (await Git.RunAsync(group.Key, ["rev-parse", "--verify", "-q", "refs/heads/" + target], ct: ct)) is { Ok: true } r
+                    ? r.Text
+                    : null;
             var byFile = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
             var mainFiles = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var m in group.OrderBy(m => m.CreatedAt))
@@ -31,8 +34,10 @@ public static class Conflicts
                 var files = await Worktrees.ChangedFilesAsync(wt.Repo, wt.BaseCommit, tree, ct);
                 foreach (var f in files) (byFile.TryGetValue(f, out var l) ? l : byFile[f] = []).Add(m.Id);
                 if (targetHead is null || files.Count == 0) continue;
-                var mainChanged = (await Worktrees.ChangedFilesAsync(wt.Repo, wt.BaseCommit, targetHead, ct)).ToHashSet(StringComparer.Ordinal);
-                foreach (var f in files.Where(mainChanged.Contains)) (mainFiles.TryGetValue(f, out var l) ? l : mainFiles[f] = []).Add(m.Id);
+                var mainChanged = (await Worktrees.ChangedFilesAsync(wt.Repo, wt.BaseCommit, targetHead, ct))
+                    .ToHashSet(StringComparer.Ordinal);
+                foreach (var f in files.Where(mainChanged.Contains))
+                    (mainFiles.TryGetValue(f, out var l) ? l : mainFiles[f] = []).Add(m.Id);
             }
             foreach (var (f, ids) in byFile.Where(kv => kv.Value.Count > 1)) result.Add(new FileConflict(group.Key, f, ids, false));
             foreach (var (f, ids) in mainFiles) result.Add(new FileConflict(group.Key, f, ids, true, target));
@@ -44,7 +49,13 @@ public static class Conflicts
     public static (IReadOnlyList<string> Others, bool Main) For(string sessionId, IReadOnlyList<FileConflict> conflicts)
     {
         var mine = conflicts.Where(c => c.Sessions.Contains(sessionId)).ToList();
-        var others = mine.Where(c => !c.Main).SelectMany(c => c.Sessions).Where(s => s != sessionId).Distinct().Select(s => s.Length > 8 ? s[..8] : s).ToList();
+        var others = mine
+            .Where(c => !c.Main)
+            .SelectMany(c => c.Sessions)
+            .Where(s => s != sessionId)
+            .Distinct()
+            .Select(s => s.Length > 8 ? s[..8] : s)
+            .ToList();
         return (others, mine.Any(c => c.Main));
     }
 }

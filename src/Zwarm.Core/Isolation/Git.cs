@@ -19,14 +19,16 @@ public sealed record GitResult(int ExitCode, string Stdout, string Stderr)
     /// <summary>The first line git wrote on stderr (or stdout), for an error message.</summary>
     public string Complaint => FirstLine(Stderr) ?? FirstLine(Stdout) ?? $"exit code {ExitCode}";
 
-    private static string? FirstLine(string s) => s.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("hint:", StringComparison.Ordinal));
+    private static string? FirstLine(string s)
+        => s.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("hint:", StringComparison.Ordinal));
 }
 
 /// <summary>Runs the real git CLI (CliWrap), never through a shell; output is UTF-8, the locale is C so messages are stable.</summary>
 public static class Git
 {
     /// <summary>Runs git in <paramref name="dir"/>; never throws for a non-zero exit.</summary>
-    public static async Task<GitResult> RunAsync(string dir, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null, CancellationToken ct = default)
+    public static async Task<GitResult> RunAsync(
+        string dir, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null, CancellationToken ct = default)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -57,7 +59,8 @@ public static class Git
     }
 
     /// <summary>Runs git and returns its output; a non-zero exit becomes a <see cref="ZwarmException"/> saying what failed.</summary>
-    public static async Task<GitResult> RequireAsync(string dir, IEnumerable<string> args, string what, IReadOnlyDictionary<string, string?>? env = null, CancellationToken ct = default)
+    public static async Task<GitResult> RequireAsync(
+        string dir, IEnumerable<string> args, string what, IReadOnlyDictionary<string, string?>? env = null, CancellationToken ct = default)
     {
         var r = await RunAsync(dir, args, env, ct);
         return r.Ok ? r : throw new ZwarmException($"{what}: git says: {r.Complaint}");

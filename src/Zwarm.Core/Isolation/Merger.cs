@@ -62,13 +62,15 @@ public static class Merger
     }
 
     /// <summary>Merges; on a conflict nothing changes and the conflicting files are returned.</summary>
-    public static async Task<MergeOutcome> MergeAsync(WorktreeInfo wt, string zwarmDir, string target, MergeStrategy strategy, string message, CancellationToken ct)
+    public static async Task<MergeOutcome> MergeAsync(
+        WorktreeInfo wt, string zwarmDir, string target, MergeStrategy strategy, string message, CancellationToken ct)
     {
         var repo = wt.Repo;
         var targetRef = "refs/heads/" + target;
         var targetHead = (await Git.RunAsync(repo, ["rev-parse", "--verify", "-q", targetRef], ct: ct)) is { Ok: true } th
             ? th.Text : throw new ZwarmException($"no branch '{target}' in {repo}", ExitCodes.Usage);
-        var branchHead = (await Git.RequireAsync(repo, ["rev-parse", "--verify", "-q", "refs/heads/" + wt.Branch], $"branch {wt.Branch} is missing", ct: ct)).Text;
+        var branchHead = (await Git.RequireAsync(
+            repo, ["rev-parse", "--verify", "-q", "refs/heads/" + wt.Branch], $"branch {wt.Branch} is missing", ct: ct)).Text;
         var checkedOutAt = await CheckedOutAtAsync(repo, targetRef, ct);
         if (checkedOutAt is not null && !SamePath(checkedOutAt, repo))
             throw new ZwarmException($"{target} is checked out in another worktree ({checkedOutAt}); merge there or pick another --into");
@@ -78,7 +80,9 @@ public static class Merger
         {
             var dirty = (await DirtyFilesAsync(repo, ct)).Intersect(touched, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             if (dirty.Count > 0)
-                throw new ZwarmException($"the main worktree has uncommitted changes to files this merge touches: {string.Join(", ", dirty)}; commit or stash them first");
+                throw new ZwarmException(
+                    $"the main worktree has uncommitted changes to files this merge touches: {string.Join(", ", dirty)}; " +
+                    "commit or stash them first");
         }
         if ((await Git.RunAsync(repo, ["merge-base", "--is-ancestor", branchHead, targetHead], ct: ct)).Ok)
             return new MergeOutcome(target, targetHead, [], []);
@@ -91,26 +95,32 @@ public static class Merger
             var ok = strategy switch
             {
                 MergeStrategy.Squash => (await Git.RunAsync(scratch, ["merge", "--squash", "-q", branchHead], identity, ct)).Ok,
-                MergeStrategy.Merge => (await Git.RunAsync(scratch, ["merge", "--no-ff", "--no-verify", "-q", "-m", message, branchHead], identity, ct)).Ok,
+                MergeStrategy.Merge
+                    => (await Git.RunAsync(scratch, ["merge", "--no-ff", "--no-verify", "-q", "-m", message, branchHead], identity, ct)).Ok,
                 _ => await CherryPickAsync(repo, scratch, targetHead, branchHead, identity, ct),
             };
             if (!ok)
             {
                 var conflicts = Git.SplitZ((await Git.RunAsync(scratch, ["diff", "--name-only", "--diff-filter=U", "-z"], ct: ct)).Stdout);
-                return new MergeOutcome(target, null, [], conflicts.Count > 0 ? conflicts.Order(StringComparer.Ordinal).ToList() : ["(git could not merge; no single file named)"]);
+                return new MergeOutcome(target, null, [],
+                    conflicts.Count > 0
+                        ? conflicts.Order(StringComparer.Ordinal).ToList()
+                        : ["(git could not merge; no single file named)"]);
             }
             if (strategy == MergeStrategy.Squash)
             {
                 if ((await Git.RunAsync(scratch, ["diff", "--cached", "--quiet"], ct: ct)).Ok)
                     return new MergeOutcome(target, targetHead, [], []);
-                await Git.RequireAsync(scratch, ["commit", "-q", "--no-verify", "-m", message], "cannot commit the squashed merge", identity, ct);
+                await Git.RequireAsync(
+                    scratch, ["commit", "-q", "--no-verify", "-m", message], "cannot commit the squashed merge", identity, ct);
             }
             var result = (await Git.RequireAsync(scratch, ["rev-parse", "HEAD"], "cannot read the merge result", ct: ct)).Text;
             var files = await Worktrees.ChangedFilesAsync(repo, targetHead, result, ct);
             if (checkedOutAt is not null)
                 await Git.RequireAsync(repo, ["merge", "--ff-only", "-q", result], $"cannot fast-forward {target} in {repo}", ct: ct);
             else
-                await Git.RequireAsync(repo, ["update-ref", "-m", $"zwarm merge {wt.Branch}", targetRef, result, targetHead], $"cannot move {target}", ct: ct);
+                await Git.RequireAsync(
+                    repo, ["update-ref", "-m", $"zwarm merge {wt.Branch}", targetRef, result, targetHead], $"cannot move {target}", ct: ct);
             return new MergeOutcome(target, result, files, []);
         }
         finally
@@ -121,9 +131,13 @@ public static class Merger
         }
     }
 
-    private static async Task<bool> CherryPickAsync(string repo, string scratch, string targetHead, string branchHead, IReadOnlyDictionary<string, string?> identity, CancellationToken ct)
+    private static async Task<bool> CherryPickAsync(
+        string repo, string scratch, string targetHead, string branchHead, IReadOnlyDictionary<string, string?> identity,
+        CancellationToken ct)
     {
-        var commits = (await Git.RequireAsync(repo, ["rev-list", "--reverse", "--no-merges", $"{targetHead}..{branchHead}"], "cannot list the session's commits", ct: ct)).Lines;
+        var commits = (await Git.RequireAsync(
+            repo, ["rev-list", "--reverse", "--no-merges", $"{targetHead}..{branchHead}"], "cannot list the session's commits",
+            ct: ct)).Lines;
         if (commits.Count == 0) return true;
         return (await Git.RunAsync(scratch, ["cherry-pick", "--keep-redundant-commits", .. commits], identity, ct)).Ok;
     }
@@ -133,7 +147,9 @@ public static class Merger
     {
         var name = await Git.RunAsync(repo, ["config", "user.name"], ct: ct);
         var email = await Git.RunAsync(repo, ["config", "user.email"], ct: ct);
-        return name.Ok && email.Ok && name.Text.Length > 0 && email.Text.Length > 0 ? new Dictionary<string, string?>() : Worktrees.ZwarmIdentity;
+        return name.Ok && email.Ok && name.Text.Length > 0 && email.Text.Length > 0
+            ? new Dictionary<string, string?>()
+            : Worktrees.ZwarmIdentity;
     }
 
     private static async Task<string?> CheckedOutAtAsync(string repo, string branchRef, CancellationToken ct)
@@ -149,5 +165,7 @@ public static class Merger
     }
 
     private static bool SamePath(string a, string b)
-        => string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
+        => string.Equals(
+            Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
+            StringComparison.Ordinal);
 }

@@ -39,7 +39,8 @@ public static class Worktrees
     {
         var r = await Git.RunAsync(dir, ["rev-parse", "--show-toplevel"], ct: ct);
         if (!r.Ok || r.Text.Length == 0)
-            throw new ZwarmException($"{dir} is not in a git repository; worktree isolation needs one (run 'git init' and commit, or drop --worktree)");
+            throw new ZwarmException(
+                $"{dir} is not in a git repository; worktree isolation needs one (run 'git init' and commit, or drop --worktree)");
         return Path.GetFullPath(r.Text);
     }
 
@@ -75,7 +76,8 @@ public static class Worktrees
         await ExcludeZwarmAsync(repo, ct);
         await Git.RunAsync(repo, ["worktree", "prune"], ct: ct);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await Git.RequireAsync(repo, ["worktree", "add", "-q", "-b", branch, path, baseCommit], $"cannot create a worktree from {what}", ct: ct);
+        await Git.RequireAsync(
+            repo, ["worktree", "add", "-q", "-b", branch, path, baseCommit], $"cannot create a worktree from {what}", ct: ct);
         var info = new WorktreeInfo { Path = path, Branch = branch, BaseCommit = baseCommit, Repo = repo };
         try
         {
@@ -96,10 +98,16 @@ public static class Worktrees
     }
 
     // Returns null on success, else the script's last line of output (or its exit code).
-    private static async Task<string?> RunSetupAsync(string script, string dir, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
+    private static async Task<string?> RunSetupAsync(
+        string script, string dir, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
     {
         var r = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
-            CliWrap.Cli.Wrap("sh").WithArguments([script]).WithWorkingDirectory(dir).WithEnvironmentVariables(env).WithValidation(CliWrap.CommandResultValidation.None), ct);
+            CliWrap.Cli.Wrap("sh")
+                .WithArguments([script])
+                .WithWorkingDirectory(dir)
+                .WithEnvironmentVariables(env)
+                .WithValidation(CliWrap.CommandResultValidation.None),
+            ct);
         if (r.ExitCode == 0) return null;
         var last = (r.StandardError + "\n" + r.StandardOutput).Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
         return last ?? $"exit code {r.ExitCode.ToString(CultureInfo.InvariantCulture)}";
@@ -135,7 +143,8 @@ public static class Worktrees
         var index = Path.Combine(Path.GetTempPath(), $"zwarm-index-{Guid.NewGuid():N}");
         try
         {
-            var real = (await Git.RequireAsync(wt.Path, ["rev-parse", "--git-path", "index"], "cannot find the worktree's index", ct: ct)).Text;
+            var real = (await Git.RequireAsync(
+                wt.Path, ["rev-parse", "--git-path", "index"], "cannot find the worktree's index", ct: ct)).Text;
             real = Path.GetFullPath(Path.Combine(wt.Path, real));
             if (File.Exists(real)) File.Copy(real, index);
             var env = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = index };
@@ -170,7 +179,8 @@ public static class Worktrees
         if (!string.IsNullOrWhiteSpace(body)) args.AddRange(["-m", TextCut.Cut(body, 8000)]);
         var commit = (await Git.RequireAsync(wt.Path, args, "cannot write the checkpoint commit", ZwarmIdentity, ct)).Text;
         // Guarded by the old value: if HEAD moved meanwhile (a concurrent finaliser), this checkpoint is dropped, not forced.
-        var moved = await Git.RunAsync(wt.Path, ["update-ref", "-m", $"zwarm: turn {turn.ToString(CultureInfo.InvariantCulture)}", "HEAD", commit, head], ct: ct);
+        var moved = await Git.RunAsync(
+            wt.Path, ["update-ref", "-m", $"zwarm: turn {turn.ToString(CultureInfo.InvariantCulture)}", "HEAD", commit, head], ct: ct);
         if (!moved.Ok) return null;
         // The worktree's index follows the new HEAD so `git status` there is clean; failing (a held index.lock) loses nothing.
         await Git.RunAsync(wt.Path, ["reset", "-q"], ct: ct);
@@ -180,22 +190,30 @@ public static class Worktrees
     /// <summary>Per-file line counts and the patch between two trees or commits.</summary>
     public static async Task<DiffResult> DiffAsync(string repo, string from, string to, bool patch, CancellationToken ct)
     {
-        var numstat = await Git.RequireAsync(repo, ["diff", "--no-renames", "--numstat", "-z", from, to], "cannot compute the diff", ct: ct);
+        var numstat = await Git.RequireAsync(
+            repo, ["diff", "--no-renames", "--numstat", "-z", from, to], "cannot compute the diff", ct: ct);
         var files = new List<FileStat>();
         foreach (var rec in Git.SplitZ(numstat.Stdout))
         {
             var parts = rec.Split('\t', 3);
             if (parts.Length < 3) continue;
             var binary = parts[0] == "-";
-            files.Add(new FileStat(parts[2].Trim('\n'), binary ? 0 : int.Parse(parts[0], CultureInfo.InvariantCulture), binary ? 0 : int.Parse(parts[1], CultureInfo.InvariantCulture), binary));
+            files.Add(new FileStat(
+                parts[2].Trim('\n'),
+                binary ? 0 : int.Parse(parts[0], CultureInfo.InvariantCulture),
+                binary ? 0 : int.Parse(parts[1], CultureInfo.InvariantCulture),
+                binary));
         }
-        var text = patch ? (await Git.RequireAsync(repo, ["diff", "--no-renames", "--no-color", from, to], "cannot compute the diff", ct: ct)).Stdout : "";
+        var text = patch
+            ? (await Git.RequireAsync(repo, ["diff", "--no-renames", "--no-color", from, to], "cannot compute the diff", ct: ct)).Stdout
+            : "";
         return new DiffResult(from, to, files, text);
     }
 
     /// <summary>Paths that differ between two trees or commits.</summary>
     public static async Task<IReadOnlyList<string>> ChangedFilesAsync(string repo, string from, string to, CancellationToken ct)
-        => Git.SplitZ((await Git.RequireAsync(repo, ["diff", "--no-renames", "--name-only", "-z", from, to], "cannot compute the diff", ct: ct)).Stdout);
+        => Git.SplitZ((await Git.RequireAsync(
+            repo, ["diff", "--no-renames", "--name-only", "-z", from, to], "cannot compute the diff", ct: ct)).Stdout);
 
     /// <summary>Recreates a removed worktree folder from its branch (after `git worktree prune`).</summary>
     public static async Task EnsureAsync(WorktreeInfo wt, CancellationToken ct)

@@ -23,7 +23,8 @@ internal static class ArgumentLimit
             var bytes = Encoding.UTF8.GetByteCount(arg);
             if (bytes > MaxBytes)
                 throw new ZwarmException(string.Create(CultureInfo.InvariantCulture,
-                    $"the {what} is too long: {bytes:N0} bytes, over the 128 KiB limit of one command-line argument (Linux MAX_ARG_STRLEN); put the details in a file and refer to it"), 2);
+                    $"the {what} is too long: {bytes:N0} bytes, over the 128 KiB limit of one command-line argument " +
+                    $"(Linux MAX_ARG_STRLEN); put the details in a file and refer to it"), 2);
         }
     }
 }

@@ -34,7 +34,8 @@ public static partial class ProcessInfo
             if (fields[0] == "Z") return null; // a zombie has exited
             return long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException
+                                       or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
             return null;
         }
@@ -61,7 +62,8 @@ public static partial class ProcessInfo
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException
+                                       or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
             return null;
         }
@@ -76,7 +78,8 @@ public static partial class ProcessInfo
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException
+                                       or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
             return null;
         }

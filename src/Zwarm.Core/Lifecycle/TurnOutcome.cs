@@ -14,7 +14,9 @@ public sealed record TurnOutcome(SessionStatus Status, string? Error)
     {
         var reply = parse.Reply;
         if (timedOut)
-            return new(SessionStatus.Failed, $"timed out after {timeoutSeconds} s (executor.timeout)" + (reply is null ? "" : "; partial reply kept"));
+            return new(
+                SessionStatus.Failed,
+                $"timed out after {timeoutSeconds} s (executor.timeout)" + (reply is null ? "" : "; partial reply kept"));
         if (reply is not null)
         {
             if (parse.Error is not null) return new(SessionStatus.Completed, $"Completed with error: {parse.Error}");
@@ -24,7 +26,9 @@ public sealed record TurnOutcome(SessionStatus Status, string? Error)
         }
         if (parse.Error is not null) return new(SessionStatus.Failed, parse.Error);
         if (parse.Lines == 0)
-            return new(SessionStatus.Failed, exitCode is null ? "agent process vanished without output" : $"agent produced no output (exit code {exitCode})");
+            return new(
+                SessionStatus.Failed,
+                exitCode is null ? "agent process vanished without output" : $"agent produced no output (exit code {exitCode})");
         if (parse.CompletionEvent && exitCode is null or 0) return new(SessionStatus.Completed, null);
         return exitCode switch
         {

@@ -72,7 +72,8 @@ public sealed class FileSessionStore : ISessionStore
         var ids = EnumerateIds().ToArray();
         var entries = new SessionEntry[ids.Length];
         // Page-cache reads are CPU work: synchronous reads into one reused buffer per worker, nothing kept but the entry.
-        Parallel.For(0, ids.Length, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
+        Parallel.For(0, ids.Length,
+            new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
             () => new byte[1 << 14],
             (i, _, buffer) =>
             {
@@ -80,8 +81,9 @@ public sealed class FileSessionStore : ISessionStore
                 return buffer;
             },
             _ => { });
-        Array.Sort(entries, (a, b) => (b.Meta?.CreatedAt ?? DateTimeOffset.MinValue).CompareTo(a.Meta?.CreatedAt ?? DateTimeOffset.MinValue) is var c && c != 0
-            ? c : string.CompareOrdinal(a.Id, b.Id));
+        Array.Sort(entries, (a, b) =>
+            (b.Meta?.CreatedAt ?? DateTimeOffset.MinValue).CompareTo(a.Meta?.CreatedAt ?? DateTimeOffset.MinValue) is var c && c != 0
+                ? c : string.CompareOrdinal(a.Id, b.Id));
         return Task.FromResult<IReadOnlyList<SessionEntry>>(entries);
     }
 
@@ -145,12 +147,18 @@ public sealed class FileSessionStore : ISessionStore
             if (Directory.Exists(Path.Combine(SessionsDir, prefix))) return prefix;
             throw new ZwarmException($"no session with id {prefix}");
         }
-        var matches = EnumerateIds().Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(6).ToList();
+        var matches = EnumerateIds()
+            .Where(id => id.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Take(6)
+            .ToList();
         return matches.Count switch
         {
             0 => throw new ZwarmException($"no session matches '{prefix}'"),
             1 => matches[0],
-            _ => throw new ZwarmException($"ambiguous session id '{prefix}': matches {string.Join(", ", matches.Take(5).Select(m => m[..Math.Min(13, m.Length)]))}{(matches.Count > 5 ? ", …" : "")}"),
+            _ => throw new ZwarmException(
+                $"ambiguous session id '{prefix}': matches {string.Join(", ", matches.Take(5).Select(m => m[..Math.Min(13, m.Length)]))}" +
+                $"{(matches.Count > 5 ? ", …" : "")}"),
         };
     }
 
@@ -252,7 +260,8 @@ public sealed class FileSessionStore : ISessionStore
                 }
                 else if (SessionIds.IsFull(name) && !File.Exists(Path.Combine(dir, MetaFile)))
                 {
-                    if (LastTouchedUtc(dir) < cutoff && inUse?.Invoke(name) != true) list.Add(new Debris(dir, "session folder without meta.json"));
+                    if (LastTouchedUtc(dir) < cutoff && inUse?.Invoke(name) != true)
+                        list.Add(new Debris(dir, "session folder without meta.json"));
                 }
                 else if (SessionIds.IsFull(name))
                 {

@@ -56,7 +56,10 @@ public static class SessionJson
         }),
     }.GetTypeInfo(typeof(SessionMeta));
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+    };
 
     /// <summary>
     /// Parses the fields a listing needs (no messages, turns or unknown fields); never write the result back. One forward

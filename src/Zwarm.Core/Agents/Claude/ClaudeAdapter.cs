@@ -27,10 +27,16 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     public IReadOnlyList<ModelInfo> Models { get; } =
     [
         new("sonnet", "claude",
-            ["claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "sonnet-4.5", "sonnet-4-5", "claude-sonnet-4", "claude-sonnet-4-0", "claude-sonnet-4-20250514", "sonnet-4"],
+            [
+                "claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "sonnet-4.5", "sonnet-4-5", "claude-sonnet-4", "claude-sonnet-4-0",
+                "claude-sonnet-4-20250514", "sonnet-4",
+            ],
             new ModelPrice(3, 15, 0.30), "Claude Sonnet: the balanced default"),
         new("opus", "claude",
-            ["claude-opus-4-1", "claude-opus-4-1-20250805", "opus-4.1", "opus-4-1", "claude-opus-4", "claude-opus-4-0", "claude-opus-4-20250514", "opus-4"],
+            [
+                "claude-opus-4-1", "claude-opus-4-1-20250805", "opus-4.1", "opus-4-1", "claude-opus-4", "claude-opus-4-0",
+                "claude-opus-4-20250514", "opus-4",
+            ],
             new ModelPrice(15, 75, 1.50), "Claude Opus: most capable, slowest and dearest"),
         new("haiku", "claude",
             ["claude-haiku-4-5", "claude-haiku-4-5-20251001", "haiku-4.5", "haiku-4-5"],
@@ -42,7 +48,8 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     {
         var config = request.Config;
         var settings = ClaudeSettings.Parse(config.AdapterToml(Name), config.ProjectDir);
-        var exe = request.Executable ?? AgentExecutable.Resolve("claude", config.AdapterCommand("claude"), config.ProjectDir, "@anthropic-ai/claude-code");
+        var exe = request.Executable
+            ?? AgentExecutable.Resolve("claude", config.AdapterCommand("claude"), config.ProjectDir, "@anthropic-ai/claude-code");
         var session = request.Session;
 
         // A resumed run may report a new session id (older Claude Code forked on --resume); the newest one holds the whole conversation.
@@ -73,7 +80,8 @@ internal sealed class ClaudeAdapter : IAgentAdapter
     /// <inheritdoc />
     public ITurnParser CreateParser(bool collectTrajectory) => new ClaudeParser(collectTrajectory);
 
-    private static string? FirstNonEmpty(string? a, string? b) => !string.IsNullOrWhiteSpace(a) ? a : !string.IsNullOrWhiteSpace(b) ? b : null;
+    private static string? FirstNonEmpty(string? a, string? b)
+        => !string.IsNullOrWhiteSpace(a) ? a : !string.IsNullOrWhiteSpace(b) ? b : null;
 
     // Environment.UserName is looked up from the effective uid on Unix.
     private static bool RunningAsRoot() => !OperatingSystem.IsWindows() && Environment.UserName == "root";

@@ -14,7 +14,10 @@ internal sealed record ClaudeSettings
     public static readonly string[] PermissionModes = ["acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "manual", "plan"];
 
     private static readonly string[] KnownKeys =
-        ["model", "full_danger", "permission_mode", "allowed_tools", "disallowed_tools", "add_dir", "append_system_prompt", "max_turns", "mcp_config"];
+        [
+            "model", "full_danger", "permission_mode", "allowed_tools", "disallowed_tools", "add_dir", "append_system_prompt", "max_turns",
+            "mcp_config",
+        ];
 
     /// <summary>The model named in the file (the session's model already reflects it).</summary>
     public string? Model { get; init; }
@@ -60,7 +63,9 @@ internal sealed record ClaudeSettings
         if (mode is not null && Array.IndexOf(PermissionModes, mode) < 0)
         {
             var hint = Suggest(mode, PermissionModes) is { } s ? $" (did you mean '{s}'?)" : "";
-            throw new ZwarmException($"{doc.Where(t, "permission_mode")}: bad value for 'permission_mode': \"{mode}\"{hint}; expected one of {string.Join(", ", PermissionModes)}");
+            throw new ZwarmException(
+                $"{doc.Where(t, "permission_mode")}: bad value for 'permission_mode': \"{mode}\"{hint}; " +
+                $"expected one of {string.Join(", ", PermissionModes)}");
         }
         var maxTurns = Int(doc, "max_turns");
         if (maxTurns is < 1)
@@ -68,7 +73,8 @@ internal sealed record ClaudeSettings
         return new ClaudeSettings
         {
             Model = Str(doc, "model"),
-            FullDanger = t.TryGetValue("full_danger", out var fd) && (fd as bool? ?? throw BadValue(doc, "full_danger", "true or false", fd)),
+            FullDanger = t.TryGetValue("full_danger", out var fd)
+                && (fd as bool? ?? throw BadValue(doc, "full_danger", "true or false", fd)),
             PermissionMode = mode,
             AllowedTools = List(doc, "allowed_tools"),
             DisallowedTools = List(doc, "disallowed_tools"),

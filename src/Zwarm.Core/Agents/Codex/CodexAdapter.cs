@@ -56,7 +56,8 @@ internal sealed class CodexAdapter : IAgentAdapter
         var forkFrom = request.Turn == 1 ? ResumableThreadId(request.ForkFrom) : null;
         var threadId = request.Turn > 1 ? ResumableThreadId(session.AgentSessionId) : forkFrom;
         var prompt = request.Turn > 1 && threadId is null ? ReplayPrompt.Build(session, request.Prompt) : request.Prompt;
-        var exe = request.Executable ?? AgentExecutable.Resolve("codex", config.AdapterCommand("codex"), config.ProjectDir, "@openai/codex");
+        var exe = request.Executable
+            ?? AgentExecutable.Resolve("codex", config.AdapterCommand("codex"), config.ProjectDir, "@openai/codex");
 
         var args = new List<string>();
         foreach (var o in settings.Overrides) args.AddRange(["-c", o]);

@@ -92,7 +92,8 @@ internal sealed partial class CodexParser
 
     private bool OnMcpToolCall(in CodexEvent item, string? id)
     {
-        if (!Str(item[CodexField.Server], out var server) || !Str(item[CodexField.Tool], out var tool) || tool is null || !Str(item[CodexField.Status], out var status))
+        if (!Str(item[CodexField.Server], out var server) || !Str(item[CodexField.Tool], out var tool) || tool is null
+            || !Str(item[CodexField.Status], out var status))
             return false;
         string? error = null;
         if (item[CodexField.ItemError] is { IsNull: false } err)
@@ -111,7 +112,8 @@ internal sealed partial class CodexParser
         if (!_collect) return true;
         Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, args) { ToolName = name, CallId = id });
         if (output is not null || failed)
-            Result.Steps.Add(new TrajectoryStep(StepKind.ToolOutput, output ?? "") { ToolName = name, CallId = id, Output = output, IsError = failed });
+            Result.Steps.Add(
+                new TrajectoryStep(StepKind.ToolOutput, output ?? "") { ToolName = name, CallId = id, Output = output, IsError = failed });
         return true;
     }
 
@@ -148,7 +150,8 @@ internal sealed partial class CodexParser
             var completed = c.Kind == JsonTokenType.True;
             text?.Append(text.Length > 0 ? "\n" : "").Append(completed ? "[x] " : "[ ] ").Append(t);
         }
-        if (text is not null) Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, text.ToString()) { ToolName = "todo_list", CallId = id });
+        if (text is not null)
+            Result.Steps.Add(new TrajectoryStep(StepKind.ToolCall, text.ToString()) { ToolName = "todo_list", CallId = id });
         return true;
     }
 

@@ -76,7 +76,8 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser,
             Result.Usage.Clear();
             for (var p = usage.EnumerateObject(); p.MoveNext();)
                 if (p.Current.TryGetInt64(out var n)) Result.Usage[p.Name!] = n;
-            Result.Usage.TryAdd("total_tokens", Result.Usage.GetValueOrDefault("input_tokens") + Result.Usage.GetValueOrDefault("output_tokens"));
+            Result.Usage.TryAdd(
+                "total_tokens", Result.Usage.GetValueOrDefault("input_tokens") + Result.Usage.GetValueOrDefault("output_tokens"));
             Result.UsageIsCumulative = true;
         }
         Result.CompletionEvent = true;
@@ -119,8 +120,10 @@ internal sealed partial class CodexParser(bool collectTrajectory) : ITurnParser,
     // "You’ve hit your usage limit. … or try again at 12:40 AM." (the reset in local time, to the minute).
     private void NoteRateLimit(string message)
     {
-        if (!message.Contains("429 Too Many Requests", StringComparison.Ordinal) && !message.Contains("usage limit", StringComparison.OrdinalIgnoreCase)
-            && !message.Contains("rate_limit", StringComparison.Ordinal) && !message.Contains("usage_limit_reached", StringComparison.Ordinal))
+        if (!message.Contains("429 Too Many Requests", StringComparison.Ordinal)
+            && !message.Contains("usage limit", StringComparison.OrdinalIgnoreCase)
+            && !message.Contains("rate_limit", StringComparison.Ordinal)
+            && !message.Contains("usage_limit_reached", StringComparison.Ordinal))
             return;
         Result.RateLimited = true;
         Result.RetryHint = RetryHint.FromText(message) ?? Result.RetryHint;

@@ -12,7 +12,8 @@ public static class CodexSandbox
     /// The command line running <paramref name="command"/> (argv) inside the sandbox, with <paramref name="tempDir"/> as its
     /// writable TMPDIR; throws <see cref="ZwarmException"/> when codex is not installed.
     /// </summary>
-    public static AgentCommand Wrap(ZwarmConfig config, IReadOnlyList<string> command, string workingDir, IReadOnlyList<string> writableRoots, string tempDir)
+    public static AgentCommand Wrap(
+        ZwarmConfig config, IReadOnlyList<string> command, string workingDir, IReadOnlyList<string> writableRoots, string tempDir)
     {
         var exe = AgentExecutable.Resolve("codex", config.AdapterCommand("codex"), config.ProjectDir, "@openai/codex");
         var roots = "[" + string.Join(", ", writableRoots.Append(tempDir).Distinct(StringComparer.Ordinal).Select(CodexToml.Render)) + "]";

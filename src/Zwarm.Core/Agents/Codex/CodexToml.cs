@@ -39,7 +39,9 @@ internal static class CodexToml
     {
         // codex splits an override at the first '=' and its key at every '.', with no quoting.
         if (key.Length == 0 || key.Contains('.') || key.Contains('=') || key.Trim() != key)
-            throw new ZwarmException($"{doc.Where(table, key)}: key '{prefix}{key}' cannot be passed to codex as -c key=value (no '.', '=' or surrounding spaces in a key)");
+            throw new ZwarmException(
+                $"{doc.Where(table, key)}: key '{prefix}{key}' cannot be passed to codex as -c key=value " +
+                "(no '.', '=' or surrounding spaces in a key)");
         if (value is TomlTable { Kind: ObjectKind.Table } section)
         {
             // An empty [section] adds nothing: "-c section={}" would wipe that section of the user's own codex config.
@@ -51,7 +53,8 @@ internal static class CodexToml
     }
 
     /// <summary>A value in TOML syntax, as codex parses the right-hand side of an override.</summary>
-    public static string Render(object value) => TryRender(value) ?? throw new ArgumentException($"not a TOML value: {value.GetType().Name}", nameof(value));
+    public static string Render(object value)
+        => TryRender(value) ?? throw new ArgumentException($"not a TOML value: {value.GetType().Name}", nameof(value));
 
     private static string? TryRender(object? value)
     {
@@ -77,7 +80,9 @@ internal static class CodexToml
     }
 
     private static string Key(string key)
-        => key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? key : TomlFormatHelper.ToString(key, TomlPropertyDisplayKind.Default);
+        => key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? key
+            : TomlFormatHelper.ToString(key, TomlPropertyDisplayKind.Default);
 
     private static ZwarmException BadValue(TomlDocument doc, TomlTable table, string key, string fullKey, string expected, object? value)
     {
