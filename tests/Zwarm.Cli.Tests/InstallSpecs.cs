@@ -39,8 +39,8 @@ public sealed class PackedZwarm : IAsyncLifetime
 
     private async Task PackAsync(string dir, string config, string[] extra)
     {
-        var r = await InstallSpecs.RunToolAsync(Paths.RepoRoot, "dotnet", ["pack", Path.Combine(Paths.RepoRoot, "src", "Zwarm.Cli"), "-c", "Release",
-            "-o", dir, "--no-restore", "--nologo", "-v", "quiet", .. extra], null, TimeSpan.FromMinutes(15));
+        var r = await InstallSpecs.RunToolAsync(Paths.RepoRoot, "dotnet", ["pack", Path.Combine(Paths.RepoRoot, "src", "Zwarm.Cli"),
+            "-c", "Release", "-o", dir, "--no-restore", "--nologo", "-v", "quiet", .. extra], null, TimeSpan.FromMinutes(15));
         if (r.ExitCode != 0) throw new InvalidOperationException("dotnet pack failed: " + r);
         await File.WriteAllTextAsync(config, $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -67,7 +67,7 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
     public async Task As_a_tool_installed_with_tool_path_a_turn_is_finalised_by_its_wrapper()
     {
         var tools = Path.Combine(packed.Root, "tools-" + Guid.NewGuid().ToString("N")[..6]);
-        var install = await RunToolAsync(packed.Root, "dotnet", ["tool", "install", "Zwarm", "--tool-path", tools, "--configfile", packed.NugetConfig], null, TimeSpan.FromMinutes(1));
+        var install = await InstallAsync(packed.Root, ["--tool-path", tools], packed.NugetConfig);
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync(Path.Combine(tools, "zwarm"), []);
@@ -80,7 +80,7 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         var home = Path.Combine(packed.Root, "home-" + Guid.NewGuid().ToString("N")[..6]);
         Directory.CreateDirectory(home);
         var env = new Dictionary<string, string?> { ["DOTNET_CLI_HOME"] = home };
-        var install = await RunToolAsync(packed.Root, "dotnet", ["tool", "install", "--global", "Zwarm", "--configfile", packed.NugetConfig], env, TimeSpan.FromMinutes(1));
+        var install = await InstallAsync(packed.Root, ["--global"], packed.NugetConfig, env);
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync(Path.Combine(home, ".dotnet", "tools", "zwarm"), [], env);
@@ -95,9 +95,11 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
             .Should().BeEquivalentTo("Zwarm.0.1.0.nupkg", "Zwarm.linux-x64.0.1.0.nupkg", "Zwarm.any.0.1.0.nupkg");
         var pointer = ReadEntries(Path.Combine(packed.Packages, "Zwarm.0.1.0.nupkg"));
         var settings = XDocument.Parse(pointer.Single(e => e.Key.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal)).Value);
-        settings.Descendants("RuntimeIdentifierPackage").Select(e => (string)e.Attribute("RuntimeIdentifier")! + " " + (string)e.Attribute("Id")!)
+        settings.Descendants("RuntimeIdentifierPackage")
+            .Select(e => (string)e.Attribute("RuntimeIdentifier")! + " " + (string)e.Attribute("Id")!)
             .Should().Equal("linux-x64 Zwarm.linux-x64", "any Zwarm.any");
-        pointer.Keys.Should().NotContain(k => k.EndsWith(".dll", StringComparison.Ordinal) || k.EndsWith("/zwarm", StringComparison.Ordinal), "the pointer holds no program");
+        pointer.Keys.Where(k => k.StartsWith("tools/", StringComparison.Ordinal))
+            .Should().ContainSingle("the pointer holds no program").Which.Should().EndWith("/DotnetToolSettings.xml");
 
         var native = ReadEntries(Path.Combine(packed.Packages, "Zwarm.linux-x64.0.1.0.nupkg"));
         native.Keys.Where(k => k.StartsWith("tools/", StringComparison.Ordinal))
@@ -106,7 +108,8 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
 
         var fallback = ReadEntries(Path.Combine(packed.Packages, "Zwarm.any.0.1.0.nupkg"));
         fallback.Keys.Should().Contain(["tools/net10.0/any/zwarm.dll", "tools/net10.0/any/zwarm.runtimeconfig.json"]);
-        fallback.Keys.Should().NotContain(k => k.EndsWith(".pdb", StringComparison.Ordinal) || k.EndsWith(".dbg", StringComparison.Ordinal));
+        fallback.Keys.Should().NotContain(k => k.EndsWith(".pdb", StringComparison.Ordinal) || k.EndsWith(".dbg", StringComparison.Ordinal),
+            "a tool package holds the program only");
         fallback["tools/net10.0/any/DotnetToolSettings.xml"].Should().Contain("Runner=\"dotnet\"");
     }
 
@@ -114,7 +117,7 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
     public async Task Where_no_native_package_fits_the_framework_dependent_fallback_is_installed_and_finalises_a_turn()
     {
         var tools = Path.Combine(packed.Root, "fallback-" + Guid.NewGuid().ToString("N")[..6]);
-        var install = await RunToolAsync(packed.Root, "dotnet", ["tool", "install", "Zwarm", "--tool-path", tools, "--configfile", packed.FallbackNugetConfig], null, TimeSpan.FromMinutes(1));
+        var install = await InstallAsync(packed.Root, ["--tool-path", tools], packed.FallbackNugetConfig);
         install.ExitCode.Should().Be(0, install.ToString());
         Directory.EnumerateFiles(tools, "zwarm.dll", SearchOption.AllDirectories).Should().ContainSingle()
             .Which.Should().Contain("/zwarm.any/", "the pointer's `any` package is what the CLI picks when no RID-specific one fits");
@@ -127,8 +130,9 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
     {
         await using var project = new TestProject(Ct);
         Directory.CreateDirectory(Path.Combine(project.Dir, ".config"));
-        await File.WriteAllTextAsync(Path.Combine(project.Dir, ".config", "dotnet-tools.json"), """{ "version": 1, "isRoot": true, "tools": {} }""", Ct);
-        var install = await RunToolAsync(project.Dir, "dotnet", ["tool", "install", "Zwarm", "--configfile", packed.NugetConfig], null, TimeSpan.FromMinutes(1));
+        await File.WriteAllTextAsync(Path.Combine(project.Dir, ".config", "dotnet-tools.json"),
+            """{ "version": 1, "isRoot": true, "tools": {} }""", Ct);
+        var install = await InstallAsync(project.Dir, [], packed.NugetConfig);
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync("dotnet", ["tool", "run", "zwarm", "--"], project: project);
@@ -162,7 +166,13 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         await SpawnAndExpectFinalisedAsync(Path.Combine(checkout, "zwarm"), []);
     }
 
-    private const string NoNative = "no NativeAOT zwarm under test (test.sh builds one when clang and zlib1g-dev are installed): the tool packages are framework-dependent only";
+    private const string NoNative = "no NativeAOT zwarm under test (test.sh builds one when clang and zlib1g-dev are installed): "
+        + "the tool packages are framework-dependent only";
+
+    /// <summary><c>dotnet tool install Zwarm</c> with <paramref name="how"/> (--global, --tool-path DIR, or none: local).</summary>
+    private static Task<CliResult> InstallAsync(
+        string cwd, string[] how, string nugetConfig, IReadOnlyDictionary<string, string?>? env = null)
+        => RunToolAsync(cwd, "dotnet", ["tool", "install", "Zwarm", .. how, "--configfile", nugetConfig], env, TimeSpan.FromMinutes(1));
 
     /// <summary>
     /// The installed command is the NativeAOT program of <c>Zwarm.linux-x64</c>: an ELF executable that is no .NET host (it
@@ -191,7 +201,8 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         });
     }
 
-    private static async Task SpawnAndExpectFinalisedAsync(string file, string[] prefix, IReadOnlyDictionary<string, string?>? env = null, TestProject? project = null)
+    private static async Task SpawnAndExpectFinalisedAsync(
+        string file, string[] prefix, IReadOnlyDictionary<string, string?>? env = null, TestProject? project = null)
     {
         var own = project is null ? new TestProject(Ct) : null;
         var p = project ?? own!;
@@ -217,7 +228,8 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         }
     }
 
-    internal static async Task<CliResult> RunToolAsync(string cwd, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env, TimeSpan timeout)
+    internal static async Task<CliResult> RunToolAsync(
+        string cwd, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env, TimeSpan timeout)
     {
         var e = new Dictionary<string, string?>
         {
