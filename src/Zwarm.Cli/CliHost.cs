@@ -60,7 +60,7 @@ internal sealed class CliHost
     public string ProjectDir => _projectOverride ?? _projectDir;
 
     /// <summary>
-    /// The store, unless set (ZWARM_DIR for the program, the session's store for the finaliser): found like .git/, in
+    /// The store, unless set (the one `_finalize`, `_pump` and `_hooks` are given): found like .git/, in
     /// the current folder or the nearest parent that has a .zwarm/; the current folder's when there is none yet.
     /// A command's --working-dir wins over all of these: that folder's .zwarm/.
     /// </summary>
@@ -225,7 +225,6 @@ internal sealed class CliHost
             // logs: the agent's bytes unchanged into a pipe or file; on a terminal through the visible writer.
             RawOut = System.Console.IsOutputRedirected ? System.Console.OpenStandardOutput() : null,
         };
-        if (System.Environment.GetEnvironmentVariable("ZWARM_DIR") is { Length: > 0 } dir) host.ZwarmDir = dir;
         return host;
     }
 }

@@ -102,7 +102,6 @@ public sealed class McpCommandSpecs : IDisposable
         var psi = new ProcessStartInfo(TestEnv.Zwarm) { WorkingDirectory = _dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
-        psi.Environment.Remove("ZWARM_DIR");
         psi.Environment.Remove("ZWARM_AGENTS_DIR");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync(TestEnv.Ct);

@@ -66,7 +66,6 @@ public sealed class NativeBinarySpecs
     {
         var psi = new ProcessStartInfo(TestEnv.Zwarm) { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("mcp");
-        psi.Environment.Remove("ZWARM_DIR");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync(TestEnv.Ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestEnv.Ct);

@@ -39,8 +39,6 @@ internal static class FinalizeCommand
         var id = Path.GetFileName(sessionDir);
         var zwarmDir = Path.GetDirectoryName(Path.GetDirectoryName(sessionDir))!;
         host.ZwarmDir = zwarmDir;
-        // Queued sessions this finaliser starts inherit the store's location, as before.
-        Environment.SetEnvironmentVariable("ZWARM_DIR", zwarmDir);
         var manager = await host.ManagerAsync(ct);
         await manager.FinalizeTurnAsync(id, turn, ct);
         await manager.PumpQueueAsync(ct);

@@ -67,9 +67,12 @@ internal static class HooksCommand
     /// <summary>Hidden: run by a detached process for one event (ZWARM_HOOK_EVENT, _TASK, _REPLY), never by a person.</summary>
     public static Command CreateRunner(CliHost host)
     {
-        var cmd = new Command("_hooks", "run the hooks of one event (used by zwarm itself)") { Hidden = true };
+        var store = new Argument<string>("zwarm-dir") { Description = "the .zwarm folder" };
+        var cmd = new Command("_hooks", "run the hooks of one event (used by zwarm itself)") { store };
+        cmd.Hidden = true;
         cmd.SetAction(async (pr, ct) =>
         {
+            host.ZwarmDir = Path.GetFullPath(pr.GetValue(store)!, host.ProjectDir);
             var line = Environment.GetEnvironmentVariable("ZWARM_HOOK_EVENT");
             if (line is null || EventLog.Parse(Encoding.UTF8.GetBytes(line)) is not { } e) return ExitCodes.Usage;
             var config = await host.ConfigAsync(ct);

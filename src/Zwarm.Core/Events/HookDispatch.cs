@@ -42,8 +42,9 @@ public sealed class DetachedHookSink(SupervisorCommand zwarm) : IHookSink
         var psi = new ProcessStartInfo(setsid ?? zwarm.Executable) { UseShellExecute = false, WorkingDirectory = context.ProjectDir };
         if (setsid is not null) psi.ArgumentList.Add(zwarm.Executable);
         if (zwarm.Dll is not null) psi.ArgumentList.Add(zwarm.Dll);
+        // The store travels as an argument: no environment side channel (a child zwarm reads nothing it was not told).
         psi.ArgumentList.Add("_hooks");
-        psi.Environment["ZWARM_DIR"] = context.ZwarmDir;
+        psi.ArgumentList.Add(context.ZwarmDir);
         psi.Environment["ZWARM_HOOK_EVENT"] = System.Text.Encoding.UTF8.GetString(EventLog.Line(e)).TrimEnd('\n');
         psi.Environment["ZWARM_HOOK_TASK"] = context.Task ?? "";
         psi.Environment["ZWARM_HOOK_REPLY"] = context.Reply ?? "";

@@ -89,7 +89,7 @@ internal sealed class RateLimitParking(SessionManager sessions)
             psi.ArgumentList.Add(a);
         if (supervisor.Dll is not null) psi.ArgumentList.Add(supervisor.Dll);
         psi.ArgumentList.Add("_pump");
-        psi.Environment["ZWARM_DIR"] = Store.Root;
+        psi.ArgumentList.Add(Store.Root);
         foreach (var k in new[] { "ZWARM_SESSION_ID", "ZWARM_STORE" }) psi.Environment.Remove(k);
         try
         {
