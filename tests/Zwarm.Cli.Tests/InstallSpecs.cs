@@ -18,7 +18,8 @@ public sealed class PackedZwarm : IAsyncLifetime
     {
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var pkg = Path.Combine(Root, "pkg");
-        var r = await InstallSpecs.RunToolAsync(Paths.RepoRoot, "dotnet", ["pack", Path.Combine(Paths.RepoRoot, "src", "Zwarm.Cli", "Zwarm.Cli.csproj"),
+        var r = await InstallSpecs.RunToolAsync(Paths.RepoRoot, "dotnet",
+            ["pack", Path.Combine(Paths.RepoRoot, "src", "Zwarm.Cli", "Zwarm.Cli.csproj"),
             "--no-build", "--no-restore", "-c", configuration, "-o", pkg, "--nologo", "-v", "quiet"], null, TimeSpan.FromMinutes(10));
         if (r.ExitCode != 0) throw new InvalidOperationException("dotnet pack failed: " + r);
         await File.WriteAllTextAsync(NugetConfig, $"""
@@ -46,7 +47,9 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
     public async Task As_a_tool_installed_with_tool_path_a_turn_is_finalised_by_its_wrapper()
     {
         var tools = Path.Combine(packed.Root, "tools-" + Guid.NewGuid().ToString("N")[..6]);
-        var install = await RunToolAsync(packed.Root, "dotnet", ["tool", "install", "Zwarm", "--tool-path", tools, "--configfile", packed.NugetConfig], null, TimeSpan.FromMinutes(1));
+        var install = await RunToolAsync(
+            packed.Root, "dotnet", ["tool", "install", "Zwarm", "--tool-path", tools, "--configfile", packed.NugetConfig], null,
+            TimeSpan.FromMinutes(1));
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync(Path.Combine(tools, "zwarm"), []);
@@ -58,7 +61,9 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         var home = Path.Combine(packed.Root, "home-" + Guid.NewGuid().ToString("N")[..6]);
         Directory.CreateDirectory(home);
         var env = new Dictionary<string, string?> { ["DOTNET_CLI_HOME"] = home };
-        var install = await RunToolAsync(packed.Root, "dotnet", ["tool", "install", "--global", "Zwarm", "--configfile", packed.NugetConfig], env, TimeSpan.FromMinutes(1));
+        var install = await RunToolAsync(
+            packed.Root, "dotnet", ["tool", "install", "--global", "Zwarm", "--configfile", packed.NugetConfig], env,
+            TimeSpan.FromMinutes(1));
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync(Path.Combine(home, ".dotnet", "tools", "zwarm"), [], env);
@@ -69,8 +74,10 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
     {
         await using var project = new TestProject(Ct);
         Directory.CreateDirectory(Path.Combine(project.Dir, ".config"));
-        await File.WriteAllTextAsync(Path.Combine(project.Dir, ".config", "dotnet-tools.json"), """{ "version": 1, "isRoot": true, "tools": {} }""", Ct);
-        var install = await RunToolAsync(project.Dir, "dotnet", ["tool", "install", "Zwarm", "--configfile", packed.NugetConfig], null, TimeSpan.FromMinutes(1));
+        await File.WriteAllTextAsync(
+            Path.Combine(project.Dir, ".config", "dotnet-tools.json"), """{ "version": 1, "isRoot": true, "tools": {} }""", Ct);
+        var install = await RunToolAsync(
+            project.Dir, "dotnet", ["tool", "install", "Zwarm", "--configfile", packed.NugetConfig], null, TimeSpan.FromMinutes(1));
         install.ExitCode.Should().Be(0, install.ToString());
 
         await SpawnAndExpectFinalisedAsync("dotnet", ["tool", "run", "zwarm", "--"], project: project);
@@ -104,7 +111,8 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         await SpawnAndExpectFinalisedAsync(Path.Combine(checkout, "zwarm"), []);
     }
 
-    private static async Task SpawnAndExpectFinalisedAsync(string file, string[] prefix, IReadOnlyDictionary<string, string?>? env = null, TestProject? project = null)
+    private static async Task SpawnAndExpectFinalisedAsync(
+        string file, string[] prefix, IReadOnlyDictionary<string, string?>? env = null, TestProject? project = null)
     {
         var own = project is null ? new TestProject(Ct) : null;
         var p = project ?? own!;
@@ -130,7 +138,8 @@ public sealed class InstallSpecs(PackedZwarm packed) : IClassFixture<PackedZwarm
         }
     }
 
-    internal static async Task<CliResult> RunToolAsync(string cwd, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env, TimeSpan timeout)
+    internal static async Task<CliResult> RunToolAsync(
+        string cwd, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env, TimeSpan timeout)
     {
         var e = new Dictionary<string, string?>
         {
