@@ -133,12 +133,12 @@ internal sealed class LaunchQueue(SessionManager sessions)
     private void CheckContinuable(SessionMeta m)
     {
         if (m.Status is SessionStatus.Running or SessionStatus.Pending)
-            throw new ZwarmException(
-                $"session {m.ShortId} is still {m.Status.ToWire()}; wait for it (zwarm wait {m.ShortId}) or kill it first");
+            throw new SessionRefusedException(m.ShortId, Refusal.Busy, $"is still {m.Status.ToWire()}",
+                $"wait for it (zwarm wait {m.ShortId}) or kill it first");
         if (m.Status is SessionStatus.Killed)
-            throw new ZwarmException($"session {m.ShortId} was killed; start a new session instead");
+            throw new SessionRefusedException(m.ShortId, Refusal.Killed, "was killed", "start a new session instead");
         if (sessions.Budget.OverBudget(m) is { } over)
-            throw new ZwarmException($"session {m.ShortId} {over}; no further turns");
+            throw new SessionRefusedException(m.ShortId, Refusal.OverBudget, over, "no further turns");
     }
 
     /// <summary>Starts the current turn of a pending session if a slot is free; leaves it queued otherwise.</summary>

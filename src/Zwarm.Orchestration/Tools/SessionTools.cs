@@ -104,17 +104,21 @@ internal sealed partial class SessionTools(ToolContext ctx)
         CancellationToken ct = default)
     {
         var before = await GetAsync(session_id, ct);
-        if (before.Status is SessionStatus.Running or SessionStatus.Pending)
-            throw new ToolFailure($"session {before.ShortId} is still {before.Status.ToWire()}",
-                "wait for it to finish (sleep, then check_session), then converse; or end_session it and delegate again");
-        if (before.Status is SessionStatus.Killed)
-            throw new ToolFailure(
-                $"session {before.ShortId} was killed", "start a new session with delegate (include what the old one achieved)");
         CheckBudget(await ctx.MySessionsAsync(ct), "converse");
         SessionMeta meta;
         try
         {
             meta = await Manager.ContinueAsync(before.Id, message, ct);
+        }
+        catch (SessionRefusedException ex)
+        {
+            // Core says why; the advice is the orchestrator's own.
+            throw new ToolFailure(ex.Why, ex.Reason switch
+            {
+                Refusal.Busy => "wait for it to finish (sleep, then check_session), then converse; or end_session it and delegate again",
+                Refusal.Killed => "start a new session with delegate (include what the old one achieved)",
+                _ => "its budget is spent: delegate a new session if the work must go on",
+            });
         }
         catch (ZwarmException ex)
         {

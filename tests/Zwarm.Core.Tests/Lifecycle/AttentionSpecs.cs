@@ -106,8 +106,9 @@ public sealed class AttentionSpecs
 
         var act = () => p.Manager.ContinueAsync(s.Id, "reply=More", Ct);
 
-        (await act.Should().ThrowAsync<ZwarmException>()).Which.Message.Should()
-            .Contain("over the budget of $0.00001").And.Contain("executor.cost_budget_usd");
+        var refused = (await act.Should().ThrowAsync<SessionRefusedException>()).Which;
+        refused.Reason.Should().Be(Refusal.OverBudget);
+        refused.Message.Should().Contain("over the budget of $0.00001").And.Contain("executor.cost_budget_usd");
         EventsOf(p, s.Id).Select(e => e.Event).Should().Contain("budget_exceeded");
         EventsOf(p, s.Id).Single(e => e.Event == "budget_exceeded").Reason.Should()
             .Contain("cost $0.0000").And.Contain("over the budget of $0.00001");

@@ -213,7 +213,8 @@ public sealed class LifecycleSpecs
         await using var gate = new AgentGate(p.Path);
         var s = await p.SpawnAsync($"{gate.Prompt} reply=first");
         var running = () => p.Manager.ContinueAsync(s.Id, "reply=again", TestContext.Current.CancellationToken);
-        (await running.Should().ThrowAsync<ZwarmException>()).WithMessage($"session {s.ShortId} is still running*");
+        (await running.Should().ThrowAsync<SessionRefusedException>()).WithMessage($"session {s.ShortId} is still running*")
+            .Which.Reason.Should().Be(Refusal.Busy);
         await gate.WriteAsync(TestContext.Current.CancellationToken);
         await gate.CloseAsync();
         var first = await p.UntilFinishedAsync(s.Id);
@@ -230,7 +231,8 @@ public sealed class LifecycleSpecs
         var k = await p.SpawnAsync("sleep=forever");
         await p.Manager.KillAsync(k.Id, TestContext.Current.CancellationToken);
         var killed = () => p.Manager.ContinueAsync(k.Id, "more", TestContext.Current.CancellationToken);
-        (await killed.Should().ThrowAsync<ZwarmException>()).WithMessage("*was killed*");
+        (await killed.Should().ThrowAsync<SessionRefusedException>()).WithMessage("*was killed*")
+            .Which.Reason.Should().Be(Refusal.Killed);
     }
 
     [Fact(Timeout = 60_000)]
