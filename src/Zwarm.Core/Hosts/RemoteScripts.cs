@@ -105,9 +105,9 @@ internal static class RemoteScripts
     /// </summary>
     public const string Follower = """
         d="$1"; n="$2"; shift 2
-        t="$d/turns"; f="$t/turn_$n.jsonl"; l="$t/.turn_$n.link"; e="$t/.turn_$n.ssh"
+        f="$out"; l="$link"; e="$sshlog"
         exec </dev/null 2>>"$e.log"
-        exec 9>>"$t/.turn_$n.follow.lock"
+        exec 9>>"$follow_lock"
         flock -n 9 || exit 0
         w=1
         while :; do
@@ -128,8 +128,8 @@ internal static class RemoteScripts
         done
         rm -f "$e.err"
         case "$state" in
-          exit:*) printf '%s\n' "${state#exit:}" > "$t/.turn_$n.exit.tmp" && mv -f "$t/.turn_$n.exit.tmp" "$t/turn_$n.exit" ;;
-          *) : > "$t/.turn_$n.vanished" ;;
+          exit:*) printf '%s\n' "${state#exit:}" > "$code_tmp" && mv -f "$code_tmp" "$code" ;;
+          *) : > "$vanished" ;;
         esac
         exec 9>&-
         """;

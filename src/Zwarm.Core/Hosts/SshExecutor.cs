@@ -49,9 +49,9 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         foreach (var a in c.Arguments) script.Append(' ').Append(Ssh.Quote(a));
         script.Append(" </dev/null >/dev/null 2>&1 &\np=$!\necho \"$p $(st \"$p\") $d\"\n");
 
-        var turns = Path.Combine(s.SessionDir, "turns");
-        Directory.CreateDirectory(turns);
-        using (File.Open(Path.Combine(turns, $"turn_{s.Turn}.jsonl"), FileMode.Append)) { }
+        var files = new TurnFiles(s.SessionDir, s.Turn);
+        Directory.CreateDirectory(files.TurnsDir);
+        using (File.Open(files.Output, FileMode.Append)) { }
         var r = await Ssh.RunAsync(Host, script.ToString(), ct);
         if (!r.Ok) throw new ZwarmException($"could not start the turn on {Host.Name}: {await Ssh.ExplainAsync(Host, r, ct)}");
         var parts = r.Stdout.Trim().Split(' ', 3);
@@ -113,7 +113,8 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         var psi = new ProcessStartInfo(setsid) { UseShellExecute = false, WorkingDirectory = sessionDir };
         foreach (var a in new[]
             {
-                "sh", "-c", RemoteScripts.Follower + "\n" + TurnLauncher.FinalizeStep, "zwarm-follow", sessionDir, I(turn),
+                "sh", "-c", new TurnFiles(sessionDir, turn).ShellVariables() + RemoteScripts.Follower + "\n" + TurnLauncher.FinalizeStep,
+                "zwarm-follow", sessionDir, I(turn),
                 Ssh.Executable(),
             })
             psi.ArgumentList.Add(a);
@@ -165,10 +166,9 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         SessionMeta meta, string sessionDir, int turn, string before, CancellationToken ct, TimeSpan? timeout = null)
     {
         var remote = meta.Host!;
-        var turns = Path.Combine(sessionDir, "turns");
+        var files = new TurnFiles(sessionDir, turn);
         SshResult r;
-        await using (var fs = new FileStream(
-            Path.Combine(turns, $"turn_{turn}.jsonl"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        await using (var fs = new FileStream(files.Output, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
             r = await Ssh.RunAsync(
                 Host, before + RemoteCommand(RemoteScripts.Tail, remote, turn) + $" c {I(fs.Length)}\n", ct, fs, timeout);
         var status = r.Stderr.Split('\n').LastOrDefault(l => l.StartsWith("zwarm-status ", StringComparison.Ordinal));
@@ -176,9 +176,8 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         var state = status.Split(' ', 3) is [_, _, var st] ? st.Trim() : "";
         if (state.StartsWith("exit:", StringComparison.Ordinal))
         {
-            var tmp = Path.Combine(turns, $".turn_{turn}.exit.tmp");
-            await File.WriteAllTextAsync(tmp, state["exit:".Length..] + "\n", ct);
-            File.Move(tmp, Path.Combine(turns, $"turn_{turn}.exit"), overwrite: true);
+            await File.WriteAllTextAsync(files.ExitTemp, state["exit:".Length..] + "\n", ct);
+            File.Move(files.ExitTemp, files.Exit, overwrite: true);
         }
         return r with { ExitCode = 0 };
     }
@@ -186,9 +185,9 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
     /// <inheritdoc/>
     public Task<TurnProcess?> ResumeAsync(SessionMeta meta, string sessionDir, SupervisorCommand? supervisor, CancellationToken ct)
     {
-        var turns = Path.Combine(sessionDir, "turns");
+        var files = new TurnFiles(sessionDir, meta.Turn);
         if (meta.Host is not { Pid: not null } remote || remote.Dir is null) return Task.FromResult<TurnProcess?>(null);
-        if (File.Exists(Path.Combine(turns, $"turn_{meta.Turn}.exit")) || File.Exists(Path.Combine(turns, $".turn_{meta.Turn}.vanished")))
+        if (File.Exists(files.Exit) || File.Exists(files.HostVanished))
             return Task.FromResult<TurnProcess?>(null);
         var (pid, start) = StartFollower(meta.Id, sessionDir, meta.Turn, remote, supervisor);
         return Task.FromResult<TurnProcess?>(new TurnProcess(pid, start, remote));

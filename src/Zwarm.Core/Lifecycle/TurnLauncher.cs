@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Zwarm.Core.Agents;
+using Zwarm.Core.Sessions;
 
 namespace Zwarm.Core.Lifecycle;
 
@@ -11,15 +12,15 @@ namespace Zwarm.Core.Lifecycle;
 /// </summary>
 public static class TurnLauncher
 {
-    // $1 session dir, $2 turn, $3 timeout seconds (0 = none), $4 kill grace, then the agent's argv. The finaliser waits
-    // for a slot (flock; -o: sessions it starts from the queue do not inherit the lock; -w: a stuck slot is left to
-    // reconciliation on read).
+    // After the turn's file names (TurnFiles.ShellVariables): $1 session dir, $2 turn, $3 timeout seconds (0 = none),
+    // $4 kill grace, then the agent's argv. The finaliser waits for a slot (flock; -o: sessions it starts from the queue
+    // do not inherit the lock; -w: a stuck slot is left to reconciliation on read).
     internal const string WrapperScript = """
         d="$1"; n="$2"; t="$3"; g="$4"; shift 4
-        exec </dev/null >>"$d/turns/turn_$n.jsonl" 2>&1
+        exec </dev/null >>"$out" 2>&1
         if [ "$t" -gt 0 ]; then timeout -k "$g" "$t" "$@"; else "$@"; fi
         c=$?
-        printf '%s\n' "$c" > "$d/turns/.turn_$n.exit.tmp" && mv -f "$d/turns/.turn_$n.exit.tmp" "$d/turns/turn_$n.exit"
+        printf '%s\n' "$c" > "$code_tmp" && mv -f "$code_tmp" "$code"
         """ + "\n" + FinalizeStep;
 
     // Runs zwarm _finalize "$d" "$n" once, if the starter said how ($ZWARM_SELF); shared with the remote turns' follower.
@@ -28,9 +29,9 @@ public static class TurnLauncher
         if [ -n "$ZWARM_SELF" ]; then
           set -- "$ZWARM_SELF" ${ZWARM_SELF_DLL:+"$ZWARM_SELF_DLL"} _finalize "$d" "$n"
           if [ "${ZWARM_FINALIZE_SLOTS:-0}" -gt 0 ] && command -v flock >/dev/null 2>&1; then
-            set -- flock -o -w 600 "$d/../.finalize-$(($$ % ZWARM_FINALIZE_SLOTS)).lock" "$@"
+            set -- flock -o -w 600 "$fin_lock$(($$ % ZWARM_FINALIZE_SLOTS)).lock" "$@"
           fi
-          exec "$@" >/dev/null 2>>"$d/supervisor.log"
+          exec "$@" >/dev/null 2>>"$suplog"
         fi
         """;
 
@@ -38,9 +39,9 @@ public static class TurnLauncher
     public static (int Pid, long? StartTime) Start(string sessionId, string sessionDir, int turn, AgentCommand command,
         int timeoutSeconds, double killGraceSeconds, SupervisorCommand? supervisor)
     {
-        var turnsDir = Path.Combine(sessionDir, "turns");
-        Directory.CreateDirectory(turnsDir);
-        using (File.Open(Path.Combine(turnsDir, $"turn_{turn}.jsonl"), FileMode.Append)) { }
+        var files = new TurnFiles(sessionDir, turn);
+        Directory.CreateDirectory(files.TurnsDir);
+        using (File.Open(files.Output, FileMode.Append)) { }
         var setsid = AgentExecutable.FindOnPath("setsid")
             ?? throw new ZwarmException("setsid not found (util-linux): zwarm needs it to start detached sessions");
         var psi = new ProcessStartInfo(setsid)
@@ -48,7 +49,7 @@ public static class TurnLauncher
             UseShellExecute = false,
             WorkingDirectory = command.WorkingDirectory,
         };
-        foreach (var a in new[] { "sh", "-c", WrapperScript, "zwarm-turn", sessionDir, turn.ToString(CultureInfo.InvariantCulture),
+        foreach (var a in new[] { "sh", "-c", files.ShellVariables() + WrapperScript, "zwarm-turn", sessionDir, turn.ToString(CultureInfo.InvariantCulture),
                      Math.Max(0, timeoutSeconds).ToString(CultureInfo.InvariantCulture),
                      Math.Max(1, (int)Math.Ceiling(killGraceSeconds)).ToString(CultureInfo.InvariantCulture), command.FileName })
             psi.ArgumentList.Add(a);

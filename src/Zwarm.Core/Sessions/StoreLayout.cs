@@ -26,22 +26,25 @@ public sealed class StoreLayout
     public string LockFile(string id) => Path.Combine(SessionDir(id), ".lock");
 
     /// <summary>A session's folder of raw turn outputs.</summary>
-    public string TurnsDir(string id) => Path.Combine(SessionDir(id), "turns");
+    public string TurnsDir(string id) => Path.Combine(SessionDir(id), TurnFiles.TurnsDirName);
+
+    /// <summary>Every file of a turn.</summary>
+    public TurnFiles Turn(string id, int turn) => new(SessionDir(id), turn);
 
     /// <summary>The raw agent output of a turn (<c>turns/turn_N.jsonl</c>).</summary>
-    public string TurnFile(string id, int turn) => Path.Combine(TurnsDir(id), TurnFileName(turn));
+    public string TurnFile(string id, int turn) => Turn(id, turn).Output;
 
     /// <summary>The exit code of a turn, written by its wrapper when the agent ends (<c>turns/turn_N.exit</c>).</summary>
-    public string ExitFile(string id, int turn) => Path.Combine(TurnsDir(id), $"turn_{turn}.exit");
+    public string ExitFile(string id, int turn) => Turn(id, turn).Exit;
 
     /// <summary>
     /// Since when the follower of a remote turn has not reached its host (<c>turns/.turn_N.link</c>, epoch seconds;
     /// absent while it has). Written by the follower script (docs/hosts.md).
     /// </summary>
-    public string HostLinkFile(string id, int turn) => Path.Combine(TurnsDir(id), $".turn_{turn}.link");
+    public string HostLinkFile(string id, int turn) => Turn(id, turn).HostLink;
 
     /// <summary>Marks a remote turn whose process vanished on its host without an exit code (<c>turns/.turn_N.vanished</c>).</summary>
-    public string HostVanishedFile(string id, int turn) => Path.Combine(TurnsDir(id), $".turn_{turn}.vanished");
+    public string HostVanishedFile(string id, int turn) => Turn(id, turn).HostVanished;
 
     /// <summary>The project settings (<c>config.toml</c>).</summary>
     public string ConfigFile => Path.Combine(Root, "config.toml");
