@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Sessions;
 using Zwarm.Core.Text;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -66,16 +66,17 @@ internal static class CleanCommand
                 : $"sweep these {debris.Count} leftover(s)? [y/N] ";
             if (!dryRun && (old.Count > 0 || debris.Count > 0) && !pr.GetValue(yes) && !host.Confirm(question))
                 throw new ZwarmException("aborted; nothing removed");
-            var removed = new JsonArray();
+            var removed = new List<SessionOut>();
+            var shapes = SessionOut.Shapes(manager, now);
             foreach (var m in old)
             {
                 if (!dryRun && (await manager.DeleteAsync(m.Id, pr.GetValue(force), ct)).KeptBranch is { } kept && !asJson)
                     host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
-                removed.Add((JsonNode)SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, now));
+                removed.Add(shapes.Summary(m));
             }
             if (!dryRun)
                 foreach (var d in debris) FileSessionStore.RemoveDebris(d);
-            if (asJson) SessionView.Write(host.Out, removed);
+            if (asJson) JsonOut.Write(host.Out, removed, CliJsonContext.Default.ListSessionOut);
             else if (dryRun) host.Out.WriteLine("dry run: nothing removed");
             else
             {

@@ -6,6 +6,7 @@ using Tomlyn.Model;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Config;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -45,10 +46,7 @@ internal static class ConfigsCommand
             var tomlShown = File.Exists(toml) ? Path.GetRelativePath(host.ProjectDir, toml) : null;
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, new JsonObject
-                {
-                    ["configs"] = new JsonArray([.. found.Select(f => (JsonNode)f)]), ["config_toml"] = tomlShown,
-                });
+                JsonOut.Write(host.Out, new ConfigsJson(found, tomlShown), CliJsonContext.Default.ConfigsJson);
                 return Task.FromResult(0);
             }
             if (found.Count == 0)
@@ -75,7 +73,7 @@ internal static class ConfigsCommand
         {
             var path = pr.GetValue(file)!;
             var config = await ConfigLoader.LoadAsync(host.ZwarmDir, path, host.Sets, null, ct);
-            SessionView.Write(host.Out, ToJson(config));
+            JsonOut.Write(host.Out, ToJson(config), CliJsonContext.Default.JsonObject);
             return ExitCodes.Success;
         });
         return cmd;

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Isolation;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -31,7 +31,7 @@ internal static class ConflictsCommand
             var conflicts = await manager.ConflictsAsync(sessions, ct);
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, ToJson(conflicts));
+                JsonOut.Write(host.Out, ToJson(conflicts), CliJsonContext.Default.ListConflictJson);
                 return ExitCodes.Success;
             }
             var open = sessions.Count(m => m.Worktree is { Discarded: not true } && !m.IsMerged);
@@ -59,12 +59,7 @@ internal static class ConflictsCommand
             : $"{path}: also changed by {string.Join(", ", ids)} (unmerged)";
     }
 
-    public static JsonArray ToJson(IEnumerable<FileConflict> conflicts) => new(conflicts.Select(c => (JsonNode?)new JsonObject
-    {
-        ["repo"] = c.Repo,
-        ["path"] = c.Path,
-        ["kind"] = c.Main ? "main" : "sessions",
-        ["sessions"] = new JsonArray(c.Sessions.Select(s => (JsonNode?)s).ToArray()),
-        ["branch"] = c.Branch,
-    }).ToArray());
+    /// <summary>The JSON contract of file conflicts (conflicts --json, merge --json's warnings).</summary>
+    public static List<ConflictJson> ToJson(IEnumerable<FileConflict> conflicts) =>
+        [.. conflicts.Select(c => new ConflictJson(c.Repo, c.Path, c.Main ? "main" : "sessions", c.Sessions, c.Branch))];
 }

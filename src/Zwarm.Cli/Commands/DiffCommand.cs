@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Isolation;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -29,7 +29,7 @@ internal static class DiffCommand
             var diff = await manager.DiffAsync(meta, pr.GetValue(turn), patch: asJson || !pr.GetValue(stat), ct);
             if (asJson)
             {
-                SessionView.Write(host.Out, ToJson(meta.Id, meta.Worktree!.Branch, pr.GetValue(turn), diff));
+                JsonOut.Write(host.Out, ToJson(meta.Id, meta.Worktree!.Branch, pr.GetValue(turn), diff), CliJsonContext.Default.DiffJson);
                 return ExitCodes.Success;
             }
             if (pr.GetValue(stat))
@@ -54,23 +54,8 @@ internal static class DiffCommand
         w.WriteLine(diff.Files.Count == 0 ? "no changes" : diff.Summary);
     }
 
-    public static JsonObject ToJson(string id, string branch, int? turn, DiffResult diff) => new()
-    {
-        ["id"] = id,
-        ["short_id"] = id[..8],
-        ["branch"] = branch,
-        ["turn"] = turn,
-        ["from"] = diff.From,
-        ["to"] = diff.To,
-        ["files"] = new JsonArray(diff.Files
-            .Select(f => (JsonNode?)new JsonObject
-            {
-                ["path"] = f.Path, ["added"] = f.Added, ["removed"] = f.Removed, ["binary"] = f.Binary,
-            })
-            .ToArray()),
-        ["added"] = diff.Added,
-        ["removed"] = diff.Removed,
-        ["summary"] = diff.Summary,
-        ["patch"] = diff.Patch,
-    };
+    /// <summary>The JSON contract of a diff (diff --json).</summary>
+    public static DiffJson ToJson(string id, string branch, int? turn, DiffResult diff) => new(
+        id, id[..8], branch, turn, diff.From, diff.To, [.. diff.Files.Select(f => new DiffFileJson(f.Path, f.Added, f.Removed, f.Binary))],
+        diff.Added, diff.Removed, diff.Summary, diff.Patch);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Zwarm.Orchestration;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -31,8 +32,7 @@ internal static class HistoryCommand
                 host.ZwarmDir, pr.GetValue(instance), pr.GetValue(kind), pr.GetValue(count), ct);
             if (pr.GetValue(json))
             {
-                host.Out.WriteLine(new JsonArray([.. events.Select(e => (JsonNode)e.DeepClone())])
-                    .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                JsonOut.Write(host.Out, [.. events], CliJsonContext.Default.ListJsonObject);
                 return ExitCodes.Success;
             }
             if (events.Count == 0) host.Out.WriteLine("no events");

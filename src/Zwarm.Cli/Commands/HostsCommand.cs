@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Hosts;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -35,7 +35,7 @@ internal static class HostsCommand
             var statuses = await manager.ProbeHostsAsync(ct);
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, new JsonArray(statuses.Select(s => (JsonNode?)ToJson(s)).ToArray()));
+                JsonOut.Write(host.Out, [.. statuses.Select(ToJson)], CliJsonContext.Default.ListHostJson);
                 return ExitCodes.Success;
             }
             var table = new Table().Border(TableBorder.Simple);
@@ -66,7 +66,7 @@ internal static class HostsCommand
             var s = await manager.CheckHostAsync(pr.GetValue(name)!, ct);
             if (pr.GetValue(checkJson))
             {
-                SessionView.Write(host.Out, ToJson(s));
+                JsonOut.Write(host.Out, ToJson(s), CliJsonContext.Default.HostJson);
                 return s.Problem is null ? ExitCodes.Success : ExitCodes.Failure;
             }
             if (s.Problem is not null)
@@ -86,18 +86,8 @@ internal static class HostsCommand
     private static string Version(HostStatus s, string adapter)
         => !s.Reachable ? "?" : s.AgentVersions.GetValueOrDefault(adapter) is { } v ? v : "-";
 
-    private static JsonObject ToJson(HostStatus s) => new()
-    {
-        ["name"] = s.Host.Name,
-        ["ssh"] = s.Host.Ssh,
-        ["port"] = s.Host.Port,
-        ["reachable"] = s.Reachable,
-        ["ok"] = s.Problem is null,
-        ["problem"] = s.Problem,
-        ["load"] = s.Load,
-        ["agents"] = new JsonObject(s.AgentVersions.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-        ["running"] = s.Running,
-        ["max_running"] = s.Host.MaxRunning,
-        ["free_slots"] = s.FreeSlots,
-    };
+    /// <summary>The JSON contract of a host's status.</summary>
+    internal static HostJson ToJson(HostStatus s) => new(
+        s.Host.Name, s.Host.Ssh, s.Host.Port, s.Reachable, s.Problem is null, s.Problem, s.Load, s.AgentVersions, s.Running,
+        s.Host.MaxRunning, s.FreeSlots);
 }

@@ -1,9 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Zwarm.Orchestration;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -20,14 +19,12 @@ internal static class InstancesCommand
             var list = await OrchestrationHost.InstancesAsync(host.ZwarmDir, pr.GetValue(all), ct);
             if (pr.GetValue(json))
             {
-                var arr = new JsonArray([.. list.Select(i => (JsonNode)new JsonObject
-                {
-                    ["id"] = i.Id, ["name"] = i.Name, ["kind"] = i.Kind, ["status"] = i.Status, ["model"] = i.Model, ["task"] = i.Task,
-                    ["steps"] = i.Steps, ["turns"] = i.Turns,
-                    ["created_at"] = i.CreatedAt.ToString("O"), ["updated_at"] = i.UpdatedAt.ToString("O"),
-                    ["summary"] = i.Summary, ["error"] = i.Error,
-                })]);
-                host.Out.WriteLine(arr.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                JsonOut.Write(host.Out,
+                    [
+                        .. list.Select(i => new InstanceJson(i.Id, i.Name, i.Kind, i.Status, i.Model, i.Task, i.Steps, i.Turns,
+                            i.CreatedAt.ToString("O"), i.UpdatedAt.ToString("O"), i.Summary, i.Error)),
+                    ],
+                    CliJsonContext.Default.ListInstanceJson);
                 return ExitCodes.Success;
             }
             if (list.Count == 0)

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Lifecycle;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -32,15 +32,10 @@ internal static class KillCommand
         IReadOnlyList<KillResult> results = target is null ? await manager.KillAllAsync(ct) : [await manager.KillAsync(target, ct)];
         if (json)
         {
-            var arr = new JsonArray();
-            foreach (var r in results)
-            {
-                var node = SessionView.ToSummaryJson(r.Session, manager.Agents.Models, manager.Config, host.Now);
-                node["killed"] = r.Killed;
-                node["note"] = r.Note;
-                arr.Add((JsonNode)node);
-            }
-            SessionView.Write(host.Out, arr);
+            var shapes = SessionOut.Shapes(manager, host.Now);
+            JsonOut.Write(host.Out,
+                [.. results.Select(r => shapes.Summary(r.Session, new KillMore(r.Killed, r.Note), CliJsonContext.Default.KillMore))],
+                CliJsonContext.Default.ListSessionOut);
             return ExitCodes.Success;
         }
         foreach (var r in results) host.Out.WriteLine(r.Note);

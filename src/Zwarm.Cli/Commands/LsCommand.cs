@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using Zwarm.Cli.Json;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Isolation;
 using Zwarm.Core.Sessions;
@@ -83,9 +84,7 @@ internal static class LsCommand
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
         var summaries = SessionShape.Summaries(manager.Agents.Models, manager.Config, host.Now);
-        await using (var w = new Utf8JsonWriter(
-            buffer,
-            new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        await using (var w = JsonOut.CreateWriter(buffer))
         {
             async Task FlushAsync()
             {
@@ -101,13 +100,7 @@ internal static class LsCommand
                 if (w.BytesPending + buffer.WrittenCount >= 1 << 16) await FlushAsync();
             }
             foreach (var b in unreadable)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", b.Id);
-                w.WriteString("short_id", b.Id[..8]);
-                w.WriteString("unreadable", b.Problem);
-                w.WriteEndObject();
-            }
+                JsonSerializer.Serialize(w, SessionOut.Unreadable(b.Id, b.Problem), CliJsonContext.Default.SessionOut);
             w.WriteEndArray();
             await FlushAsync();
         }

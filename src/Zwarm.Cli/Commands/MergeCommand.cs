@@ -1,8 +1,9 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Isolation;
+using Zwarm.Core.Lifecycle;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -36,19 +37,7 @@ internal static class MergeCommand
             var o = r.Outcome;
             if (pr.GetValue(json))
             {
-                SessionView.Write(host.Out, new JsonObject
-                {
-                    ["id"] = m.Id,
-                    ["short_id"] = m.ShortId,
-                    ["branch"] = m.Worktree!.Branch,
-                    ["into"] = o.Target,
-                    ["strategy"] = strategy.ToString().ToLowerInvariant(),
-                    ["merged"] = o.Merged,
-                    ["commit"] = o.Commit,
-                    ["files"] = new JsonArray(o.Files.Select(f => (JsonNode?)f).ToArray()),
-                    ["conflicts"] = new JsonArray(o.Conflicts.Select(f => (JsonNode?)f).ToArray()),
-                    ["warnings"] = ConflictsCommand.ToJson(r.Warnings),
-                });
+                JsonOut.Write(host.Out, ToJson(r, strategy), CliJsonContext.Default.MergeJson);
                 return o.Merged ? ExitCodes.Success : ExitCodes.Failure;
             }
             foreach (var w in r.Warnings) host.Out.WriteLine("⚠ " + ConflictsCommand.Describe(w, m.Id));
@@ -68,5 +57,14 @@ internal static class MergeCommand
             return ExitCodes.Success;
         });
         return cmd;
+    }
+
+    /// <summary>The JSON of a merge (merge --json).</summary>
+    public static MergeJson ToJson(MergeResult r, MergeStrategy strategy)
+    {
+        var m = r.Session;
+        var o = r.Outcome;
+        return new MergeJson(m.Id, m.ShortId, m.Worktree!.Branch, o.Target, strategy.ToString().ToLowerInvariant(), o.Merged, o.Commit,
+            o.Files, o.Conflicts, ConflictsCommand.ToJson(r.Warnings));
     }
 }

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -22,21 +22,13 @@ internal static class ModelsCommand
             var rows = Rows(host.Agents, config);
             if (pr.GetValue(json))
             {
-                var arr = new JsonArray();
-                foreach (var (info, price, isDefault) in rows)
-                    arr.Add((JsonNode)new JsonObject
-                    {
-                        ["name"] = info.Name,
-                        ["adapter"] = info.Adapter.Length == 0 ? null : info.Adapter,
-                        ["aliases"] = new JsonArray(info.Aliases.Select(a => (JsonNode?)a).ToArray()),
-                        ["default"] = isDefault,
-                        ["description"] = info.Description,
-                        ["price"] = new JsonObject
-                        {
-                            ["input"] = price.Input, ["output"] = price.Output, ["cached_input"] = price.CachedInput,
-                        },
-                    });
-                SessionView.Write(host.Out, arr);
+                JsonOut.Write(host.Out,
+                    [
+                        .. rows.Select(r => new ModelJson(
+                            r.Info.Name, r.Info.Adapter.Length == 0 ? null : r.Info.Adapter, r.Info.Aliases, r.IsDefault,
+                            r.Info.Description, new PriceJson(r.Price.Input, r.Price.Output, r.Price.CachedInput))),
+                    ],
+                    CliJsonContext.Default.ListModelJson);
                 return ExitCodes.Success;
             }
             var table = new Table().Border(TableBorder.Simple);

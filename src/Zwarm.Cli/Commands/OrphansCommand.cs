@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -32,14 +32,12 @@ internal static class OrphansCommand
             else if (killing) await manager.KillHostOrphansAsync(remote!, orphans, ct);
             if (pr.GetValue(json))
             {
-                var arr = new JsonArray();
-                foreach (var o in orphans)
-                    arr.Add((JsonNode)new JsonObject
-                    {
-                        ["pid"] = o.Pid, ["session_id"] = o.SessionId, ["short_id"] = o.SessionId[..Math.Min(8, o.SessionId.Length)],
-                        ["reason"] = o.Reason, ["command_line"] = o.CommandLine, ["killed"] = killing,
-                    });
-                SessionView.Write(host.Out, arr);
+                JsonOut.Write(host.Out,
+                    [
+                        .. orphans.Select(o => new OrphanJson(o.Pid, o.SessionId, o.SessionId[..Math.Min(8, o.SessionId.Length)], o.Reason,
+                            o.CommandLine, killing)),
+                    ],
+                    CliJsonContext.Default.ListOrphanJson);
                 return ExitCodes.Success;
             }
             if (orphans.Count == 0)

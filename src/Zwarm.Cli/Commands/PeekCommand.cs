@@ -6,6 +6,7 @@ using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -30,11 +31,9 @@ internal static class PeekCommand
             var changes = await manager.ChangeSummaryAsync(meta, ct);
             if (pr.GetValue(json))
             {
-                var node = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now);
-                node["last_reply"] = reply;
-                node["last_activity"] = activity is null ? null : StepJson.ToJson(activity);
-                if (changes is not null) node["changes"] = changes;
-                SessionView.Write(host.Out, node);
+                var more = new PeekMore(reply, activity is null ? null : StepJson.ToWire(activity), changes);
+                JsonOut.Write(host.Out, SessionOut.Shapes(manager, host.Now).Summary(meta, more, CliJsonContext.Default.PeekMore),
+                    CliJsonContext.Default.SessionOut);
                 return ExitCodes.Success;
             }
             var c = host.Console;

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -62,7 +62,8 @@ internal static class RmCommand
             foreach (var e in targets.Where(e => e.Meta is { } m && !m.Status.IsFinished()))
                 if (!host.Confirm($"session {e.Id[..8]} is {e.Meta!.Status.ToWire()}; kill and remove it? [y/N] "))
                     throw new ZwarmException("aborted; nothing removed");
-        var removed = new JsonArray();
+        var removed = new List<SessionOut>();
+        var shapes = SessionOut.Shapes(manager, host.Now);
         foreach (var (id, m, problem) in targets)
         {
             var kept = (await manager.DeleteAsync(id, req.Force, ct)).KeptBranch;
@@ -70,13 +71,11 @@ internal static class RmCommand
             if (kept is not null && !req.Json)
                 host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
             if (req.Json)
-                removed.Add(m is null
-                    ? (JsonNode)new JsonObject { ["id"] = id, ["short_id"] = short8, ["unreadable"] = problem }
-                    : SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now));
+                removed.Add(m is null ? SessionOut.Unreadable(id, problem) : shapes.Summary(m));
             else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");
             else host.Out.WriteLine($"{(m.Status.IsFinished() ? "removed" : "killed and removed")} {short8}  {m.Status.ToWire()}");
         }
-        if (req.Json) SessionView.Write(host.Out, removed);
+        if (req.Json) JsonOut.Write(host.Out, removed, CliJsonContext.Default.ListSessionOut);
         else if (targets.Count == 0) host.Out.WriteLine("nothing to remove");
         return ExitCodes.Success;
     }

@@ -4,6 +4,7 @@ using Zwarm.Core.Agents;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -26,17 +27,13 @@ internal static class ShowCommand
             var meta = await manager.MarkSeenAsync(await manager.GetAsync(pr.GetValue(id)!, ct), ct);
             if (pr.GetValue(json))
             {
-                var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now);
-                if (await manager.ChangeSummaryAsync(meta, ct) is { } changes) node["changes"] = changes;
+                var changes = await manager.ChangeSummaryAsync(meta, ct);
                 var reviews = await manager.ReviewsOfAsync(meta.Id, ct);
-                if (reviews.Count > 0)
-                    node["reviews"] = new System.Text.Json.Nodes.JsonArray(reviews
-                        .Select(r => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject
-                        {
-                            ["id"] = r.Id, ["status"] = r.Status.ToWire(), ["reply"] = SessionFacts.LastReply(r),
-                        })
-                        .ToArray());
-                SessionView.Write(host.Out, node);
+                var more = new ShowMore(changes, reviews.Count == 0
+                    ? null
+                    : [.. reviews.Select(r => new ReviewJson(r.Id, r.Status.ToWire(), SessionFacts.LastReply(r)))]);
+                JsonOut.Write(host.Out, SessionOut.Shapes(manager, host.Now).Full(meta, more, CliJsonContext.Default.ShowMore),
+                    CliJsonContext.Default.SessionOut);
                 return ExitCodes.Success;
             }
             if (pr.GetValue(raw))

@@ -3,6 +3,7 @@ using Zwarm.Cli.Rendering;
 using Zwarm.Core;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -115,7 +116,7 @@ internal static class SpawnCommand
     {
         if (json)
         {
-            SessionView.Write(host.Out, SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now));
+            JsonOut.Write(host.Out, SessionOut.Shapes(manager, host.Now).Full(meta), CliJsonContext.Default.SessionOut);
         }
         else
         {

@@ -7,6 +7,7 @@ using Zwarm.Core.Sessions;
 using Zwarm.Orchestration;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -31,7 +32,8 @@ internal static class StatusCommand
         {
             if (!Directory.Exists(host.ZwarmDir))
             {
-                if (pr.GetValue(json)) SessionView.Write(host.Out, new JsonObject { ["initialized"] = false });
+                if (pr.GetValue(json))
+                    JsonOut.Write(host.Out, new StatusUninitializedJson(false), CliJsonContext.Default.StatusUninitializedJson);
                 else host.Out.WriteLine("no .zwarm/ here; run 'zwarm init' or 'zwarm spawn \"task\"'");
                 return ExitCodes.Success;
             }
@@ -47,32 +49,20 @@ internal static class StatusCommand
 
             if (pr.GetValue(json))
             {
-                var attentionJson = new JsonArray();
-                foreach (var m in attention)
-                {
-                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
-                    node["reason"] = Attention.Reason(m);
-                    attentionJson.Add((JsonNode)node);
-                }
-                foreach (var b in broken)
-                    attentionJson.Add((JsonNode)new JsonObject { ["id"] = b.Id, ["short_id"] = b.Id[..8], ["unreadable"] = b.Problem });
-                SessionView.Write(host.Out, new JsonObject
-                {
-                    ["sessions"] = new JsonObject
-                    {
-                        ["total"] = sessions.Count, ["running"] = Count(SessionStatus.Running), ["queued"] = Count(SessionStatus.Pending),
-                        ["completed"] = Count(SessionStatus.Completed), ["failed"] = Count(SessionStatus.Failed),
-                        ["killed"] = Count(SessionStatus.Killed),
-                        ["tokens"] = sessions.Sum(m => m.TotalTokens), ["cost"] = cost,
-                    },
-                    ["attention"] = attentionJson,
-                    ["instances"] = new JsonArray([.. instances.Select(i => (JsonNode)new JsonObject
-                    {
-                        ["id"] = i.Id, ["name"] = i.Name, ["kind"] = i.Kind, ["status"] = i.Status, ["steps"] = i.Steps,
-                        ["turns"] = i.Turns, ["task"] = i.Task,
-                    })]),
-                    ["events"] = new JsonArray([.. events.Select(e => e.DeepClone())]),
-                });
+                var shapes = SessionOut.Shapes(manager, host.Now);
+                var counts = new StatusCountsJson(sessions.Count, Count(SessionStatus.Running), Count(SessionStatus.Pending),
+                    Count(SessionStatus.Completed), Count(SessionStatus.Failed), Count(SessionStatus.Killed),
+                    sessions.Sum(m => m.TotalTokens), cost);
+                List<SessionOut> needing =
+                [
+                    .. attention.Select(m =>
+                        shapes.Summary(m, new ReasonMore(Attention.Reason(m)), CliJsonContext.Default.ReasonMore)),
+                    .. broken.Select(b => SessionOut.Unreadable(b.Id, b.Problem)),
+                ];
+                JsonOut.Write(host.Out, new StatusJson(counts, needing,
+                    [.. instances.Select(i => new StatusInstanceJson(i.Id, i.Name, i.Kind, i.Status, i.Steps, i.Turns, i.Task))],
+                    events),
+                    CliJsonContext.Default.StatusJson);
                 return ExitCodes.Success;
             }
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Cli.Rendering;
 using Zwarm.Core.Sessions;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -30,9 +30,9 @@ internal static class TrajCommand
             var isFull = pr.GetValue(full);
             if (pr.GetValue(json))
             {
-                var node = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now);
-                node["trajectory"] = new JsonArray(steps.Select((s, i) => (JsonNode)StepView.ToJson(i + 1, s, isFull)).ToArray());
-                SessionView.Write(host.Out, node);
+                var more = new TrajMore([.. steps.Select((s, i) => StepView.ToWire(i + 1, s, isFull))]);
+                JsonOut.Write(host.Out, SessionOut.Shapes(manager, host.Now).Full(meta, more, CliJsonContext.Default.TrajMore),
+                    CliJsonContext.Default.SessionOut);
                 return ExitCodes.Success;
             }
             var c = host.Console;

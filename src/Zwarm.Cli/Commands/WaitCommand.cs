@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Zwarm.Cli.Rendering;
-using System.Text.Json.Nodes;
 using Zwarm.Core.Sessions;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Commands;
 
@@ -24,10 +24,9 @@ internal static class WaitCommand
             var result = await manager.WaitAsync(pr.GetValue(ids)!, t is { } s ? TimeSpan.FromSeconds(s) : null, pr.GetValue(any), ct);
             if (pr.GetValue(json))
             {
-                var arr = new JsonArray();
-                foreach (var m in result.Sessions)
-                    arr.Add((JsonNode)SessionView.ToJson(m, manager.Agents.Models, manager.Config, host.Now));
-                SessionView.Write(host.Out, new JsonObject { ["timed_out"] = result.TimedOut, ["sessions"] = arr });
+                var shapes = SessionOut.Shapes(manager, host.Now);
+                JsonOut.Write(host.Out, new WaitJson(result.TimedOut, [.. result.Sessions.Select(shapes.Full)]),
+                    CliJsonContext.Default.WaitJson);
             }
             else
             {

@@ -3,13 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using Zwarm.Core.Config;
 using Zwarm.Core.Events;
 using Zwarm.Core.Text;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Hooks;
 
@@ -133,21 +133,10 @@ internal sealed class HookRunner(string zwarmDir, HttpMessageHandler? handler = 
 
     private async Task<HookResult> PostAsync(HookConfig hook, ZwarmEvent e, HookContext context, CancellationToken ct)
     {
-        var body = new JsonObject
-        {
-            ["ts"] = e.Ts.ToString("O", CultureInfo.InvariantCulture),
-            ["event"] = e.Event,
-            ["session_id"] = e.SessionId,
-            ["short_id"] = e.ShortId,
-            ["turn"] = e.Turn,
-            ["adapter"] = e.Adapter,
-            ["status"] = e.Status,
-            ["reason"] = e.Reason,
-            ["cost_usd"] = e.CostUsd,
-            ["tokens"] = e.Tokens,
-            ["task"] = context.Task,
-            ["project"] = context.ProjectDir,
-        }.ToJsonString();
+        var body = JsonOut.ToLine(
+            new HookBodyJson(e.Ts.ToString("O", CultureInfo.InvariantCulture), e.Event, e.SessionId, e.ShortId, e.Turn, e.Adapter, e.Status,
+                e.Reason, e.CostUsd, e.Tokens, context.Task, context.ProjectDir),
+            CliEventJsonContext.Default.HookBodyJson);
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         http.Timeout = Timeout.InfiniteTimeSpan;
         var attempts = 0;

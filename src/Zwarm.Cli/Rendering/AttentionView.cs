@@ -1,9 +1,9 @@
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Core.Text;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -15,14 +15,15 @@ internal static class AttentionView
         var needing = SessionManager.NeedingAttention(sessions, manager.AttentionOf);
         if (json)
         {
-            var arr = new JsonArray();
-            foreach (var (m, a) in needing)
-            {
-                var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
-                node["attention"] = new JsonObject { ["kind"] = a.Kind, ["reason"] = a.Reason };
-                arr.Add((JsonNode)node);
-            }
-            SessionView.Write(host.Out, arr);
+            var shapes = SessionOut.Shapes(manager, host.Now);
+            JsonOut.Write(host.Out,
+                [
+                    .. needing.Select(n => shapes.Summary(
+                        n.Session,
+                        new AttentionMore(new AttentionJson(n.Attention.Kind, n.Attention.Reason)),
+                        CliJsonContext.Default.AttentionMore)),
+                ],
+                CliJsonContext.Default.ListSessionOut);
             return;
         }
         if (needing.Count == 0)

@@ -1,10 +1,10 @@
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -122,11 +122,9 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
                 seen[m.Id] = signature;
                 if (json)
                 {
-                    var node = SessionView.ToSummaryJson(m, manager.Agents.Models, manager.Config, host.Now);
-                    node["attention"] = attention is null
-                        ? null
-                        : new JsonObject { ["kind"] = attention.Kind, ["reason"] = attention.Reason };
-                    SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "session", ["session"] = node });
+                    var more = new AttentionMore(attention is null ? null : new AttentionJson(attention.Kind, attention.Reason));
+                    var session = SessionOut.Shapes(manager, host.Now).Summary(m, more, CliJsonContext.Default.AttentionMore);
+                    JsonOut.WriteEvent(host.Out, new SessionEventJson("session", session), CliEventJsonContext.Default.SessionEventJson);
                 }
                 else host.Out.WriteLine($"{now:HH:mm:ss} {(attention is null ? " " : "!")}{SessionView.Icon(m.Status)} {m.ShortId}  " +
                                         $"{m.Status.ToWire(),-9}  turn {m.Turn}  {m.Adapter}/{m.Model}  " +
@@ -138,7 +136,8 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
             {
                 seen.Remove(gone);
                 if (json)
-                    SessionView.WriteEvent(host.Out, new JsonObject { ["event"] = "removed", ["id"] = gone, ["short_id"] = gone[..8] });
+                    JsonOut.WriteEvent(
+                        host.Out, new RemovedEventJson("removed", gone, gone[..8]), CliEventJsonContext.Default.RemovedEventJson);
                 else host.Out.WriteLine($"{now:HH:mm:ss} - {gone[..8]}  removed");
             }
             host.Out.Flush();

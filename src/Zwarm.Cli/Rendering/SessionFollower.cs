@@ -1,10 +1,10 @@
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 using Zwarm.Core.Text;
 using Zwarm.Core;
+using Zwarm.Cli.Json;
 
 namespace Zwarm.Cli.Rendering;
 
@@ -29,10 +29,8 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
         _id = meta.Id;
         var status = meta.Status;
         if (json)
-            SessionView.WriteEvent(host.Out, new JsonObject
-            {
-                ["event"] = "watch", ["session"] = SessionView.ToSummaryJson(meta, manager.Agents.Models, manager.Config, host.Now),
-            });
+            JsonOut.WriteEvent(host.Out, new SessionEventJson("watch", SessionOut.Shapes(manager, host.Now).Summary(meta)),
+                CliEventJsonContext.Default.SessionEventJson);
         else
         {
             host.Console.MarkupLine(
@@ -94,10 +92,8 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
             var step = steps[_printed] with { Turn = _turn };
             _sawReply |= step.Kind == StepKind.Message;
             if (json)
-                SessionView.WriteEvent(host.Out, new JsonObject
-                {
-                    ["event"] = "step", ["session_id"] = _id, ["step"] = StepView.ToJson(++_n, step, full: true),
-                });
+                JsonOut.WriteEvent(host.Out, new StepEventJson("step", _id!, StepView.ToWire(++_n, step, full: true)),
+                    CliEventJsonContext.Default.StepEventJson);
             else StepView.Write(host.Console, ++_n, step, full: false);
         }
     }
@@ -105,10 +101,8 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
     private void Status(SessionStatus from, SessionStatus to)
     {
         if (json)
-            SessionView.WriteEvent(host.Out, new JsonObject
-            {
-                ["event"] = "status", ["session_id"] = _id, ["from"] = from.ToWire(), ["status"] = to.ToWire(),
-            });
+            JsonOut.WriteEvent(host.Out, new StatusEventJson("status", _id!, from.ToWire(), to.ToWire()),
+                CliEventJsonContext.Default.StatusEventJson);
         else host.Console.MarkupLine($"[{SessionView.Color(to)}]{SessionView.Icon(to)} {from.ToWire()} → {to.ToWire()}[/]");
     }
 
@@ -116,10 +110,8 @@ internal sealed class SessionFollower(CliHost host, SessionManager manager, bool
     {
         if (json)
         {
-            SessionView.WriteEvent(host.Out, new JsonObject
-            {
-                ["event"] = "end", ["session"] = SessionView.ToJson(meta, manager.Agents.Models, manager.Config, host.Now),
-            });
+            JsonOut.WriteEvent(host.Out, new SessionEventJson("end", SessionOut.Shapes(manager, host.Now).Full(meta)),
+                CliEventJsonContext.Default.SessionEventJson);
             return;
         }
         var c = host.Console;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Config;
 using Zwarm.Core.Sessions;
@@ -7,21 +5,10 @@ using Zwarm.Core.Sessions;
 namespace Zwarm.Cli.Rendering;
 
 /// <summary>
-/// How the CLI prints a session: its JSON shapes, icons, colours, durations and amounts (the facts come from <see cref="SessionFacts"/>).
+/// How the CLI prints a session: icons, colours, durations and amounts (the facts come from <see cref="SessionFacts"/>).
 /// </summary>
 internal static class SessionView
 {
-    /// <summary>
-    /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
-    /// (of a running session: until <paramref name="now"/>, default the system clock).
-    /// </summary>
-    public static JsonObject ToJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) =>
-        SessionShape.Full(m, models, config, now);
-
-    /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
-    public static JsonObject ToSummaryJson(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) =>
-        SessionShape.Summary(m, models, config, now);
-
     /// <summary>"850ms", "12.3s", "4m05s", "2h13m".</summary>
     public static string Duration(TimeSpan d)
     {
@@ -38,28 +25,6 @@ internal static class SessionView
         => $"{Icon(m.Status)} {m.ShortId}  {m.Status.ToWire()} · {m.Adapter}/{m.Model} · turn {m.Turn} · " +
            $"{Duration(SessionFacts.SessionRuntime(m, now))} · " +
            $"{Tokens(m.TotalTokens)} tokens · {Money(SessionFacts.Cost(m, models, config))}";
-
-    private static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    private static readonly JsonSerializerOptions Compact = new()
-    {
-        WriteIndented = false,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>Writes a JSON node, indented, with a newline.</summary>
-    public static void Write(TextWriter w, JsonNode? node) => w.WriteLine(node?.ToJsonString(Indented) ?? "null");
-
-    /// <summary>Writes a JSON node on one line (a JSON Lines event) and flushes, for streams read while they grow.</summary>
-    public static void WriteEvent(TextWriter w, JsonNode node)
-    {
-        w.WriteLine(node.ToJsonString(Compact));
-        w.Flush();
-    }
 
     /// <summary>"3m ago" style age.</summary>
     public static string Ago(DateTimeOffset t, DateTimeOffset now)

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Zwarm.Core.Agents;
 using Zwarm.Core.Text;
@@ -71,18 +70,13 @@ internal static class StepView
     /// <summary>
     /// The JSON of a step with its number; outputs cut as in text unless <paramref name="full"/> (then "output_truncated": true).
     /// </summary>
-    public static JsonObject ToJson(int n, TrajectoryStep s, bool full)
+    public static StepWire ToWire(int n, TrajectoryStep s, bool full)
     {
-        var o = StepJson.ToJson(s);
-        o.Insert(0, "n", n);
+        var o = StepJson.ToWire(s) with { N = n };
         if (s.Output is not null && !full)
         {
             var (cut, hidden) = Cut(s.Output, false);
-            if (hidden > 0 || cut.Length < s.Output.TrimEnd().Length)
-            {
-                o["output"] = cut;
-                o["output_truncated"] = true;
-            }
+            if (hidden > 0 || cut.Length < s.Output.TrimEnd().Length) return o with { Output = cut, OutputTruncated = true };
         }
         return o;
     }

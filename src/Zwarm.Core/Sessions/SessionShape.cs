@@ -13,22 +13,45 @@ public static class SessionShape
     /// The JSON of a session: meta.json fields (snake_case) plus short_id, cost, total_tokens and runtime_seconds
     /// (of a running session: until <paramref name="now"/>, default the system clock).
     /// </summary>
-    public static JsonObject Full(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null)
-    {
-        var node = JsonSerializer.SerializeToNode(m, SessionJsonContext.Default.SessionMeta)!.AsObject();
-        node["short_id"] = m.ShortId;
-        node["cost"] = SessionFacts.Cost(m, models, config) is { } c ? Math.Round((decimal)c, 6) : null;
-        node["total_tokens"] = m.TotalTokens;
-        node["runtime_seconds"] = Math.Round(SessionFacts.SessionRuntime(m, now ?? DateTimeOffset.Now).TotalSeconds, 3);
-        return node;
-    }
+    public static JsonObject Full(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) =>
+        ToNode(m, models, config, now, summary: false);
 
     /// <summary>The compact JSON of a session: the full shape without messages and turns.</summary>
-    public static JsonObject Summary(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null)
+    public static JsonObject Summary(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now = null) =>
+        ToNode(m, models, config, now, summary: true);
+
+    private static JsonObject ToNode(SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset? now, bool summary)
     {
-        var node = Full(m, models, config, now);
-        foreach (var big in new[] { "messages", "turns" }) node.Remove(big);
-        return node;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer)) Write(w, m, models, config, now ?? DateTimeOffset.Now, summary);
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
+
+    private static readonly string[] Derived = ["short_id", "cost", "total_tokens", "runtime_seconds"];
+
+    /// <summary>
+    /// Writes the <see cref="Full"/> (or, with <paramref name="summary"/>, the <see cref="Summary"/>) shape of a session: its
+    /// meta.json fields in their order (unknown fields of a newer or older zwarm included), then the derived ones; then
+    /// <paramref name="more"/> writes the fields a command adds before the object is closed.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, SessionMeta m, ModelRegistry models, ZwarmConfig? config, DateTimeOffset now,
+        bool summary, Action<Utf8JsonWriter>? more = null)
+    {
+        using var doc = JsonSerializer.SerializeToDocument(m, SessionJsonContext.Default.SessionMeta);
+        writer.WriteStartObject();
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (summary && (p.NameEquals("messages"u8) || p.NameEquals("turns"u8))) continue;
+            if (Derived.Contains(p.Name)) continue;
+            p.WriteTo(writer);
+        }
+        writer.WriteString("short_id"u8, m.ShortId);
+        if (SessionFacts.Cost(m, models, config) is { } c) writer.WriteNumber("cost"u8, Math.Round((decimal)c, 6));
+        else writer.WriteNull("cost"u8);
+        writer.WriteNumber("total_tokens"u8, m.TotalTokens);
+        writer.WriteNumber("runtime_seconds"u8, Math.Round(SessionFacts.SessionRuntime(m, now).TotalSeconds, 3));
+        more?.Invoke(writer);
+        writer.WriteEndObject();
     }
 
     /// <summary>
