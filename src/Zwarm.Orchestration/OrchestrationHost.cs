@@ -10,7 +10,8 @@ namespace Zwarm.Orchestration;
 internal static class OrchestrationHost
 {
     /// <summary>Runs zwarm orchestrate with telemetry on when configured; returns the exit code.</summary>
-    public static async Task<int> OrchestrateAsync(SessionManager manager, TextWriter output, OrchestrateRequest request, CancellationToken ct)
+    public static async Task<int> OrchestrateAsync(
+        SessionManager manager, TextWriter output, OrchestrateRequest request, CancellationToken ct)
     {
         using var tracing = ZwarmTelemetry.Start(manager.Config.Telemetry);
         var result = await new OrchestrateRunner(new OrchestratorServices { Manager = manager, Out = output }).RunAsync(request, ct);
@@ -18,7 +19,8 @@ internal static class OrchestrationHost
     }
 
     /// <summary>Runs zwarm pilot reading the person's lines from <paramref name="input"/>; returns the exit code.</summary>
-    public static async Task<int> PilotAsync(SessionManager manager, TextReader input, TextWriter output, PilotRequest request, CancellationToken ct)
+    public static async Task<int> PilotAsync(
+        SessionManager manager, TextReader input, TextWriter output, PilotRequest request, CancellationToken ct)
     {
         using var tracing = ZwarmTelemetry.Start(manager.Config.Telemetry);
         var result = await new PilotRunner(new OrchestratorServices { Manager = manager, Out = output }, input).RunAsync(request, ct);
@@ -33,7 +35,8 @@ internal static class OrchestrationHost
     }
 
     /// <summary>The last <paramref name="count"/> events of one instance or of all, oldest first, each with its "instance".</summary>
-    public static async Task<IReadOnlyList<JsonObject>> HistoryAsync(string zwarmDir, string? instance, string? kind, int count, CancellationToken ct)
+    public static async Task<IReadOnlyList<JsonObject>> HistoryAsync(
+        string zwarmDir, string? instance, string? kind, int count, CancellationToken ct)
     {
         var registry = new InstanceRegistry(zwarmDir);
         var instances = instance is null ? await registry.ListAsync(ct) : [await registry.ResolveAsync(instance, ct)];

@@ -29,9 +29,11 @@ public sealed class AttentionCliSpecs
 
         var json = await p.RunAsync("events", "--json", "--session", id[..6]);
         var events = json.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
-        events.Select(e => e["event"]!.GetValue<string>()).Should().Equal("created", "started", "rate_limited", "resumed", "started", "completed");
+        events.Select(e => e["event"]!.GetValue<string>()).Should()
+            .Equal("created", "started", "rate_limited", "resumed", "started", "completed");
         events[2]["status"]!.GetValue<string>().Should().Be("pending");
-        events[^1].AsObject().Select(kv => kv.Key).Should().Equal("ts", "event", "session_id", "short_id", "turn", "adapter", "status", "reason", "cost_usd", "tokens");
+        events[^1].AsObject().Select(kv => kv.Key).Should()
+            .Equal("ts", "event", "session_id", "short_id", "turn", "adapter", "status", "reason", "cost_usd", "tokens");
     }
 
     [Fact(Timeout = 60_000)]
@@ -59,8 +61,10 @@ public sealed class AttentionCliSpecs
         var bad = await p.SpawnDoneAsync("exit=3");
 
         var before = JsonNode.Parse((await p.RunAsync("ls", "--attention", "--json")).Stdout)!.AsArray();
-        before.Select(s => (s!["id"]!.GetValue<string>(), s["attention"]!["kind"]!.GetValue<string>())).Should().Equal((bad, "failed"), (ok, "unseen"));
-        (await p.RunAsync("ls", "--attention")).Stdout.Should().Contain("failed: agent produced no output").And.Contain("finished, not seen yet");
+        before.Select(s => (s!["id"]!.GetValue<string>(), s["attention"]!["kind"]!.GetValue<string>())).Should()
+            .Equal((bad, "failed"), (ok, "unseen"));
+        (await p.RunAsync("ls", "--attention")).Stdout.Should()
+            .Contain("failed: agent produced no output").And.Contain("finished, not seen yet");
 
         (await p.RunAsync("peek", ok[..8])).ExitCode.Should().Be(0);
         (await p.RunAsync("show", bad[..8])).ExitCode.Should().Be(0);

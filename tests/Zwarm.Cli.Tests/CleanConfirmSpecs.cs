@@ -22,7 +22,8 @@ public sealed class CleanConfirmSpecs
         declined.ExitCode.Should().Be(1);
         declined.Stdout.Should().Contain(old[..8]).And.NotContain(fresh[..8]);
         declined.ErrLines.Should().Equal(
-            "zwarm: note: clean removes finished sessions older than --keep-days (default 7); Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill",
+            "zwarm: note: clean removes finished sessions older than --keep-days (default 7); " +
+            "Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill",
             "remove these 1 session(s)? [y/N] zwarm: aborted; nothing removed");
         p.Snapshot().Should().Be(before);
 

@@ -23,7 +23,8 @@ public sealed class CleanDebrisSpecs
         // a write interrupted before its rename
         var tmp = Path.Combine(p.SessionsDir, kept, $".meta.json.123.{Guid.NewGuid():N}.tmp");
         File.WriteAllText(tmp, "{");
-        foreach (var d in new[] { Path.Combine(noMeta, "turns"), noMeta, Path.Combine(deleting, "turns"), deleting }) Directory.SetLastWriteTimeUtc(d, old);
+        foreach (var d in new[] { Path.Combine(noMeta, "turns"), noMeta, Path.Combine(deleting, "turns"), deleting })
+            Directory.SetLastWriteTimeUtc(d, old);
         File.SetLastWriteTimeUtc(Path.Combine(noMeta, ".lock"), old);
         File.SetLastWriteTimeUtc(Path.Combine(deleting, "meta.json"), old);
         File.SetLastWriteTimeUtc(tmp, old);

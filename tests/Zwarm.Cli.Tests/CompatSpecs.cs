@@ -14,7 +14,11 @@ public sealed class CompatSpecs(HandmadeStore store) : IClassFixture<HandmadeSto
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Contain("tokens   1.2k in / 300 out (1.5k total)").And.Contain("source   orchestrator:3f2a");
-        var order = new[] { "── turn 1", "user   write hello.py", "agent  Wrote hello.py.", "── turn 2", "user   add a goodbye", "agent  Added goodbye()." }
+        var order = new[]
+            {
+                "── turn 1", "user   write hello.py", "agent  Wrote hello.py.",
+                "── turn 2", "user   add a goodbye", "agent  Added goodbye().",
+            }
             .Select(s => r.Stdout.IndexOf(s, StringComparison.Ordinal)).ToList();
         order.Should().NotContain(-1, r.Stdout).And.BeInAscendingOrder(r.Stdout);
     }
@@ -38,6 +42,7 @@ public sealed class CompatSpecs(HandmadeStore store) : IClassFixture<HandmadeSto
 
         text.ExitCode.Should().Be(0, text.ToString());
         text.Stdout.Should().Contain("! dead0000 unreadable: meta.json is corrupt");
-        JsonNode.Parse(json.Stdout)!.AsArray().Should().Contain(s => s!["short_id"]!.GetValue<string>() == "dead0000" && s["unreadable"] != null);
+        JsonNode.Parse(json.Stdout)!.AsArray().Should()
+            .Contain(s => s!["short_id"]!.GetValue<string>() == "dead0000" && s["unreadable"] != null);
     }
 }

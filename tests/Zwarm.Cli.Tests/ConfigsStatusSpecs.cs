@@ -33,9 +33,12 @@ public sealed class ConfigsStatusSpecs
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken);
         Directory.CreateDirectory(Path.Combine(p.Dir, "configs"));
-        File.WriteAllText(Path.Combine(p.Dir, "configs", "base.yaml"), "executor:\n  model: base-model\n  timeout: 5\npricing:\n  gpt-5.1-x:\n    input: 2\n");
+        File.WriteAllText(
+            Path.Combine(p.Dir, "configs", "base.yaml"),
+            "executor:\n  model: base-model\n  timeout: 5\npricing:\n  gpt-5.1-x:\n    input: 2\n");
         var top = Path.Combine(p.Dir, "configs", "top.yaml");
-        File.WriteAllText(top, "extends: base.yaml\nexecutor:\n  timeout: 6\nwatchers:\n  watchers:\n    - name: budget\n      config: {max_steps: 3}\n");
+        File.WriteAllText(
+            top, "extends: base.yaml\nexecutor:\n  timeout: 6\nwatchers:\n  watchers:\n    - name: budget\n      config: {max_steps: 3}\n");
         var cli = new InProcessCli(p);
 
         var r = await cli.RunAsync("configs", "show", top);
@@ -73,7 +76,8 @@ public sealed class ConfigsStatusSpecs
         JsonNode.Parse(native.Stdout)!["model"]!.GetValue<string>().Should().Be("gpt-5.1-codex-max");
         badKey.ExitCode.Should().Be(2);
         badKey2.ExitCode.Should().Be(1);
-        badKey2.ErrLines.Should().Equal($"zwarm: {Path.Combine(p.Dir, "bad.yaml")}:2: unknown key 'executor.modell' (did you mean 'executor.model'?)");
+        badKey2.ErrLines.Should()
+            .Equal($"zwarm: {Path.Combine(p.Dir, "bad.yaml")}:2: unknown key 'executor.modell' (did you mean 'executor.model'?)");
     }
 
     [Fact(Timeout = 60000)]
@@ -99,7 +103,8 @@ public sealed class ConfigsStatusSpecs
         o["sessions"]!["running"]!.GetValue<int>().Should().Be(1);
         o["sessions"]!["failed"]!.GetValue<int>().Should().Be(1);
         o["attention"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).Should().Equal(failed);
-        o["events"]!.AsArray().Select(e => e!["reason"]!.GetValue<string>()).Should().Equal("event 3", "event 4", "event 5", "event 6", "event 7");
+        o["events"]!.AsArray().Select(e => e!["reason"]!.GetValue<string>()).Should()
+            .Equal("event 3", "event 4", "event 5", "event 6", "event 7");
         _ = running;
     }
 

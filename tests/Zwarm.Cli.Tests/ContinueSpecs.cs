@@ -17,7 +17,8 @@ public sealed class ContinueSpecs
         var r = await p.RunAsync("c", id[..8], "reply=more");
 
         r.ExitCode.Should().Be(1, r.ToString());
-        r.ErrLines.Should().ContainSingle().Which.Should().Be($"zwarm: session {id[..8]} is still running; wait for it (zwarm wait {id[..8]}) or kill it first");
+        r.ErrLines.Should().ContainSingle().Which.Should()
+            .Be($"zwarm: session {id[..8]} is still running; wait for it (zwarm wait {id[..8]}) or kill it first");
         r.Stdout.Should().BeEmpty();
         p.Snapshot().Should().Be(before);
     }

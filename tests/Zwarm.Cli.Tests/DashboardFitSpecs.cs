@@ -31,7 +31,8 @@ public sealed class DashboardFitSpecs(ReadStore store)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = Task.Run(() => CliApp.RunAsync(["watch", "--interval", "0.2"], host, stop.Token), CancellationToken.None);
 
-        await output.WaitForAsync(o => o.Contains("Ctrl+C to stop", StringComparison.Ordinal), TimeSpan.FromSeconds(50), run, () => output.Text, ct);
+        await output.WaitForAsync(
+            o => o.Contains("Ctrl+C to stop", StringComparison.Ordinal), TimeSpan.FromSeconds(50), run, () => output.Text, ct);
         await stop.CancelAsync();
         (await run.WaitAsync(TimeSpan.FromSeconds(30), ct)).Should().Be(0, "Ctrl+C ends the dashboard normally");
 

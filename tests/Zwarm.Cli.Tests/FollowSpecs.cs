@@ -53,7 +53,8 @@ public sealed class FollowSpecs
         var lines = r.Stdout.TrimEnd('\n').Split('\n');
         lines[0].Should().MatchRegex(@"^\d\d:\d\d:\d\d watching 1 session\(s\); Ctrl\+C to stop$");
         lines[1].Should().MatchRegex(
-            $@"^\d\d:\d\d:\d\d !✓ {old[..8]}  completed  turn 1  codex/gpt-5.1-codex-mini  110 tokens  reply=Old  needs you: finished, not seen yet$",
+            $@"^\d\d:\d\d:\d\d !✓ {old[..8]}  completed  turn 1  codex/gpt-5.1-codex-mini  110 tokens  " +
+            $@"reply=Old  needs you: finished, not seen yet$",
             "a finished session nobody has looked at is marked as needing attention, with the reason");
         var (shortId, runningLine) = (id[..8], $"● {id[..8]}  running");
         lines.Should().Contain(l => l.Contains(runningLine, StringComparison.Ordinal));

@@ -83,7 +83,8 @@ public sealed class FullStoreSpecs
             ls.Stderr.Should().Contain("read-only file system");
             var listed = JsonNode.Parse(ls.Stdout)!.AsArray();
             listed.Select(n => n!["id"]!.GetValue<string>()).Should().BeEquivalentTo([done, stale]);
-            listed.Single(n => n!["id"]!.GetValue<string>() == stale)!["status"]!.GetValue<string>().Should().Be("failed", "reconciled in memory");
+            listed.Single(n => n!["id"]!.GetValue<string>() == stale)!["status"]!.GetValue<string>().Should()
+                .Be("failed", "reconciled in memory");
         }
         finally
         {

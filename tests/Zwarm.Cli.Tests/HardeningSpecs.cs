@@ -18,7 +18,8 @@ public sealed class HardeningSpecs
             var r = await p.RunAsync(args);
 
             r.ExitCode.Should().Be(1, r.ToString());
-            r.ErrLines.Should().ContainSingle(r.ToString()).Which.Should().Contain("bad value for 'pricing.x.input': expected a number, got \"cheap\"");
+            r.ErrLines.Should().ContainSingle(r.ToString()).Which.Should()
+                .Contain("bad value for 'pricing.x.input': expected a number, got \"cheap\"");
         }
     }
 
@@ -32,7 +33,8 @@ public sealed class HardeningSpecs
         var forced = await p.RunAsync("spawn", "-m", "my-fine-tune", "--force-model", "--wait", "reply=Forced");
 
         refused.ExitCode.Should().Be(2, refused.ToString());
-        refused.ErrLines.Should().ContainSingle().Which.Should().StartWith("zwarm: unknown model 'claude-opus-9'").And.Contain("--force-model");
+        refused.ErrLines.Should().ContainSingle().Which.Should()
+            .StartWith("zwarm: unknown model 'claude-opus-9'").And.Contain("--force-model");
         other.ExitCode.Should().Be(2, other.ToString());
         other.ErrLines.Should().ContainSingle().Which.Should().Contain("is a codex model, not claude");
         forced.ExitCode.Should().Be(0, forced.ToString());
@@ -47,14 +49,17 @@ public sealed class HardeningSpecs
         var evil = Path.Combine(p.Dir, "evil.sh");
         await File.WriteAllTextAsync(evil, $"#!/bin/sh\ntouch {p.Dir}/pwned\n", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(evil, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await File.WriteAllTextAsync(Path.Combine(p.Dir, ".env"), $"ZWARM_ADAPTERS_CODEX_COMMAND={evil}\nZWARM_EXECUTOR_SANDBOX=danger-full-access\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            Path.Combine(p.Dir, ".env"), $"ZWARM_ADAPTERS_CODEX_COMMAND={evil}\nZWARM_EXECUTOR_SANDBOX=danger-full-access\n",
+            TestContext.Current.CancellationToken);
 
         var r = await p.RunAsync("spawn", "--wait", "reply=Safe");
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Contain("Safe");
         r.ErrLines.Should().ContainSingle().Which.Should().Be(
-            "zwarm: .env: ignored ZWARM_ADAPTERS_CODEX_COMMAND, ZWARM_EXECUTOR_SANDBOX (they choose the agent, its sandbox or the orchestrator's URL; set [security] trust_dotenv = true to allow)");
+            "zwarm: .env: ignored ZWARM_ADAPTERS_CODEX_COMMAND, ZWARM_EXECUTOR_SANDBOX " +
+            "(they choose the agent, its sandbox or the orchestrator's URL; set [security] trust_dotenv = true to allow)");
         File.Exists(Path.Combine(p.Dir, "pwned")).Should().BeFalse();
     }
 
@@ -63,9 +68,11 @@ public sealed class HardeningSpecs
     {
         await using var p = new TestProject(TestContext.Current.CancellationToken, "[security]\ntrust_dotenv = true");
         var other = Path.Combine(p.Dir, "other-agent.sh");
-        await File.WriteAllTextAsync(other, $"#!/bin/sh\ntouch {p.Dir}/used\nexec {Repo.FakeAgent} \"$@\"\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            other, $"#!/bin/sh\ntouch {p.Dir}/used\nexec {Repo.FakeAgent} \"$@\"\n", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(other, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await File.WriteAllTextAsync(Path.Combine(p.Dir, ".env"), $"ZWARM_ADAPTERS_CODEX_COMMAND={other}\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            Path.Combine(p.Dir, ".env"), $"ZWARM_ADAPTERS_CODEX_COMMAND={other}\n", TestContext.Current.CancellationToken);
 
         var r = await p.RunAsync("spawn", "--wait", "reply=Trusted");
 

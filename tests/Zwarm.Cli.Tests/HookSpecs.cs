@@ -20,7 +20,8 @@ public sealed class HookSpecs
         Adapter = "codex", Status = "completed", Reason = null, CostUsd = 0.01, Tokens = 110,
     };
 
-    private static HookConfig Run(int i, string command, double timeout = 30) => new(i, ["completed"], HookKind.Run, command, null, TimeSpan.FromSeconds(timeout));
+    private static HookConfig Run(int i, string command, double timeout = 30)
+        => new(i, ["completed"], HookKind.Run, command, null, TimeSpan.FromSeconds(timeout));
 
     [Fact(Timeout = 60_000)]
     public async Task A_run_hook_gets_the_event_in_its_environment_while_a_failing_and_a_hanging_one_delay_nothing()
@@ -31,12 +32,16 @@ public sealed class HookSpecs
 
         var results = await new HookRunner(dir.Path).RunAsync(Sample(), context,
         [
-            Run(1, "echo \"$ZWARM_EVENT|$ZWARM_SESSION_ID|$ZWARM_SHORT_ID|$ZWARM_STATUS|$ZWARM_TASK|$ZWARM_REPLY|$ZWARM_PROJECT\" > env.txt; echo said hello"),
+            Run(1,
+                "echo \"$ZWARM_EVENT|$ZWARM_SESSION_ID|$ZWARM_SHORT_ID|$ZWARM_STATUS|$ZWARM_TASK|$ZWARM_REPLY|$ZWARM_PROJECT\" " +
+                "> env.txt; " +
+                "echo said hello"),
             Run(2, "echo broken >&2; exit 3"),
             Run(3, "sleep 60", timeout: 1),
         ], Ct);
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "the hanging hook is killed at its timeout, the others do not wait for it");
+        watch.Elapsed.Should()
+            .BeLessThan(TimeSpan.FromSeconds(20), "the hanging hook is killed at its timeout, the others do not wait for it");
         File.ReadAllText(Path.Combine(dir.Path, "env.txt")).Trim()
             .Should().Be($"completed|3f2b1a2c-0000-4000-8000-000000000000|3f2b1a2c|completed|fix the tests|All green.|{dir.Path}");
         results.Select(r => (r.Hook.Index, r.Ok)).Should().Equal((1, true), (2, false), (3, false));
@@ -85,7 +90,8 @@ public sealed class HookSpecs
     public async Task Hooks_of_a_session_run_detached_and_a_hanging_hook_never_holds_the_session_back()
     {
         await using var p = new TestProject(Ct, "\n[[hooks]]\non = [\"completed\"]\nrun = \"sleep 30\"\ntimeout = 25\n" +
-            "[[hooks]]\non = [\"completed\", \"failed\"]\nrun = \"echo \\\"$ZWARM_EVENT $ZWARM_SHORT_ID ${ZWARM_DIR:-none} $ZWARM_REPLY\\\" >> hook-fired.txt\"\n");
+            "[[hooks]]\non = [\"completed\", \"failed\"]\n" +
+            "run = \"echo \\\"$ZWARM_EVENT $ZWARM_SHORT_ID ${ZWARM_DIR:-none} $ZWARM_REPLY\\\" >> hook-fired.txt\"\n");
         var watch = Stopwatch.StartNew();
 
         var first = await p.SpawnDoneAsync("reply=First_one");
@@ -102,12 +108,14 @@ public sealed class HookSpecs
     [Fact(Timeout = 240_000)]
     public async Task Hooks_test_fires_the_hooks_of_an_event_by_hand_and_notify_uses_notify_send()
     {
-        await using var p = new TestProject(Ct, "\n[[hooks]]\nnotify = true\ntimeout = 30\n[[hooks]]\non = [\"failed\"]\nrun = \"exit 4\"\n");
+        await using var p = new TestProject(
+            Ct, "\n[[hooks]]\nnotify = true\ntimeout = 30\n[[hooks]]\non = [\"failed\"]\nrun = \"exit 4\"\n");
         var bin = Path.Combine(p.Dir, "bin");
         Directory.CreateDirectory(bin);
         var fake = Path.Combine(bin, "notify-send");
         File.WriteAllText(fake, $"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{Path.Combine(p.Dir, "notified.txt")}'\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var env = new Dictionary<string, string?> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") };
 
         // A real zwarm process, so notify-send is looked up on this PATH.

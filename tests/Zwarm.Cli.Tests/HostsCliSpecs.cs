@@ -12,7 +12,8 @@ public sealed class HostsCliSpecs
     {
         var ct = TestContext.Current.CancellationToken;
         await using var ssh = await SshHosts.StartAsync(ct, "127.0.0.2", "127.0.0.3");
-        await using var p = new TestProject(ct, ssh.HostToml("h1", 0, Repo.FakeAgent, "max_running = 1") + ssh.HostToml("h2", 1, Repo.FakeAgent));
+        await using var p = new TestProject(
+            ct, ssh.HostToml("h1", 0, Repo.FakeAgent, "max_running = 1") + ssh.HostToml("h2", 1, Repo.FakeAgent));
 
         var list = await p.RunAsync("hosts");
         list.ExitCode.Should().Be(0, list.ToString());

@@ -44,7 +44,8 @@ public sealed class LauncherScriptSpecs : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text.Replace("\r", ""));
         if (executable && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()))
-            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(
+                path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         File.SetLastWriteTimeUtc(path, mtime);
     }
 
@@ -58,7 +59,8 @@ public sealed class LauncherScriptSpecs : IDisposable
             ["FAKE_DOTNET_LOG"] = DotnetLog,
             ["FAKE_DOTNET_MODE"] = mode,
         };
-        await using var p = CliProcess.Start(_repo, ["--version"], env: env, file: Path.Combine(_repo, "zwarm"), ct: TestContext.Current.CancellationToken);
+        await using var p = CliProcess.Start(
+            _repo, ["--version"], env: env, file: Path.Combine(_repo, "zwarm"), ct: TestContext.Current.CancellationToken);
         return await p.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
 
@@ -124,10 +126,12 @@ public sealed class LauncherScriptSpecs : IDisposable
         var call = File.ReadAllLines(DotnetLog).Should().ContainSingle().Subject;
         // NativeAOT is the project's own setting (PublishAot in Zwarm.Cli.csproj), not a global property: a global one would
         // reach the libraries too and make `dotnet pack` recompile them and the whole NativeAOT binary after this build.
-        call.Should().StartWith("publish ").And.Contain("-r linux-").And.Contain("-p:CppCompilerAndLinker=").And.NotContain("PublishAot");
+        call.Should().StartWith("publish ")
+            .And.Contain("-r linux-").And.Contain("-p:CppCompilerAndLinker=").And.NotContain("PublishAot");
         r.Stdout.Should().Be("ran --version\n");
         r.Stderr.Should().Contain("zwarm: building the native binary");
-        File.Exists(Path.Combine(_repo, ".build", "cli", "zwarm.dll")).Should().BeFalse("the native build replaces the folder, no stale dll beside it");
+        File.Exists(Path.Combine(_repo, ".build", "cli", "zwarm.dll")).Should()
+            .BeFalse("the native build replaces the folder, no stale dll beside it");
     }
 
     [Fact(Timeout = 60_000)]
@@ -140,7 +144,8 @@ public sealed class LauncherScriptSpecs : IDisposable
         r.ExitCode.Should().Be(0, r.ToString());
         File.ReadAllLines(DotnetLog).Select(l => l.Split(' ')[0]).Should().Equal("publish", "build");
         r.ErrLines.Where(l => !l.StartsWith("zwarm: building", StringComparison.Ordinal)).Should().ContainSingle()
-            .Which.Should().Be("zwarm: the native build failed (see .build/native.log): building the framework-dependent zwarm, slower to start");
+            .Which.Should()
+            .Be("zwarm: the native build failed (see .build/native.log): building the framework-dependent zwarm, slower to start");
         File.ReadAllText(Path.Combine(_repo, ".build", "native.log")).Should().Contain("cannot find -lz");
         r.Stdout.Should().Be("ran --version\n");
     }

@@ -26,7 +26,8 @@ public sealed class LsModelsSpecs(ReadStore store)
     public async Task Ls_without_colours_prints_exactly_what_the_spectre_table_renders()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var run = InProcessRun.Start(store.Project.Dir, ["ls"], new RunOptions { Time = new FixedClock(DateTimeOffset.UtcNow) }, ct);
+        await using var run = InProcessRun.Start(
+            store.Project.Dir, ["ls"], new RunOptions { Time = new FixedClock(DateTimeOffset.UtcNow) }, ct);
         var r = await run.WaitAsync(TimeSpan.FromSeconds(50));
         r.ExitCode.Should().Be(0, r.ToString());
         var manager = await run.Host.ManagerAsync(ct);
@@ -49,7 +50,8 @@ public sealed class LsModelsSpecs(ReadStore store)
     public async Task Ls_json_lists_sessions_and_filters_by_status()
     {
         var all = JsonNode.Parse((await store.RunAsync(TestContext.Current.CancellationToken, "ls", "--json")).Stdout)!.AsArray();
-        var failed = JsonNode.Parse((await store.RunAsync(TestContext.Current.CancellationToken, "ls", "--json", "--status", "failed")).Stdout)!.AsArray();
+        var failed = JsonNode.Parse(
+            (await store.RunAsync(TestContext.Current.CancellationToken, "ls", "--json", "--status", "failed")).Stdout)!.AsArray();
 
         all.Should().HaveCount(7);
         all.Select(s => s!["short_id"]!.GetValue<string>()).Should().Contain(store.Patch[..8]);
@@ -68,7 +70,8 @@ public sealed class LsModelsSpecs(ReadStore store)
     [Fact(Timeout = 60000)]
     public async Task Models_json_includes_prices_and_models_priced_in_config()
     {
-        await using var p = new TestProject(TestContext.Current.CancellationToken, "\n[pricing.\"local-llm\"]\ninput = 0.1\noutput = 0.2\n");
+        await using var p = new TestProject(
+            TestContext.Current.CancellationToken, "\n[pricing.\"local-llm\"]\ninput = 0.1\noutput = 0.2\n");
         var r = await p.RunAsync("models", "--json");
 
         r.ExitCode.Should().Be(0, r.ToString());

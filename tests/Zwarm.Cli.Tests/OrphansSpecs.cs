@@ -30,7 +30,8 @@ public sealed class OrphansSpecs
                                           && o["reason"]!.GetValue<string>() == "its session is failed" && !o["killed"]!.GetValue<bool>());
 
         var text = await p.RunAsync("orphans");
-        text.Stdout.Should().Contain(agent.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("stop them with: zwarm orphans --kill");
+        text.Stdout.Should()
+            .Contain(agent.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("stop them with: zwarm orphans --kill");
 
         var killed = await p.RunAsync("orphans", "--kill", "--set", "executor.kill_grace=0.5");
         killed.ExitCode.Should().Be(0, killed.ToString());

@@ -15,7 +15,8 @@ public sealed class PeekLogsSpecs(ReadStore store)
 
         peek.ExitCode.Should().Be(0, peek.ToString());
         var lines = peek.Stdout.Split('\n');
-        lines[0].Should().MatchRegex($@"^✓ {store.Shell[..8]}  completed · codex/gpt-5.1-codex-mini · turn 1 · [\d.]+m?s · 395 tokens · \$0\.0002$");
+        lines[0].Should().MatchRegex(
+            $@"^✓ {store.Shell[..8]}  completed · codex/gpt-5.1-codex-mini · turn 1 · [\d.]+m?s · 395 tokens · \$0\.0002$");
         lines[1].Should().Be("  task   replay=codex/02_tool_shell.jsonl");
         lines[2].Should().Be("  reply  I ran `echo hi > out.txt`; out.txt now contains \"hi\".");
         alias.Stdout.Should().Be(peek.Stdout);

@@ -12,7 +12,11 @@ public sealed class PythonSpellingSpecs
     private static JsonObject Json(CliResult r) => JsonNode.Parse(r.Stdout)!.AsObject();
 
     private static string[] Same(JsonNode s) =>
-        [s["task"]!.GetValue<string>(), s["status"]!.GetValue<string>(), s["model"]!.GetValue<string>(), s["adapter"]!.GetValue<string>(), s["working_dir"]!.GetValue<string>(), s["messages"]!.AsArray().Last()!["content"]!.GetValue<string>()];
+        [
+            s["task"]!.GetValue<string>(), s["status"]!.GetValue<string>(), s["model"]!.GetValue<string>(),
+            s["adapter"]!.GetValue<string>(), s["working_dir"]!.GetValue<string>(),
+            s["messages"]!.AsArray().Last()!["content"]!.GetValue<string>(),
+        ];
 
     [Fact(Timeout = 60000)]
     public async Task Exec_with_task_and_wait_does_what_spawn_does()
@@ -231,7 +235,8 @@ public sealed class PythonSpellingSpecs
         var cleanDays = await cli.RunAsync("clean", "-y", "--keep-days", "3");
         var reset = await cli.RunAsync("reset", "-y");
 
-        clean.ErrLines.Should().ContainSingle().Which.Should().Contain("Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill");
+        clean.ErrLines.Should().ContainSingle().Which.Should()
+            .Contain("Python zwarm's clean killed orphan processes: here that is zwarm orphans --kill");
         cleanDays.Stderr.Should().BeEmpty();
         reset.ErrLines.Should().ContainSingle().Which.Should().Contain("Python zwarm's reset deleted all of .zwarm/");
     }

@@ -32,7 +32,8 @@ public sealed class RmSpecs
 
         var r = await p.RunAsync("rm", id[..8]);
         r.ExitCode.Should().Be(1);
-        r.ErrLines.Should().ContainSingle().Which.Should().StartWith($"zwarm: session {id[..8]} is unreadable: meta.json is corrupt").And.EndWith($"zwarm rm --force {id[..8]}");
+        r.ErrLines.Should().ContainSingle().Which.Should()
+            .StartWith($"zwarm: session {id[..8]} is unreadable: meta.json is corrupt").And.EndWith($"zwarm rm --force {id[..8]}");
         Directory.Exists(Path.Combine(p.SessionsDir, id)).Should().BeTrue();
 
         var forced = await p.RunAsync("rm", "--force", id[..8]);

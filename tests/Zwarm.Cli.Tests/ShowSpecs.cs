@@ -25,7 +25,8 @@ public sealed class ShowSpecs(ReadStore store)
             .And.Contain("exit     0")
             .And.Contain("runtime  ");
         r.Stdout.Should().Contain("── turn 1 ──").And.Contain("user   replay=codex/02_tool_shell.jsonl")
-            .And.Contain("agent  I'll run a shell command now.").And.Contain("agent  I ran `echo hi > out.txt`; out.txt now contains \"hi\".");
+            .And.Contain("agent  I'll run a shell command now.")
+            .And.Contain("agent  I ran `echo hi > out.txt`; out.txt now contains \"hi\".");
         r.Stdout.Should().NotContain("tool ", "tool messages only with -v");
     }
 
@@ -59,7 +60,8 @@ public sealed class ShowSpecs(ReadStore store)
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Split('\n')[0].Should().Contain("✗").And.Contain("failed");
-        r.Stdout.Should().Contain("error    We’re currently experiencing high demand").And.Contain("exit     1").And.Contain("(no reply; turn failed)");
+        r.Stdout.Should().Contain("error    We’re currently experiencing high demand")
+            .And.Contain("exit     1").And.Contain("(no reply; turn failed)");
     }
 
     [Fact(Timeout = 60000)]
@@ -71,7 +73,8 @@ public sealed class ShowSpecs(ReadStore store)
         var s = JsonNode.Parse(r.Stdout)!;
         s["id"]!.GetValue<string>().Should().Be(store.TwoTurns);
         s["turn"]!.GetValue<int>().Should().Be(2);
-        s["messages"]!.AsArray().Select(m => $"{m!["role"]}:{m["content"]}").Should().Equal("user:reply=First", "assistant:First", "user:reply=Second", "assistant:Second");
+        s["messages"]!.AsArray().Select(m => $"{m!["role"]}:{m["content"]}").Should()
+            .Equal("user:reply=First", "assistant:First", "user:reply=Second", "assistant:Second");
         s["turns"]!.AsArray().Should().HaveCount(2);
         s["short_id"]!.GetValue<string>().Should().Be(store.TwoTurns[..8]);
     }

@@ -7,7 +7,8 @@ public sealed class SmokeSpecs
 {
     private static async Task<(int Code, string Out, string Err)> RunAsync(string cwd, params string[] args)
     {
-        await using var p = CliProcess.Start(cwd, args, env: new Dictionary<string, string?> { ["NO_COLOR"] = "1" }, ct: TestContext.Current.CancellationToken);
+        await using var p = CliProcess.Start(
+            cwd, args, env: new Dictionary<string, string?> { ["NO_COLOR"] = "1" }, ct: TestContext.Current.CancellationToken);
         var r = await p.WaitAsync(TestProject.RunTimeout, TestContext.Current.CancellationToken);
         return (r.ExitCode, r.Stdout, r.Stderr);
     }
@@ -65,12 +66,14 @@ public sealed class SmokeSpecs
         try
         {
             await RunAsync(dir, "init", "-y");
-            await File.WriteAllTextAsync(Path.Combine(dir, ".env"), "# local settings\nZWARM_EXECUTOR_MAX_RUNNING=lots\n", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(
+                Path.Combine(dir, ".env"), "# local settings\nZWARM_EXECUTOR_MAX_RUNNING=lots\n", TestContext.Current.CancellationToken);
 
             var r = await RunAsync(dir, "ls");
 
             r.Code.Should().Be(1);
-            r.Err.Trim().Should().Be("zwarm: environment ZWARM_EXECUTOR_MAX_RUNNING: bad value for 'executor.max_running': expected an integer, got \"lots\"");
+            r.Err.Trim().Should().Be(
+                "zwarm: environment ZWARM_EXECUTOR_MAX_RUNNING: bad value for 'executor.max_running': expected an integer, got \"lots\"");
         }
         finally
         {

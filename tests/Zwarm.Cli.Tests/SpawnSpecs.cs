@@ -29,7 +29,8 @@ public sealed class SpawnSpecs
         var meta = await p.WaitForDiskStatusAsync(id, "completed", Finish);
         meta["exit_code"]!.GetValue<int>().Should().Be(0);
         meta["error"].Should().BeNull();
-        meta["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).Should().Equal($"{gate.Prompt} reply=Done_here", "Done here");
+        meta["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).Should()
+            .Equal($"{gate.Prompt} reply=Done_here", "Done here");
         meta["token_usage"]!["total_tokens"]!.GetValue<long>().Should().Be(110);
         File.ReadAllText(Path.Combine(p.SessionsDir, id, "turns", "turn_1.exit")).Trim().Should().Be("0");
     }
@@ -42,7 +43,11 @@ public sealed class SpawnSpecs
 
         r.ExitCode.Should().Be(0, r.ToString());
         var s = JsonNode.Parse(r.Stdout)!.AsObject();
-        foreach (var key in new[] { "id", "task", "status", "working_dir", "created_at", "updated_at", "pid", "exit_code", "model", "turn", "messages", "token_usage", "error", "source", "adapter", "short_id", "cost", "total_tokens", "runtime_seconds" })
+        foreach (var key in new[]
+            {
+                "id", "task", "status", "working_dir", "created_at", "updated_at", "pid", "exit_code", "model", "turn", "messages",
+                "token_usage", "error", "source", "adapter", "short_id", "cost", "total_tokens", "runtime_seconds",
+            })
             s.ContainsKey(key).Should().BeTrue($"'{key}' is part of the session shape");
         s["status"]!.GetValue<string>().Should().Be("completed");
         s["model"]!.GetValue<string>().Should().Be("gpt-5.1-codex-mini", "the alias is case-insensitive");

@@ -43,7 +43,8 @@ public sealed class StoreLookupSpecs
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dir, "unused"), "", Ct);
-            await using var spawn = CliProcess.Start(dir, ["--set", $"adapters.codex.command={Paths.FakeAgent}", "spawn", "reply=x", "--json"], ct: Ct);
+            await using var spawn = CliProcess.Start(
+                dir, ["--set", $"adapters.codex.command={Paths.FakeAgent}", "spawn", "reply=x", "--json"], ct: Ct);
             var r = await spawn.WaitAsync(TestProject.RunTimeout, Ct);
             r.ExitCode.Should().Be(0, r.ToString());
             r.ErrLines.Should().ContainSingle().Which.Should().Contain("created").And.Contain(Path.Combine(dir, ".zwarm"));

@@ -49,7 +49,8 @@ public sealed partial class TerminalSpecs(ReadStore store)
         // shell traps it and the rc line shows how zwarm itself ended.
         await using var p = StartInPty($"trap : INT; {Repo.Zwarm} watch --interval 0.3; echo rc=$?", ct);
         // A second frame drawn over the first, then Ctrl+C typed into the terminal (the line discipline makes it SIGINT).
-        await p.WaitForOutputAsync(o => Regex.IsMatch(o, @"\x1b\[\d+A") && o.Contains("Ctrl+C to stop", StringComparison.Ordinal), TestProject.RunTimeout);
+        await p.WaitForOutputAsync(
+            o => Regex.IsMatch(o, @"\x1b\[\d+A") && o.Contains("Ctrl+C to stop", StringComparison.Ordinal), TestProject.RunTimeout);
         p.SendInput("\x03");
         var r = await p.WaitAsync(TestProject.RunTimeout, ct);
 

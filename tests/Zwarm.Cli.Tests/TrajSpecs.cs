@@ -76,7 +76,8 @@ public sealed class TrajSpecs(ReadStore store)
         steps[1]!["kind"]!.GetValue<string>().Should().Be("message");
         steps[1]!["text"]!.GetValue<string>().Should().Be("Printed 30 lines.");
 
-        var full = JsonNode.Parse((await store.RunAsync(TestContext.Current.CancellationToken, "traj", store.LongOutput, "--json", "--full")).Stdout)!;
+        var full = JsonNode.Parse(
+            (await store.RunAsync(TestContext.Current.CancellationToken, "traj", store.LongOutput, "--json", "--full")).Stdout)!;
         full["trajectory"]![0]!["output"]!.GetValue<string>().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(30);
         full["trajectory"]![0]!.AsObject().ContainsKey("output_truncated").Should().BeFalse();
     }

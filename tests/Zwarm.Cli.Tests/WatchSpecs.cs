@@ -19,7 +19,8 @@ public sealed class WatchSpecs
         await using var watch = p.Start("watch", id[..8]);
 
         await gate.WriteAsync(ct, fixture[..3]);
-        await watch.WaitForOutputAsync(o => o.Contains("1. reply  I'll run a shell command now.", StringComparison.Ordinal), TestProject.Soon);
+        await watch.WaitForOutputAsync(
+            o => o.Contains("1. reply  I'll run a shell command now.", StringComparison.Ordinal), TestProject.Soon);
         p.Status(id).Should().Be("running", "the agent is blocked on the rest of its output");
         await gate.WriteAsync(ct, fixture[3..]);
         await gate.CloseAsync();
@@ -31,7 +32,8 @@ public sealed class WatchSpecs
         var order = new[]
         {
             $"● {id[..8]}  running", "following; Ctrl+C stops watching", "── turn 1 ──", "   1. reply  I'll run a shell command now.",
-            "   2. $ /bin/bash -lc 'ls /nonexistent-dir'", "       → exit 2", "   3. reply  The command failed", "running → completed", $"✓ {id[..8]}  completed",
+            "   2. $ /bin/bash -lc 'ls /nonexistent-dir'", "       → exit 2", "   3. reply  The command failed", "running → completed",
+            $"✓ {id[..8]}  completed",
         }.Select(s => text.IndexOf(s, StringComparison.Ordinal)).ToList();
         order.Should().NotContain(-1, text).And.BeInAscendingOrder(text);
     }
@@ -98,7 +100,8 @@ public sealed class WatchSpecs
         json["status"]!.GetValue<string>().Should().Be("running");
         json["last_reply"].Should().BeNull();
         json["last_activity"]!["kind"]!.GetValue<string>().Should().Be("command");
-        show.Stdout.Should().Contain("agent  I'll run a shell command now.").And.Contain($"… running (").And.Contain($"follow it with: zwarm watch {id[..8]}");
+        show.Stdout.Should().Contain("agent  I'll run a shell command now.")
+            .And.Contain($"… running (").And.Contain($"follow it with: zwarm watch {id[..8]}");
         await gate.CloseAsync();
     }
 }

@@ -55,7 +55,11 @@ foreach (var w in words.Where(w => w.StartsWith("write=", StringComparison.Ordin
 }
 if (Opt("commit") is not null)
 {
-    foreach (var gitArgs in new[] { new[] { "add", "-A" }, ["-c", "user.name=agent", "-c", "user.email=agent@localhost", "commit", "-q", "-m", "agent's own commit"] })
+    foreach (var gitArgs in new[]
+             {
+                 new[] { "add", "-A" },
+                 ["-c", "user.name=agent", "-c", "user.email=agent@localhost", "commit", "-q", "-m", "agent's own commit"],
+             })
     {
         var psi = new ProcessStartInfo("git") { UseShellExecute = false };
         foreach (var a in gitArgs) psi.ArgumentList.Add(a);
@@ -84,7 +88,9 @@ if (Opt("replay") is { } replay)
 if (Opt("reply") is { } reply)
 {
     var resumeAt = Array.IndexOf(args, "resume");
-    var thread = resumeAt >= 0 && resumeAt + 1 < args.Length && !args[resumeAt + 1].StartsWith('-') ? args[resumeAt + 1] : Guid.NewGuid().ToString();
+    var thread = resumeAt >= 0 && resumeAt + 1 < args.Length && !args[resumeAt + 1].StartsWith('-')
+        ? args[resumeAt + 1]
+        : Guid.NewGuid().ToString();
     var text = reply.Replace('_', ' ');
     Emit($$"""{"type":"thread.started","thread_id":"{{thread}}"}""");
     Emit("""{"type":"turn.started"}""");

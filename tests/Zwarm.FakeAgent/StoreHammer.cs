@@ -29,7 +29,10 @@ internal static class StoreHammer
         // A long reason makes each line several hundred bytes, so interleaving writes would show.
         var reason = new string((char)('a' + (writer.Length % 26)), 400);
         for (var i = 1; i <= count; i++)
-            log.Append(new Zwarm.Core.Events.ZwarmEvent { Ts = DateTimeOffset.Now, Event = "started", SessionId = writer, ShortId = writer, Turn = i, Reason = reason });
+            log.Append(new Zwarm.Core.Events.ZwarmEvent
+            {
+                Ts = DateTimeOffset.Now, Event = "started", SessionId = writer, ShortId = writer, Turn = i, Reason = reason,
+            });
         return 0;
     }
 }

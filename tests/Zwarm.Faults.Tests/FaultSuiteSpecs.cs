@@ -14,7 +14,8 @@ namespace Zwarm.Faults.Tests;
 /// </summary>
 public sealed class FaultSuiteSpecs
 {
-    private static readonly string[] Kinds = ["spawn", "continue", "rm", "kill", "finalize", "wrapper", "agent", "full", "readonly", "truncate"];
+    private static readonly string[] Kinds =
+        ["spawn", "continue", "rm", "kill", "finalize", "wrapper", "agent", "full", "readonly", "truncate"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -32,10 +33,15 @@ public sealed class FaultSuiteSpecs
         const int workers = 2;
         var log = new List<string>();
         var sw = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(w, seed + w, trials / workers + (w < trials % workers ? 1 : 0), log))));
+        var results = await Task.WhenAll(Enumerable.Range(0, workers)
+            .Select(w => Task.Run(() => WorkerAsync(w, seed + w, trials / workers + (w < trials % workers ? 1 : 0), log))));
         var failures = results.SelectMany(r => r).ToList();
         var summary = $"fault suite: {trials} trials (seed {seed}, {workers} workers) in {sw.Elapsed.TotalSeconds:0.0} s: "
-            + string.Join(", ", log.Where(l => l.StartsWith("trial ", StringComparison.Ordinal)).GroupBy(l => l.Split(' ')[2]).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))
+            + string.Join(", ", log
+                .Where(l => l.StartsWith("trial ", StringComparison.Ordinal))
+                .GroupBy(l => l.Split(' ')[2])
+                .OrderBy(g => g.Key)
+                .Select(g => $"{g.Key} {g.Count()}"))
             + $"; {failures.Count} invariant violation(s)";
         TestContext.Current.SendDiagnosticMessage(summary);
         Console.WriteLine(summary);
@@ -133,7 +139,8 @@ public sealed class FaultSuiteSpecs
                     await m.ListAsync(Ct);
                     await m.GetAsync(done.Id, Ct);
                     await m.KillAsync(running.Id, Ct);
-                    if (w.Tagged().Any(t => t.SessionId == running.Id)) throw new InvalidOperationException("kill on a full disk left the agent running");
+                    if (w.Tagged().Any(t => t.SessionId == running.Id))
+                        throw new InvalidOperationException("kill on a full disk left the agent running");
                     await m.DeleteAsync(done.Id, Ct);
                 }
                 finally { w.Unfill(); }
@@ -143,16 +150,20 @@ public sealed class FaultSuiteSpecs
             {
                 var done = await Done($"{Word()} 0");
                 // A running record whose processes are gone: the next read must reconcile, which a read-only store cannot save.
-                await m.Store.UpdateAsync(done.Id, x => { x.Status = SessionStatus.Running; x.Pid = 999_999; x.PidStartTime = 1; return true; }, Ct);
+                await m.Store.UpdateAsync(
+                    done.Id, x => { x.Status = SessionStatus.Running; x.Pid = 999_999; x.PidStartTime = 1; return true; }, Ct);
                 if (!await w.ReadOnlyAsync(true)) throw new InvalidOperationException("could not remount read-only");
                 try
                 {
                     var reader = new SessionManager(m.Store, m.Config, AgentRegistry.Default, null);
                     var sw = Stopwatch.StartNew();
                     var listed = await reader.ListAsync(Ct);
-                    if (sw.Elapsed > TimeSpan.FromSeconds(10)) throw new InvalidOperationException($"ls on a read-only store took {sw.Elapsed.TotalSeconds:0.0} s");
-                    if (listed.Single(e => e.Id == done.Id).Meta?.Status == SessionStatus.Running) throw new InvalidOperationException("not reconciled in memory");
-                    if (reader.WriteProblem?.Contains("read-only file system", StringComparison.Ordinal) != true) throw new InvalidOperationException($"no read-only note: {reader.WriteProblem}");
+                    if (sw.Elapsed > TimeSpan.FromSeconds(10))
+                        throw new InvalidOperationException($"ls on a read-only store took {sw.Elapsed.TotalSeconds:0.0} s");
+                    if (listed.Single(e => e.Id == done.Id).Meta?.Status == SessionStatus.Running)
+                        throw new InvalidOperationException("not reconciled in memory");
+                    if (reader.WriteProblem?.Contains("read-only file system", StringComparison.Ordinal) != true)
+                        throw new InvalidOperationException($"no read-only note: {reader.WriteProblem}");
                 }
                 finally { await w.ReadOnlyAsync(false); }
                 break;
@@ -178,7 +189,8 @@ public sealed class FaultSuiteSpecs
         // Right after the fault: a session still running must have a live process, a finished one none.
         var entries = await m.ListAsync(Ct);
         var tagged = w.Tagged();
-        bool Live(SessionMeta s) => ProcessInfo.IsAlive(s.Pid, s.PidStartTime) || w.Tagged().Any(t => t.SessionId == s.Id) || ProcessInfo.IsAlive(s.LauncherPid, s.LauncherStartTime);
+        bool Live(SessionMeta s) => ProcessInfo.IsAlive(s.Pid, s.PidStartTime) || w.Tagged().Any(t => t.SessionId == s.Id)
+                                    || ProcessInfo.IsAlive(s.LauncherPid, s.LauncherStartTime);
         foreach (var e in entries)
         {
             if (e.Meta is not { } s) continue;
@@ -203,7 +215,8 @@ public sealed class FaultSuiteSpecs
         {
             if (e.Meta is not { } s)
             {
-                if (!truncated.Contains(e.Id) && File.Exists(Path.Combine(m.Store.SessionDir(e.Id), "meta.json"))) v.Add($"session {e.Id[..8]} unreadable: {e.Problem}");
+                if (!truncated.Contains(e.Id) && File.Exists(Path.Combine(m.Store.SessionDir(e.Id), "meta.json")))
+                    v.Add($"session {e.Id[..8]} unreadable: {e.Problem}");
                 continue;
             }
             // No turn's output lost from messages.
@@ -213,7 +226,8 @@ public sealed class FaultSuiteSpecs
                 var parser = AgentRegistry.Default.Get(s.Adapter).CreateParser(collectTrajectory: false);
                 await TurnReader.ParseFileAsync(m.Store.TurnFile(s.Id, turn), parser, Ct);
                 foreach (var said in parser.Result.AssistantMessages)
-                    if (!contents.Contains(said)) v.Add($"session {s.ShortId} ({s.Status.ToWire()}) lost turn {turn}'s reply \"{said}\" from messages");
+                    if (!contents.Contains(said))
+                        v.Add($"session {s.ShortId} ({s.Status.ToWire()}) lost turn {turn}'s reply \"{said}\" from messages");
             }
         }
         // Debris of killed commands is swept once old enough (aged here instead of waiting a minute).
@@ -221,7 +235,8 @@ public sealed class FaultSuiteSpecs
         {
             var name = Path.GetFileName(dir);
             if (name.StartsWith(".deleting-", StringComparison.Ordinal) || !File.Exists(Path.Combine(dir, "meta.json")))
-                foreach (var p in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir)) File.SetLastWriteTimeUtc(p, DateTime.UtcNow.AddMinutes(-2));
+                foreach (var p in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir))
+                    File.SetLastWriteTimeUtc(p, DateTime.UtcNow.AddMinutes(-2));
         }
         foreach (var d in m.FindDebris()) FileSessionStore.RemoveDebris(d);
         // ls and rm work: everything left goes (unreadable ones too, as rm --force does).
@@ -237,7 +252,9 @@ public sealed class FaultSuiteSpecs
             try { await m.DeleteAsync(e.Id, force: true, Ct); }
             catch (Exception ex) when (ex is Zwarm.Core.ZwarmException or IOException) { v.Add($"rm {e.Id[..8]} failed: {ex.Message}"); }
         }
-        var left = (Directory.Exists(m.Store.SessionsDir) ? Directory.EnumerateFileSystemEntries(m.Store.SessionsDir) : []).Where(p => !Path.GetFileName(p).StartsWith('.')).ToList();
+        var left = (Directory.Exists(m.Store.SessionsDir) ? Directory.EnumerateFileSystemEntries(m.Store.SessionsDir) : [])
+            .Where(p => !Path.GetFileName(p).StartsWith('.'))
+            .ToList();
         if (left.Count > 0) v.Add($"left after rm: {string.Join(", ", left.Select(Path.GetFileName))}");
         return v;
     }

@@ -53,7 +53,8 @@ internal sealed class FaultWorker : IDisposable
         Directory.CreateDirectory(w.ZwarmDir);
         await File.WriteAllTextAsync(w.Agent, AgentScript.Replace("\r", "") + "\n");
         if (OperatingSystem.IsLinux()) File.SetUnixFileMode(w.Agent, (UnixFileMode)0b111_101_101);
-        await File.WriteAllTextAsync(Path.Combine(w.ZwarmDir, "config.toml"), $"[executor]\nkill_grace = 0.3\n[adapters.codex]\ncommand = \"{w.Agent}\"\n");
+        await File.WriteAllTextAsync(
+            Path.Combine(w.ZwarmDir, "config.toml"), $"[executor]\nkill_grace = 0.3\n[adapters.codex]\ncommand = \"{w.Agent}\"\n");
         var config = await ConfigLoader.LoadAsync(w.ZwarmDir, null, null, new Dictionary<string, string>());
         w.Manager = new SessionManager(new FileSessionStore(w.ZwarmDir), config, AgentRegistry.Default, supervisor: null);
         return w;
@@ -86,15 +87,24 @@ internal sealed class FaultWorker : IDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(TimeSpan.FromSeconds(30));
         try { await p.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException) { p.Kill(true); throw new TimeoutException($"zwarm {string.Join(' ', args)} did not exit in 30 s"); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(true);
+            throw new TimeoutException($"zwarm {string.Join(' ', args)} did not exit in 30 s");
+        }
         return (p.ExitCode, await o, await e);
     }
 
     private Process Start(string[] args, bool redirect = false)
     {
-        var psi = new ProcessStartInfo(Zwarm) { WorkingDirectory = Project, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var psi = new ProcessStartInfo(Zwarm)
+        {
+            WorkingDirectory = Project, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("ZWARM_", StringComparison.Ordinal)).ToList()) psi.Environment.Remove(k);
+        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("ZWARM_", StringComparison.Ordinal)).ToList())
+            psi.Environment.Remove(k);
         var p = Process.Start(psi)!;
         p.StandardInput.Close();
         if (!redirect)
@@ -129,7 +139,8 @@ internal sealed class FaultWorker : IDisposable
 
     /// <summary>Live processes tagged with a session of this store.</summary>
     public List<(int Pid, string SessionId)> Tagged()
-        => ProcessInfo.TaggedWithStore().Where(t => t.Store is { } s && Path.TrimEndingDirectorySeparator(s) == Path.TrimEndingDirectorySeparator(ZwarmDir))
+        => ProcessInfo.TaggedWithStore()
+            .Where(t => t.Store is { } s && Path.TrimEndingDirectorySeparator(s) == Path.TrimEndingDirectorySeparator(ZwarmDir))
             .Select(t => (t.Pid, t.SessionId)).ToList();
 
     internal static int Run(params string[] args)

@@ -99,7 +99,10 @@ public sealed class McpCommandSpecs : IDisposable
     /// <summary>Runs zwarm in the temp folder; with <paramref name="untilStdoutLines"/>, closes stdin once that many lines came.</summary>
     private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin = null, int untilStdoutLines = 0)
     {
-        var psi = new ProcessStartInfo(TestEnv.Zwarm) { WorkingDirectory = _dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(TestEnv.Zwarm)
+        {
+            WorkingDirectory = _dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment.Remove("ZWARM_AGENTS_DIR");

@@ -40,7 +40,8 @@ public sealed class McpServerSpecs
         foreach (var t in tools.Where(t => t.Name != "wait_for_sessions"))
         {
             t.Description.Should().Be(orchestrator[t.Name].Description);
-            JsonSerializer.Serialize(t.JsonSchema).Should().Be(JsonSerializer.Serialize(orchestrator[t.Name].JsonSchema), "{0} is defined once", t.Name);
+            JsonSerializer.Serialize(t.JsonSchema).Should()
+                .Be(JsonSerializer.Serialize(orchestrator[t.Name].JsonSchema), "{0} is defined once", t.Name);
         }
         var delegateSchema = JsonNode.Parse(JsonSerializer.Serialize(tools.Single(t => t.Name == "delegate").JsonSchema))!;
         delegateSchema["required"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal("task");
@@ -106,10 +107,12 @@ public sealed class McpServerSpecs
         var progress = new ConcurrentQueue<ProgressNotificationValue>();
 
         var started = DateTime.UtcNow;
-        var (result, json) = await w.CallAsync("wait_for_sessions", new { session_ids = new[] { id[..8] }, timeout_seconds = 60 }, new SyncProgress(progress.Enqueue));
+        var (result, json) = await w.CallAsync(
+            "wait_for_sessions", new { session_ids = new[] { id[..8] }, timeout_seconds = 60 }, new SyncProgress(progress.Enqueue));
 
         result.IsError.Should().NotBe(true, json.ToJsonString());
-        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(30), "it returns when the session finishes, not at the timeout");
+        (DateTime.UtcNow - started).Should()
+            .BeLessThan(TimeSpan.FromSeconds(30), "it returns when the session finishes, not at the timeout");
         json["timed_out"]!.GetValue<bool>().Should().BeFalse();
         json["finished"]!.GetValue<int>().Should().Be(1);
         var s = json["sessions"]!.AsArray().Single()!;

@@ -18,7 +18,8 @@ public sealed class RealClientSpecs
     private const string SessionReply = "Hello from the real codex!";
 
     private const string WaitArgs = """{"session_ids":["{{tool_output:session_id}}"],"timeout_seconds":120}""";
-    private const string FinalText = "Session {{tool_output:sessions.0.short_id}} {{tool_output:sessions.0.status}}: {{tool_output:sessions.0.reply_preview}}";
+    private const string FinalText =
+        "Session {{tool_output:sessions.0.short_id}} {{tool_output:sessions.0.status}}: {{tool_output:sessions.0.reply_preview}}";
     private const string DelegateArgs = $$"""{"task":"{{SessionTask}}","adapter":"codex","model":"gpt-5.5"}""";
 
     [Fact(Timeout = 150_000)]
@@ -31,8 +32,12 @@ public sealed class RealClientSpecs
         var configFile = Path.Combine(p.Dir, "mcp.json");
         await File.WriteAllTextAsync(configFile, config.Stdout, TestEnv.Ct);
 
-        p.Server.Enqueue(Endpoint.Messages, ScriptedReply.ToolCalls(ScriptedToolCall.Function("mcp__zwarm__delegate", DelegateArgs)) with { When = "DELEGATE" });
-        p.Server.Enqueue(Endpoint.Messages, ScriptedReply.ToolCalls(ScriptedToolCall.Function("mcp__zwarm__wait_for_sessions", WaitArgs)) with { When = "DELEGATE" });
+        p.Server.Enqueue(
+            Endpoint.Messages,
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("mcp__zwarm__delegate", DelegateArgs)) with { When = "DELEGATE" });
+        p.Server.Enqueue(
+            Endpoint.Messages,
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("mcp__zwarm__wait_for_sessions", WaitArgs)) with { When = "DELEGATE" });
         p.Server.Enqueue(Endpoint.Messages, ScriptedReply.Answer(FinalText) with { When = "DELEGATE" });
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer(SessionReply) with { When = SessionTask });
 
@@ -41,11 +46,16 @@ public sealed class RealClientSpecs
         env["ANTHROPIC_BASE_URL"] = p.Server.BaseUrl.GetLeftPart(UriPartial.Authority);
         env["ANTHROPIC_API_KEY"] = "dummy-key";
         env["CLAUDE_CODE_MAX_RETRIES"] = "0";
-        foreach (var name in (string[])["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING", "DISABLE_BUG_COMMAND"])
+        foreach (var name in (string[])
+                 [
+                     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING",
+                     "DISABLE_BUG_COMMAND",
+                 ])
             env[name] = "1";
         // Only zwarm's two tools are allowed, by name: no permission bypass anywhere.
         var run = await RealClientProject.RunAsync(claude,
-            ["-p", Prompt, "--mcp-config", configFile, "--strict-mcp-config", "--allowedTools", "mcp__zwarm__delegate", "mcp__zwarm__wait_for_sessions",
+            ["-p", Prompt, "--mcp-config", configFile, "--strict-mcp-config", "--allowedTools", "mcp__zwarm__delegate",
+             "mcp__zwarm__wait_for_sessions",
              "--output-format", "stream-json", "--verbose", "--model", "claude-sonnet-4-5"],
             p.Project, env, timeoutSeconds: 120);
 
@@ -66,7 +76,8 @@ public sealed class RealClientSpecs
         session["task"]!.GetValue<string>().Should().Be(SessionTask);
         var result = lines.Single(l => l["type"]?.GetValue<string>() == "result");
         result["result"]!.GetValue<string>().Should().Be($"Session {session["short_id"]!.GetValue<string>()} completed: {SessionReply}");
-        p.Server.Requests.Where(r => r.Endpoint == Endpoint.Responses).Should().ContainSingle().Which.LastUserPrompt.Should().Be(SessionTask);
+        p.Server.Requests.Where(r => r.Endpoint == Endpoint.Responses).Should().ContainSingle()
+            .Which.LastUserPrompt.Should().Be(SessionTask);
         p.Server.Problems.Should().BeEmpty();
     }
 
@@ -93,20 +104,28 @@ public sealed class RealClientSpecs
             """, TestEnv.Ct);
 
         // codex names an MCP server's tools within the namespace mcp__<server>.
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.ToolCalls(ScriptedToolCall.Function("delegate", DelegateArgs) with { Namespace = "mcp__zwarm" }) with { When = "DELEGATE" });
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.ToolCalls(ScriptedToolCall.Function("wait_for_sessions", WaitArgs) with { Namespace = "mcp__zwarm" }) with { When = "DELEGATE" });
+        p.Server.Enqueue(
+            Endpoint.Responses,
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("delegate", DelegateArgs) with { Namespace = "mcp__zwarm" })
+                with { When = "DELEGATE" });
+        p.Server.Enqueue(
+            Endpoint.Responses,
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("wait_for_sessions", WaitArgs) with { Namespace = "mcp__zwarm" })
+                with { When = "DELEGATE" });
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer(FinalText) with { When = "DELEGATE" });
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer(SessionReply) with { When = SessionTask });
 
         var env = p.Environment();
         env["CODEX_HOME"] = clientHome;
-        var run = await RealClientProject.RunAsync(p.Codex, ["exec", "--json", "--skip-git-repo-check", "-C", p.Project, "--", Prompt], p.Project, env, timeoutSeconds: 120);
+        var run = await RealClientProject.RunAsync(
+            p.Codex, ["exec", "--json", "--skip-git-repo-check", "-C", p.Project, "--", Prompt], p.Project, env, timeoutSeconds: 120);
 
         run.ExitCode.Should().Be(0, p.Diagnostics(run));
         var items = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!)
             .Where(e => e["type"]?.GetValue<string>() == "item.completed").Select(e => e["item"]!).ToList();
         var mcpCalls = items.Where(i => i["type"]!.GetValue<string>() == "mcp_tool_call").ToList();
-        mcpCalls.Select(i => $"{i["server"]}/{i["tool"]}: {i["status"]}").Should().Equal(["zwarm/delegate: completed", "zwarm/wait_for_sessions: completed"], p.Diagnostics(run));
+        mcpCalls.Select(i => $"{i["server"]}/{i["tool"]}: {i["status"]}").Should()
+            .Equal(["zwarm/delegate: completed", "zwarm/wait_for_sessions: completed"], p.Diagnostics(run));
 
         var session = (await p.SessionsAsync()).Should().ContainSingle().Subject!;
         session["status"]!.GetValue<string>().Should().Be("completed", p.Diagnostics(run));
@@ -130,7 +149,11 @@ public sealed class RealClientSpecs
                 switch (b!["type"]!.GetValue<string>())
                 {
                     case "tool_use": t.Add($"→ {b["name"]} {b["input"]!.ToJsonString()}"); break;
-                    case "tool_result": t.Add($"← {Cut(b["content"] is JsonArray a ? string.Concat(a.Select(x => x!["text"]?.GetValue<string>())) : b["content"]!.ToString())}"); break;
+                    case "tool_result":
+                        t.Add($"← {Cut(b["content"] is JsonArray a
+                            ? string.Concat(a.Select(x => x!["text"]?.GetValue<string>()))
+                            : b["content"]!.ToString())}");
+                        break;
                     case "text": t.Add($"claude: {b["text"]}"); break;
                 }
         }

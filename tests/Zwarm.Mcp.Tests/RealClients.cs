@@ -98,11 +98,13 @@ internal sealed class RealClientProject : IAsyncDisposable
     /// <summary>
     /// Runs a program with exactly <paramref name="env"/>; kills its process tree after <paramref name="timeoutSeconds"/>.
     /// </summary>
-    public static async Task<Ran> RunAsync(string exe, IEnumerable<string> args, string cwd, IReadOnlyDictionary<string, string> env, double timeoutSeconds)
+    public static async Task<Ran> RunAsync(
+        string exe, IEnumerable<string> args, string cwd, IReadOnlyDictionary<string, string> env, double timeoutSeconds)
     {
         var psi = new ProcessStartInfo(exe)
         {
-            WorkingDirectory = cwd, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = cwd, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Clear();
@@ -121,7 +123,9 @@ internal sealed class RealClientProject : IAsyncDisposable
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"{Path.GetFileName(exe)} {string.Join(' ', psi.ArgumentList)} ran longer than {timeoutSeconds} s:\n{await stdout}\n{await stderr}");
+            throw new TimeoutException(
+                $"{Path.GetFileName(exe)} {string.Join(' ', psi.ArgumentList)} ran longer than {timeoutSeconds} s:\n" +
+                $"{await stdout}\n{await stderr}");
         }
         return new Ran(process.ExitCode, await stdout, await stderr);
     }
@@ -137,11 +141,17 @@ internal sealed class RealClientProject : IAsyncDisposable
     /// <summary>What to look at when an assertion fails.</summary>
     public string Diagnostics(Ran client)
     {
-        var sb = new StringBuilder().AppendLine($"exit {client.ExitCode}").AppendLine("--- stdout:").AppendLine(Tail(client.Stdout)).AppendLine("--- stderr:").AppendLine(Tail(client.Stderr));
+        var sb = new StringBuilder()
+            .AppendLine($"exit {client.ExitCode}")
+            .AppendLine("--- stdout:").AppendLine(Tail(client.Stdout))
+            .AppendLine("--- stderr:").AppendLine(Tail(client.Stderr));
         sb.AppendLine($"--- server: {Server.Requests.Count} requests");
-        foreach (var r in Server.Requests) sb.AppendLine($"  {r.Endpoint} prompt={r.LastUserPrompt} outputs={r.ToolOutputs.Count} reply={r.ReplyIndex}");
+        foreach (var r in Server.Requests)
+            sb.AppendLine($"  {r.Endpoint} prompt={r.LastUserPrompt} outputs={r.ToolOutputs.Count} reply={r.ReplyIndex}");
         foreach (var problem in Server.Problems) sb.AppendLine("problem: " + problem);
-        foreach (var turn in Directory.Exists(Path.Combine(Project, ".zwarm", "sessions")) ? Directory.GetFiles(Path.Combine(Project, ".zwarm", "sessions"), "turn_*.jsonl", SearchOption.AllDirectories) : [])
+        foreach (var turn in Directory.Exists(Path.Combine(Project, ".zwarm", "sessions"))
+                     ? Directory.GetFiles(Path.Combine(Project, ".zwarm", "sessions"), "turn_*.jsonl", SearchOption.AllDirectories)
+                     : [])
             sb.AppendLine($"--- {turn}:").AppendLine(Tail(File.ReadAllText(turn)));
         return sb.ToString();
     }

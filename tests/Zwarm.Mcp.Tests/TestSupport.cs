@@ -34,7 +34,8 @@ internal sealed class McpWorld : IAsyncDisposable
     private readonly ZwarmMcpServer _server;
     private readonly Task _serving;
 
-    private McpWorld(string dir, SessionManager manager, ZwarmMcpServer server, CancellationTokenSource stop, Task serving, McpClient client)
+    private McpWorld(
+        string dir, SessionManager manager, ZwarmMcpServer server, CancellationTokenSource stop, Task serving, McpClient client)
     {
         _stop = stop;
         Dir = dir;
@@ -64,13 +65,18 @@ internal sealed class McpWorld : IAsyncDisposable
             """, TestEnv.Ct);
         var config = await ConfigLoader.LoadAsync(zwarmDir, environment: new Hashtable(), ct: TestEnv.Ct);
         var manager = new SessionManager(new FileSessionStore(zwarmDir), config, AgentRegistry.Default, supervisor: null);
-        var server = new ZwarmMcpServer(manager, new McpServerSettings { WaitPoll = TimeSpan.FromMilliseconds(100), WatchPoll = TimeSpan.FromMilliseconds(100) });
+        var server = new ZwarmMcpServer(
+            manager, new McpServerSettings { WaitPoll = TimeSpan.FromMilliseconds(100), WatchPoll = TimeSpan.FromMilliseconds(100) });
 
         var toServer = new Pipe();
         var toClient = new Pipe();
         var stop = new CancellationTokenSource();
-        var serving = Task.Run(() => server.RunAsync(new StreamServerTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream(), "zwarm"), null, stop.Token), TestEnv.Ct);
-        var client = await McpClient.CreateAsync(new StreamClientTransport(toServer.Writer.AsStream(), toClient.Reader.AsStream()), new McpClientOptions
+        var serving = Task.Run(
+            () => server.RunAsync(
+                new StreamServerTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream(), "zwarm"), null, stop.Token),
+            TestEnv.Ct);
+        var client = await McpClient.CreateAsync(
+            new StreamClientTransport(toServer.Writer.AsStream(), toClient.Reader.AsStream()), new McpClientOptions
         {
             ClientInfo = new Implementation { Name = ClientName, Version = "1.0" },
             ProtocolVersion = "2025-11-25",
@@ -79,7 +85,8 @@ internal sealed class McpWorld : IAsyncDisposable
     }
 
     /// <summary>Calls a tool; the result and its JSON text parsed.</summary>
-    public async Task<(CallToolResult Result, JsonObject Json)> CallAsync(string tool, object? args = null, IProgress<ModelContextProtocol.ProgressNotificationValue>? progress = null)
+    public async Task<(CallToolResult Result, JsonObject Json)> CallAsync(
+        string tool, object? args = null, IProgress<ModelContextProtocol.ProgressNotificationValue>? progress = null)
     {
         var dict = args is null ? new Dictionary<string, object?>()
             : args.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(args));

@@ -17,7 +17,9 @@ public sealed class BoundarySpecs
             Directory.CreateSymbolicLink(Path.Combine(w.Dir, "escape"), outside);
             Directory.CreateDirectory(Path.Combine(w.Dir, "inside"));
             w.Chat(
-                Calls(Call("delegate", """{"task":"reply=x","working_dir":"escape"}""", "e1"), Call("delegate", """{"task":"reply=y","working_dir":"inside"}""", "e2")),
+                Calls(
+                    Call("delegate", """{"task":"reply=x","working_dir":"escape"}""", "e1"),
+                    Call("delegate", """{"task":"reply=y","working_dir":"inside"}""", "e2")),
                 One("exit", """{"summary":"tried"}"""));
 
             var result = await w.OrchestrateAsync("Escape");

@@ -27,7 +27,8 @@ public sealed class BudgetSpecs
         {
             var refused = w.ToolResult(id);
             refused["success"]!.GetValue<bool>().Should().BeFalse();
-            refused["error"]!.GetValue<string>().Should().Contain("budget exhausted: your 1 session cost $0.000045 of a budget of $0.00001 (orchestrator.budget_usd)");
+            refused["error"]!.GetValue<string>().Should()
+                .Contain("budget exhausted: your 1 session cost $0.000045 of a budget of $0.00001 (orchestrator.budget_usd)");
         }
         (await w.OrchestratorSessionsAsync()).Should().ContainSingle().Which.Turn.Should().Be(1);
         var exceeded = w.Manager.Events.ReadAll().Where(e => e.Event == "budget_exceeded").ToList();

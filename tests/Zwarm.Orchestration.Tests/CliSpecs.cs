@@ -31,7 +31,8 @@ public sealed class CliSpecs
         list[0]!["name"]!.GetValue<string>().Should().Be("night-shift");
         list[0]!["status"]!.GetValue<string>().Should().Be("completed");
         list[0]!["steps"]!.GetValue<int>().Should().Be(2);
-        history.Stdout.Trim().Split('\n').Should().HaveCount(3).And.Subject.Last().Should().Contain("run_finished").And.Contain("completed cli run done");
+        history.Stdout.Trim().Split('\n').Should().HaveCount(3)
+            .And.Subject.Last().Should().Contain("run_finished").And.Contain("completed cli run done");
         tools.Stdout.Trim().Split('\n').Should().HaveCount(2).And.OnlyContain(l => l.Contains("tool_call", StringComparison.Ordinal));
         keep.ExitCode.Should().Be(1);
         keep.Stderr.Should().Contain("(sessions are kept)? [y/N]", "questions go to stderr, so stdout stays data");
@@ -53,7 +54,8 @@ public sealed class CliSpecs
         var badResume = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--resume"]);
 
         pilot.ExitCode.Should().Be(0, pilot.Stderr);
-        pilot.Stdout.Should().Contain("you> ").And.Contain("Hi, I am your pilot.").And.Contain("(checkpoint T1)").And.Contain("resume with: zwarm pilot --resume --instance");
+        pilot.Stdout.Should().Contain("you> ").And.Contain("Hi, I am your pilot.").And.Contain("(checkpoint T1)")
+            .And.Contain("resume with: zwarm pilot --resume --instance");
         noTask.ExitCode.Should().Be(2);
         noTask.Stderr.Trim().Should().Be("zwarm: no task: give it with --task, --task-file or on stdin");
         badResume.ExitCode.Should().Be(2);
@@ -75,6 +77,7 @@ public sealed class CliSpecs
         run.ExitCode.Should().Be(130, run.Stdout + run.Stderr);
         var id = (await new Zwarm.Orchestration.State.InstanceRegistry(w.ZwarmDir).ListAsync(TestEnv.Ct)).Single().Id;
         run.Stdout.Should().Contain($"interrupted at step 2; state saved. Resume with: zwarm orchestrate --resume --instance {id}");
-        (await w.OrchestratorSessionsAsync()).Single().Status.Should().Be(Zwarm.Core.Sessions.SessionStatus.Running, "the session outlives zwarm");
+        (await w.OrchestratorSessionsAsync()).Single().Status.Should()
+            .Be(Zwarm.Core.Sessions.SessionStatus.Running, "the session outlives zwarm");
     }
 }

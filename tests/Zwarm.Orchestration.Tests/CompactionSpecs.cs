@@ -34,7 +34,8 @@ public sealed class CompactionSpecs
         results.Should().BeEquivalentTo(calls);
         for (var i = 0; i < messages.Count; i++)
             if (messages[i].Role == ChatRole.Tool)
-                messages.Take(i).Last(m => m.Role != ChatRole.Tool).Contents.OfType<FunctionCallContent>().Should().NotBeEmpty("a result follows its call");
+                messages.Take(i).Last(m => m.Role != ChatRole.Tool).Contents.OfType<FunctionCallContent>().Should()
+                    .NotBeEmpty("a result follows its call");
     }
 
     [Fact]
@@ -63,7 +64,8 @@ public sealed class CompactionSpecs
         result.Messages.Take(keepFirst).Should().Equal(messages.Take(keepFirst));
         result.Messages.TakeLast(keepLast).Should().Equal(messages.TakeLast(keepLast));
         var note = result.Messages.Single(m => m.Text.StartsWith("[zwarm: context compacted]", StringComparison.Ordinal)).Text;
-        note.Should().Contain("earlier messages were removed").And.Contain("check_session×").And.Contain("sessions started earlier: 0000000");
+        note.Should().Contain("earlier messages were removed").And.Contain("check_session×")
+            .And.Contain("sessions started earlier: 0000000");
     }
 
     [Fact]
@@ -92,7 +94,9 @@ public sealed class CompactionSpecs
             """);
         var pad = new string('y', 1500);
         for (var i = 0; i < 8; i++)
-            w.Chat(Calls(Call("bash", $$"""{"command":"echo {{i}}-{{pad}}"}"""), Call("list_sessions", $$"""{"status":"{{(i % 2 == 0 ? "running" : "failed")}}"}""")));
+            w.Chat(Calls(
+                Call("bash", $$"""{"command":"echo {{i}}-{{pad}}"}"""),
+                Call("list_sessions", $$"""{"status":"{{(i % 2 == 0 ? "running" : "failed")}}"}""")));
         w.Chat(One("exit", """{"summary":"compacted"}"""));
 
         var result = await w.OrchestrateAsync("Chatty task");
@@ -102,7 +106,8 @@ public sealed class CompactionSpecs
         Messages(w.ChatRequests[^1]).Should().Contain(m => m.Content.StartsWith("[zwarm: context compacted]", StringComparison.Ordinal));
         Messages(w.ChatRequests[^1]).Take(2).Select(m => m.Role).Should().Equal("system", "user");
         w.Output.ToString().Should().Contain("context compacted:");
-        var events = await InstanceState.ReadEventsAsync(Path.Combine(w.ZwarmDir, "instances", result.InstanceId, "events.jsonl"), TestEnv.Ct);
+        var events = await InstanceState.ReadEventsAsync(
+            Path.Combine(w.ZwarmDir, "instances", result.InstanceId, "events.jsonl"), TestEnv.Ct);
         events.Should().Contain(e => e["kind"]!.GetValue<string>() == "compaction");
     }
 }

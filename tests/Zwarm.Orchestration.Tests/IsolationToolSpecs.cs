@@ -34,7 +34,8 @@ public sealed class IsolationToolSpecs
             One("sleep", """{"seconds":1}"""));
         var run = w.OrchestrateAsync("Work in parallel");
         var sessions = await w.WaitForSessionsAsync(2);
-        foreach (var s in sessions) (await w.Manager.WaitAsync([s.Id], TimeSpan.FromSeconds(30), false, TestEnv.Ct)).TimedOut.Should().BeFalse();
+        foreach (var s in sessions)
+            (await w.Manager.WaitAsync([s.Id], TimeSpan.FromSeconds(30), false, TestEnv.Ct)).TimedOut.Should().BeFalse();
         w.Chat(One("list_sessions", "{}", "l1"), One("exit", """{"summary":"done"}"""));
         (await run).Status.Should().Be("completed", w.Output.ToString());
 
@@ -50,7 +51,8 @@ public sealed class IsolationToolSpecs
         {
             var conflicts = o["conflicts"]!.AsObject();
             conflicts["files"]!.AsArray().Select(f => f!.GetValue<string>()).Should().Equal("shared.txt");
-            conflicts["with_sessions"]!.AsArray().Should().ContainSingle().Which!.GetValue<string>().Should().NotBe(o["session_id"]!.GetValue<string>()[..8]);
+            conflicts["with_sessions"]!.AsArray().Should().ContainSingle().Which!.GetValue<string>().Should()
+                .NotBe(o["session_id"]!.GetValue<string>()[..8]);
         }
     }
 }

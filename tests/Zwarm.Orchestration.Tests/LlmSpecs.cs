@@ -48,7 +48,8 @@ public sealed class LlmSpecs
     [Theory(Timeout = 60_000)]
     [InlineData("""{"choices":[]}""", "answered without a choice")]
     [InlineData("<html>502 Bad Gateway</html>", "answered with a body that is not a chat completion")]
-    public async Task A_reply_that_is_not_a_usable_completion_is_one_line_naming_the_endpoint_and_the_state_is_kept(string body, string message)
+    public async Task A_reply_that_is_not_a_usable_completion_is_one_line_naming_the_endpoint_and_the_state_is_kept(
+        string body, string message)
     {
         await using var w = await World.CreateAsync();
         w.Chat(ScriptedReply.RawBody(body));
@@ -67,12 +68,16 @@ public sealed class LlmSpecs
     {
         await using var w = await World.CreateAsync(orchestratorToml: "");
         var config = await File.ReadAllTextAsync(Path.Combine(w.ZwarmDir, "config.toml"), TestEnv.Ct);
-        await File.WriteAllTextAsync(Path.Combine(w.ZwarmDir, "config.toml"), config.Replace(w.Server.OpenAiBaseUrl, "http://127.0.0.1:9/v1", StringComparison.Ordinal), TestEnv.Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(w.ZwarmDir, "config.toml"),
+            config.Replace(w.Server.OpenAiBaseUrl, "http://127.0.0.1:9/v1", StringComparison.Ordinal),
+            TestEnv.Ct);
         await w.ReloadAsync();
 
         var act = () => w.OrchestrateAsync("Anything");
 
-        (await act.Should().ThrowAsync<ZwarmException>()).WithMessage("cannot reach the LLM at http://127.0.0.1:9/v1 (Connection refused): check orchestrator.base_url*");
+        (await act.Should().ThrowAsync<ZwarmException>())
+            .WithMessage("cannot reach the LLM at http://127.0.0.1:9/v1 (Connection refused): check orchestrator.base_url*");
         w.OutputText.Should().NotContain("retry");
     }
 
@@ -82,7 +87,8 @@ public sealed class LlmSpecs
         var missing = () => LlmSettings.Resolve(Orchestrator(null), _ => null);
         missing.Should().Throw<ZwarmException>().WithMessage("OPENAI_API_KEY is not set*");
         LlmSettings.Resolve(Orchestrator(null), k => k == "OPENAI_API_KEY" ? "sk-test" : null).ApiKey.Should().Be("sk-test");
-        LlmSettings.Resolve(Orchestrator("http://localhost:11434/v1/"), _ => null).Should().Be(new LlmSettings("gpt-5.1", "http://localhost:11434/v1", "unused", "OPENAI_API_KEY"));
+        LlmSettings.Resolve(Orchestrator("http://localhost:11434/v1/"), _ => null).Should()
+            .Be(new LlmSettings("gpt-5.1", "http://localhost:11434/v1", "unused", "OPENAI_API_KEY"));
         var bad = () => LlmSettings.Resolve(Orchestrator("localhost:11434"), _ => "k");
         bad.Should().Throw<ZwarmException>().WithMessage("orchestrator.base_url 'localhost:11434' is not an http(s) URL*");
     }

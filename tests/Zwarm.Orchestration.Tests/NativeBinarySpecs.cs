@@ -16,7 +16,10 @@ public sealed class NativeBinarySpecs
     [Fact(Timeout = 180_000)]
     public async Task The_native_binary_lists_spawns_finalises_orchestrates_and_serves_mcp()
     {
-        Need.Tool(Repo.ZwarmIsNative, $"the zwarm under test is not a NativeAOT binary ({TestEnv.Zwarm}): test.sh builds one when clang and zlib1g-dev are installed");
+        Need.Tool(
+            Repo.ZwarmIsNative,
+            $"the zwarm under test is not a NativeAOT binary ({TestEnv.Zwarm}): " +
+            "test.sh builds one when clang and zlib1g-dev are installed");
         await using var w = await World.CreateAsync();
 
         var empty = await ZwarmProcess.RunAsync(w.Dir, ["ls", "--json"]);
@@ -30,7 +33,8 @@ public sealed class NativeBinarySpecs
         var meta = Path.Combine(w.ZwarmDir, "sessions", id, "meta.json");
         await Eventually.UntilAsync(() => Status(meta) == "completed", TimeSpan.FromSeconds(60),
             () => $"session {id} not finalised: {(File.Exists(meta) ? File.ReadAllText(meta) : "(no meta.json)")}", TestEnv.Ct);
-        JsonNode.Parse(File.ReadAllText(meta))!["messages"]!.AsArray().Last()!["content"]!.GetValue<string>().Should().Be("from the native binary", "the fake agent reads _ as a space");
+        JsonNode.Parse(File.ReadAllText(meta))!["messages"]!.AsArray().Last()!["content"]!.GetValue<string>().Should()
+            .Be("from the native binary", "the fake agent reads _ as a space");
 
         w.Chat(One("delegate", """{"task":"reply=delegated_natively"}"""), One("exit", """{"summary":"native run done"}"""));
         var run = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task", "Delegate one thing"]);
@@ -64,7 +68,10 @@ public sealed class NativeBinarySpecs
     /// </summary>
     private static async Task<(JsonNode Init, JsonNode Tools, JsonNode Call)> McpAsync(string dir)
     {
-        var psi = new ProcessStartInfo(TestEnv.Zwarm) { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(TestEnv.Zwarm)
+        {
+            WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         psi.ArgumentList.Add("mcp");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync(TestEnv.Ct);

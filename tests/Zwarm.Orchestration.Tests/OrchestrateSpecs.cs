@@ -13,7 +13,9 @@ public sealed class OrchestrateSpecs
     {
         await using var w = await World.CreateAsync();
         w.Chat(
-            Calls(Call("delegate", """{"task":"reply=First_done sleep=1"}""", "d1"), Call("delegate", """{"task":"reply=Second_done sleep=1","adapter":"codex"}""", "d2")),
+            Calls(
+                Call("delegate", """{"task":"reply=First_done sleep=1"}""", "d1"),
+                Call("delegate", """{"task":"reply=Second_done sleep=1","adapter":"codex"}""", "d2")),
             One("sleep", """{"seconds":30}""", "s1"));
         var run = w.OrchestrateAsync("Build two things");
 
@@ -22,7 +24,9 @@ public sealed class OrchestrateSpecs
             sessions[0].Task.StartsWith("reply=First", StringComparison.Ordinal) ? sessions[1] : sessions[0]);
         w.Chat(
             One("sleep", """{"seconds":30}""", "s2"),
-            Calls(Call("check_session", $$"""{"session_id":"{{first.Id}}"}""", "c1"), Call("check_session", $$"""{"session_id":"{{second.ShortId}}"}""", "c2")),
+            Calls(
+                Call("check_session", $$"""{"session_id":"{{first.Id}}"}""", "c1"),
+                Call("check_session", $$"""{"session_id":"{{second.ShortId}}"}""", "c2")),
             One("converse", $$"""{"session_id":"{{first.ShortId}}","message":"reply=Follow_up_done"}""", "v1"),
             One("sleep", """{"seconds":30}""", "s3"),
             One("check_session", $$"""{"session_id":"{{first.ShortId}}"}""", "c3"),
@@ -45,7 +49,10 @@ public sealed class OrchestrateSpecs
         // What the model received.
         w.ChatRequests.Should().HaveCount(8);
         w.ChatRequests[0].OfferedTools.Should().BeEquivalentTo(
-            ["delegate", "converse", "check_session", "peek_session", "get_trajectory", "list_sessions", "end_session", "sleep", "bash", "exit"]);
+        [
+            "delegate", "converse", "check_session", "peek_session", "get_trajectory", "list_sessions", "end_session", "sleep", "bash",
+            "exit",
+        ]);
         var d1 = w.ToolResult("d1");
         d1["success"]!.GetValue<bool>().Should().BeTrue();
         d1["session_id"]!.GetValue<string>().Should().Be(first.Id);

@@ -26,7 +26,8 @@ public sealed class PythonFlagsSpecs
         Directory.CreateDirectory(elsewhere);
         w.Chat(One("exit", """{"summary":"first run done"}"""), One("exit", """{"summary":"resumed and done"}"""));
 
-        var run = await ZwarmProcess.RunAsync(elsewhere, ["orchestrate", "-w", "..", "-n", "night-shift", "-v", "-t", "Check the billing tests"]);
+        var run = await ZwarmProcess.RunAsync(
+            elsewhere, ["orchestrate", "-w", "..", "-n", "night-shift", "-v", "-t", "Check the billing tests"]);
         var instances = await ZwarmProcess.RunAsync(elsewhere, ["instances", "-w", w.Dir, "--all", "--json"]);
         var history = await ZwarmProcess.RunAsync(elsewhere, ["history", "--working-dir", w.Dir, "--limit", "1"]);
         var resumed = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--resume", "-i", "night-shift", "-t", "one more check"]);
@@ -58,7 +59,8 @@ public sealed class PythonFlagsSpecs
 
         pilot.ExitCode.Should().Be(0, pilot.Stdout + pilot.Stderr);
         pilot.Stdout.Should().Contain("(copilot)").And.Contain("Hello from the pilot.");
-        Messages(w.ChatRequests[0])[0].Content.Should().Contain("- Never modify migration files directly").And.Contain("Billing service for the shop");
+        Messages(w.ChatRequests[0])[0].Content.Should()
+            .Contain("- Never modify migration files directly").And.Contain("Billing service for the shop");
     }
 
     [Fact(Timeout = 90_000)]
@@ -66,7 +68,8 @@ public sealed class PythonFlagsSpecs
     {
         await using var w = await World.CreateAsync();
         await File.WriteAllTextAsync(Path.Combine(w.Dir, "base.yaml"), "orchestrator:\n  max_steps: 1\n", TestEnv.Ct);
-        await File.WriteAllTextAsync(Path.Combine(w.Dir, "exp.yaml"), "extends: base.yaml\norchestrator:\n  model: yaml-model\n", TestEnv.Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(w.Dir, "exp.yaml"), "extends: base.yaml\norchestrator:\n  model: yaml-model\n", TestEnv.Ct);
         w.Chat(One("list_sessions"));
 
         var run = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "-c", "exp.yaml", "--task", "Look around"]);
@@ -76,8 +79,11 @@ public sealed class PythonFlagsSpecs
         run.ExitCode.Should().Be(3, "max_steps 1 from base.yaml ends the run out of steps: " + run.Stdout + run.Stderr);
         w.ChatRequests[0].Json!["model"]!.GetValue<string>().Should().Be("yaml-model");
         bad.ExitCode.Should().Be(1);
-        bad.Stderr.Trim().Should().Be($"zwarm: {Path.Combine(w.Dir, "zwarm.yaml")}:1: unknown key 'descripshun' (did you mean 'description'?): zwarm.yaml holds description, context and constraints");
+        bad.Stderr.Trim().Should().Be(
+            $"zwarm: {Path.Combine(w.Dir, "zwarm.yaml")}:1: unknown key 'descripshun' (did you mean 'description'?): " +
+            "zwarm.yaml holds description, context and constraints");
         w.ChatRequests.Should().HaveCount(1, "a bad zwarm.yaml stops the run before the LLM is called");
-        JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(w.ZwarmDir, "instances.json"), TestEnv.Ct))!["instances"]!.AsObject().Should().HaveCount(1);
+        JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(w.ZwarmDir, "instances.json"), TestEnv.Ct))!["instances"]!.AsObject()
+            .Should().HaveCount(1);
     }
 }

@@ -40,13 +40,19 @@ public sealed class RealCodexSpecs
         w.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("Hello from the real codex!"));
         w.Chat(One("delegate", $$"""{"task":"{{sessionTask}}","model":"gpt-5.5"}""", "d1"), One("sleep", """{"seconds":60}""", "s1"));
 
-        var env = new Dictionary<string, string> { ["HOME"] = home, ["CODEX_HOME"] = Path.Combine(home, ".codex"), ["MOCK_KEY"] = "dummy-key" };
+        var env = new Dictionary<string, string>
+        {
+            ["HOME"] = home, ["CODEX_HOME"] = Path.Combine(home, ".codex"), ["MOCK_KEY"] = "dummy-key",
+        };
         SessionMeta? session = null;
-        var result = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task-file", "task.txt", "--max-steps", "10"], env: env, timeoutSeconds: 150,
+        var result = await ZwarmProcess.RunAsync(
+            w.Dir, ["orchestrate", "--task-file", "task.txt", "--max-steps", "10"], env: env, timeoutSeconds: 150,
             whileRunning: async _ =>
             {
                 session = (await w.WaitForSessionsAsync(1, seconds: 60))[0];
-                w.Chat(One("check_session", $$"""{"session_id":"{{session.ShortId}}"}""", "c1"), One("exit", """{"summary":"codex said hello"}"""));
+                w.Chat(
+                    One("check_session", $$"""{"session_id":"{{session.ShortId}}"}""", "c1"),
+                    One("exit", """{"summary":"codex said hello"}"""));
             });
 
         result.ExitCode.Should().Be(0, $"stdout:\n{result.Stdout}\nstderr:\n{result.Stderr}");
@@ -67,13 +73,18 @@ public sealed class RealCodexSpecs
     [Fact(Timeout = 90_000)]
     public async Task The_bash_tool_runs_inside_the_codex_sandbox_and_cannot_write_outside_the_allowed_dirs()
     {
-        var interfaces = Directory.Exists("/sys/class/net") ? Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).ToList() : [];
+        var interfaces = Directory.Exists("/sys/class/net")
+            ? Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).ToList()
+            : [];
         if (interfaces is not ["lo"])
-            Assert.Fail($"this test runs the real codex CLI and must run in a network namespace with only loopback (found: {string.Join(", ", interfaces)})");
+            Assert.Fail(
+                $"this test runs the real codex CLI and must run in a network namespace with only loopback " +
+                $"(found: {string.Join(", ", interfaces)})");
         var codex = Path.Combine(TestEnv.RepoRoot, "node_modules", ".bin", "codex");
         if (!File.Exists(codex))
         {
-            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail($"codex is not installed at {codex}: CI must run 'npm ci' first");
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+                Assert.Fail($"codex is not installed at {codex}: CI must run 'npm ci' first");
             Assert.Skip($"codex is not installed at {codex} (run 'npm ci' in the repository)");
         }
         await using var w = await World.CreateAsync(codexCommand: codex, bashSandbox: "auto");
@@ -82,11 +93,15 @@ public sealed class RealCodexSpecs
         {
             var home = Path.Combine(w.Dir, "home");
             Directory.CreateDirectory(Path.Combine(home, ".codex"));
-            var command = $"pwd; echo in > inside.txt && echo wrote-inside; echo out > {outside}/f && echo wrote-outside; echo tmp > /tmp/zwarm-bash-{Guid.NewGuid():N} && echo wrote-tmp";
-            w.Chat(One("bash", System.Text.Json.JsonSerializer.Serialize(new { command }), "b1"), One("exit", """{"summary":"verified"}"""));
+            var command = $"pwd; echo in > inside.txt && echo wrote-inside; echo out > {outside}/f && echo wrote-outside; " +
+                $"echo tmp > /tmp/zwarm-bash-{Guid.NewGuid():N} && echo wrote-tmp";
+            w.Chat(
+                One("bash", System.Text.Json.JsonSerializer.Serialize(new { command }), "b1"),
+                One("exit", """{"summary":"verified"}"""));
             var env = new Dictionary<string, string> { ["HOME"] = home, ["CODEX_HOME"] = Path.Combine(home, ".codex") };
 
-            var result = await ZwarmProcess.RunAsync(w.Dir, ["orchestrate", "--task", "Verify", "--max-steps", "5"], env: env, timeoutSeconds: 75);
+            var result = await ZwarmProcess.RunAsync(
+                w.Dir, ["orchestrate", "--task", "Verify", "--max-steps", "5"], env: env, timeoutSeconds: 75);
 
             result.ExitCode.Should().Be(0, $"stdout:\n{result.Stdout}\nstderr:\n{result.Stderr}");
             var b1 = w.ToolResult("b1");

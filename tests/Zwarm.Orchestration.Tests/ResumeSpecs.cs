@@ -24,7 +24,8 @@ public sealed class ResumeSpecs
 
         result.Status.Should().Be("interrupted");
         result.ExitCode.Should().Be(130);
-        w.OutputText.Should().Contain($"interrupted at step 2; state saved. Resume with: zwarm orchestrate --resume --instance {result.InstanceId}");
+        w.OutputText.Should()
+            .Contain($"interrupted at step 2; state saved. Resume with: zwarm orchestrate --resume --instance {result.InstanceId}");
         var state = await InstanceState.OpenAsync(Path.Combine(w.ZwarmDir, "instances", result.InstanceId), ct: TestEnv.Ct);
         MessageCodec.ToolResultText(state.Messages[^1]).Should().Contain("the run stopped before this call finished");
         (await new InstanceRegistry(w.ZwarmDir).ResolveAsync(result.InstanceId, TestEnv.Ct)).Status.Should().Be("interrupted");
@@ -60,7 +61,8 @@ public sealed class ResumeSpecs
         var before = Messages(w.ChatRequests[1]);
         var after = Messages(w.ChatRequests[2]);
         after.Take(before.Count).Should().Equal(before);
-        after.Should().HaveCount(before.Count + 2 + 2 + 1, "the list_sessions step, the crashed call with its repaired result, the resume note");
+        after.Should().HaveCount(
+            before.Count + 2 + 2 + 1, "the list_sessions step, the crashed call with its repaired result, the resume note");
         after[^2].Role.Should().Be("tool");
         after[^2].Content.Should().Contain("the run stopped before this call finished");
         after[^1].Content.Should().StartWith("[zwarm] This run was stopped and is now resumed").And.Contain(session.ShortId);
@@ -80,7 +82,10 @@ public sealed class ResumeSpecs
         w.Chat(One("exit", """{"summary":"x"}"""));
         var done = await w.OrchestrateAsync("Quick");
         var registry = new InstanceRegistry(w.ZwarmDir);
-        await registry.UpdateAsync(done.InstanceId, r => { r.Status = "running"; r.Pid = 1; r.PidStartTime = Zwarm.Core.Lifecycle.ProcessInfo.StartTime(1); }, TestEnv.Ct);
+        await registry.UpdateAsync(
+            done.InstanceId,
+            r => { r.Status = "running"; r.Pid = 1; r.PidStartTime = Zwarm.Core.Lifecycle.ProcessInfo.StartTime(1); },
+            TestEnv.Ct);
 
         var running = () => w.OrchestrateAsync(null, resume: true, instance: done.InstanceId);
         var pilot = () => new Zwarm.Orchestration.Loop.PilotRunner(w.Services(), new StringReader(":quit\n"))
@@ -88,7 +93,8 @@ public sealed class ResumeSpecs
         var missing = () => w.OrchestrateAsync(null, resume: true, instance: "ffffffff");
 
         (await running.Should().ThrowAsync<Zwarm.Core.ZwarmException>()).WithMessage("*is still running (pid 1)*");
-        (await pilot.Should().ThrowAsync<Zwarm.Core.ZwarmException>()).WithMessage("*was started by zwarm orchestrate; resume it with zwarm orchestrate --resume*");
+        (await pilot.Should().ThrowAsync<Zwarm.Core.ZwarmException>())
+            .WithMessage("*was started by zwarm orchestrate; resume it with zwarm orchestrate --resume*");
         (await missing.Should().ThrowAsync<Zwarm.Core.ZwarmException>()).WithMessage("no instance 'ffffffff'*");
     }
 

@@ -13,7 +13,9 @@ public sealed class TelemetrySpecs
     public void Without_an_endpoint_there_is_no_exporter()
     {
         ZwarmTelemetry.Start(new TelemetryConfig(false, null, "zwarm"), _ => null).Should().BeNull();
-        ZwarmTelemetry.IsEnabled(new TelemetryConfig(false, null, "zwarm"), k => k == "OTEL_EXPORTER_OTLP_ENDPOINT" ? "http://127.0.0.1:4318" : null).Should().BeTrue();
+        ZwarmTelemetry.IsEnabled(
+                new TelemetryConfig(false, null, "zwarm"), k => k == "OTEL_EXPORTER_OTLP_ENDPOINT" ? "http://127.0.0.1:4318" : null)
+            .Should().BeTrue();
         ZwarmTelemetry.IsEnabled(new TelemetryConfig(false, "http://127.0.0.1:4317", "zwarm"), _ => null).Should().BeTrue();
     }
 
@@ -26,16 +28,21 @@ public sealed class TelemetrySpecs
         var env = new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf" };
         w.Chat(One("delegate", """{"task":"reply=traced"}"""), One("exit", """{"summary":"traced"}"""));
 
-        using (ZwarmTelemetry.Start(new TelemetryConfig(true, collector.BaseUrl.ToString(), "zwarm-test"), k => env.GetValueOrDefault(k), b => b.AddInMemoryExporter(spans)))
+        using (ZwarmTelemetry.Start(
+                   new TelemetryConfig(true, collector.BaseUrl.ToString(), "zwarm-test"), k => env.GetValueOrDefault(k),
+                   b => b.AddInMemoryExporter(spans)))
         {
             await w.OrchestrateAsync("Trace me");
         }
 
-        var run = spans.Single(s => s.DisplayName == "invoke_agent zwarm-orchestrate" && s.GetTagItem("gen_ai.agent.id") is string id && w.OutputText.Contains(id, StringComparison.Ordinal));
+        var run = spans.Single(s => s.DisplayName == "invoke_agent zwarm-orchestrate"
+            && s.GetTagItem("gen_ai.agent.id") is string id && w.OutputText.Contains(id, StringComparison.Ordinal));
         var mine = spans.Where(s => s.TraceId == run.TraceId).ToList();
         mine.Where(s => s.GetTagItem("gen_ai.operation.name") as string == "chat").Should().HaveCount(2)
-            .And.OnlyContain(s => (string?)s.GetTagItem("gen_ai.request.model") == "scripted-orchestrator" && s.GetTagItem("gen_ai.usage.input_tokens") != null);
-        mine.Where(s => s.DisplayName.StartsWith("execute_tool ", StringComparison.Ordinal)).Select(s => s.GetTagItem("gen_ai.tool.name")).Should().Equal("delegate", "exit");
+            .And.OnlyContain(s => (string?)s.GetTagItem("gen_ai.request.model") == "scripted-orchestrator"
+                && s.GetTagItem("gen_ai.usage.input_tokens") != null);
+        mine.Where(s => s.DisplayName.StartsWith("execute_tool ", StringComparison.Ordinal)).Select(s => s.GetTagItem("gen_ai.tool.name"))
+            .Should().Equal("delegate", "exit");
         mine.Should().ContainSingle(s => s.DisplayName == "zwarm.session.start").Which.GetTagItem("zwarm.session.id").Should().NotBeNull();
         collector.Requests.Should().Contain(r => r.Method == "POST" && r.Path == "/v1/traces");
     }

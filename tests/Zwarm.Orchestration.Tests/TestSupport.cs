@@ -59,7 +59,8 @@ internal sealed class World : IAsyncDisposable
     /// <summary>Starts a server and writes a project; <paramref name="extraToml"/> is appended to config.toml.</summary>
     /// <remarks>The bash tool runs without the codex sandbox unless <paramref name="bashSandbox"/> says otherwise (the fake agent is no
     /// sandbox).</remarks>
-    public static async Task<World> CreateAsync(string extraToml = "", string orchestratorToml = "", string? codexCommand = null, string bashSandbox = "none")
+    public static async Task<World> CreateAsync(
+        string extraToml = "", string orchestratorToml = "", string? codexCommand = null, string bashSandbox = "none")
     {
         var server = await ScriptedModelServer.StartAsync(TestEnv.Ct);
         var dir = Path.Combine(Path.GetTempPath(), "zwarm-orch-" + Guid.NewGuid().ToString("N")[..10]);
@@ -99,8 +100,10 @@ internal sealed class World : IAsyncDisposable
         BashTimeout = TimeSpan.FromSeconds(5),
     };
 
-    public Task<RunResult> OrchestrateAsync(string? task, int? maxSteps = null, bool resume = false, string? instance = null, CancellationToken? ct = null) =>
-        new OrchestrateRunner(Services()).RunAsync(new OrchestrateRequest { Task = task, MaxSteps = maxSteps, Resume = resume, Instance = instance }, ct ?? TestEnv.Ct);
+    public Task<RunResult> OrchestrateAsync(
+        string? task, int? maxSteps = null, bool resume = false, string? instance = null, CancellationToken? ct = null) =>
+        new OrchestrateRunner(Services())
+            .RunAsync(new OrchestrateRequest { Task = task, MaxSteps = maxSteps, Resume = resume, Instance = instance }, ct ?? TestEnv.Ct);
 
     /// <summary>Enqueues chat replies for the orchestrator.</summary>
     public World Chat(params ScriptedReply[] replies)
@@ -118,7 +121,10 @@ internal sealed class World : IAsyncDisposable
 
     /// <summary>Sessions started by orchestrator instances, oldest first.</summary>
     public async Task<List<SessionMeta>> OrchestratorSessionsAsync() =>
-        [.. (await Manager.ListAsync(TestEnv.Ct)).Select(e => e.Meta!).Where(m => m.Source.StartsWith("orchestrator:", StringComparison.Ordinal)).OrderBy(m => m.CreatedAt)];
+        [.. (await Manager.ListAsync(TestEnv.Ct))
+            .Select(e => e.Meta!)
+            .Where(m => m.Source.StartsWith("orchestrator:", StringComparison.Ordinal))
+            .OrderBy(m => m.CreatedAt)];
 
     /// <summary>Waits until <paramref name="count"/> orchestrator sessions exist (scripts need their ids).</summary>
     public async Task<List<SessionMeta>> WaitForSessionsAsync(int count, double seconds = 30)
@@ -128,7 +134,9 @@ internal sealed class World : IAsyncDisposable
         return await Eventually.ProbeAsync(async () =>
         {
             List<SessionMeta> list = [.. (await store.ListAsync(TestEnv.Ct))
-                .Where(e => e.Meta?.Source.StartsWith("orchestrator:", StringComparison.Ordinal) == true).Select(e => e.Meta!).OrderBy(m => m.CreatedAt)];
+                .Where(e => e.Meta?.Source.StartsWith("orchestrator:", StringComparison.Ordinal) == true)
+                .Select(e => e.Meta!)
+                .OrderBy(m => m.CreatedAt)];
             found = list.Count;
             return list.Count >= count ? list : null;
         }, TimeSpan.FromSeconds(seconds), () => $"expected {count} orchestrator sessions, found {found}. Output:\n{Output}", TestEnv.Ct);
@@ -150,7 +158,8 @@ internal sealed class World : IAsyncDisposable
 /// <summary>Short ways to script the orchestrator's replies.</summary>
 internal static class Llm
 {
-    public static ScriptedToolCall Call(string name, string args = "{}", string? id = null) => ScriptedToolCall.Function(name, args) with { Id = id };
+    public static ScriptedToolCall Call(string name, string args = "{}", string? id = null)
+        => ScriptedToolCall.Function(name, args) with { Id = id };
 
     public static ToolCallsReply Calls(params ScriptedToolCall[] calls) => ScriptedReply.ToolCalls(calls);
 
@@ -168,10 +177,13 @@ internal static class Llm
     public static void AssertPairs(RecordedRequest r)
     {
         var messages = (r.Json?["messages"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        var calls = messages.SelectMany(m => m["tool_calls"] as JsonArray ?? []).OfType<JsonObject>().Select(c => c["id"]!.GetValue<string>()).ToList();
-        var results = messages.Where(m => m["role"]?.GetValue<string>() == "tool").Select(m => m["tool_call_id"]!.GetValue<string>()).ToList();
+        var calls = messages.SelectMany(m => m["tool_calls"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(c => c["id"]!.GetValue<string>()).ToList();
+        var results = messages.Where(m => m["role"]?.GetValue<string>() == "tool")
+            .Select(m => m["tool_call_id"]!.GetValue<string>()).ToList();
         if (!calls.Order().SequenceEqual(results.Order()))
-            throw new Xunit.Sdk.XunitException($"request #{r.Index}: calls [{string.Join(",", calls)}] vs results [{string.Join(",", results)}]");
+            throw new Xunit.Sdk.XunitException(
+                $"request #{r.Index}: calls [{string.Join(",", calls)}] vs results [{string.Join(",", results)}]");
     }
 }
 

@@ -7,7 +7,8 @@ namespace Zwarm.Orchestration.Tests;
 
 public sealed class WatcherSpecs
 {
-    private static List<string> Watchers(RecordedRequest r) => [.. Messages(r).Where(m => m.Content.StartsWith("[WATCHER:", StringComparison.Ordinal)).Select(m => m.Content)];
+    private static List<string> Watchers(RecordedRequest r)
+        => [.. Messages(r).Where(m => m.Content.StartsWith("[WATCHER:", StringComparison.Ordinal)).Select(m => m.Content)];
 
     [Fact(Timeout = 60_000)]
     public async Task Repeated_identical_calls_bring_a_progress_nudge_in_the_next_request()
@@ -23,7 +24,8 @@ public sealed class WatcherSpecs
         nudge.Should().StartWith("[WATCHER: progress] You called list_sessions with the same arguments 3 times in a row");
         Messages(w.ChatRequests[3]).Last().Role.Should().Be("user");
         w.Output.ToString().Should().Contain("⚑ [WATCHER: progress] nudge:");
-        var events = await InstanceState.ReadEventsAsync(Path.Combine(w.ZwarmDir, "instances", result.InstanceId, "events.jsonl"), TestEnv.Ct);
+        var events = await InstanceState.ReadEventsAsync(
+            Path.Combine(w.ZwarmDir, "instances", result.InstanceId, "events.jsonl"), TestEnv.Ct);
         events.Should().Contain(e => e["kind"]!.GetValue<string>() == "watcher" && e["watcher"]!.GetValue<string>() == "progress");
     }
 
@@ -35,14 +37,17 @@ public sealed class WatcherSpecs
             name = "pattern"
             config = { patterns = [{ regex = "drop\\s+table", action = "abort", message = "destructive SQL" }] }
             """);
-        w.Chat(ScriptedReply.ToolCalls(Call("list_sessions")) with { Preamble = "Next I will DROP TABLE users." }, One("exit", """{"summary":"never"}"""));
+        w.Chat(
+            ScriptedReply.ToolCalls(Call("list_sessions")) with { Preamble = "Next I will DROP TABLE users." },
+            One("exit", """{"summary":"never"}"""));
 
         var result = await w.OrchestrateAsync("Clean the database");
 
         result.Status.Should().Be("aborted");
         result.ExitCode.Should().Be(1);
         w.ChatRequests.Should().HaveCount(1);
-        w.Output.ToString().Should().Contain("[WATCHER: pattern] abort: destructive SQL").And.Contain("✗ aborted: aborted by watcher pattern: destructive SQL");
+        w.Output.ToString().Should().Contain("[WATCHER: pattern] abort: destructive SQL")
+            .And.Contain("✗ aborted: aborted by watcher pattern: destructive SQL");
         var record = await new InstanceRegistry(w.ZwarmDir).ResolveAsync(result.InstanceId, TestEnv.Ct);
         record.Status.Should().Be("aborted");
         record.Error.Should().Contain("destructive SQL");
@@ -91,7 +96,10 @@ public sealed class WatcherSpecs
             name = "progress"
             enabled = false
             """);
-        w.Chat(One("bash", """{"command":"cat > app.py <<EOF\nprint(1)\nEOF"}"""), One("list_sessions"), One("list_sessions"), One("list_sessions"), One("exit", """{"summary":"ok"}"""));
+        w.Chat(
+            One("bash", """{"command":"cat > app.py <<EOF\nprint(1)\nEOF"}"""),
+            One("list_sessions"), One("list_sessions"), One("list_sessions"),
+            One("exit", """{"summary":"ok"}"""));
 
         await w.OrchestrateAsync("Write code");
 
@@ -117,7 +125,8 @@ public sealed class WatcherSpecs
 
 public sealed class MoreWatcherSpecs
 {
-    private static List<string> Watchers(RecordedRequest r) => [.. Messages(r).Where(m => m.Content.StartsWith("[WATCHER:", StringComparison.Ordinal)).Select(m => m.Content)];
+    private static List<string> Watchers(RecordedRequest r)
+        => [.. Messages(r).Where(m => m.Content.StartsWith("[WATCHER:", StringComparison.Ordinal)).Select(m => m.Content)];
 
     [Fact(Timeout = 60_000)]
     public async Task Quality_notices_many_changed_files_and_code_without_tests()
@@ -160,7 +169,9 @@ public sealed class MoreWatcherSpecs
 
         await w.OrchestrateAsync("Investigate");
 
-        Watchers(w.ChatRequests[5]).Should().ContainSingle().Which.Should().StartWith("[WATCHER: delegation_reminder] 5 tool calls without delegating, mostly bash");
-        Watchers(w.ChatRequests[6]).Except(Watchers(w.ChatRequests[5])).Should().ContainSingle().Which.Should().StartWith("[WATCHER: scope] delegate at step 6 touches something out of scope");
+        Watchers(w.ChatRequests[5]).Should().ContainSingle().Which.Should()
+            .StartWith("[WATCHER: delegation_reminder] 5 tool calls without delegating, mostly bash");
+        Watchers(w.ChatRequests[6]).Except(Watchers(w.ChatRequests[5])).Should().ContainSingle().Which.Should()
+            .StartWith("[WATCHER: scope] delegate at step 6 touches something out of scope");
     }
 }

@@ -64,7 +64,8 @@ public sealed class ChatClientSpecs
         var requests = t.Server.Requests;
         requests.Should().HaveCount(2);
         requests.Should().OnlyContain(r => r.Stream);
-        requests.Should().OnlyContain(r => r.Json!["stream_options"]!["include_usage"]!.GetValue<bool>(), "the SDK asks for the usage chunk");
+        requests.Should()
+            .OnlyContain(r => r.Json!["stream_options"]!["include_usage"]!.GetValue<bool>(), "the SDK asks for the usage chunk");
         requests[1].ToolOutputs.Select(o => o.CallId).Should().Equal("call_1", "call_2");
         requests[1].ToolOutputs.Select(o => o.Output).Should().SatisfyRespectively(
             paris => paris.Should().Contain("sunny in Paris"),

@@ -7,7 +7,8 @@ public sealed class ChatSpecs
     [Fact]
     public async Task A_non_streaming_text_answer_is_one_chat_completion()
     {
-        await using var t = (await TestServer.StartAsync()).With(Endpoint.Chat, ScriptedReply.Answer("Hi there.", new ScriptedUsage(50, 12)));
+        await using var t = (await TestServer.StartAsync())
+            .With(Endpoint.Chat, ScriptedReply.Answer("Hi there.", new ScriptedUsage(50, 12)));
 
         var answer = await t.PostAsync("/v1/chat/completions", Bodies.Chat("hi"));
 
@@ -30,7 +31,8 @@ public sealed class ChatSpecs
     [Fact]
     public async Task A_streamed_text_answer_is_data_only_chunks_with_a_usage_chunk_and_done()
     {
-        await using var t = (await TestServer.StartAsync()).With(Endpoint.Chat, ScriptedReply.Answer("Hi there.", new ScriptedUsage(50, 12)));
+        await using var t = (await TestServer.StartAsync())
+            .With(Endpoint.Chat, ScriptedReply.Answer("Hi there.", new ScriptedUsage(50, 12)));
 
         var answer = await t.PostAsync("/v1/chat/completions", Bodies.Chat("hi", stream: true, includeUsage: true));
 

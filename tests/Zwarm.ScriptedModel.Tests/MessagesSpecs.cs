@@ -9,7 +9,8 @@ public sealed class MessagesSpecs
     public async Task I_can_stream_a_text_answer_with_named_events_as_claude_needs()
     {
         await using var t = (await TestServer.StartAsync()).With(Endpoint.Messages,
-            ScriptedReply.Answer("Hello from the fake model!", new ScriptedUsage(300, 15) { CachedTokens = 100, CacheCreationTokens = 50 }));
+            ScriptedReply.Answer(
+                "Hello from the fake model!", new ScriptedUsage(300, 15) { CachedTokens = 100, CacheCreationTokens = 50 }));
 
         var answer = await t.PostAsync("/v1/messages?beta=true", Bodies.Claude("hi"));
 
@@ -65,15 +66,19 @@ public sealed class MessagesSpecs
 
         answer.EventNames.Should().Equal(
             "message_start", "ping",
-            "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
+            "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta",
+            "content_block_stop",
             "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
             "message_delta", "message_stop");
         var frames = answer.Frames;
-        frames[8].Data.Should().Be("""{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"Bash","input":{}}}""");
-        var partialJson = frames[9].Json["delta"]!["partial_json"]!.GetValue<string>() + frames[10].Json["delta"]!["partial_json"]!.GetValue<string>();
+        frames[8].Data.Should()
+            .Be("""{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"Bash","input":{}}}""");
+        var partialJson = frames[9].Json["delta"]!["partial_json"]!.GetValue<string>()
+            + frames[10].Json["delta"]!["partial_json"]!.GetValue<string>();
         partialJson.Should().Be("""{"command":"echo hi > out.txt","description":"Write hi"}""");
         frames[9].Json["delta"]!["type"]!.GetValue<string>().Should().Be("input_json_delta");
-        frames[12].Data.Should().Be("""{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":20}}""");
+        frames[12].Data.Should()
+            .Be("""{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":20}}""");
     }
 
     [Fact]
@@ -96,7 +101,8 @@ public sealed class MessagesSpecs
     public async Task The_non_streaming_fallback_gets_the_same_reply_as_one_message()
     {
         await using var t = (await TestServer.StartAsync()).With(Endpoint.Messages,
-            ScriptedReply.ToolCalls(ScriptedToolCall.Function("Bash", """{"command":"ls"}""")) with { Preamble = "Listing.", Reasoning = "hmm" });
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("Bash", """{"command":"ls"}"""))
+                with { Preamble = "Listing.", Reasoning = "hmm" });
 
         var answer = await t.PostAsync("/v1/messages?beta=true", Bodies.Claude("hi", stream: false));
 

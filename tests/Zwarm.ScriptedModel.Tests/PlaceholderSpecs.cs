@@ -12,8 +12,18 @@ public sealed class PlaceholderSpecs
         ["model"] = "claude-sonnet-4-5",
         ["stream"] = false,
         ["messages"] = new JsonArray(
-            new JsonObject { ["role"] = "user", ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "DELEGATE it" }) },
-            new JsonObject { ["role"] = "assistant", ["content"] = new JsonArray(new JsonObject { ["type"] = "tool_use", ["id"] = "toolu_1", ["name"] = "mcp__zwarm__delegate", ["input"] = new JsonObject() }) },
+            new JsonObject
+            {
+                ["role"] = "user", ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "DELEGATE it" }),
+            },
+            new JsonObject
+            {
+                ["role"] = "assistant",
+                ["content"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "tool_use", ["id"] = "toolu_1", ["name"] = "mcp__zwarm__delegate", ["input"] = new JsonObject(),
+                }),
+            },
             new JsonObject
             {
                 ["role"] = "user",
@@ -29,10 +39,14 @@ public sealed class PlaceholderSpecs
     public async Task A_tool_call_argument_takes_a_value_from_the_newest_tool_output()
     {
         await using var t = (await TestServer.StartAsync()).With(Endpoint.Messages,
-            ScriptedReply.ToolCalls(ScriptedToolCall.Function("mcp__zwarm__wait_for_sessions", """{"session_ids":["{{tool_output:session_id}}"],"note":"id \"{{tool_output:short_id}}\""}""")));
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function(
+                "mcp__zwarm__wait_for_sessions",
+                """{"session_ids":["{{tool_output:session_id}}"],"note":"id \"{{tool_output:short_id}}\""}""")));
 
         // Claude adds a note after a result it thinks does not fit the schema.
-        var answer = await t.PostAsync("/v1/messages", ClaudeWithMcpResult("""{"success":true,"session_id":"3dd0cc96-b869","short_id":"3dd0cc96"}""" + "\n\nThis tool's input schema was not in your prompt."));
+        var answer = await t.PostAsync("/v1/messages", ClaudeWithMcpResult(
+            """{"success":true,"session_id":"3dd0cc96-b869","short_id":"3dd0cc96"}"""
+            + "\n\nThis tool's input schema was not in your prompt."));
 
         var input = answer.Json["content"]![0]!["input"]!;
         input["session_ids"]![0]!.GetValue<string>().Should().Be("3dd0cc96-b869");
@@ -44,9 +58,12 @@ public sealed class PlaceholderSpecs
     public async Task A_text_takes_nested_values_and_an_unknown_path_stays_and_is_a_problem()
     {
         await using var t = (await TestServer.StartAsync()).With(Endpoint.Messages,
-            ScriptedReply.Answer("{{tool_output:sessions.0.short_id}} {{tool_output:sessions.0.status}}: {{tool_output:sessions.0.reply_preview}} {{tool_output:nope}}"));
+            ScriptedReply.Answer(
+                "{{tool_output:sessions.0.short_id}} {{tool_output:sessions.0.status}}: {{tool_output:sessions.0.reply_preview}} " +
+                "{{tool_output:nope}}"));
 
-        var answer = await t.PostAsync("/v1/messages", ClaudeWithMcpResult("""{"sessions":[{"short_id":"3dd0cc96","status":"completed","reply_preview":"Hello!"}]}"""));
+        var answer = await t.PostAsync("/v1/messages", ClaudeWithMcpResult(
+            """{"sessions":[{"short_id":"3dd0cc96","status":"completed","reply_preview":"Hello!"}]}"""));
 
         answer.Json["content"]![0]!["text"]!.GetValue<string>().Should().Be("3dd0cc96 completed: Hello! {{tool_output:nope}}");
         t.Server.Problems.Should().ContainSingle().Which.Should().Contain("'nope'");

@@ -16,7 +16,8 @@ public sealed class QueueSpecs
         codex.Status.Should().Be(400);
         codex.Body.Should().Be("""{"error":{"message":"scripted server: queue exhausted for /v1/responses","type":"invalid_request_error","param":null,"code":null}}""");
         claude.Status.Should().Be(400);
-        claude.Body.Should().Be("""{"type":"error","error":{"type":"invalid_request_error","message":"scripted server: queue exhausted for /v1/messages"}}""");
+        claude.Body.Should().Be(
+            """{"type":"error","error":{"type":"invalid_request_error","message":"scripted server: queue exhausted for /v1/messages"}}""");
         t.Server.Problems.Should().Equal(
             "scripted server: queue exhausted for /v1/responses (request #0, prompt: \"hello\")",
             "scripted server: queue exhausted for /v1/messages (request #1, prompt: \"hello\")");
@@ -79,7 +80,8 @@ public sealed class QueueSpecs
             ScriptedReply.Answer("default 2"));
 
         async Task<string> Ask(string prompt) =>
-            (await t.PostAsync("/v1/chat/completions", Bodies.Chat(prompt))).Json["choices"]![0]!["message"]!["content"]!.GetValue<string>();
+            (await t.PostAsync("/v1/chat/completions", Bodies.Chat(prompt)))
+                .Json["choices"]![0]!["message"]!["content"]!.GetValue<string>();
 
         (await Ask("RESUME: go on")).Should().Be("resumed");
         (await Ask("start")).Should().Be("default 1");
@@ -117,8 +119,14 @@ public sealed class QueueSpecs
         server.Enqueue(Endpoint.Chat, ScriptedReply.Answer("one two three four five six") with { DelayMs = 300 });
         server.Enqueue(Endpoint.Chat, ScriptedReply.Answer("one two three four five six") with { DelayMs = 300 });
         using var http = new HttpClient();
-        using var hungUp = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, "/v1/chat/completions")) { Content = new StringContent(Bodies.Chat("x", stream: true)) };
-        using var inFlight = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, "/v1/chat/completions")) { Content = new StringContent(Bodies.Chat("x", stream: true)) };
+        using var hungUp = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, "/v1/chat/completions"))
+        {
+            Content = new StringContent(Bodies.Chat("x", stream: true)),
+        };
+        using var inFlight = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, "/v1/chat/completions"))
+        {
+            Content = new StringContent(Bodies.Chat("x", stream: true)),
+        };
 
         (await http.SendAsync(hungUp, HttpCompletionOption.ResponseHeadersRead, ct)).Dispose();
         using var stillStreaming = await http.SendAsync(inFlight, HttpCompletionOption.ResponseHeadersRead, ct);

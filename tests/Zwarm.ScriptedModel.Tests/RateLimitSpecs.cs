@@ -9,7 +9,8 @@ public sealed class RateLimitSpecs
     [Fact]
     public async Task A_rate_limit_is_a_429_with_a_rate_limit_body_and_Retry_After_when_asked()
     {
-        await using var t = (await TestServer.StartAsync()).With(Endpoint.Responses, ScriptedReply.RateLimited(), ScriptedReply.RateLimited(retryAfterSeconds: 7));
+        await using var t = (await TestServer.StartAsync())
+            .With(Endpoint.Responses, ScriptedReply.RateLimited(), ScriptedReply.RateLimited(retryAfterSeconds: 7));
 
         var plain = await t.PostAsync("/v1/responses", Bodies.Codex("a"));
         var after = await t.PostAsync("/v1/responses", Bodies.Codex("b"));
@@ -46,7 +47,8 @@ public sealed class RateLimitSpecs
             ]}
             """, "test.json").Select(s => s.Reply).ToList();
 
-        script[0].Should().BeOfType<HttpErrorReply>().Which.Headers.Should().Equal(new Dictionary<string, string> { ["retry-after"] = "2" });
+        script[0].Should().BeOfType<HttpErrorReply>().Which.Headers.Should()
+            .Equal(new Dictionary<string, string> { ["retry-after"] = "2" });
         script[0].When.Should().Be("RL");
         script[1].Should().BeOfType<HttpErrorReply>().Which.UsageLimitResetsInSeconds.Should().Be(60);
         script[2].Should().BeOfType<HttpErrorReply>().Which.Headers!["x-why"].Should().Be("busy");

@@ -60,7 +60,8 @@ public sealed class ResponsesSpecs
     public async Task I_can_stream_a_preamble_then_a_function_call_with_string_arguments()
     {
         await using var t = (await TestServer.StartAsync()).With(Endpoint.Responses,
-            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd": "echo hi > out.txt"}""")) with { Preamble = "I'll run it." });
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd": "echo hi > out.txt"}"""))
+                with { Preamble = "I'll run it." });
 
         var answer = await t.PostAsync("/v1/responses", Bodies.Codex("hi"));
 
@@ -90,7 +91,8 @@ public sealed class ResponsesSpecs
 
         answer.EventNames.Should().Equal(
             "response.created", "response.output_item.added", "response.custom_tool_call_input.delta",
-            "response.custom_tool_call_input.delta", "response.custom_tool_call_input.done", "response.output_item.done", "response.completed");
+            "response.custom_tool_call_input.delta", "response.custom_tool_call_input.done", "response.output_item.done",
+            "response.completed");
         var frames = answer.Frames;
         (frames[2].Json["delta"]!.GetValue<string>() + frames[3].Json["delta"]!.GetValue<string>()).Should().Be(patch);
         frames[4].Json["input"]!.GetValue<string>().Should().Be(patch);
@@ -129,7 +131,8 @@ public sealed class ResponsesSpecs
 
         generated.Status.Should().Be(500);
         generated.ContentType.Should().Be("application/json");
-        generated.Body.Should().Be("""{"error":{"message":"fake upstream failure","type":"server_error","param":null,"code":"server_error"}}""");
+        generated.Body.Should()
+            .Be("""{"error":{"message":"fake upstream failure","type":"server_error","param":null,"code":"server_error"}}""");
         verbatim.Status.Should().Be(400);
         verbatim.Body.Should().Be("""{"error": {"message": "raw"}}""");
     }
@@ -163,7 +166,8 @@ public sealed class ResponsesSpecs
     public async Task A_non_streaming_request_gets_the_whole_response_object()
     {
         await using var t = (await TestServer.StartAsync()).With(Endpoint.Responses,
-            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", new JsonObject { ["cmd"] = "ls" })) with { Preamble = "Listing." });
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", new JsonObject { ["cmd"] = "ls" }))
+                with { Preamble = "Listing." });
 
         var answer = await t.PostAsync("/v1/responses", Bodies.Codex("a", stream: false));
 

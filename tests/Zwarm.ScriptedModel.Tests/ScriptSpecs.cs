@@ -22,7 +22,8 @@ public sealed class ScriptSpecs
 
         var codex = script.Where(s => s.Endpoint == Endpoint.Responses).Select(s => s.Reply).ToList();
         codex.Should().HaveCount(9);
-        codex[0].Should().BeEquivalentTo(new TextReply("Hello from the fake model!") { Usage = new ScriptedUsage(150, 20) { CachedTokens = 64 } });
+        codex[0].Should()
+            .BeEquivalentTo(new TextReply("Hello from the fake model!") { Usage = new ScriptedUsage(150, 20) { CachedTokens = 64 } });
         var shell = codex[1].Should().BeOfType<ToolCallsReply>().Subject;
         shell.When.Should().Be("SHELL");
         shell.Preamble.Should().Be("I'll run a shell command now.");
@@ -31,11 +32,13 @@ public sealed class ScriptSpecs
         codex[4].DelayMs.Should().Be(20);
         codex[5].Should().BeOfType<TextReply>().Which.Reasoning.Should().StartWith("**Planning**");
         codex[6].Should().BeEquivalentTo(new HttpErrorReply(400) { Message = "fake invalid request", When = "FAIL400" });
-        codex[7].Should().BeEquivalentTo(new StreamFailureReply(StreamFailureMode.Failed) { Code = "server_error", Message = "boom", Times = 6, When = "FAILED" });
+        codex[7].Should().BeEquivalentTo(
+            new StreamFailureReply(StreamFailureMode.Failed) { Code = "server_error", Message = "boom", Times = 6, When = "FAILED" });
         codex[8].Should().BeEquivalentTo(new StreamFailureReply(StreamFailureMode.Truncate) { PartialText = "partial", When = "CUT" });
 
         var claude = script.Where(s => s.Endpoint == Endpoint.Messages).Select(s => s.Reply).ToList();
-        claude[4].Should().BeOfType<HttpErrorReply>().Which.Body.Should().Be("""{"type":"error","error":{"type":"api_error","message":"fake upstream failure"}}""");
+        claude[4].Should().BeOfType<HttpErrorReply>().Which.Body.Should()
+            .Be("""{"type":"error","error":{"type":"api_error","message":"fake upstream failure"}}""");
         script.Count(s => s.Endpoint == Endpoint.Chat).Should().Be(4);
     }
 
@@ -62,7 +65,8 @@ public sealed class ScriptSpecs
     [InlineData("""{"chat":[{"text":"a","tool_calls":[{"name":"x"}]}]}""", "script: chat[0]: give only one of text, tool_calls")]
     [InlineData("""{"chat":[{"times":2}]}""", "script: chat[0]: needs one of text, tool_calls, http_error, stream_failure, rate_limit")]
     [InlineData("""{"messages":[{"stream_failure":{"mode":"boom"}}]}""", "script: messages[0].stream_failure: mode must be*")]
-    [InlineData("""{"messages":[{"tool_calls":[{"name":"Bash","args":"ls"}]}]}""", "script: messages[0].tool_calls[0]: args must be a JSON object")]
+    [InlineData(
+        """{"messages":[{"tool_calls":[{"name":"Bash","args":"ls"}]}]}""", "script: messages[0].tool_calls[0]: args must be a JSON object")]
     [InlineData("""{"messages":[{"text":"a","preamble":"b"}]}""", "script: messages[0]: preamble is only for tool_calls*")]
     [InlineData("""{"messages":[{"http_error":{"status":500},"usage":{}}]}""", "script: messages[0]: usage does not apply to http_error")]
     [InlineData("""{"chat":[{"http_error":{"status":"500"}}]}""", "script: chat[0]: status must be an integer")]
@@ -85,7 +89,9 @@ public sealed class ScriptSpecs
             {"chat": [{"text": "second"},]}
             """);
 
-        (await t.PostAsync("/v1/chat/completions", Bodies.Chat("a"))).Json["choices"]![0]!["message"]!["content"]!.GetValue<string>().Should().Be("first");
-        (await t.PostAsync("/v1/chat/completions", Bodies.Chat("a"))).Json["choices"]![0]!["message"]!["content"]!.GetValue<string>().Should().Be("second");
+        (await t.PostAsync("/v1/chat/completions", Bodies.Chat("a"))).Json["choices"]![0]!["message"]!["content"]!.GetValue<string>()
+            .Should().Be("first");
+        (await t.PostAsync("/v1/chat/completions", Bodies.Chat("a"))).Json["choices"]![0]!["message"]!["content"]!.GetValue<string>()
+            .Should().Be("second");
     }
 }

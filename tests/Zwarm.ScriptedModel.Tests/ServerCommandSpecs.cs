@@ -84,7 +84,8 @@ public sealed class ServerCommandSpecs : IDisposable
         await using var busy = await ScriptedModelServer.StartAsync(TestContext.Current.CancellationToken);
         var stderr = new StringWriter();
 
-        var exit = await ServerCommand.RunAsync(["--port", busy.Port.ToString()], TextWriter.Null, stderr, TestContext.Current.CancellationToken);
+        var exit = await ServerCommand.RunAsync(
+            ["--port", busy.Port.ToString()], TextWriter.Null, stderr, TestContext.Current.CancellationToken);
 
         exit.Should().Be(2);
         stderr.ToString().Should().StartWith($"cannot listen on 127.0.0.1:{busy.Port}");
@@ -111,7 +112,8 @@ public sealed class ServerCommandSpecs : IDisposable
             line.Should().EndWith($":{port}");
 
             using var http = new HttpClient();
-            var answer = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/v1/messages?beta=true"), new StringContent(Bodies.Claude("hi")), ct);
+            var answer = await http.PostAsync(
+                new Uri($"http://127.0.0.1:{port}/v1/messages?beta=true"), new StringContent(Bodies.Claude("hi")), ct);
             answer.Headers.GetValues("request-id").Should().Equal("req_1");
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))

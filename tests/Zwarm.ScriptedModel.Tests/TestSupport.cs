@@ -68,7 +68,8 @@ internal sealed class TestServer : IAsyncDisposable
     public Task<HttpAnswer> PostAsync(string pathAndQuery, string json, params (string Name, string Value)[] headers) =>
         SendAsync(HttpMethod.Post, pathAndQuery, json, headers);
 
-    public async Task<HttpAnswer> SendAsync(HttpMethod method, string pathAndQuery, string? json = null, params (string Name, string Value)[] headers)
+    public async Task<HttpAnswer> SendAsync(
+        HttpMethod method, string pathAndQuery, string? json = null, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, new Uri(Server.BaseUrl, pathAndQuery));
         if (json is not null)

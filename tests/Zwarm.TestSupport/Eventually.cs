@@ -25,7 +25,8 @@ public static class Eventually
     /// Returns the first non-null value of <paramref name="probe"/>; throws naming <paramref name="what"/> after <paramref
     /// name="timeout"/>.
     /// </summary>
-    public static async Task<T> ValueAsync<T>(Func<T?> probe, TimeSpan timeout, Func<string> what, CancellationToken ct = default) where T : class
+    public static async Task<T> ValueAsync<T>(Func<T?> probe, TimeSpan timeout, Func<string> what, CancellationToken ct = default)
+        where T : class
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -40,7 +41,8 @@ public static class Eventually
     /// Returns the first non-null value of the asynchronous <paramref name="probe"/>; throws naming <paramref name="what"/> after <paramref
     /// name="timeout"/>.
     /// </summary>
-    public static async Task<T> ProbeAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> what, CancellationToken ct = default) where T : class
+    public static async Task<T> ProbeAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> what, CancellationToken ct = default)
+        where T : class
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

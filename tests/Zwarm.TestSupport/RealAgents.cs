@@ -12,7 +12,8 @@ public static class RealAgents
         if (interfaces is not ["lo"])
             Assert.Fail("run the tests through ./test.sh: real agent CLIs must run in a loopback-only network namespace "
                         + $"(network interfaces here: {(interfaces.Count == 0 ? "none visible" : string.Join(", ", interfaces))}); or: "
-                        + "unshare -nm bash -c 'mount -t sysfs none /sys; ip link set lo up; exec dotnet test --project tests/X --no-build'");
+                        + "unshare -nm bash -c 'mount -t sysfs none /sys; ip link set lo up; "
+                        + "exec dotnet test --project tests/X --no-build'");
     }
 
     /// <summary>The CLI from the repository's node_modules; missing: a failure in CI, a skip elsewhere.</summary>

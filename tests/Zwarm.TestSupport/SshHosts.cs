@@ -35,8 +35,12 @@ public sealed class SshHosts : IAsyncDisposable
     public static async Task<SshHosts> StartAsync(CancellationToken ct, params string[] addresses)
     {
         Need.Tool(File.Exists(Sshd), $"{Sshd} is missing: install openssh-server (apt-get install -y openssh-server); .ci/run does");
-        Need.Tool(Need.OnPath("ssh") && Need.OnPath("ssh-keygen") && Need.OnPath("ssh-keyscan"), "the OpenSSH client (ssh, ssh-keygen, ssh-keyscan) is missing");
-        Need.Tool(Environment.UserName == "root", "the test SSH servers run as root (sshd needs it); run the tests as root or in ./test.sh's namespace");
+        Need.Tool(
+            Need.OnPath("ssh") && Need.OnPath("ssh-keygen") && Need.OnPath("ssh-keyscan"),
+            "the OpenSSH client (ssh, ssh-keygen, ssh-keyscan) is missing");
+        Need.Tool(
+            Environment.UserName == "root",
+            "the test SSH servers run as root (sshd needs it); run the tests as root or in ./test.sh's namespace");
         foreach (var a in addresses)
             if (!a.StartsWith("127.", StringComparison.Ordinal)) throw new ArgumentException("loopback addresses only", nameof(addresses));
         var hosts = new SshHosts();
@@ -176,7 +180,9 @@ public sealed class SshServer
         foreach (var a in new[] { "-D", "-e", "-f", config, "-E", _dir.File($"sshd-{Address}.log") }) psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         var ready = await Eventually.HoldsAsync(Accepts, TimeSpan.FromSeconds(15), ct);
-        if (!ready) throw new InvalidOperationException($"sshd on {Address}:{Port} did not start: {File.ReadAllText(_dir.File($"sshd-{Address}.log"))}");
+        if (!ready)
+            throw new InvalidOperationException(
+                $"sshd on {Address}:{Port} did not start: {File.ReadAllText(_dir.File($"sshd-{Address}.log"))}");
     }
 
     private bool Accepts()

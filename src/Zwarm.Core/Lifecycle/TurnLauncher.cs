@@ -49,7 +49,8 @@ public static class TurnLauncher
             UseShellExecute = false,
             WorkingDirectory = command.WorkingDirectory,
         };
-        foreach (var a in new[] { "sh", "-c", files.ShellVariables() + WrapperScript, "zwarm-turn", sessionDir, turn.ToString(CultureInfo.InvariantCulture),
+        foreach (var a in new[] { "sh", "-c", files.ShellVariables() + WrapperScript, "zwarm-turn", sessionDir,
+                     turn.ToString(CultureInfo.InvariantCulture),
                      Math.Max(0, timeoutSeconds).ToString(CultureInfo.InvariantCulture),
                      Math.Max(1, (int)Math.Ceiling(killGraceSeconds)).ToString(CultureInfo.InvariantCulture), command.FileName })
             psi.ArgumentList.Add(a);

@@ -102,10 +102,14 @@ internal static partial class Compactor
         foreach (var m in dropped)
         {
             foreach (var r in m.Contents.OfType<FunctionResultContent>())
-                if (TryParse(MessageCodec.ResultText(r.Result)) is { } o && o["short_id"]?.GetValue<string>() is { } sid && !sessions.Contains(sid))
+                if (TryParse(MessageCodec.ResultText(r.Result)) is { } o && o["short_id"]?.GetValue<string>() is { } sid
+                    && !sessions.Contains(sid))
                     sessions.Add(sid);
-            if (m.Text?.StartsWith(NoteMarker, StringComparison.Ordinal) == true && EarlierSessions().Match(m.Text) is { Success: true } match)
-                sessions.InsertRange(0, match.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(s => !sessions.Contains(s)));
+            if (m.Text?.StartsWith(NoteMarker, StringComparison.Ordinal) == true
+                && EarlierSessions().Match(m.Text) is { Success: true } match)
+                sessions.InsertRange(0, match.Groups[1].Value
+                    .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Where(s => !sessions.Contains(s)));
         }
         var text = $"{NoteMarker} {dropped.Count} earlier messages were removed to stay within the context limit"
             + (calls.Count > 0 ? $" (tool calls: {string.Join(", ", calls)})" : "") + "."

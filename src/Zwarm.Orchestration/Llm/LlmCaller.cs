@@ -29,7 +29,8 @@ internal sealed class LlmCaller
     private readonly LlmRetryOptions _retry;
     private readonly ResiliencePipeline<ChatResponse> _pipeline;
 
-    public LlmCaller(IChatClient client, LlmSettings settings, LlmRetryOptions? retry = null, Action<string>? onRetry = null, TimeProvider? time = null)
+    public LlmCaller(
+        IChatClient client, LlmSettings settings, LlmRetryOptions? retry = null, Action<string>? onRetry = null, TimeProvider? time = null)
     {
         _client = client;
         _settings = settings;
@@ -42,11 +43,14 @@ internal sealed class LlmCaller
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(_retry.BaseDelaySeconds),
                 MaxDelay = TimeSpan.FromSeconds(_retry.MaxDelaySeconds),
-                ShouldHandle = args => ValueTask.FromResult(_retry.MaxRetries > 0 && args.Outcome.Exception is { } ex && IsTransient(ex, args.Context.CancellationToken)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    _retry.MaxRetries > 0 && args.Outcome.Exception is { } ex && IsTransient(ex, args.Context.CancellationToken)),
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
                 OnRetry = args =>
                 {
-                    onRetry?.Invoke($"LLM {Short(args.Outcome.Exception)}; retry {args.AttemptNumber + 1}/{_retry.MaxRetries} in {args.RetryDelay.TotalSeconds:0.#}s");
+                    onRetry?.Invoke(
+                        $"LLM {Short(args.Outcome.Exception)}; " +
+                        $"retry {args.AttemptNumber + 1}/{_retry.MaxRetries} in {args.RetryDelay.TotalSeconds:0.#}s");
                     return ValueTask.CompletedTask;
                 },
             })
@@ -65,18 +69,23 @@ internal sealed class LlmCaller
         {
             throw;
         }
-        catch (Exception ex) when (ex is ClientResultException or HttpRequestException or TimeoutException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is ClientResultException or HttpRequestException or TimeoutException or OperationCanceledException
+                                       or IOException)
         {
             throw Describe(ex);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException)
         {
             // The SDK's parser message ("'<' is an invalid start of a value. LineNumber: 0 …") says nothing to a user.
-            throw new LlmException($"the LLM endpoint {_settings.Where} answered with a body that is not a chat completion: check orchestrator.base_url (it should end in /v1)", 0, ex);
+            throw new LlmException(
+                $"the LLM endpoint {_settings.Where} answered with a body that is not a chat completion: " +
+                "check orchestrator.base_url (it should end in /v1)", 0, ex);
         }
-        catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidOperationException or NullReferenceException or KeyNotFoundException)
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidOperationException
+                                       or NullReferenceException or KeyNotFoundException)
         {
-            throw new LlmException($"the LLM endpoint {_settings.Where} answered without a choice (an empty or incomplete chat completion)", 0, ex);
+            throw new LlmException(
+                $"the LLM endpoint {_settings.Where} answered without a choice (an empty or incomplete chat completion)", 0, ex);
         }
         if (response.Messages.Count == 0)
             throw new LlmException($"the LLM endpoint {_settings.Where} answered without a choice (an empty chat completion)", 0);
@@ -96,7 +105,11 @@ internal sealed class LlmCaller
     private static bool IsRefused(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
-            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NetworkUnreachable or SocketError.HostUnreachable })
+            if (e is SocketException
+                {
+                    SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NetworkUnreachable
+                        or SocketError.HostUnreachable,
+                })
                 return true;
         return false;
     }
@@ -104,9 +117,11 @@ internal sealed class LlmCaller
     private static TimeSpan? RetryAfter(Exception? ex)
     {
         if (ex is not ClientResultException c || c.GetRawResponse() is not { } response) return null;
-        if (response.Headers.TryGetValue("retry-after-ms", out var ms) && double.TryParse(ms, System.Globalization.CultureInfo.InvariantCulture, out var m))
+        if (response.Headers.TryGetValue("retry-after-ms", out var ms)
+            && double.TryParse(ms, System.Globalization.CultureInfo.InvariantCulture, out var m))
             return TimeSpan.FromMilliseconds(Math.Clamp(m, 0, 60_000));
-        if (response.Headers.TryGetValue("retry-after", out var s) && double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var sec))
+        if (response.Headers.TryGetValue("retry-after", out var s)
+            && double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var sec))
             return TimeSpan.FromSeconds(Math.Clamp(sec, 0, 60));
         return null;
     }
@@ -118,13 +133,18 @@ internal sealed class LlmCaller
         return ex switch
         {
             ClientResultException { Status: 401 or 403 } c => new(
-                $"the LLM endpoint {where} rejected the API key (HTTP {c.Status}): check ${_settings.ApiKeyEnv} (orchestrator.api_key_env)", c.Status, ex),
+                $"the LLM endpoint {where} rejected the API key (HTTP {c.Status}): check ${_settings.ApiKeyEnv} (orchestrator.api_key_env)",
+                c.Status, ex),
             ClientResultException { Status: 404 } c => new(
-                $"the LLM endpoint {where} answered 404 for model '{_settings.Model}': check orchestrator.model and orchestrator.base_url (it should end in /v1){Detail(c)}", 404, ex),
-            ClientResultException { Status: 429 } c => new($"the LLM is rate-limiting (HTTP 429){retried}: try again later{Detail(c)}", 429, ex),
-            ClientResultException { Status: >= 500 } c => new($"the LLM endpoint {where} failed (HTTP {c.Status}){retried}{Detail(c)}", c.Status, ex),
+                $"the LLM endpoint {where} answered 404 for model '{_settings.Model}': " +
+                $"check orchestrator.model and orchestrator.base_url (it should end in /v1){Detail(c)}", 404, ex),
+            ClientResultException { Status: 429 } c
+                => new($"the LLM is rate-limiting (HTTP 429){retried}: try again later{Detail(c)}", 429, ex),
+            ClientResultException { Status: >= 500 } c
+                => new($"the LLM endpoint {where} failed (HTTP {c.Status}){retried}{Detail(c)}", c.Status, ex),
             ClientResultException { Status: > 0 } c => new($"the LLM rejected the request (HTTP {c.Status}){Detail(c)}", c.Status, ex),
-            _ when IsRefused(ex) => new($"cannot reach the LLM at {where} ({Root(ex)}): check orchestrator.base_url and that the server is running", 0, ex),
+            _ when IsRefused(ex)
+                => new($"cannot reach the LLM at {where} ({Root(ex)}): check orchestrator.base_url and that the server is running", 0, ex),
             OperationCanceledException or TimeoutException => new($"the LLM at {where} did not answer in time{retried}", 0, ex),
             _ => new($"cannot reach the LLM at {where} ({Root(ex)}){retried}", 0, ex),
         };

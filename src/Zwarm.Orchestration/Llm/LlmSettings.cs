@@ -21,7 +21,8 @@ internal sealed record LlmSettings(string Model, string? BaseUrl, string ApiKey,
         env ??= Environment.GetEnvironmentVariable;
         var baseUrl = string.IsNullOrWhiteSpace(config.BaseUrl) ? null : config.BaseUrl.Trim().TrimEnd('/');
         if (baseUrl is not null && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-            throw new ZwarmException($"orchestrator.base_url '{config.BaseUrl}' is not an http(s) URL (e.g. http://localhost:11434/v1)", ExitCodes.Usage);
+            throw new ZwarmException(
+                $"orchestrator.base_url '{config.BaseUrl}' is not an http(s) URL (e.g. http://localhost:11434/v1)", ExitCodes.Usage);
         if (string.IsNullOrWhiteSpace(config.Model))
             throw new ZwarmException("orchestrator.model is empty: set it in .zwarm/config.toml", ExitCodes.Usage);
         var keyEnv = string.IsNullOrWhiteSpace(config.ApiKeyEnv) ? "OPENAI_API_KEY" : config.ApiKeyEnv;
@@ -30,7 +31,10 @@ internal sealed record LlmSettings(string Model, string? BaseUrl, string ApiKey,
         {
             // Local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) usually need no key; the SDK needs a non-empty one.
             if (baseUrl is not null) key = "unused";
-            else throw new ZwarmException($"{keyEnv} is not set: export it (or put it in .env), or point orchestrator.base_url at an OpenAI-compatible server", ExitCodes.Usage);
+            else
+                throw new ZwarmException(
+                    $"{keyEnv} is not set: export it (or put it in .env), or point orchestrator.base_url at an OpenAI-compatible server",
+                    ExitCodes.Usage);
         }
         return new LlmSettings(config.Model, baseUrl, key, keyEnv);
     }

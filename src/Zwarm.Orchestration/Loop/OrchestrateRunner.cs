@@ -32,9 +32,11 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
         var maxSteps = request.MaxSteps ?? config.MaxSteps;
         if (maxSteps <= 0) throw new ZwarmException("--max-steps must be at least 1", ExitCodes.Usage);
         var task = string.IsNullOrWhiteSpace(request.Task) ? null : request.Task.Trim();
-        if (!request.Resume && task is null) throw new ZwarmException("no task: give it with --task, --task-file or on stdin", ExitCodes.Usage);
+        if (!request.Resume && task is null)
+            throw new ZwarmException("no task: give it with --task, --task-file or on stdin", ExitCodes.Usage);
 
-        var run = await RunContext.OpenAsync(services, OrchestratorMode.Orchestrate, request.Resume, request.Instance, request.Name, task, ct);
+        var run = await RunContext.OpenAsync(
+            services, OrchestratorMode.Orchestrate, request.Resume, request.Instance, request.Name, task, ct);
         var id = run.Instance.Id;
         var resumeHint = $"zwarm orchestrate --resume --instance {id}";
         using var span = ZwarmTelemetry.StartRun("orchestrate", id, run.Llm.Model);
@@ -43,18 +45,23 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
             var repaired = StepEngine.RepairDanglingCalls(run.State.Messages);
             run.State.Messages.Add(new ChatMessage(ChatRole.User, Prompts.Resumed(await run.SessionLinesAsync(ct), task)));
             await run.State.SaveAsync(ct);
-            await run.State.EventAsync("run_resumed", new JsonObject { ["step"] = run.State.Progress.Steps, ["repaired_calls"] = repaired, ["task"] = task }, ct);
+            await run.State.EventAsync(
+                "run_resumed", new JsonObject { ["step"] = run.State.Progress.Steps, ["repaired_calls"] = repaired, ["task"] = task }, ct);
         }
         else
         {
             run.State.Messages.AddRange([
-                new ChatMessage(ChatRole.System, Prompts.Orchestrate(run.Tools.ProjectDir, run.Tools.AllowedDirs, config.ParallelDelegations, run.Project)),
+                new ChatMessage(
+                    ChatRole.System,
+                    Prompts.Orchestrate(run.Tools.ProjectDir, run.Tools.AllowedDirs, config.ParallelDelegations, run.Project)),
                 new ChatMessage(ChatRole.User, Prompts.Task(task!)),
             ]);
             await run.State.SaveAsync(ct);
-            await run.State.EventAsync("run_started", new JsonObject { ["mode"] = InstanceKinds.Orchestrate, ["task"] = task, ["model"] = run.Llm.Model }, ct);
+            await run.State.EventAsync(
+                "run_started", new JsonObject { ["mode"] = InstanceKinds.Orchestrate, ["task"] = task, ["model"] = run.Llm.Model }, ct);
         }
-        run.Printer.Line($"zwarm orchestrate · instance {id}{(run.Instance.Name is { } n ? $" ({n})" : "")} · {run.Llm.Model} · up to {maxSteps} steps"
+        run.Printer.Line($"zwarm orchestrate · instance {id}{(run.Instance.Name is { } n ? $" ({n})" : "")} · {run.Llm.Model} · "
+            + $"up to {maxSteps} steps"
             + (request.Resume ? $" · resumed at step {run.State.Progress.Steps + 1}" : ""));
 
         var (status, summary, error) = await LoopAsync(run, maxSteps, ct);
@@ -126,7 +133,9 @@ internal sealed class OrchestrateRunner(OrchestratorServices services)
                 if (r.Stopped)
                 {
                     var why = $"watcher {r.StopBy}: {r.StopMessage}";
-                    return r.Stop == WatcherAction.Abort ? (InstanceStatuses.Aborted, null, $"aborted by {why}") : (InstanceStatuses.Paused, $"paused by {why}", null);
+                    return r.Stop == WatcherAction.Abort
+                        ? (InstanceStatuses.Aborted, null, $"aborted by {why}")
+                        : (InstanceStatuses.Paused, $"paused by {why}", null);
                 }
                 await run.UpdateRecordAsync();
                 if (r.ExitSummary is not null) return (InstanceStatuses.Completed, r.ExitSummary, null);

@@ -51,7 +51,8 @@ internal sealed partial class PilotRunner
                 break;
             case ":save":
                 await SaveAsync(InstanceStatuses.Running);
-                p.Line($"saved instance {_run.Instance.Id} at {_run.State.Progress.Checkpoint}; resume with: zwarm pilot --resume --instance {_run.Instance.Id}");
+                p.Line($"saved instance {_run.Instance.Id} at {_run.State.Progress.Checkpoint}; " +
+                    $"resume with: zwarm pilot --resume --instance {_run.Instance.Id}");
                 break;
             case ":quit" or ":q" or ":exit":
                 _quit = true;
@@ -70,16 +71,20 @@ internal sealed partial class PilotRunner
         var used = pr.LastInputTokens > 0 ? pr.LastInputTokens : Compactor.Estimate(_run.State.Messages);
         var sessions = await _run.Tools.MySessionsAsync(ct);
         var p = _run.Printer;
-        p.Line($"instance  {_run.Instance.Id}{(_run.Instance.Name is { } n ? $" ({n})" : "")} · pilot · at {pr.Checkpoint ?? "root"} · {pr.Turns} turns, {pr.Steps} steps");
+        p.Line($"instance  {_run.Instance.Id}{(_run.Instance.Name is { } n ? $" ({n})" : "")} · pilot · at {pr.Checkpoint ?? "root"} · "
+            + $"{pr.Turns} turns, {pr.Steps} steps");
         p.Line($"model     {_run.Llm.Model} @ {_run.Llm.Where}");
         p.Line($"tokens    {pr.InputTokens:N0} in ({pr.CachedInputTokens:N0} cached) · {pr.OutputTokens:N0} out · {pr.LlmCalls} LLM calls");
         p.Line($"context   {Bar(used, max)} {used:N0} / {max:N0} ({(max > 0 ? 100.0 * used / max : 0):0}%)");
         var llmCost = LlmCost(config, services.Manager.Agents.Models, _run.Llm.Model, pr);
         var sessionCost = sessions.Sum(m => SessionFacts.Cost(m, services.Manager.Agents.Models, config) ?? 0);
-        p.Line($"cost      {(llmCost is { } c ? $"~${c.ToString("0.0000", CultureInfo.InvariantCulture)}" : $"unknown for {_run.Llm.Model} (add [pricing.\"{_run.Llm.Model}\"])")} LLM"
+        p.Line($"cost      {(llmCost is { } c
+                ? $"~${c.ToString("0.0000", CultureInfo.InvariantCulture)}"
+                : $"unknown for {_run.Llm.Model} (add [pricing.\"{_run.Llm.Model}\"])")} LLM"
             + $" · ~${sessionCost.ToString("0.0000", CultureInfo.InvariantCulture)} sessions");
         p.Line($"sessions  {sessions.Count} started: {sessions.Count(m => !m.Status.IsFinished())} running, "
-            + $"{sessions.Count(m => m.Status == SessionStatus.Completed)} completed, {sessions.Count(m => m.Status is SessionStatus.Failed or SessionStatus.Killed)} failed/killed");
+            + $"{sessions.Count(m => m.Status == SessionStatus.Completed)} completed, "
+            + $"{sessions.Count(m => m.Status is SessionStatus.Failed or SessionStatus.Killed)} failed/killed");
     }
 
     private async Task HistoryAsync(CancellationToken ct)
@@ -95,7 +100,8 @@ internal sealed partial class PilotRunner
                 continue;
             }
             var reply = cp.Messages.LastOrDefault(m => m.Role == Microsoft.Extensions.AI.ChatRole.Assistant && m.Text.Length > 0)?.Text;
-            _run.Printer.Line($"{mark} {cp.Label,-4} ← {cp.Parent ?? "root",-4} you: {TextCut.OneLine(cp.Note, 50)}" + (reply is null ? "" : $"  → {TextCut.OneLine(reply, 50)}"));
+            _run.Printer.Line($"{mark} {cp.Label,-4} ← {cp.Parent ?? "root",-4} you: {TextCut.OneLine(cp.Note, 50)}"
+                + (reply is null ? "" : $"  → {TextCut.OneLine(reply, 50)}"));
         }
     }
 
@@ -129,7 +135,9 @@ internal sealed partial class PilotRunner
             return;
         }
         foreach (var m in sessions)
-            _run.Printer.Line($"{m.ShortId}  {m.Status.ToWire(),-9} {m.Adapter}/{m.Model}  turn {m.Turn}  {m.TotalTokens:N0} tok  {TextCut.OneLine(m.Task, 60)}");
+            _run.Printer.Line(
+                $"{m.ShortId}  {m.Status.ToWire(),-9} {m.Adapter}/{m.Model}  turn {m.Turn}  {m.TotalTokens:N0} tok  " +
+                $"{TextCut.OneLine(m.Task, 60)}");
     }
 
     /// <summary>A 20-cell bar of how full the context window is.</summary>

@@ -33,23 +33,27 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
 
     public async Task<RunResult> RunAsync(PilotRequest request, CancellationToken ct)
     {
-        _run = await RunContext.OpenAsync(services, OrchestratorMode.Pilot, request.Resume, request.Instance, request.Name, request.Task, ct);
+        _run = await RunContext.OpenAsync(
+            services, OrchestratorMode.Pilot, request.Resume, request.Instance, request.Name, request.Task, ct);
         var config = services.Manager.Config.Orchestrator;
         using var span = ZwarmTelemetry.StartRun("pilot", _run.Instance.Id, _run.Llm.Model);
         if (request.Resume)
         {
             var repaired = StepEngine.RepairDanglingCalls(_run.State.Messages);
-            await _run.State.EventAsync("run_resumed", new JsonObject { ["checkpoint"] = _run.State.Progress.Checkpoint, ["repaired_calls"] = repaired }, ct);
+            await _run.State.EventAsync(
+                "run_resumed", new JsonObject { ["checkpoint"] = _run.State.Progress.Checkpoint, ["repaired_calls"] = repaired }, ct);
         }
         else
         {
-            _run.State.Messages.Add(new ChatMessage(ChatRole.System, Prompts.Pilot(_run.Tools.ProjectDir, _run.Tools.AllowedDirs, config.ParallelDelegations, _run.Project)));
+            _run.State.Messages.Add(new ChatMessage(
+                ChatRole.System, Prompts.Pilot(_run.Tools.ProjectDir, _run.Tools.AllowedDirs, config.ParallelDelegations, _run.Project)));
             await _run.State.CheckpointAsync("root", null, "start", ct);
             await _run.State.SaveAsync(ct);
             await _run.State.EventAsync("run_started", new JsonObject { ["mode"] = InstanceKinds.Pilot, ["model"] = _run.Llm.Model }, ct);
         }
         var p = _run.Printer;
-        p.Line($"zwarm pilot · instance {_run.Instance.Id}{(_run.Instance.Name is { } n ? $" ({n})" : "")} · {_run.Llm.Model} · :help for commands, :quit to leave");
+        p.Line($"zwarm pilot · instance {_run.Instance.Id}{(_run.Instance.Name is { } n ? $" ({n})" : "")} · {_run.Llm.Model} · "
+            + ":help for commands, :quit to leave");
         if (request.Resume) p.Line($"resumed at {_run.State.Progress.Checkpoint ?? "root"} ({_run.State.Progress.Turns} turns so far)");
         try
         {
@@ -73,7 +77,8 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
         }
         await SaveAsync(_status);
         span?.SetTag("zwarm.status", _status);
-        p.Line($"saved instance {_run.Instance.Id} at {_run.State.Progress.Checkpoint ?? "root"}; resume with: zwarm pilot --resume --instance {_run.Instance.Id}");
+        p.Line($"saved instance {_run.Instance.Id} at {_run.State.Progress.Checkpoint ?? "root"}; "
+            + $"resume with: zwarm pilot --resume --instance {_run.Instance.Id}");
         return new RunResult(_run.Instance.Id, _status, null, _status switch
         {
             InstanceStatuses.Interrupted => ExitCodes.Interrupted,
@@ -97,7 +102,8 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
             {
                 if (steps >= maxSteps)
                 {
-                    _run.Printer.Line($"(stopped after {maxSteps} steps this turn, orchestrator.max_steps_per_turn; say \"continue\" to go on)");
+                    _run.Printer.Line(
+                        $"(stopped after {maxSteps} steps this turn, orchestrator.max_steps_per_turn; say \"continue\" to go on)");
                     break;
                 }
                 var r = await _run.Engine.StepAsync(steps, maxSteps, ct);
@@ -134,7 +140,8 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
         var parent = state.Progress.Checkpoint;
         await state.CheckpointAsync(label, parent, TextCut.OneLine(text, 200), CancellationToken.None);
         await state.SaveAsync(CancellationToken.None);
-        await state.EventAsync("turn", new JsonObject { ["turn"] = label, ["parent"] = parent, ["reply"] = TextCut.Cut(reply, 2000) }, CancellationToken.None);
+        await state.EventAsync(
+            "turn", new JsonObject { ["turn"] = label, ["parent"] = parent, ["reply"] = TextCut.Cut(reply, 2000) }, CancellationToken.None);
         await _run.UpdateRecordAsync();
         _run.Printer.Line($"(checkpoint {label})");
     }
@@ -169,7 +176,8 @@ internal sealed partial class PilotRunner(OrchestratorServices services, TextRea
     {
         StepEngine.RepairDanglingCalls(_run.State.Messages);
         await _run.State.SaveAsync(CancellationToken.None);
-        await _run.State.EventAsync("saved", new JsonObject { ["status"] = status, ["checkpoint"] = _run.State.Progress.Checkpoint }, CancellationToken.None);
+        await _run.State.EventAsync(
+            "saved", new JsonObject { ["status"] = status, ["checkpoint"] = _run.State.Progress.Checkpoint }, CancellationToken.None);
         await _run.UpdateRecordAsync(r => r.Status = status);
     }
 }

@@ -30,7 +30,8 @@ internal static class Prompts
         """;
 
     /// <summary>The system prompt of zwarm orchestrate.</summary>
-    public static string Orchestrate(string projectDir, IReadOnlyList<string> allowedDirs, int parallel, ProjectContext? project = null) => $"""
+    public static string Orchestrate(
+        string projectDir, IReadOnlyList<string> allowedDirs, int parallel, ProjectContext? project = null) => $"""
         {Shared}
         You work alone on the task below until it is done; nobody answers questions during the run, so make reasonable
         choices and state them in your summary.

@@ -89,7 +89,10 @@ internal sealed class RunContext
             if (instance is null) throw new ZwarmException("--resume needs --instance ID (see zwarm instances --all)", ExitCodes.Usage);
             record = await registry.ResolveAsync(instance, ct);
             if (record.Kind != kind)
-                throw new ZwarmException($"instance {record.Id} was started by zwarm {record.Kind}; resume it with zwarm {record.Kind} --resume --instance {record.Id}", ExitCodes.Usage);
+                throw new ZwarmException(
+                    $"instance {record.Id} was started by zwarm {record.Kind}; " +
+                    $"resume it with zwarm {record.Kind} --resume --instance {record.Id}",
+                    ExitCodes.Usage);
             record = await registry.ClaimAsync(record.Id, ct);
         }
         else
@@ -102,7 +105,8 @@ internal sealed class RunContext
             throw new ZwarmException($"instance {record.Id} has no saved messages ({state.MessagesPath}); start a new run instead");
         var tools = new ToolContext
         {
-            Manager = services.Manager, Instance = record, State = state, Mode = mode, Time = services.Time, SleepPoll = services.SleepPoll, BashTimeout = services.BashTimeout,
+            Manager = services.Manager, Instance = record, State = state, Mode = mode, Time = services.Time, SleepPoll = services.SleepPoll,
+            BashTimeout = services.BashTimeout,
         };
         var printer = new StepPrinter(services.Out);
         var caller = new LlmCaller(services.ClientFactory(llm), llm, services.Retry, m => printer.Note(m), services.Time);
@@ -123,5 +127,6 @@ internal sealed class RunContext
 
     /// <summary>One line per session of this instance, for the resume note.</summary>
     public async Task<List<string>> SessionLinesAsync(CancellationToken ct) =>
-        [.. (await Tools.MySessionsAsync(ct)).Select(m => $"{m.ShortId} {m.Status.ToWire()} (turn {m.Turn}): {TextCut.OneLine(m.Task, 60)}")];
+        [.. (await Tools.MySessionsAsync(ct))
+            .Select(m => $"{m.ShortId} {m.Status.ToWire()} (turn {m.Turn}): {TextCut.OneLine(m.Task, 60)}")];
 }

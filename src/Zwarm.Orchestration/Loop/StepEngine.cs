@@ -11,7 +11,9 @@ using Zwarm.Core.Text;
 namespace Zwarm.Orchestration.Loop;
 
 /// <summary>How a step ended.</summary>
-internal sealed record StepResult(int Step, int Calls, string? Text, string? ExitSummary, WatcherAction Stop = WatcherAction.Continue, string? StopBy = null, string? StopMessage = null)
+internal sealed record StepResult(
+    int Step, int Calls, string? Text, string? ExitSummary, WatcherAction Stop = WatcherAction.Continue, string? StopBy = null,
+    string? StopMessage = null)
 {
     /// <summary>True when a watcher paused or aborted before the model was called.</summary>
     public bool Stopped => Stop is WatcherAction.Pause or WatcherAction.Abort;
@@ -21,10 +23,14 @@ internal sealed record StepResult(int Step, int Calls, string? Text, string? Exi
 /// One step of the loop shared by orchestrate and pilot: watchers, compaction, one LLM call, then every tool call it
 /// asked for, in order. The state is saved after the model's answer and after every tool result.
 /// </summary>
-internal sealed class StepEngine(LlmCaller llm, ToolRunner tools, WatcherSet watchers, OrchestratorConfig config, string watcherRole, StepPrinter printer)
+internal sealed class StepEngine(
+    LlmCaller llm, ToolRunner tools, WatcherSet watchers, OrchestratorConfig config, string watcherRole, StepPrinter printer)
 {
     private readonly List<ToolCallRecord> _calls = [];
-    private readonly ChatOptions _options = new() { Tools = ToolCatalog.Declarations(tools.Context.Mode), ToolMode = ChatToolMode.Auto, AllowMultipleToolCalls = true };
+    private readonly ChatOptions _options = new()
+    {
+        Tools = ToolCatalog.Declarations(tools.Context.Mode), ToolMode = ChatToolMode.Auto, AllowMultipleToolCalls = true,
+    };
     private int _watchedUpTo = tools.Context.State?.Messages.Count ?? 0;
     private int _finishedCount = -1;
     private int _lastFinishStep = tools.Context.State?.Progress.Steps ?? 0;
@@ -89,7 +95,8 @@ internal sealed class StepEngine(LlmCaller llm, ToolRunner tools, WatcherSet wat
             while (insertAt < messages.Count && messages[insertAt].Role == ChatRole.Tool) insertAt++;
             foreach (var call in messages[i].Contents.OfType<FunctionCallContent>().Where(c => !answered.Contains(c.CallId)).Reverse())
             {
-                var result = ToolOutcome.Fail("the run stopped before this call finished", "check the sessions with list_sessions before repeating it");
+                var result = ToolOutcome.Fail(
+                    "the run stopped before this call finished", "check the sessions with list_sessions before repeating it");
                 messages.Insert(insertAt, MessageCodec.ToolResult(call.CallId, result.Text));
                 repaired++;
             }
@@ -115,9 +122,13 @@ internal sealed class StepEngine(LlmCaller llm, ToolRunner tools, WatcherSet wat
         {
             var action = verdict.Action.ToString().ToLowerInvariant();
             printer.Watcher(name, action, verdict.Message ?? "");
-            await State.EventAsync("watcher", new JsonObject { ["step"] = step, ["watcher"] = name, ["action"] = action, ["message"] = verdict.Message }, CancellationToken.None);
+            await State.EventAsync(
+                "watcher",
+                new JsonObject { ["step"] = step, ["watcher"] = name, ["action"] = action, ["message"] = verdict.Message },
+                CancellationToken.None);
             if (verdict.Action == WatcherAction.Nudge)
-                State.Messages.Add(new ChatMessage(watcherRole == "system" ? ChatRole.System : ChatRole.User, $"[WATCHER: {name}] {verdict.Message}"));
+                State.Messages.Add(new ChatMessage(
+                    watcherRole == "system" ? ChatRole.System : ChatRole.User, $"[WATCHER: {name}] {verdict.Message}"));
         }
         _watchedUpTo = State.Messages.Count;
         if (outcome.Stopper is { } s)

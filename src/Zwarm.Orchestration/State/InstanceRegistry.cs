@@ -42,7 +42,9 @@ internal sealed partial class InstanceRegistry(string zwarmDir, TimeProvider? ti
         await MutateAsync(file =>
         {
             if (name is not null && file.Instances.Values.Any(i => string.Equals(i.Name, name, StringComparison.Ordinal)))
-                throw new ZwarmException($"an instance named '{name}' exists already; choose another --name or resume it with --resume --instance {name}", ExitCodes.Usage);
+                throw new ZwarmException(
+                    $"an instance named '{name}' exists already; choose another --name or resume it with --resume --instance {name}",
+                    ExitCodes.Usage);
             string id;
             do id = Guid.NewGuid().ToString("N")[..8];
             while (file.Instances.ContainsKey(id));
@@ -108,7 +110,8 @@ internal sealed partial class InstanceRegistry(string zwarmDir, TimeProvider? ti
         {
             1 => matches[0],
             0 => throw new ZwarmException($"no instance '{key}' (see zwarm instances --all)", ExitCodes.Usage),
-            _ => throw new ZwarmException($"instance id '{key}' is ambiguous: {string.Join(", ", matches.Select(m => m.Id))}", ExitCodes.Usage),
+            _ => throw new ZwarmException(
+                $"instance id '{key}' is ambiguous: {string.Join(", ", matches.Select(m => m.Id))}", ExitCodes.Usage),
         };
     }
 

@@ -7,7 +7,8 @@ using Zwarm.Core.Sessions;
 namespace Zwarm.Orchestration.State;
 
 /// <summary>A saved copy of the message list: after a pilot turn (T1, T2, …), at the start (root), or at an orchestrate stop.</summary>
-internal sealed record Checkpoint(string Label, string? Parent, int Turn, int Step, DateTimeOffset CreatedAt, string? Note, List<ChatMessage> Messages);
+internal sealed record Checkpoint(
+    string Label, string? Parent, int Turn, int Step, DateTimeOffset CreatedAt, string? Note, List<ChatMessage> Messages);
 
 /// <summary>
 /// The state folder of one instance: orchestrator/messages.json (the message list), state.json (progress),
@@ -53,7 +54,8 @@ internal sealed class InstanceState
             state.Messages = MessageCodec.FromJson(node);
         }
         if (File.Exists(state.ProgressPath))
-            state.Progress = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(state.ProgressPath, ct), InstanceJsonContext.Default.InstanceProgress) ?? new();
+            state.Progress = JsonSerializer.Deserialize(
+                await File.ReadAllBytesAsync(state.ProgressPath, ct), InstanceJsonContext.Default.InstanceProgress) ?? new();
         return state;
     }
 
@@ -62,7 +64,8 @@ internal sealed class InstanceState
     {
         var messages = Encoding.UTF8.GetBytes(MessageCodec.ToJson(Messages).ToJsonString(Indented));
         await AtomicFile.WriteAsync(MessagesPath, messages, ct);
-        await AtomicFile.WriteAsync(ProgressPath, JsonSerializer.SerializeToUtf8Bytes(Progress, InstanceJsonContext.Default.InstanceProgress), ct);
+        await AtomicFile.WriteAsync(
+            ProgressPath, JsonSerializer.SerializeToUtf8Bytes(Progress, InstanceJsonContext.Default.InstanceProgress), ct);
     }
 
     /// <summary>Replaces the message list (after :goto or compaction).</summary>
@@ -148,7 +151,8 @@ internal sealed class InstanceState
             if (JsonNode.Parse(await File.ReadAllBytesAsync(path, ct)) is not JsonObject o) return null;
             return new Checkpoint(o["label"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(path), o["parent"]?.GetValue<string>(),
                 o["turn"]?.GetValue<int>() ?? 0, o["step"]?.GetValue<int>() ?? 0,
-                DateTimeOffset.Parse(o["created_at"]?.GetValue<string>() ?? "1970-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(
+                    o["created_at"]?.GetValue<string>() ?? "1970-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
                 o["note"]?.GetValue<string>(), MessageCodec.FromJson(o["messages"] as JsonArray ?? []));
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
@@ -157,5 +161,8 @@ internal sealed class InstanceState
         }
     }
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -46,7 +46,8 @@ internal static class MessageCodec
         if (role == ChatRole.Tool)
             return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(o["tool_call_id"]?.GetValue<string>() ?? "", content ?? "")]);
         var contents = new List<AIContent>();
-        if (o["reasoning"] is JsonValue r && r.TryGetValue(out string? reasoning) && reasoning.Length > 0) contents.Add(new TextReasoningContent(reasoning));
+        if (o["reasoning"] is JsonValue r && r.TryGetValue(out string? reasoning) && reasoning.Length > 0)
+            contents.Add(new TextReasoningContent(reasoning));
         if (!string.IsNullOrEmpty(content)) contents.Add(new TextContent(content));
         foreach (var call in (o["tool_calls"] as JsonArray ?? []).OfType<JsonObject>())
         {
@@ -80,7 +81,8 @@ internal static class MessageCodec
     }
 
     /// <summary>A tool message carrying one result.</summary>
-    public static ChatMessage ToolResult(string callId, string resultJson) => new(ChatRole.Tool, [new FunctionResultContent(callId, resultJson)]);
+    public static ChatMessage ToolResult(string callId, string resultJson)
+        => new(ChatRole.Tool, [new FunctionResultContent(callId, resultJson)]);
 
     /// <summary>The text of a tool message's result ("" for other messages).</summary>
     public static string ToolResultText(ChatMessage m) => ResultText(m.Contents.OfType<FunctionResultContent>().FirstOrDefault()?.Result);

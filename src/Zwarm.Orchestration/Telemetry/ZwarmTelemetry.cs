@@ -25,7 +25,8 @@ internal static class ZwarmTelemetry
         config.Enabled || !string.IsNullOrWhiteSpace(config.Endpoint) || !string.IsNullOrWhiteSpace(env("OTEL_EXPORTER_OTLP_ENDPOINT"));
 
     /// <summary>Starts the exporter when enabled; null (nothing listens, nothing is sent) otherwise. Dispose to flush.</summary>
-    public static TracerProvider? Start(TelemetryConfig config, Func<string, string?>? env = null, Action<TracerProviderBuilder>? extra = null)
+    public static TracerProvider? Start(
+        TelemetryConfig config, Func<string, string?>? env = null, Action<TracerProviderBuilder>? extra = null)
     {
         env ??= Environment.GetEnvironmentVariable;
         if (!IsEnabled(config, env) && extra is null) return null;
@@ -37,7 +38,8 @@ internal static class ZwarmTelemetry
             builder.AddOtlpExporter(o =>
             {
                 if (string.IsNullOrWhiteSpace(config.Endpoint)) return;
-                var http = (env("OTEL_EXPORTER_OTLP_PROTOCOL") ?? env("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))?.StartsWith("http", StringComparison.Ordinal) == true;
+                var http = (env("OTEL_EXPORTER_OTLP_PROTOCOL") ?? env("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
+                    ?.StartsWith("http", StringComparison.Ordinal) == true;
                 var endpoint = config.Endpoint.TrimEnd('/');
                 // Given in code, the HTTP exporter posts to the endpoint as is: add the signal path like the env variable does.
                 if (http && !endpoint.EndsWith("/v1/traces", StringComparison.Ordinal)) endpoint += "/v1/traces";

@@ -27,7 +27,11 @@ internal sealed class ControlTools(ToolContext ctx)
         // A session already waiting out a rate limit does not end the sleep again; one that hits a limit now does.
         var parkedAtStart = mine.Where(IsParked).Select(m => m.Id).ToHashSet();
         if (running.Count == 0)
-            return ToolOutcome.Ok(new JsonObject { ["slept_seconds"] = 0, ["running"] = 0, ["note"] = "none of your sessions is running: nothing to wait for" },
+            return ToolOutcome.Ok(
+                new JsonObject
+                {
+                    ["slept_seconds"] = 0, ["running"] = 0, ["note"] = "none of your sessions is running: nothing to wait for",
+                },
                 "nothing running; did not sleep");
         var start = ctx.Time.GetTimestamp();
         var finished = new List<SessionMeta>();
@@ -59,7 +63,8 @@ internal sealed class ControlTools(ToolContext ctx)
                 return (JsonNode)x;
             })]);
         if (finished.Count > 0) o["next"] = "check_session the finished sessions";
-        else if (limited.Count > 0) o["next"] = "the rate-limited sessions retry by themselves at retry_at; sleep or work on something else meanwhile";
+        else if (limited.Count > 0)
+            o["next"] = "the rate-limited sessions retry by themselves at retry_at; sleep or work on something else meanwhile";
         var what = finished.Count == 0 ? "none finished" : string.Join(", ", finished.Select(m => $"{m.ShortId} {m.Status.ToWire()}"));
         if (limited.Count > 0) what += "; rate limited: " + string.Join(", ", limited.Select(m => $"{m.ShortId} ({m.QueuedReason})"));
         return ToolOutcome.Ok(o, $"slept {slept.ToString("0.#", CultureInfo.InvariantCulture)}s; {what}; {stillRunning} running");
@@ -153,9 +158,12 @@ internal sealed class ControlTools(ToolContext ctx)
         catch (Zwarm.Core.ZwarmException ex)
         {
             if (mode == "codex")
-                throw new ToolFailure($"codex is not installed ({ex.Message}); bash runs only inside its sandbox (orchestrator.bash_sandbox = \"codex\")",
+                throw new ToolFailure(
+                    $"codex is not installed ({ex.Message}); bash runs only inside its sandbox (orchestrator.bash_sandbox = \"codex\")",
                     "delegate the check to a session, or tell the user to install codex");
-            var warning = ctx.WarnedNoSandbox ? null : "bash runs WITHOUT an OS sandbox: codex is not installed (orchestrator.bash_sandbox = \"auto\")";
+            var warning = ctx.WarnedNoSandbox
+                ? null
+                : "bash runs WITHOUT an OS sandbox: codex is not installed (orchestrator.bash_sandbox = \"auto\")";
             ctx.WarnedNoSandbox = true;
             return (plain, "none: codex is not installed, so nothing stops bash writing outside the allowed directories", warning);
         }
@@ -183,6 +191,7 @@ internal sealed class ControlTools(ToolContext ctx)
     {
         _ = ct;
         ctx.ExitSummary = summary;
-        return Task.FromResult(ToolOutcome.Ok(new JsonObject { ["message"] = "the run ends after this step" }, $"exit: {TextCut.OneLine(summary, 80)}"));
+        return Task.FromResult(ToolOutcome.Ok(
+            new JsonObject { ["message"] = "the run ends after this step" }, $"exit: {TextCut.OneLine(summary, 80)}"));
     }
 }

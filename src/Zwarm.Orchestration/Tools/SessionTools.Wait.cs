@@ -32,10 +32,13 @@ internal sealed partial class SessionTools
     {
         var requested = session_ids;
         if (requested.Count == 0)
-            throw new ToolFailure("missing argument 'session_ids'", $"call {ToolCatalog.Signature("wait_for_sessions")} with a list of session ids (list_sessions shows them)");
+            throw new ToolFailure(
+                "missing argument 'session_ids'",
+                $"call {ToolCatalog.Signature("wait_for_sessions")} with a list of session ids (list_sessions shows them)");
         var timeout = timeout_seconds ?? DefaultWaitSeconds;
         if (double.IsNaN(timeout) || timeout < 1 || timeout > MaxWaitSeconds)
-            throw new ToolFailure($"timeout_seconds must be between 1 and {MaxWaitSeconds}, got {timeout.ToString(CultureInfo.InvariantCulture)}",
+            throw new ToolFailure(
+                $"timeout_seconds must be between 1 and {MaxWaitSeconds}, got {timeout.ToString(CultureInfo.InvariantCulture)}",
                 $"wait in chunks of at most {MaxWaitSeconds} s and peek_session in between");
         var ids = new List<string>();
         foreach (var id in requested)
@@ -90,12 +93,14 @@ internal sealed partial class SessionTools
                 : "check_session each finished session for its full reply",
         };
         var what = string.Join(", ", metas.Select(m => $"{m.ShortId} {m.Status.ToWire()}"));
-        return ToolOutcome.Ok(result, (timedOut ? $"timed out after {waited.ToString("0.#", CultureInfo.InvariantCulture)}s: " : "") + what);
+        return ToolOutcome.Ok(
+            result, (timedOut ? $"timed out after {waited.ToString("0.#", CultureInfo.InvariantCulture)}s: " : "") + what);
     }
 
     private static string Progress(List<SessionMeta> metas, int done, TimeSpan elapsed)
     {
         var waiting = metas.Where(m => !m.Status.IsFinished()).Select(m => $"{m.ShortId} {m.Status.ToWire()}");
-        return $"{done} of {metas.Count} finished after {elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)}s; waiting on {string.Join(", ", waiting)}";
+        return $"{done} of {metas.Count} finished after {elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)}s; " +
+            $"waiting on {string.Join(", ", waiting)}";
     }
 }

@@ -42,7 +42,9 @@ internal sealed partial class SessionTools(ToolContext ctx)
     {
         adapter = adapter?.ToLowerInvariant();
         if (adapter is not null && !Manager.Agents.TryGet(adapter, out _))
-            throw new ToolFailure($"unknown adapter '{adapter}'", $"use one of: {string.Join(", ", Manager.Agents.Adapters.Select(x => x.Name))} (or leave adapter out)");
+            throw new ToolFailure(
+                $"unknown adapter '{adapter}'",
+                $"use one of: {string.Join(", ", Manager.Agents.Adapters.Select(x => x.Name))} (or leave adapter out)");
         if (host is not null && host != "auto" && !Manager.Config.Hosts.ContainsKey(host))
             throw new ToolFailure($"unknown host '{host}'", Manager.Config.Hosts.Count == 0
                 ? "no host is configured: leave host out to run here"
@@ -67,12 +69,19 @@ internal sealed partial class SessionTools(ToolContext ctx)
         SessionMeta meta;
         try
         {
-            meta = await Manager.StartAsync(new StartRequest(task) { Adapter = adapter, Model = model, WorkingDir = dir, Source = ctx.Source, Worktree = worktree, Host = host }, ct);
+            meta = await Manager.StartAsync(
+                new StartRequest(task)
+                {
+                    Adapter = adapter, Model = model, WorkingDir = dir, Source = ctx.Source, Worktree = worktree, Host = host,
+                },
+                ct);
         }
         catch (ZwarmException ex)
         {
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-            throw new ToolFailure($"could not start the session: {ex.Message}", "fix the arguments (adapter, model, working_dir) or tell the user what is missing");
+            throw new ToolFailure(
+                $"could not start the session: {ex.Message}",
+                "fix the arguments (adapter, model, working_dir) or tell the user what is missing");
         }
         span?.SetTag("zwarm.session.id", meta.Id);
         span?.SetTag("zwarm.session.model", meta.Model);
@@ -80,7 +89,8 @@ internal sealed partial class SessionTools(ToolContext ctx)
         o["working_dir"] = meta.WorkingDir;
         if (meta.Host is { } on) o["host"] = on.Name;
         if (meta.Worktree is { } wt) o["branch"] = wt.Branch;
-        if (meta.Status == SessionStatus.Pending) o["note"] = $"queued until a slot is free ({meta.QueuedReason ?? "executor.max_running"})";
+        if (meta.Status == SessionStatus.Pending)
+            o["note"] = $"queued until a slot is free ({meta.QueuedReason ?? "executor.max_running"})";
         o["next"] = "the session works in the background: sleep, then peek_session or check_session";
         return ToolOutcome.Ok(o, $"started {meta.ShortId} ({meta.Adapter}/{meta.Model}, {meta.Status.ToWire()})");
     }
@@ -197,7 +207,8 @@ internal sealed partial class SessionTools(ToolContext ctx)
     {
         SessionStatus? filter = null;
         if (status is { } s)
-            filter = SessionStatusExtensions.ParseWire(s) ?? throw new ToolFailure($"unknown status '{s}'", "use pending, running, completed, failed or killed, or leave status out");
+            filter = SessionStatusExtensions.ParseWire(s)
+                ?? throw new ToolFailure($"unknown status '{s}'", "use pending, running, completed, failed or killed, or leave status out");
         var all = (await Manager.ListAsync(ct)).Where(e => e.Meta is not null).Select(e => e.Meta!).ToList();
         var chosen = all.Where(m => filter is null || m.Status == filter)
             .OrderByDescending(m => m.Source == ctx.Source).ThenByDescending(m => m.UpdatedAt).Take(50).ToList();
@@ -216,7 +227,12 @@ internal sealed partial class SessionTools(ToolContext ctx)
                     {
                         ["with_sessions"] = new JsonArray(others.Select(x => (JsonNode?)x).ToArray()),
                         ["with_main"] = main,
-                        ["files"] = new JsonArray(conflicts.Where(c => c.Sessions.Contains(m.Id)).Select(c => c.Path).Distinct().Select(x => (JsonNode?)x).ToArray()),
+                        ["files"] = new JsonArray(conflicts
+                            .Where(c => c.Sessions.Contains(m.Id))
+                            .Select(c => c.Path)
+                            .Distinct()
+                            .Select(x => (JsonNode?)x)
+                            .ToArray()),
                     };
             }
             o["turn"] = m.Turn;
@@ -246,7 +262,9 @@ internal sealed partial class SessionTools(ToolContext ctx)
     {
         var m = await GetAsync(session_id, ct);
         if (ctx.Mode != OrchestratorMode.Pilot && m.Source != ctx.Source)
-            throw new ToolFailure($"session {m.ShortId} was not started by {(ctx.Mode == OrchestratorMode.Mcp ? "this client" : "this run")} (source {m.Source})",
+            throw new ToolFailure(
+                $"session {m.ShortId} was not started by {(ctx.Mode == OrchestratorMode.Mcp ? "this client" : "this run")} " +
+                $"(source {m.Source})",
                 "you can only end sessions you delegated; leave the others alone");
         var killed = false;
         if (!m.Status.IsFinished())
@@ -259,7 +277,11 @@ internal sealed partial class SessionTools(ToolContext ctx)
         o["killed"] = killed;
         o["deleted"] = delete;
         if (reason is not null) o["reason"] = reason;
-        var what = (killed, delete) switch { (true, true) => "killed and deleted", (true, false) => "killed", (false, true) => "deleted", _ => "already " + m.Status.ToWire() };
+        var what = (killed, delete) switch
+        {
+            (true, true) => "killed and deleted", (true, false) => "killed", (false, true) => "deleted",
+            _ => "already " + m.Status.ToWire(),
+        };
         return ToolOutcome.Ok(o, $"{what} {m.ShortId}");
     }
 
@@ -270,11 +292,16 @@ internal sealed partial class SessionTools(ToolContext ctx)
         if (budget <= 0) return;
         var spent = mine.Sum(m => Manager.CostOf(m) ?? 0);
         if (spent < budget) return;
-        var figures = $"your {mine.Count} session{(mine.Count == 1 ? "" : "s")} cost ${SessionManager.Usd(spent)} of a budget of ${SessionManager.Usd(budget)} (orchestrator.budget_usd)";
+        var figures = $"your {mine.Count} session{(mine.Count == 1 ? "" : "s")} cost ${SessionManager.Usd(spent)} " +
+            $"of a budget of ${SessionManager.Usd(budget)} (orchestrator.budget_usd)";
         if (!ctx.BudgetEventWritten)
         {
             ctx.BudgetEventWritten = true;
-            Manager.RecordEvent(new ZwarmEvent { Event = EventNames.BudgetExceeded, Reason = $"orchestrator instance {ctx.ActorId}: {figures}; {what} refused", CostUsd = Math.Round(spent, 6) });
+            Manager.RecordEvent(new ZwarmEvent
+            {
+                Event = EventNames.BudgetExceeded, Reason = $"orchestrator instance {ctx.ActorId}: {figures}; {what} refused",
+                CostUsd = Math.Round(spent, 6),
+            });
         }
         throw new ToolFailure($"budget exhausted: {figures}; {what} refused",
             "stop delegating: summarise what the sessions achieved and finish (exit), or ask the user to raise orchestrator.budget_usd");
@@ -303,7 +330,8 @@ internal sealed partial class SessionTools(ToolContext ctx)
             throw new ToolFailure($"working_dir {full} is outside the allowed directories",
                 $"use one of {string.Join(", ", ctx.AllowedDirs)} or a folder inside them (orchestrator.allowed_dirs)");
         if (!Directory.Exists(full))
-            throw new ToolFailure($"working_dir {full} does not exist", "choose an existing folder, or leave working_dir out to use the project directory");
+            throw new ToolFailure(
+                $"working_dir {full} does not exist", "choose an existing folder, or leave working_dir out to use the project directory");
         return full;
     }
 

@@ -88,5 +88,7 @@ internal sealed class ToolContext
     private static string SeenKey(SessionMeta m) => $"{m.Turn}:{m.Status.ToWire()}";
 
     private static string ExpandHome(string d) =>
-        d == "~" || d.StartsWith("~/", StringComparison.Ordinal) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + d[1..] : d;
+        d == "~" || d.StartsWith("~/", StringComparison.Ordinal)
+            ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + d[1..]
+            : d;
 }

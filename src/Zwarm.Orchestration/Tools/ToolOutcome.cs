@@ -22,7 +22,10 @@ internal sealed record ToolOutcome(bool Success, JsonObject Json, string Short)
     public static ToolOutcome Fail(string error, string hint) =>
         new(false, new JsonObject { ["success"] = false, ["error"] = error, ["hint"] = hint }, $"✗ {error}");
 
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
 
 /// <summary>How far a long tool call (wait_for_sessions) has come: a growing number, its end, and a line for people.</summary>
@@ -83,7 +86,8 @@ internal sealed class ToolArgs(string tool, IDictionary<string, object?>? args)
         return v switch
         {
             JsonElement { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
-            JsonElement { ValueKind: JsonValueKind.String } e when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+            JsonElement { ValueKind: JsonValueKind.String } e
+                when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
             JsonElement { ValueKind: JsonValueKind.Null } => null,
             IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
             _ => throw new ToolFailure($"argument '{name}' must be a number", $"call {ToolCatalog.Signature(tool)}"),
@@ -96,8 +100,10 @@ internal sealed class ToolArgs(string tool, IDictionary<string, object?>? args)
         if (!_args.TryGetValue(name, out var v) || v is null) return [];
         IEnumerable<string?> items = v switch
         {
-            JsonElement { ValueKind: JsonValueKind.Array } e => e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()),
-            JsonElement { ValueKind: JsonValueKind.String } e => (e.GetString() ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries),
+            JsonElement { ValueKind: JsonValueKind.Array } e
+                => e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()),
+            JsonElement { ValueKind: JsonValueKind.String } e
+                => (e.GetString() ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries),
             JsonElement { ValueKind: JsonValueKind.Null } => [],
             string text => text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries),
             IEnumerable<string> list => list,

@@ -17,7 +17,8 @@ internal sealed class ToolRunner(ToolContext ctx)
     public async Task<ToolOutcome> RunAsync(FunctionCallContent call, CancellationToken ct) => await RunAsync(call, progress: null, ct);
 
     /// <summary>Runs one call, reporting progress of long waits (wait_for_sessions) to <paramref name="progress"/>.</summary>
-    public async Task<ToolOutcome> RunAsync(FunctionCallContent call, Func<ToolProgress, CancellationToken, ValueTask>? progress, CancellationToken ct)
+    public async Task<ToolOutcome> RunAsync(
+        FunctionCallContent call, Func<ToolProgress, CancellationToken, ValueTask>? progress, CancellationToken ct)
     {
         using var span = ZwarmTelemetry.StartTool(call.Name, call.CallId, ctx.ActorId);
         var outcome = await RunCoreAsync(call, progress, ct);
@@ -26,12 +27,14 @@ internal sealed class ToolRunner(ToolContext ctx)
         return outcome;
     }
 
-    private async Task<ToolOutcome> RunCoreAsync(FunctionCallContent call, Func<ToolProgress, CancellationToken, ValueTask>? progress, CancellationToken ct)
+    private async Task<ToolOutcome> RunCoreAsync(
+        FunctionCallContent call, Func<ToolProgress, CancellationToken, ValueTask>? progress, CancellationToken ct)
     {
         if (!ToolCatalog.Exists(call.Name, ctx.Mode))
             return ToolOutcome.Fail($"unknown tool '{call.Name}'", $"available tools: {string.Join(", ", ToolCatalog.Names(ctx.Mode))}");
         if (call.Arguments?.ContainsKey("_raw") == true || call.Exception is not null)
-            return ToolOutcome.Fail("the arguments are not a valid JSON object", $"call {ToolCatalog.Signature(call.Name)} with JSON arguments");
+            return ToolOutcome.Fail(
+                "the arguments are not a valid JSON object", $"call {ToolCatalog.Signature(call.Name)} with JSON arguments");
         var function = ToolCatalog.Find(call.Name, ctx.Mode)!;
         var arguments = new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>())
         {
@@ -65,7 +68,9 @@ internal sealed class ToolRunner(ToolContext ctx)
         catch (Exception ex) when (ex is ZwarmException or IOException or UnauthorizedAccessException or InvalidOperationException
                                        or System.ComponentModel.Win32Exception or System.Text.Json.JsonException or ArgumentException)
         {
-            return ToolOutcome.Fail($"{call.Name} failed: {ex.Message.Split('\n')[0]}", "check the arguments; if it keeps failing, try another approach or tell the user");
+            return ToolOutcome.Fail(
+                $"{call.Name} failed: {ex.Message.Split('\n')[0]}",
+                "check the arguments; if it keeps failing, try another approach or tell the user");
         }
     }
 }

@@ -20,12 +20,18 @@ internal sealed class PatternWatcher : Watcher
         if (s.String("regex") is not null || s.String("pattern") is not null) tables.Add(s);
         foreach (var t in tables)
         {
-            var regex = t.String("regex") ?? t.String("pattern") ?? throw new ZwarmException("[[watchers.watchers]] pattern: each pattern needs regex = \"…\"", ExitCodes.Usage);
+            var regex = t.String("regex") ?? t.String("pattern")
+                ?? throw new ZwarmException("[[watchers.watchers]] pattern: each pattern needs regex = \"…\"", ExitCodes.Usage);
             var action = WatcherVerdict.ParseAction(t.String("action") ?? "nudge")
-                ?? throw new ZwarmException($"[[watchers.watchers]] pattern: action must be continue, nudge, pause or abort, got '{t.String("action")}'", ExitCodes.Usage);
+                ?? throw new ZwarmException(
+                    $"[[watchers.watchers]] pattern: action must be continue, nudge, pause or abort, got '{t.String("action")}'",
+                    ExitCodes.Usage);
             try
             {
-                _rules.Add(new Rule(new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), action, t.String("message")));
+                _rules.Add(new Rule(
+                    new Regex(regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                    action,
+                    t.String("message")));
             }
             catch (ArgumentException ex)
             {
@@ -71,7 +77,8 @@ internal sealed class PatternWatcher : Watcher
 /// </summary>
 internal sealed class ScopeWatcher(WatcherSettings s) : Watcher("scope")
 {
-    private readonly List<Regex> _forbidden = [.. s.Strings("forbidden").Select(f => new Regex(f, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)))];
+    private readonly List<Regex> _forbidden =
+        [.. s.Strings("forbidden").Select(f => new Regex(f, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)))];
     private int _checked;
     private int _outsideFiredAt = -1;
 
@@ -82,8 +89,12 @@ internal sealed class ScopeWatcher(WatcherSettings s) : Watcher("scope")
         foreach (var call in fresh.Where(c => c.Name is "delegate" or "bash" or "converse"))
             foreach (var f in _forbidden)
                 if (f.IsMatch(call.ArgumentsJson))
-                    return ValueTask.FromResult(Nudge($"{call.Name} at step {call.Step} touches something out of scope (/{f}/). Stay within the task the user gave."));
-        var outside = ctx.Calls.Where(c => c.Name == "delegate" && !c.Success && c.ResultJson.Contains("outside the allowed directories", StringComparison.Ordinal)).ToList();
+                    return ValueTask.FromResult(Nudge(
+                        $"{call.Name} at step {call.Step} touches something out of scope (/{f}/). Stay within the task the user gave."));
+        var outside = ctx.Calls
+            .Where(c => c.Name == "delegate" && !c.Success
+                && c.ResultJson.Contains("outside the allowed directories", StringComparison.Ordinal))
+            .ToList();
         if (outside.Count >= 2 && outside[^1].Step > _outsideFiredAt)
         {
             _outsideFiredAt = outside[^1].Step;
@@ -102,7 +113,11 @@ internal sealed partial class DelegationWatcher(WatcherSettings s) : Watcher("de
     private readonly bool _enabled = s.Bool("enabled", true);
     private int _checked;
 
-    [GeneratedRegex(@"(>>?\s*[\w./-]+\.(py|cs|js|ts|tsx|jsx|go|rs|java|kt|rb|php|c|h|cpp|hpp|swift|sh|toml|json|ya?ml|md|html|css)\b)|(<<-?\s*['""]?\w+)|(\bsed\s+-i)|(\bperl\s+-p?i)|(\btee\s+[\w./-]+\.\w+)|(\bgit\s+apply\b)|(\bpatch\s+-)|(\bapply_patch\b)|(open\([^)]*['""]w['""])", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"(>>?\s*[\w./-]+\.(py|cs|js|ts|tsx|jsx|go|rs|java|kt|rb|php|c|h|cpp|hpp|swift|sh|toml|json|ya?ml|md|html|css)\b)" +
+        @"|(<<-?\s*['""]?\w+)|(\bsed\s+-i)|(\bperl\s+-p?i)|(\btee\s+[\w./-]+\.\w+)|(\bgit\s+apply\b)|(\bpatch\s+-)|(\bapply_patch\b)" +
+        @"|(open\([^)]*['""]w['""])",
+        RegexOptions.IgnoreCase)]
     private static partial Regex WritesCode();
 
     public override ValueTask<WatcherVerdict> CheckAsync(WatchContext ctx, CancellationToken ct)

@@ -23,7 +23,9 @@ internal sealed class ProgressWatcher(WatcherSettings s) : Watcher("progress")
             if (run.All(c => c.Name == last.Name && c.ArgumentsJson == last.ArgumentsJson) && run[0].Step > _repeatFiredAt)
             {
                 _repeatFiredAt = last.Step;
-                return Nudge($"You called {last.Name} with the same arguments {_maxRepeats} times in a row; repeating it will not change the result. "
+                return Nudge(
+                    $"You called {last.Name} with the same arguments {_maxRepeats} times in a row; "
+                    + "repeating it will not change the result. "
                     + "Do something different: wait for sessions with sleep, converse with one, delegate the next piece, or finish.");
             }
         }
@@ -59,11 +61,15 @@ internal sealed class BudgetWatcher(WatcherSettings s) : Watcher("budget")
     {
         var max = _maxSteps > 0 ? Math.Min(_maxSteps, ctx.MaxSteps) : ctx.MaxSteps;
         if (_maxTokens > 0 && ctx.LlmTokens >= _maxTokens)
-            return new WatcherVerdict(WatcherAction.Abort, $"the LLM used {ctx.LlmTokens:N0} tokens, over the budget of {_maxTokens:N0} (watchers budget max_tokens)");
+            return new WatcherVerdict(
+                WatcherAction.Abort,
+                $"the LLM used {ctx.LlmTokens:N0} tokens, over the budget of {_maxTokens:N0} (watchers budget max_tokens)");
         if (_maxTokens > 0 && !_tokensWarned && ctx.LlmTokens >= _maxTokens * _warnPct)
         {
             _tokensWarned = true;
-            return Nudge($"Budget: {ctx.LlmTokens:N0} of {_maxTokens:N0} LLM tokens used ({Pct(ctx.LlmTokens, _maxTokens)}). Wrap up: verify the work and finish soon.");
+            return Nudge(
+                $"Budget: {ctx.LlmTokens:N0} of {_maxTokens:N0} LLM tokens used ({Pct(ctx.LlmTokens, _maxTokens)}). " +
+                "Wrap up: verify the work and finish soon.");
         }
         if (!_stepsWarned && max > 0 && ctx.StepsThisRun >= max * _warnPct)
         {
@@ -77,7 +83,9 @@ internal sealed class BudgetWatcher(WatcherSettings s) : Watcher("budget")
             if (started >= _maxSessions)
             {
                 _sessionsWarned = true;
-                return Nudge($"Budget: you have started {started} sessions (limit {_maxSessions}). Do not delegate more; converse with existing sessions instead.");
+                return Nudge(
+                    $"Budget: you have started {started} sessions (limit {_maxSessions}). " +
+                    "Do not delegate more; converse with existing sessions instead.");
             }
         }
         return WatcherVerdict.Continue;

@@ -11,7 +11,8 @@ internal sealed class QualityWatcher(WatcherSettings s) : Watcher("quality")
 {
     private static readonly HashSet<string> CodeExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".py", ".cs", ".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".kt", ".rb", ".php", ".c", ".h", ".cpp", ".hpp", ".swift", ".scala",
+        ".py", ".cs", ".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".kt", ".rb", ".php", ".c", ".h", ".cpp", ".hpp", ".swift",
+        ".scala",
     };
 
     private readonly int _maxFiles = s.Int("max_files_changed", 25);
@@ -27,7 +28,8 @@ internal sealed class QualityWatcher(WatcherSettings s) : Watcher("quality")
         {
             if (_changes.TryGetValue(m.Id, out var known) && known.Turn == m.Turn) continue;
             var steps = await ctx.Tools.Manager.TrajectoryAsync(m, ct);
-            _changes[m.Id] = (m.Turn, [.. steps.Where(x => x.Kind == StepKind.FileChange).Select(x => x.Path ?? x.Text).Where(p => p.Length > 0)]);
+            _changes[m.Id] = (m.Turn,
+                [.. steps.Where(x => x.Kind == StepKind.FileChange).Select(x => x.Path ?? x.Text).Where(p => p.Length > 0)]);
         }
         var paths = _changes.Values.SelectMany(v => v.Paths).Distinct(StringComparer.Ordinal).ToList();
         if (!_manyWarned && _maxFiles > 0 && paths.Count > _maxFiles)
@@ -40,7 +42,8 @@ internal sealed class QualityWatcher(WatcherSettings s) : Watcher("quality")
         if (_requireTests && !_testsWarned && code.Count > 0 && !paths.Any(IsTest))
         {
             _testsWarned = true;
-            return Nudge($"Code changed ({string.Join(", ", code.Take(3).Select(Path.GetFileName))}{(code.Count > 3 ? ", …" : "")}) but no test file did. "
+            return Nudge($"Code changed ({string.Join(", ", code.Take(3).Select(Path.GetFileName))}{(code.Count > 3 ? ", …" : "")}) "
+                + "but no test file did. "
                 + "Ask a session to add or run tests, or verify with bash, before you finish.");
         }
         return WatcherVerdict.Continue;
@@ -61,7 +64,8 @@ internal sealed class DelegationReminderWatcher(WatcherSettings s) : Watcher("de
 
     public override ValueTask<WatcherVerdict> CheckAsync(WatchContext ctx, CancellationToken ct)
     {
-        if (ctx.Tools.Mode != OrchestratorMode.Orchestrate || ctx.Calls.Count < _after) return ValueTask.FromResult(WatcherVerdict.Continue);
+        if (ctx.Tools.Mode != OrchestratorMode.Orchestrate || ctx.Calls.Count < _after)
+            return ValueTask.FromResult(WatcherVerdict.Continue);
         var lastDelegation = -1;
         for (var i = ctx.Calls.Count - 1; i >= 0; i--)
             if (ctx.Calls[i].Name is "delegate" or "converse") { lastDelegation = i; break; }

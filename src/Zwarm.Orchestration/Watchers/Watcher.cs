@@ -81,7 +81,9 @@ internal sealed class WatcherSettings(IReadOnlyDictionary<string, object>? value
     private readonly IReadOnlyDictionary<string, object> _values = values ?? new Dictionary<string, object>();
 
     public double Number(string key, double fallback) =>
-        _values.TryGetValue(key, out var v) && v is long or int or double or float ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
+        _values.TryGetValue(key, out var v) && v is long or int or double or float
+            ? Convert.ToDouble(v, CultureInfo.InvariantCulture)
+            : fallback;
 
     public int Int(string key, int fallback) => (int)Number(key, fallback);
 
@@ -99,8 +101,10 @@ internal sealed class WatcherSettings(IReadOnlyDictionary<string, object>? value
 
     public IReadOnlyList<IReadOnlyDictionary<string, object>> Tables(string key) => _values.TryGetValue(key, out var v) switch
     {
-        true when v is TomlTableArray t => [.. t.Select(x => (IReadOnlyDictionary<string, object>)x.ToDictionary(kv => kv.Key, kv => kv.Value))],
-        true when v is TomlArray a => [.. a.OfType<TomlTable>().Select(x => (IReadOnlyDictionary<string, object>)x.ToDictionary(kv => kv.Key, kv => kv.Value))],
+        true when v is TomlTableArray t
+            => [.. t.Select(x => (IReadOnlyDictionary<string, object>)x.ToDictionary(kv => kv.Key, kv => kv.Value))],
+        true when v is TomlArray a
+            => [.. a.OfType<TomlTable>().Select(x => (IReadOnlyDictionary<string, object>)x.ToDictionary(kv => kv.Key, kv => kv.Value))],
         _ => [],
     };
 }

@@ -32,7 +32,8 @@ internal sealed class WatcherSet(IReadOnlyList<Watcher> watchers)
         if (!config.Enabled) return new WatcherSet([]);
         foreach (var e in config.Watchers)
             if (!BuiltIns.Contains(e.Name))
-                throw new ZwarmException($"[[watchers.watchers]]: unknown watcher '{e.Name}': expected one of {string.Join(", ", BuiltIns)}", ExitCodes.Usage);
+                throw new ZwarmException(
+                    $"[[watchers.watchers]]: unknown watcher '{e.Name}': expected one of {string.Join(", ", BuiltIns)}", ExitCodes.Usage);
         var list = new List<Watcher>();
         foreach (var name in BuiltIns)
         {

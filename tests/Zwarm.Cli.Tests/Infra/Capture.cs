@@ -58,7 +58,8 @@ internal sealed class Capture : StringWriter
             Task changed;
             lock (Lock) changed = _changed.Task;
             if (condition(Text)) return;
-            if (ended.IsCompleted) throw new InvalidOperationException($"the command ended before its output met the condition\n{describe()}");
+            if (ended.IsCompleted)
+                throw new InvalidOperationException($"the command ended before its output met the condition\n{describe()}");
             try
             {
                 await Task.WhenAny(changed, ended).WaitAsync(cts.Token);

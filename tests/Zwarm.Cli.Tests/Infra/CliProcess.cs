@@ -44,7 +44,8 @@ internal sealed class CliProcess : IAsyncDisposable
 
     /// <summary>Starts <paramref name="file"/> (default: the zwarm executable) in <paramref name="cwd"/>.</summary>
     /// <remarks>With <paramref name="keepInputOpen"/>, standard input stays open for <see cref="SendInput"/>.</remarks>
-    public static CliProcess Start(string cwd, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null,
+    public static CliProcess Start(
+        string cwd, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null,
         string? file = null, bool keepInputOpen = false, CancellationToken ct = default)
     {
         var psi = new ProcessStartInfo(file ?? Repo.Zwarm)
@@ -98,7 +99,9 @@ internal sealed class CliProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"zwarm {string.Join(' ', _process.StartInfo.ArgumentList)} did not exit within {timeout.TotalSeconds}s; stdout:\n{Stdout}\nstderr:\n{_err.Text}");
+            throw new TimeoutException(
+                $"zwarm {string.Join(' ', _process.StartInfo.ArgumentList)} did not exit within {timeout.TotalSeconds}s; " +
+                $"stdout:\n{Stdout}\nstderr:\n{_err.Text}");
         }
         await _pumps;
         return new CliResult(_process.ExitCode, Stdout, _err.Text);

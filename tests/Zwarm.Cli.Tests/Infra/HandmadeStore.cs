@@ -64,7 +64,9 @@ public sealed class HandmadeStore : IAsyncDisposable
 
     /// <summary>Runs zwarm in this store with its clock stopped at <see cref="Now"/> (ages and runtimes are exact).</summary>
     internal Task<CliResult> RunAtNowAsync(CancellationToken ct, params string[] args) =>
-        InProcessRun.RunAsync(Project.Dir, args, TestProject.RunTimeout, new RunOptions { Time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now) }, ct);
+        InProcessRun.RunAsync(
+            Project.Dir, args, TestProject.RunTimeout,
+            new RunOptions { Time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now) }, ct);
 
     /// <summary>Five minutes after the sessions of 2026 were last updated.</summary>
     public static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 6, 0, TimeSpan.Zero);

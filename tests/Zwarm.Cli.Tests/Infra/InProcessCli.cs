@@ -35,6 +35,8 @@ internal sealed class InProcessCli(TestProject project)
     public IReadOnlyList<string> SessionIds(string? projectDir = null)
     {
         var dir = Path.Combine(projectDir ?? project.Dir, ".zwarm", "sessions");
-        return Directory.Exists(dir) ? [.. Directory.GetDirectories(dir).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal)] : [];
+        return Directory.Exists(dir)
+            ? [.. Directory.GetDirectories(dir).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal)]
+            : [];
     }
 }

@@ -66,7 +66,8 @@ internal sealed class InProcessRun : IAsyncDisposable
         new(cwd, args, options, ct);
 
     /// <summary>Runs <c>zwarm <paramref name="args"/></c> to the end.</summary>
-    public static async Task<CliResult> RunAsync(string cwd, IReadOnlyList<string> args, TimeSpan timeout, RunOptions? options = null, CancellationToken ct = default)
+    public static async Task<CliResult> RunAsync(
+        string cwd, IReadOnlyList<string> args, TimeSpan timeout, RunOptions? options = null, CancellationToken ct = default)
     {
         await using var run = Start(cwd, args, options, ct);
         return await run.WaitAsync(timeout);
@@ -82,7 +83,8 @@ internal sealed class InProcessRun : IAsyncDisposable
     /// <summary>What SIGINT or SIGTERM does to the program's command: <see cref="Interrupt"/> (no process to signal here).</summary>
     public void Signal(int signal)
     {
-        if (signal is not (2 or 15)) throw new ArgumentOutOfRangeException(nameof(signal), signal, "an in-process run can only be interrupted (2 or 15)");
+        if (signal is not (2 or 15))
+            throw new ArgumentOutOfRangeException(nameof(signal), signal, "an in-process run can only be interrupted (2 or 15)");
         Interrupt();
     }
 

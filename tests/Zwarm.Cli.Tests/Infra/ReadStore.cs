@@ -43,7 +43,15 @@ public sealed class ReadStore : IAsyncLifetime
         await File.WriteAllLinesAsync(longOutput,
         [
             """{"type":"thread.started","thread_id":"0000-long"}""",
-            new JsonObject { ["type"] = "item.completed", ["item"] = new JsonObject { ["id"] = "item_0", ["type"] = "command_execution", ["command"] = "seq 30", ["aggregated_output"] = output, ["exit_code"] = 0, ["status"] = "completed" } }.ToJsonString(),
+            new JsonObject
+            {
+                ["type"] = "item.completed",
+                ["item"] = new JsonObject
+                {
+                    ["id"] = "item_0", ["type"] = "command_execution", ["command"] = "seq 30", ["aggregated_output"] = output,
+                    ["exit_code"] = 0, ["status"] = "completed",
+                },
+            }.ToJsonString(),
             """{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"Printed 30 lines."}}""",
             """{"type":"turn.completed","usage":{"input_tokens":20,"output_tokens":4}}""",
         ]);

@@ -44,10 +44,12 @@ internal sealed class TestProject : IAsyncDisposable
     public Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => InProcessRun.RunAsync(Dir, args, RunTimeout, null, ct);
 
     /// <summary>Runs zwarm (in process) with stdin, config environment or clock.</summary>
-    public Task<CliResult> RunWithOptionsAsync(RunOptions? options, params string[] args) => InProcessRun.RunAsync(Dir, args, RunTimeout, options, Ct);
+    public Task<CliResult> RunWithOptionsAsync(RunOptions? options, params string[] args)
+        => InProcessRun.RunAsync(Dir, args, RunTimeout, options, Ct);
 
     /// <summary>Runs zwarm (in process) with <paramref name="stdin"/> as its input.</summary>
-    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunWithOptionsAsync(new RunOptions { Stdin = stdin }, args);
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
+        => RunWithOptionsAsync(new RunOptions { Stdin = stdin }, args);
 
     /// <summary>
     /// Runs zwarm with stdin text and extra environment: in process without <paramref name="env"/>; with it, as the
@@ -99,8 +101,10 @@ internal sealed class TestProject : IAsyncDisposable
 
     /// <summary>Waits until a pid file holds <paramref name="count"/> pids.</summary>
     public Task<int[]> WaitForPidsAsync(string pidfile, int count, TimeSpan timeout) =>
-        Eventually.ValueAsync(() => File.Exists(pidfile) && File.ReadAllLines(pidfile).Where(l => l.Length > 0).Select(int.Parse).ToArray() is { } pids
-                                    && pids.Length >= count ? pids : null, timeout, () => $"{pidfile} did not get {count} pids", Ct);
+        Eventually.ValueAsync(
+            () => File.Exists(pidfile) && File.ReadAllLines(pidfile).Where(l => l.Length > 0).Select(int.Parse).ToArray() is { } pids
+                  && pids.Length >= count ? pids : null,
+            timeout, () => $"{pidfile} did not get {count} pids", Ct);
 
     private JsonNode? TryMeta(string id)
     {
@@ -118,7 +122,8 @@ internal sealed class TestProject : IAsyncDisposable
         var lines = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
-            .Select(f => $"{Path.GetRelativePath(root, f)} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}");
+            .Select(f => $"{Path.GetRelativePath(root, f)} " +
+                $"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}");
         return string.Join("\n", lines);
     }
 
@@ -126,7 +131,8 @@ internal sealed class TestProject : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Sessions are detached: stop anything a test left running (until none is left), then remove the folder.
-        List<int> Leftovers() => [.. ProcessInfo.Tagged().Where(t => Directory.Exists(Path.Combine(SessionsDir, t.SessionId))).Select(t => t.Pid)];
+        List<int> Leftovers()
+            => [.. ProcessInfo.Tagged().Where(t => Directory.Exists(Path.Combine(SessionsDir, t.SessionId))).Select(t => t.Pid)];
         await Eventually.HoldsAsync(() =>
         {
             var pids = Leftovers();

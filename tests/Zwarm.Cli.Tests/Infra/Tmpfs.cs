@@ -24,7 +24,8 @@ internal sealed class Tmpfs : IDisposable
     public void Fill()
     {
         // Unbuffered: nothing is left to flush (and fail) when the stream is disposed on a full disk.
-        using var fs = new FileStream(System.IO.Path.Combine(Path, "filler"), FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
+        using var fs = new FileStream(
+            System.IO.Path.Combine(Path, "filler"), FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
         var block = new byte[64 * 1024];
         try { while (true) fs.Write(block); }
         catch (IOException) { }
@@ -41,7 +42,8 @@ internal sealed class Tmpfs : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Run("mount", "-o", on ? "remount,ro" : "remount,rw", Path) != 0)
         {
-            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"remount failed; open on it: {string.Join("; ", Holders())}");
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"remount failed; open on it: {string.Join("; ", Holders())}");
             Thread.Sleep(100);
         }
     }
@@ -60,7 +62,8 @@ internal sealed class Tmpfs : IDisposable
                 try { target = new FileInfo(fd).LinkTarget; } catch (Exception) { continue; }
                 if (target is null || !target.StartsWith(Path, StringComparison.Ordinal)) continue;
                 string comm;
-                try { comm = File.ReadAllText(System.IO.Path.Combine(proc, "cmdline")).Replace('\0', ' ').Trim(); } catch (Exception) { comm = "?"; }
+                try { comm = File.ReadAllText(System.IO.Path.Combine(proc, "cmdline")).Replace('\0', ' ').Trim(); }
+                catch (Exception) { comm = "?"; }
                 yield return $"{pid} {comm} → {target}";
             }
         }

@@ -31,7 +31,10 @@ internal static class GitRepo
     /// <summary>Runs git; exit code, stdout (trimmed at the end) and stderr.</summary>
     public static (int Code, string Stdout, string Stderr) TryRun(string dir, params string[] args)
     {
-        var psi = new ProcessStartInfo("git") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        var psi = new ProcessStartInfo("git")
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir,
+        };
         foreach (var a in (string[])["-c", "user.name=Test", "-c", "user.email=test@localhost", .. args]) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

@@ -20,7 +20,8 @@ public sealed class WorktreeSpecs
 
     private static string Short(string id) => id[..8];
 
-    private static string Commit(JsonNode meta, int turn) => meta["turns"]!.AsArray().First(t => t!["turn"]!.GetValue<int>() == turn)!["commit"]?.GetValue<string>()!;
+    private static string Commit(JsonNode meta, int turn)
+        => meta["turns"]!.AsArray().First(t => t!["turn"]!.GetValue<int>() == turn)!["commit"]?.GetValue<string>()!;
 
     [Fact(Timeout = 120_000)]
     public async Task Two_sessions_checkpoint_per_turn_show_their_diffs_flag_the_shared_file_and_only_the_first_merges()
@@ -69,7 +70,8 @@ public sealed class WorktreeSpecs
 
         var merged = await p.RunAsync("merge", one);
         merged.ExitCode.Should().Be(0, merged.ToString());
-        merged.Stdout.Should().Contain($"⚠ notes.txt: also changed by {Short(two)}").And.Contain($"✓ merged {Short(one)} (zwarm/{Short(one)}) into main (squash): 3 files");
+        merged.Stdout.Should().Contain($"⚠ notes.txt: also changed by {Short(two)}")
+            .And.Contain($"✓ merged {Short(one)} (zwarm/{Short(one)}) into main (squash): 3 files");
         File.ReadAllText(Path.Combine(p.Dir, "notes.txt")).Should().Be("one\n");
         File.ReadAllText(Path.Combine(p.Dir, "c.txt")).Should().Be("turn two\n");
         GitRepo.Run(p.Dir, "status", "--porcelain").Should().BeEmpty();
@@ -79,14 +81,16 @@ public sealed class WorktreeSpecs
 
         var refused = await p.RunAsync("merge", two);
         refused.ExitCode.Should().Be(1, refused.ToString());
-        refused.Stdout.Should().Contain("conflicts with main in 1 file; merge aborted, nothing changed").And.Contain("  CONFLICT notes.txt\n");
+        refused.Stdout.Should()
+            .Contain("conflicts with main in 1 file; merge aborted, nothing changed").And.Contain("  CONFLICT notes.txt\n");
         GitRepo.Run(p.Dir, "rev-parse", "main").Should().Be(mainAfterFirst);
         GitRepo.Run(p.Dir, "rev-parse", $"zwarm/{Short(two)}").Should().Be(branchTwo);
         GitRepo.Run(p.Dir, "rev-parse", $"zwarm/{Short(one)}").Should().Be(c2);
         GitRepo.Run(p.Dir, "status", "--porcelain").Should().BeEmpty();
         File.ReadAllText(Path.Combine(p.Dir, "notes.txt")).Should().Be("one\n");
         p.Meta(two)["merged_into"].Should().BeNull();
-        Directory.GetDirectories(Path.Combine(p.Dir, ".zwarm", "worktrees")).Select(Path.GetFileName).Should().BeEquivalentTo([Short(one), Short(two)]);
+        Directory.GetDirectories(Path.Combine(p.Dir, ".zwarm", "worktrees")).Select(Path.GetFileName).Should()
+            .BeEquivalentTo([Short(one), Short(two)]);
         GitRepo.Run(p.Dir, "worktree", "list").Split('\n').Should().HaveCount(3, "no temporary merge worktree is left");
         (await p.RunAsync("ls")).Stdout.Should().Contain("→ main");
         (await p.RunAsync("conflicts")).Stdout.Should().Be($"⚠ notes.txt: changed by {Short(two)} and on main since its base\n");
@@ -133,7 +137,8 @@ public sealed class WorktreeSpecs
 
         var rm = await p.RunAsync("rm", kept);
         rm.ExitCode.Should().Be(0, rm.ToString());
-        rm.ErrLines.Should().ContainSingle().Which.Should().Be($"zwarm: kept branch zwarm/{Short(kept)} of {Short(kept)} (not merged; its checkpoints stay; rm --force deletes it)");
+        rm.ErrLines.Should().ContainSingle().Which.Should()
+            .Be($"zwarm: kept branch zwarm/{Short(kept)} of {Short(kept)} (not merged; its checkpoints stay; rm --force deletes it)");
         GitRepo.Run(p.Dir, "rev-parse", $"zwarm/{Short(kept)}").Should().Be(keptCommit);
         Directory.Exists(Path.Combine(p.Dir, ".zwarm", "worktrees", Short(kept))).Should().BeFalse();
 
@@ -159,7 +164,8 @@ public sealed class WorktreeSpecs
 
         var r = await p.RunAsync("merge", id);
         r.ExitCode.Should().Be(1);
-        r.ErrLines.Should().ContainSingle().Which.Should().Be("zwarm: the main worktree has uncommitted changes to files this merge touches: notes.txt; commit or stash them first");
+        r.ErrLines.Should().ContainSingle().Which.Should().Be(
+            "zwarm: the main worktree has uncommitted changes to files this merge touches: notes.txt; commit or stash them first");
         GitRepo.Run(p.Dir, "rev-parse", "HEAD").Should().Be(head);
         File.ReadAllText(Path.Combine(p.Dir, "notes.txt")).Should().Be("local edit\n");
 
@@ -177,7 +183,8 @@ public sealed class WorktreeSpecs
         await using var p = NewRepo();
         var own = await p.SpawnAsync("write=mine.txt:agent_work commit reply=Committed", "--worktree", "--wait");
         var meta = p.Meta(own);
-        GitRepo.Run(p.Dir, "log", "-1", "--format=%s", Commit(meta, 1)).Should().Be("agent's own commit", "the agent committed everything itself");
+        GitRepo.Run(p.Dir, "log", "-1", "--format=%s", Commit(meta, 1)).Should()
+            .Be("agent's own commit", "the agent committed everything itself");
 
         var killed = await p.SpawnAsync("write=half.txt:partial sleep=forever", "--worktree");
         var wt = p.Meta(killed)["worktree"]!["path"]!.GetValue<string>();
@@ -213,7 +220,8 @@ public sealed class WorktreeSpecs
         var show = await p.RunAsync("show", Short(id));
         show.Stdout.Should().Contain("changes  +1 −0 in 1 file").And.Contain($"✓ {Short(reviewId)} Looks fine");
         (await p.RunAsync("show", Short(reviewId))).Stdout.Should().Contain($"review of {Short(id)}");
-        JsonNode.Parse((await p.RunAsync("show", Short(id), "--json")).Stdout)!["reviews"]![0]!["id"]!.GetValue<string>().Should().Be(reviewId);
+        JsonNode.Parse((await p.RunAsync("show", Short(id), "--json")).Stdout)!["reviews"]![0]!["id"]!.GetValue<string>().Should()
+            .Be(reviewId);
     }
 
     [Fact(Timeout = 120_000)]
@@ -270,7 +278,8 @@ public sealed class WorktreeSpecs
         var before = p.Snapshot();
         var r = await p.RunAsync("spawn", "reply=x", "--worktree");
         r.ExitCode.Should().Be(1);
-        r.ErrLines.Should().ContainSingle().Which.Should().Be($"zwarm: {p.Dir} is not in a git repository; worktree isolation needs one (run 'git init' and commit, or drop --worktree)");
+        r.ErrLines.Should().ContainSingle().Which.Should().Be(
+            $"zwarm: {p.Dir} is not in a git repository; worktree isolation needs one (run 'git init' and commit, or drop --worktree)");
         p.Snapshot().Should().Be(before);
     }
 }

@@ -27,7 +27,11 @@ public sealed class CompletionSpecs : IDisposable
     {
         var all = Texts("");
 
-        all.Should().Contain(["spawn", "ls", "peek", "?", "show", "traj", "watch", "c", "continue", "ca", "kill", "killall", "rm", "clean", "models", "help", "quit"]);
+        all.Should().Contain(
+        [
+            "spawn", "ls", "peek", "?", "show", "traj", "watch", "c", "continue", "ca", "kill", "killall", "rm", "clean", "models", "help",
+            "quit",
+        ]);
         all.Should().NotContain(["_finalize", "interactive", "i"], "hidden commands and the REPL itself are not offered");
         Texts("sp").Should().Equal("spawn");
         Texts("SH").Should().Equal("show");

@@ -41,7 +41,8 @@ public sealed class HistorySpecs : IDisposable
         var second = await History.LoadAsync(File, 1000, Ct);
         second.Entries.Should().Equal("spawn \"fix it\"", "ls");
         await second.AddAsync("ls", Ct);
-        (await System.IO.File.ReadAllLinesAsync(File, Ct)).Should().Equal(["spawn \"fix it\"", "ls"], "a repeat of the last line is not written either");
+        (await System.IO.File.ReadAllLinesAsync(File, Ct)).Should()
+            .Equal(["spawn \"fix it\"", "ls"], "a repeat of the last line is not written either");
     }
 
     [Fact]

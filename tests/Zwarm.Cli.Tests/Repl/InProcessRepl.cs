@@ -36,7 +36,8 @@ internal sealed class InProcessRepl : IDisposable
 
     /// <summary>Runs the loop over the input given to the constructor until it ends.</summary>
     public Task<int> RunAsync(IReadOnlyList<(string, string?)>? inherited = null) =>
-        new ReplLoop(Host, Tree, new PlainLineReader(In)) { InheritedOptions = inherited ?? [] }.RunAsync(TestContext.Current.CancellationToken);
+        new ReplLoop(Host, Tree, new PlainLineReader(In)) { InheritedOptions = inherited ?? [] }
+            .RunAsync(TestContext.Current.CancellationToken);
 
     public void Dispose()
     {

@@ -32,7 +32,8 @@ public sealed class LineEditorSpecs
     public void Arrows_Home_and_End_move_where_the_next_character_goes()
     {
         _keys.Type("world").Press(ConsoleKey.Home).Type("hello ").Press(ConsoleKey.End).Type("!")
-            .Press(ConsoleKey.LeftArrow, times: 2).Type("s").Press(ConsoleKey.RightArrow).Press(ConsoleKey.RightArrow).Type("?").Press(ConsoleKey.Enter);
+            .Press(ConsoleKey.LeftArrow, times: 2).Type("s").Press(ConsoleKey.RightArrow).Press(ConsoleKey.RightArrow).Type("?")
+            .Press(ConsoleKey.Enter);
 
         Read().Text.Should().Be("hello worlsd!?");
     }
@@ -49,7 +50,8 @@ public sealed class LineEditorSpecs
     [Fact]
     public void Emacs_keys_move_and_kill()
     {
-        _keys.Type("kill abc").Ctrl('a').Type("x").Ctrl('e').Type("y").Ctrl('b').Ctrl('b').Ctrl('k').Ctrl('f').Ctrl('f').Press(ConsoleKey.Enter);
+        _keys.Type("kill abc").Ctrl('a').Type("x").Ctrl('e').Type("y").Ctrl('b').Ctrl('b').Ctrl('k').Ctrl('f').Ctrl('f')
+            .Press(ConsoleKey.Enter);
         Read().Text.Should().Be("xkill ab");
 
         _keys.Type("spawn fix the bug").Ctrl('w').Ctrl('w').Type("it").Press(ConsoleKey.Enter);
@@ -70,8 +72,10 @@ public sealed class LineEditorSpecs
     [Fact]
     public void Word_moves_jump_over_words()
     {
-        _keys.Type("c 3f2b more").Press(ConsoleKey.LeftArrow, ConsoleModifiers.Control).Press(ConsoleKey.LeftArrow, ConsoleModifiers.Control)
-            .Type("X").Press(ConsoleKey.B, ConsoleModifiers.Alt).Press(ConsoleKey.F, ConsoleModifiers.Alt).Type("Y").Press(ConsoleKey.Enter);
+        _keys.Type("c 3f2b more")
+            .Press(ConsoleKey.LeftArrow, ConsoleModifiers.Control).Press(ConsoleKey.LeftArrow, ConsoleModifiers.Control)
+            .Type("X").Press(ConsoleKey.B, ConsoleModifiers.Alt).Press(ConsoleKey.F, ConsoleModifiers.Alt).Type("Y")
+            .Press(ConsoleKey.Enter);
 
         Read().Text.Should().Be("c X3f2bY more");
     }
@@ -81,7 +85,8 @@ public sealed class LineEditorSpecs
     {
         var editor = Editor();
         editor.History = ["ls", "? 3f2b", "kill all"];
-        _keys.Type("dra").Press(ConsoleKey.UpArrow).Press(ConsoleKey.UpArrow).Press(ConsoleKey.DownArrow).Press(ConsoleKey.DownArrow).Type("ft").Press(ConsoleKey.Enter);
+        _keys.Type("dra").Press(ConsoleKey.UpArrow).Press(ConsoleKey.UpArrow).Press(ConsoleKey.DownArrow).Press(ConsoleKey.DownArrow)
+            .Type("ft").Press(ConsoleKey.Enter);
         Read(editor).Text.Should().Be("draft");
 
         _keys.Press(ConsoleKey.UpArrow, times: 5).Press(ConsoleKey.Enter);
@@ -133,14 +138,16 @@ public sealed class LineEditorSpecs
         Read(editor).Text.Should().Be("? 3f2b", "the common prefix is filled in, the second Tab only lists");
         var screen = _screen.ToString();
         screen.Should().Contain("\r\n  3f2b0a11  3f2b9c22\r\n").And.NotContain("ab000000");
-        screen.LastIndexOf("zwarm> ? 3f2b", StringComparison.Ordinal).Should().BeGreaterThan(screen.IndexOf("3f2b9c22", StringComparison.Ordinal), "the prompt is drawn again under the list");
+        screen.LastIndexOf("zwarm> ? 3f2b", StringComparison.Ordinal).Should()
+            .BeGreaterThan(screen.IndexOf("3f2b9c22", StringComparison.Ordinal), "the prompt is drawn again under the list");
     }
 
     [Fact]
     public void Candidates_with_hints_are_listed_one_per_line()
     {
         var editor = Editor();
-        editor.Completer = new FixedCompleter(new CompletionItem("3f2b0a11", "completed  fix it"), new CompletionItem("3f2b9c22", "running    add tests"));
+        editor.Completer = new FixedCompleter(
+            new CompletionItem("3f2b0a11", "completed  fix it"), new CompletionItem("3f2b9c22", "running    add tests"));
         _keys.Type("? 3f2b").Press(ConsoleKey.Tab).Press(ConsoleKey.Enter);
 
         Read(editor);

@@ -15,10 +15,15 @@ public sealed class ReplLoopSpecs
 
         status.Should().Be(0);
         var help = repl.Out.ToString();
-        foreach (var usage in new[] { "spawn \"task\"", "c ID \"message\"", "kill ID | all", "rm ID | all", "clean", "ls", "? ID  |  peek ID", "show ID", "traj ID", "watch [ID]", "models", "!command", "help", "quit" })
+        foreach (var usage in new[]
+            {
+                "spawn \"task\"", "c ID \"message\"", "kill ID | all", "rm ID | all", "clean", "ls", "? ID  |  peek ID", "show ID",
+                "traj ID", "watch [ID]", "models", "!command", "help", "quit",
+            })
             help.Should().Contain(usage);
         var also = help.Split('\n').Single(l => l.StartsWith("Also: ", StringComparison.Ordinal));
-        also["Also: ".Length..also.IndexOf(" (", StringComparison.Ordinal)].Split(", ").Should().Contain(["init", "logs", "wait", "orphans"]);
+        also["Also: ".Length..also.IndexOf(" (", StringComparison.Ordinal)].Split(", ").Should()
+            .Contain(["init", "logs", "wait", "orphans"]);
         repl.Err.ToString().Should().BeEmpty("nothing after quit runs");
         repl.In.ReadToEnd().Should().Be("frobnicate\n");
     }

@@ -37,11 +37,13 @@ public sealed class ReplScriptSpecs
 
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stderr.Should().BeEmpty();
-        r.Stdout.Should().Contain("From the REPL").And.Contain("Second").And.Contain($"killed {forever[..8]}").And.Contain($"removed {old[..8]}");
+        r.Stdout.Should().Contain("From the REPL").And.Contain("Second")
+            .And.Contain($"killed {forever[..8]}").And.Contain($"removed {old[..8]}");
         r.Stdout.Should().Contain(done[..8]).And.Contain("1 running", "ls ran while the forever session was still running");
         r.Stdout.Should().NotContain("zwarm>", "no prompt when stdin is not a terminal");
 
-        var spawned = Directory.GetDirectories(p.SessionsDir).Select(Path.GetFileName).Except([done, forever]).Should().ContainSingle().Subject!;
+        var spawned = Directory.GetDirectories(p.SessionsDir).Select(Path.GetFileName).Except([done, forever]).Should()
+            .ContainSingle().Subject!;
         var meta = p.Meta(spawned);
         meta["task"]!.GetValue<string>().Should().Be("reply=From_the_REPL", "nothing after quit ran");
         meta["status"]!.GetValue<string>().Should().Be("completed");
@@ -78,10 +80,12 @@ public sealed class ReplScriptSpecs
 
         Directory.Exists(Path.Combine(p.SessionsDir, b)).Should().BeFalse("b was the one finished session at the second rm all");
         var again = p.Meta(a);
-        again["status"]!.GetValue<string>().Should().Be("killed", "a was running its second turn, so rm all left it and killall stopped it");
+        again["status"]!.GetValue<string>().Should()
+            .Be("killed", "a was running its second turn, so rm all left it and killall stopped it");
         Messages(again).Should().StartWith(["reply=A", "A", "reply=Again sleep=forever"], "ca joined the unquoted words into one message");
         p.Status(forever).Should().Be("killed");
-        var spawned = Directory.GetDirectories(p.SessionsDir).Select(Path.GetFileName).Except([a, forever]).Should().ContainSingle().Subject!;
+        var spawned = Directory.GetDirectories(p.SessionsDir).Select(Path.GetFileName).Except([a, forever]).Should()
+            .ContainSingle().Subject!;
         (await p.WaitForDiskStatusAsync(spawned, "completed", Finish))["task"]!.GetValue<string>().Should().Be("reply=Async");
     }
 
@@ -160,9 +164,11 @@ public sealed class ReplScriptSpecs
         var r = await repl.WaitAsync(TestProject.Soon, ct);
 
         r.ExitCode.Should().Be(0, r.ToString());
-        JsonNode.Parse(r.Stdout[r.Stdout.LastIndexOf("\n[", StringComparison.Ordinal)..])!.AsArray().Should().ContainSingle("ls ran after watch stopped");
+        JsonNode.Parse(r.Stdout[r.Stdout.LastIndexOf("\n[", StringComparison.Ordinal)..])!.AsArray().Should()
+            .ContainSingle("ls ran after watch stopped");
         p.Status(forever).Should().Be("running", "stopping a watch does not touch the session");
     }
 
-    private static IEnumerable<string> Messages(JsonNode meta) => meta["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>());
+    private static IEnumerable<string> Messages(JsonNode meta)
+        => meta["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>());
 }

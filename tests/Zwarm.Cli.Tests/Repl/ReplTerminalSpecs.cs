@@ -24,11 +24,14 @@ public sealed class ReplTerminalSpecs
         await term.PressAsync("Tab");
         await term.WaitForAsync(s => Tmux.LastLine(s) == $"zwarm> show {done[..8]}", "the command and the session id completed");
         await term.PressAsync("Enter");
-        await term.WaitForAsync(s => s.Contains("Hello from the agent", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "the conversation");
+        await term.WaitForAsync(
+            s => s.Contains("Hello from the agent", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "the conversation");
 
         await term.TypeAsync("spawn never_started");
         await term.PressAsync("C-c");
-        await term.WaitForAsync(s => s.Contains("zwarm> spawn never_started^C", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "the line cancelled");
+        await term.WaitForAsync(
+            s => s.Contains("zwarm> spawn never_started^C", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>",
+            "the line cancelled");
 
         // watch prints its header once it runs: from then on Ctrl+C is the command's, and ends only it.
         await term.TypeAsync($"watch {forever[..8]}");
@@ -48,7 +51,8 @@ public sealed class ReplTerminalSpecs
         await term.WaitForAsync(s => s.Contains("[zwarm exited 0]", StringComparison.Ordinal), "the REPL leaving on quit");
 
         p.Status(forever).Should().Be("running", "cancelling the watch leaves the session alone");
-        File.ReadAllLines(Path.Combine(p.Dir, ".zwarm", "history")).Should().Equal($"show {done[..8]}", $"watch {forever[..8]}", "ls", "quit");
+        File.ReadAllLines(Path.Combine(p.Dir, ".zwarm", "history")).Should()
+            .Equal($"show {done[..8]}", $"watch {forever[..8]}", "ls", "quit");
     }
 
     [Fact(Timeout = 120000)]
@@ -65,7 +69,9 @@ public sealed class ReplTerminalSpecs
         await term.WaitForAsync(s => Tmux.LastLine(s) == "remove all 1 finished session(s)? [y/N]", "the question");
         await term.TypeAsync("maybe");
         await term.PressAsync("C-c");
-        await term.WaitForAsync(s => s.Contains("zwarm: aborted; nothing removed", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "Ctrl+C answering no");
+        await term.WaitForAsync(
+            s => s.Contains("zwarm: aborted; nothing removed", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>",
+            "Ctrl+C answering no");
         Directory.Exists(Path.Combine(p.SessionsDir, done)).Should().BeTrue();
 
         await term.TypeAsync("rm all");
@@ -73,7 +79,8 @@ public sealed class ReplTerminalSpecs
         await term.WaitForAsync(s => Tmux.LastLine(s) == "remove all 1 finished session(s)? [y/N]", "the question again");
         await term.TypeAsync("y");
         await term.PressAsync("Enter");
-        await term.WaitForAsync(s => s.Contains($"removed {done[..8]}", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "the removal");
+        await term.WaitForAsync(
+            s => s.Contains($"removed {done[..8]}", StringComparison.Ordinal) && Tmux.LastLine(s) == "zwarm>", "the removal");
         await term.PressAsync("C-d");
         await term.WaitForAsync(s => s.Contains("[zwarm exited 0]", StringComparison.Ordinal), "the REPL leaving on Ctrl+D");
         Directory.Exists(Path.Combine(p.SessionsDir, done)).Should().BeFalse();

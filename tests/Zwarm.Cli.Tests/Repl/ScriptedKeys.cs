@@ -32,7 +32,9 @@ internal sealed class ScriptedKeys : IKeySource
             _ => '\0',
         };
         for (var i = 0; i < times; i++)
-            _keys.Enqueue(new ConsoleKeyInfo(ch, key, (modifiers & ConsoleModifiers.Shift) != 0, (modifiers & ConsoleModifiers.Alt) != 0, (modifiers & ConsoleModifiers.Control) != 0));
+            _keys.Enqueue(new ConsoleKeyInfo(
+                ch, key, (modifiers & ConsoleModifiers.Shift) != 0, (modifiers & ConsoleModifiers.Alt) != 0,
+                (modifiers & ConsoleModifiers.Control) != 0));
         return this;
     }
 
@@ -55,5 +57,6 @@ internal sealed class ScriptedKeys : IKeySource
     public int Left => _keys.Count;
 
     /// <inheritdoc />
-    public ConsoleKeyInfo ReadKey() => _keys.Count > 0 ? _keys.Dequeue() : throw new InvalidOperationException("the test's key script ran out");
+    public ConsoleKeyInfo ReadKey()
+        => _keys.Count > 0 ? _keys.Dequeue() : throw new InvalidOperationException("the test's key script ran out");
 }

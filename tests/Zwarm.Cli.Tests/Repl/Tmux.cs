@@ -54,7 +54,8 @@ internal sealed class Tmux : IAsyncDisposable
         psi.ArgumentList.Add(_socket);
         foreach (var a in args) psi.ArgumentList.Add(a);
         // The terminal under test must not see the developer's zwarm settings or an enclosing tmux.
-        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("ZWARM_", StringComparison.Ordinal) || k is "TMUX" or "NO_COLOR").ToList())
+        foreach (var k in psi.Environment.Keys
+                     .Where(k => k.StartsWith("ZWARM_", StringComparison.Ordinal) || k is "TMUX" or "NO_COLOR").ToList())
             psi.Environment.Remove(k);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(_ct);

@@ -19,7 +19,9 @@ public sealed class DroppedOutputSpecs
     {
         var data = new TheoryData<string, string>();
         foreach (var agent in new[] { "codex", "claude" })
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(Repo.Fixtures, agent)).Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Repo.Fixtures, agent))
+                         .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
+                         .Order(StringComparer.Ordinal))
                 data.Add(agent, Path.GetFileName(file));
         data.Add("codex", "mcp (inline)");
         return data;
@@ -55,7 +57,8 @@ public sealed class DroppedOutputSpecs
         finalize.Result.AssistantMessages.Should().Equal(full.Result.AssistantMessages);
         (finalize.Result.Error, finalize.Result.MalformedLines, finalize.Result.CompletionEvent, finalize.Result.AgentSessionId)
             .Should().Be((full.Result.Error, full.Result.MalformedLines, full.Result.CompletionEvent, full.Result.AgentSessionId));
-        if (file == "mcp (inline)") finalize.Result.Steps.Should().Contain(s => s.Kind == StepKind.ToolOutput && s.IsError && s.ToolName == "docs.search");
+        if (file == "mcp (inline)")
+            finalize.Result.Steps.Should().Contain(s => s.Kind == StepKind.ToolOutput && s.IsError && s.ToolName == "docs.search");
     }
 
     // Hides IDropsOutputs: the parser decodes every output, as for `zwarm traj`.

@@ -27,17 +27,26 @@ public sealed class ForkAndReadOnlyCommandSpecs : IDisposable
         var values = new Dictionary<string, object?> { [$"adapters.{adapter}.command"] = Path.Combine(_project, "agent-bin") };
         if (sandbox is not null) values["executor.sandbox"] = sandbox;
         var config = adapter == "codex"
-            ? ConfigLoader.FromValues(values, _project, new Dictionary<string, TomlDocument> { ["codex"] = TomlDocument.Parse(toml, "codex.toml") })
-            : ConfigLoader.FromValues(values, _project, new Dictionary<string, TomlDocument> { ["claude"] = TomlDocument.Parse(toml, "claude.toml") });
-        var session = new SessionMeta { Id = "6f1c2b8e-0000-4000-8000-000000000001", Task = "go on", WorkingDir = WorkDir, Model = adapter == "codex" ? "gpt-5.5" : "sonnet", Adapter = adapter, ReadOnly = readOnly ? true : null };
-        return AgentRegistry.Default.Get(adapter).BuildCommand(new TurnRequest { Session = session, Turn = 1, Prompt = "go on", Config = config, ForkFrom = forkFrom });
+            ? ConfigLoader.FromValues(
+                values, _project, new Dictionary<string, TomlDocument> { ["codex"] = TomlDocument.Parse(toml, "codex.toml") })
+            : ConfigLoader.FromValues(
+                values, _project, new Dictionary<string, TomlDocument> { ["claude"] = TomlDocument.Parse(toml, "claude.toml") });
+        var session = new SessionMeta
+        {
+            Id = "6f1c2b8e-0000-4000-8000-000000000001", Task = "go on", WorkingDir = WorkDir,
+            Model = adapter == "codex" ? "gpt-5.5" : "sonnet", Adapter = adapter, ReadOnly = readOnly ? true : null,
+        };
+        return AgentRegistry.Default.Get(adapter)
+            .BuildCommand(new TurnRequest { Session = session, Turn = 1, Prompt = "go on", Config = config, ForkFrom = forkFrom });
     }
 
     [Fact]
     public void A_codex_fork_runs_exec_fork_of_the_thread_in_the_new_working_dir_with_the_sandbox_as_an_override()
     {
         var cmd = Build("codex", sandbox: "workspace-write", forkFrom: Thread);
-        cmd.Arguments.Should().Equal("exec", "fork", "--json", "--skip-git-repo-check", "--model", "gpt-5.5", "-c", "sandbox_mode=\"workspace-write\"", Thread, "--", "go on");
+        cmd.Arguments.Should().Equal(
+            "exec", "fork", "--json", "--skip-git-repo-check", "--model", "gpt-5.5", "-c", "sandbox_mode=\"workspace-write\"", Thread, "--",
+            "go on");
         cmd.WorkingDirectory.Should().Be(WorkDir);
     }
 
@@ -58,6 +67,7 @@ public sealed class ForkAndReadOnlyCommandSpecs : IDisposable
     [Fact]
     public void A_read_only_claude_session_gets_no_editing_tools()
     {
-        Build("claude", readOnly: true).Arguments.Should().ContainInConsecutiveOrder("--disallowedTools", "Edit,MultiEdit,Write,NotebookEdit");
+        Build("claude", readOnly: true).Arguments.Should()
+            .ContainInConsecutiveOrder("--disallowedTools", "Edit,MultiEdit,Write,NotebookEdit");
     }
 }

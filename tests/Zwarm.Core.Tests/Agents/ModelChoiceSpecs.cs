@@ -26,7 +26,9 @@ public sealed class ModelChoiceSpecs
         var act = () => AgentRegistry.Default.Choose("claude", "mini", Defaults);
 
         act.Should().Throw<ZwarmException>().Which.Message.Should()
-            .Contain("'mini' (gpt-5.1-codex-mini) is a codex model, not claude").And.Contain("sonnet, opus, haiku").And.Contain("--force-model");
+            .Contain("'mini' (gpt-5.1-codex-mini) is a codex model, not claude")
+            .And.Contain("sonnet, opus, haiku")
+            .And.Contain("--force-model");
     }
 
     [Fact]
@@ -40,7 +42,8 @@ public sealed class ModelChoiceSpecs
     [Fact]
     public void Forcing_takes_the_model_as_given_for_the_adapter_given()
     {
-        AgentRegistry.Default.Choose(null, "claude-opus-9", Defaults, forceModel: true).Should().Be((AgentRegistry.Default.Get("codex"), "claude-opus-9"));
+        AgentRegistry.Default.Choose(null, "claude-opus-9", Defaults, forceModel: true).Should()
+            .Be((AgentRegistry.Default.Get("codex"), "claude-opus-9"));
         var (adapter, model) = AgentRegistry.Default.Choose("claude", "mini", Defaults, forceModel: true);
         (adapter.Name, model).Should().Be(("claude", "mini"));
     }
@@ -58,7 +61,8 @@ public sealed class ModelChoiceSpecs
     {
         using var p = await LifecycleProject.CreateAsync();
 
-        var act = () => p.Manager.StartAsync(new StartRequest("reply=x") { Model = "claude-opus-9" }, TestContext.Current.CancellationToken);
+        var act = () => p.Manager.StartAsync(
+            new StartRequest("reply=x") { Model = "claude-opus-9" }, TestContext.Current.CancellationToken);
 
         (await act.Should().ThrowAsync<ZwarmException>()).Which.ExitCode.Should().Be(2);
         p.Manager.Store.EnumerateIds().Should().BeEmpty();

@@ -65,8 +65,10 @@ public sealed class RateLimitFixtureSpecs
     {
         var said = new DateTimeOffset(2026, 12, 2, 0, 38, 50, TimeZoneInfo.Local.GetUtcOffset(new DateTime(2026, 12, 2)));
         RetryHint.FromText("try again at 12:40 AM.")!.Resolve(said)!.Value.Should().Be(said.Date.AddMinutes(41).ToLocalDate(said.Offset));
-        RetryHint.FromText("try again at 12:10 AM.")!.Resolve(said)!.Value.Should().Be(said.Date.AddDays(1).AddMinutes(11).ToLocalDate(said.Offset));
-        RetryHint.FromText("Claude AI usage limit reached|1796000000")!.Resolve(said).Should().Be(DateTimeOffset.FromUnixTimeSeconds(1796000000));
+        RetryHint.FromText("try again at 12:10 AM.")!.Resolve(said)!.Value.Should()
+            .Be(said.Date.AddDays(1).AddMinutes(11).ToLocalDate(said.Offset));
+        RetryHint.FromText("Claude AI usage limit reached|1796000000")!.Resolve(said).Should()
+            .Be(DateTimeOffset.FromUnixTimeSeconds(1796000000));
         RetryHint.FromText("nothing about time").Should().BeNull();
     }
 }

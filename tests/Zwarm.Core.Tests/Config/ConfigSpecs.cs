@@ -24,7 +24,9 @@ public sealed class ConfigSpecs
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
-        await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[executor]\nmodel = \"from-file\"\ntimeout = 10\nmax_running = 3\n[orchestrator]\nmax_steps = 7\n");
+        await File.WriteAllTextAsync(
+            Path.Combine(dir.Zwarm, "config.toml"),
+            "[executor]\nmodel = \"from-file\"\ntimeout = 10\nmax_running = 3\n[orchestrator]\nmax_steps = 7\n");
         var extra = Path.Combine(dir.Path, "extra.toml");
         await File.WriteAllTextAsync(extra, "[executor]\nmodel = \"from-config-flag\"\ntimeout = 20\n");
 
@@ -82,7 +84,8 @@ public sealed class ConfigSpecs
         using var dir = new TempDir();
         var set = () => ConfigLoader.LoadAsync(dir.Zwarm, null, ["executor.nope=1"], new Dictionary<string, string>());
         (await set.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().StartWith("--set: unknown key 'executor.nope'");
-        var env = () => ConfigLoader.LoadAsync(dir.Zwarm, null, null, new Dictionary<string, string> { ["ZWARM_EXECUTOR_MAX_RUNNING"] = "lots" });
+        var env = () => ConfigLoader.LoadAsync(
+            dir.Zwarm, null, null, new Dictionary<string, string> { ["ZWARM_EXECUTOR_MAX_RUNNING"] = "lots" });
         (await env.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().Be(
             "environment ZWARM_EXECUTOR_MAX_RUNNING: bad value for 'executor.max_running': expected an integer, got \"lots\"");
     }
@@ -92,11 +95,14 @@ public sealed class ConfigSpecs
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
-        await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "codex.toml"), "model = \"gpt-5.1-codex\"\nanything_goes = 1\n[sandbox_workspace_write]\nnetwork_access = true\n");
+        await File.WriteAllTextAsync(
+            Path.Combine(dir.Zwarm, "codex.toml"),
+            "model = \"gpt-5.1-codex\"\nanything_goes = 1\n[sandbox_workspace_write]\nnetwork_access = true\n");
 
         var c = await ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
 
-        c.AdapterToml("codex").Flatten().Select(f => f.Key).Should().BeEquivalentTo(["model", "anything_goes", "sandbox_workspace_write.network_access"]);
+        c.AdapterToml("codex").Flatten().Select(f => f.Key).Should()
+            .BeEquivalentTo(["model", "anything_goes", "sandbox_workspace_write.network_access"]);
     }
 
     [Fact]
@@ -128,8 +134,12 @@ public sealed class ConfigSpecs
 
     [Theory]
     [InlineData("[pricing.\"x\"]\ninput = \"cheap\"\n", "config.toml:2: bad value for 'pricing.x.input': expected a number, got \"cheap\"")]
-    [InlineData("[pricing.\"x\"]\noutput = 1.0\ncahced_input = 0.1\n", "config.toml:3: unknown key 'pricing.x.cahced_input' (expected input, output or cached_input)")]
-    [InlineData("[pricing]\nx = 1.0\n", "config.toml:2: bad value for 'pricing.x': expected a table [pricing.\"x\"] with input, output, cached_input")]
+    [InlineData(
+        "[pricing.\"x\"]\noutput = 1.0\ncahced_input = 0.1\n",
+        "config.toml:3: unknown key 'pricing.x.cahced_input' (expected input, output or cached_input)")]
+    [InlineData(
+        "[pricing]\nx = 1.0\n",
+        "config.toml:2: bad value for 'pricing.x': expected a table [pricing.\"x\"] with input, output, cached_input")]
     [InlineData("[pricing.\"x\"]\ninput = -1\n", "config.toml:2: bad value for 'pricing.x.input': must not be negative")]
     public async Task A_bad_price_is_an_error_naming_file_line_and_key(string toml, string message)
     {
@@ -147,7 +157,8 @@ public sealed class ConfigSpecs
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.Zwarm);
-        await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[pricing.\"my-model\"]\ninput = 1\noutput = 2.5\ncached_input = 0.1\n");
+        await File.WriteAllTextAsync(
+            Path.Combine(dir.Zwarm, "config.toml"), "[pricing.\"my-model\"]\ninput = 1\noutput = 2.5\ncached_input = 0.1\n");
 
         var c = await ConfigLoader.LoadAsync(dir.Zwarm, environment: new Dictionary<string, string>());
 
@@ -186,7 +197,11 @@ public sealed class ConfigSpecs
 
         var (c, ignored) = await ConfigLoader.LoadProjectAsync(dir.Zwarm, null, [], env);
 
-        ignored.Should().BeEquivalentTo(["ZWARM_ADAPTERS_CODEX_COMMAND", "ZWARM_EXECUTOR_SANDBOX", "ZWARM_ORCHESTRATOR_BASE_URL", "ZWARM_SECURITY_TRUST_DOTENV", "IS_SANDBOX"]);
+        ignored.Should().BeEquivalentTo(
+        [
+            "ZWARM_ADAPTERS_CODEX_COMMAND", "ZWARM_EXECUTOR_SANDBOX", "ZWARM_ORCHESTRATOR_BASE_URL", "ZWARM_SECURITY_TRUST_DOTENV",
+            "IS_SANDBOX",
+        ]);
         c.AdapterCommand("codex").Should().BeNull();
         c.Executor.Sandbox.Should().Be("workspace-write");
         c.Orchestrator.BaseUrl.Should().BeNull();

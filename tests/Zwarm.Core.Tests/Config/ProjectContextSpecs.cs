@@ -50,7 +50,9 @@ public sealed class ProjectContextSpecs
     }
 
     [Theory]
-    [InlineData("descripton: x\n", "zwarm.yaml:1: unknown key 'descripton' (did you mean 'description'?): zwarm.yaml holds description, context and constraints")]
+    [InlineData(
+        "descripton: x\n",
+        "zwarm.yaml:1: unknown key 'descripton' (did you mean 'description'?): zwarm.yaml holds description, context and constraints")]
     [InlineData("description: x\ncontext:\n  a: b\n", "zwarm.yaml:2: bad value for 'context': expected text, got a mapping")]
     public void A_bad_key_or_value_is_an_error_naming_file_line_and_key(string text, string error)
     {

@@ -63,7 +63,9 @@ public sealed class YamlConfigSpecs
     public async Task Extends_is_resolved_relative_to_the_file_and_the_file_wins()
     {
         using var dir = TestEnv.Temp();
-        await WriteAsync(Path.Combine(dir.Path, "configs", "base", "base.yaml"), "executor:\n  model: base-model\n  timeout: 5\norchestrator:\n  max_steps: 9\n");
+        await WriteAsync(
+            Path.Combine(dir.Path, "configs", "base", "base.yaml"),
+            "executor:\n  model: base-model\n  timeout: 5\norchestrator:\n  max_steps: 9\n");
         await WriteAsync(Path.Combine(dir.Path, "configs", "mid.yml"), "extends: base/base.yaml\nexecutor:\n  timeout: 6\n");
         var top = await WriteAsync(Path.Combine(dir.Path, "configs", "top.yaml"), "extends: mid.yml\nexecutor:\n  model: top-model\n");
 
@@ -84,7 +86,8 @@ public sealed class YamlConfigSpecs
 
         var act = () => ConfigLoader.LoadAsync(dir.Zwarm, Path.Combine(dir.Path, "a.yaml"), environment: NoEnv);
 
-        (await act.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().EndWith("extends cycle: a.yaml → b.yaml → c.yaml → a.yaml");
+        (await act.Should().ThrowAsync<ZwarmException>()).Which.Message.Should()
+            .EndWith("extends cycle: a.yaml → b.yaml → c.yaml → a.yaml");
     }
 
     [Fact]
@@ -109,9 +112,11 @@ public sealed class YamlConfigSpecs
         var direct = () => ConfigLoader.LoadAsync(dir.Zwarm, bad, environment: NoEnv);
         var inherited = () => ConfigLoader.LoadAsync(dir.Zwarm, child, environment: NoEnv);
 
-        (await direct.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().Be($"{bad}:3: unknown key 'executor.modle' (did you mean 'executor.model'?)");
+        (await direct.Should().ThrowAsync<ZwarmException>()).Which.Message.Should()
+            .Be($"{bad}:3: unknown key 'executor.modle' (did you mean 'executor.model'?)");
         (await inherited.Should().ThrowAsync<ZwarmException>()).Which.Message.Should()
-            .Be($"{Path.Combine(dir.Path, "sub", "base.yaml")}:3: unknown key 'orchestrator.max_stepz' (did you mean 'orchestrator.max_steps'?)");
+            .Be($"{Path.Combine(dir.Path, "sub", "base.yaml")}:3: " +
+                "unknown key 'orchestrator.max_stepz' (did you mean 'orchestrator.max_steps'?)");
     }
 
     [Theory]
@@ -157,7 +162,8 @@ public sealed class YamlConfigSpecs
     [Fact]
     public void Scalars_are_typed_as_pyyaml_types_them()
     {
-        var root = YamlFile.ParseMapping("a: 12\nb: -3\nc: 1.5\nd: 1e3\ne: yes\nf: Off\ng: ~\nh: '12'\ni: text\nj: 0x1F\nk: \"true\"\n", "t.yaml");
+        var root = YamlFile.ParseMapping(
+            "a: 12\nb: -3\nc: 1.5\nd: 1e3\ne: yes\nf: Off\ng: ~\nh: '12'\ni: text\nj: 0x1F\nk: \"true\"\n", "t.yaml");
         var v = root.Children.ToDictionary(kv => YamlFile.KeyOf(kv.Key), kv => YamlFile.ToValue(kv.Value));
 
         v["a"].Should().Be(12L);

@@ -17,7 +17,8 @@ public sealed class EventLogSpecs
         var procs = Enumerable.Range(1, writers).Select(w =>
         {
             var psi = new ProcessStartInfo(Repo.FakeAgent) { UseShellExecute = false };
-            foreach (var a in new[] { "events", dir.Path, $"writer{w}", each.ToString(System.Globalization.CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { "events", dir.Path, $"writer{w}", each.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                psi.ArgumentList.Add(a);
             return Process.Start(psi)!;
         }).ToList();
         foreach (var p in procs)
@@ -32,7 +33,8 @@ public sealed class EventLogSpecs
         var events = lines.Select(l => EventLog.Parse(System.Text.Encoding.UTF8.GetBytes(l))).ToList();
         events.Should().NotContainNulls("every line is one whole event");
         foreach (var g in events.GroupBy(e => e!.SessionId))
-            g.Select(e => e!.Turn).Should().Equal(Enumerable.Range(1, each).Cast<int?>(), "writer {0} wrote its events in order, none lost", g.Key);
+            g.Select(e => e!.Turn).Should()
+                .Equal(Enumerable.Range(1, each).Cast<int?>(), "writer {0} wrote its events in order, none lost", g.Key);
         events.Select(e => e!.SessionId).Distinct().Should().HaveCount(writers);
     }
 
@@ -41,7 +43,8 @@ public sealed class EventLogSpecs
     {
         using var dir = new TempDir();
         var log = new EventLog(dir.Path, maxBytes: 2000, keep: 50);
-        for (var i = 1; i <= 100; i++) log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Started, Turn = i, Reason = new string('x', 100) });
+        for (var i = 1; i <= 100; i++)
+            log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Started, Turn = i, Reason = new string('x', 100) });
 
         File.Exists(log.RotatedPath(1)).Should().BeTrue();
         new FileInfo(log.Path).Length.Should().BeLessThan(2000 + 400);
@@ -53,7 +56,8 @@ public sealed class EventLogSpecs
     {
         using var dir = new TempDir();
         var log = new EventLog(dir.Path, maxBytes: 500, keep: 2);
-        for (var i = 1; i <= 100; i++) log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Started, Turn = i, Reason = new string('x', 100) });
+        for (var i = 1; i <= 100; i++)
+            log.Append(new ZwarmEvent { Ts = DateTimeOffset.Now, Event = EventNames.Started, Turn = i, Reason = new string('x', 100) });
 
         File.Exists(log.RotatedPath(2)).Should().BeTrue();
         File.Exists(log.RotatedPath(3)).Should().BeFalse();

@@ -30,7 +30,8 @@ internal sealed class HostProject : IAsyncDisposable
         var p = new HostProject(ssh);
         Directory.CreateDirectory(p._dir.Zwarm);
         var config = $"[adapters.codex]\ncommand = \"{Repo.FakeAgent}\"\n[executor]\nkill_grace = 0.5\n" + (toml ?? "")
-                     + string.Concat(Enumerable.Range(0, servers).Select(i => "\n" + ssh.HostToml($"h{i + 1}", i, Repo.FakeAgent, hostExtra ?? [])));
+                     + string.Concat(Enumerable.Range(0, servers)
+                         .Select(i => "\n" + ssh.HostToml($"h{i + 1}", i, Repo.FakeAgent, hostExtra ?? [])));
         await File.WriteAllTextAsync(Path.Combine(p._dir.Zwarm, "config.toml"), config, Ct);
         await p.ReloadAsync();
         return p;
@@ -49,7 +50,9 @@ internal sealed class HostProject : IAsyncDisposable
     public async Task<SessionMeta> UntilFinishedAsync(string id, int timeoutMs = 30_000)
     {
         var r = await Manager.WaitAsync([id], TimeSpan.FromMilliseconds(timeoutMs), false, Ct);
-        if (r.TimedOut) throw new TimeoutException($"session {id} still {r.Sessions[0].Status.ToWire()} after {timeoutMs} ms\n{Diagnostics(r.Sessions[0])}");
+        if (r.TimedOut)
+            throw new TimeoutException(
+                $"session {id} still {r.Sessions[0].Status.ToWire()} after {timeoutMs} ms\n{Diagnostics(r.Sessions[0])}");
         return r.Sessions[0];
     }
 
@@ -63,7 +66,9 @@ internal sealed class HostProject : IAsyncDisposable
     {
         var dir = Manager.Store.SessionDir(m.Id);
         var turns = Path.Combine(dir, "turns");
-        var files = Directory.Exists(turns) ? string.Join("\n", Directory.GetFiles(turns).Select(f => $"{Path.GetFileName(f)}: {Tail(f)}")) : "";
+        var files = Directory.Exists(turns)
+            ? string.Join("\n", Directory.GetFiles(turns).Select(f => $"{Path.GetFileName(f)}: {Tail(f)}"))
+            : "";
         return $"status {m.Status.ToWire()}, error {m.Error}, host {m.Host?.Name} pid {m.Host?.Pid} dir {m.Host?.Dir}\n{files}";
     }
 

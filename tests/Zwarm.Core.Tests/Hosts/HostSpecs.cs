@@ -19,7 +19,8 @@ public sealed class HostSpecs
 
         var done = await p.UntilFinishedAsync(started.Id);
         done.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(done));
-        done.Messages.Select(m => (m.Role, m.Content)).Should().Equal(("user", "reply=hello_from_the_host"), ("assistant", "hello from the host"));
+        done.Messages.Select(m => (m.Role, m.Content)).Should()
+            .Equal(("user", "reply=hello_from_the_host"), ("assistant", "hello from the host"));
         done.ExitCode.Should().Be(0);
         p.LocalTurn(done.Id, 1).Should().Equal(HostProject.RemoteTurn(done, 1));
         done.Host!.Dir.Should().StartWith(p.Ssh.Path, "the per-session folder is under the host's state_dir");
@@ -60,7 +61,8 @@ public sealed class HostFailureSpecs
 
     // Codex-shaped lines with some bulk, numbered so a lost or doubled line would show.
     private static string[] Lines(int from, int count) => Enumerable.Range(from, count)
-        .Select(i => "{\"type\":\"item.completed\",\"item\":{\"id\":\"r" + i + "\",\"type\":\"reasoning\",\"text\":\"line " + i + " " + new string('x', 200) + " é✓\"}}").ToArray();
+        .Select(i => "{\"type\":\"item.completed\",\"item\":{\"id\":\"r" + i + "\",\"type\":\"reasoning\",\"text\":\"line " + i + " "
+            + new string('x', 200) + " é✓\"}}").ToArray();
 
     private static async Task<long> UntilLocalHasAsync(HostProject p, string id, long bytes)
     {
@@ -156,15 +158,18 @@ public sealed class HostFailureSpecs
         var spawn = () => p.SpawnAsync("reply=x");
         (await spawn.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().Contain("unreachable").And.Contain("Connection refused");
 
-        (await Eventually.HoldsAsync(() => p.Manager.HostNote(p.Manager.Store.GetAsync(s.Id, Ct).Result) is not null, TimeSpan.FromSeconds(30), Ct))
+        (await Eventually.HoldsAsync(
+                () => p.Manager.HostNote(p.Manager.Store.GetAsync(s.Id, Ct).Result) is not null, TimeSpan.FromSeconds(30), Ct))
             .Should().BeTrue("the session is noted while its host is out of reach");
-        var lost = await Eventually.ProbeAsync(async () => await p.Manager.GetAsync(s.Id, Ct) is { Status: SessionStatus.Failed } m ? m : null,
+        var lost = await Eventually.ProbeAsync(
+            async () => await p.Manager.GetAsync(s.Id, Ct) is { Status: SessionStatus.Failed } m ? m : null,
             TimeSpan.FromSeconds(30), () => "the session should be marked lost after lost_after", Ct);
         lost.Error.Should().StartWith("host unreachable");
         lost.ErrorKind.Should().Be(SessionManager.HostUnreachableKind);
 
         await server.StartAsync(Ct);
-        var back = await Eventually.ProbeAsync(async () => await p.Manager.GetAsync(s.Id, Ct) is { Status: SessionStatus.Completed } m ? m : null,
+        var back = await Eventually.ProbeAsync(
+            async () => await p.Manager.GetAsync(s.Id, Ct) is { Status: SessionStatus.Completed } m ? m : null,
             TimeSpan.FromSeconds(60), () => "the session should be finalised once its host is back", Ct);
         back.Messages.Last().Content.Should().Be("finished while away");
         back.Error.Should().BeNull();

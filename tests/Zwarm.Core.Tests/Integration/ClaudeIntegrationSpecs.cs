@@ -26,9 +26,11 @@ public sealed class ClaudeIntegrationSpecs
         done.Model.Should().Be("claude-sonnet-4-5");
         done.ExitCode.Should().Be(0);
         done.Error.Should().BeNull();
-        done.Messages.Select(m => (m.Role, m.Content)).Should().Equal(("user", "Say hello."), ("assistant", "Hello from the scripted Claude."));
+        done.Messages.Select(m => (m.Role, m.Content)).Should()
+            .Equal(("user", "Say hello."), ("assistant", "Hello from the scripted Claude."));
         done.TokenUsage.Should().Contain("input_tokens", 120).And.Contain("output_tokens", 30).And.Contain("total_tokens", 150);
-        done.CostUsd.Should().BeApproximately((120 * 3 + 30 * 15) / 1e6, 1e-9, "Claude Code prices claude-sonnet-4-5 at $3 / $15 per million tokens");
+        done.CostUsd.Should()
+            .BeApproximately((120 * 3 + 30 * 15) / 1e6, 1e-9, "Claude Code prices claude-sonnet-4-5 at $3 / $15 per million tokens");
         Guid.TryParse(done.AgentSessionId, out _).Should().BeTrue("Claude's session id is a UUID, got {0}", done.AgentSessionId);
         done.Turns!.Single().MalformedLines.Should().Be(0, "Claude Code prints only JSON lines");
 
@@ -89,7 +91,8 @@ public sealed class ClaudeIntegrationSpecs
         done.AgentSessionId.Should().Be(first.AgentSessionId);
         done.AgentSessionIdLatest.Should().BeNull("claude --resume keeps the session id");
         done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
-        done.Messages.Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
+        done.Messages.Select(m => m.Content).Should()
+            .Equal("First question.", "The first answer.", "Second question.", "The second answer.");
         // Claude's usage is per run, its total_cost_usd includes the resumed session's earlier cost.
         done.TokenUsage.Should().Contain("input_tokens", 400).And.Contain("output_tokens", 60);
         var turn2 = done.Turns!.Single(t => t.Turn == 2);
@@ -99,7 +102,8 @@ public sealed class ClaudeIntegrationSpecs
         var resumed = p.Server.Requests.Should().HaveCount(2).And.Subject.Last();
         resumed.SessionId.Should().Be(first.AgentSessionId);
         resumed.LastUserPrompt.Should().Be("Second question.");
-        resumed.Body.Should().Contain("First question.").And.Contain("The first answer.", "the resumed session replays turn 1 to the model");
+        resumed.Body.Should().Contain("First question.")
+            .And.Contain("The first answer.", "the resumed session replays turn 1 to the model");
         p.Server.Problems.Should().BeEmpty();
     }
 
@@ -119,7 +123,8 @@ public sealed class ClaudeIntegrationSpecs
         done.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(done));
         done.AgentSessionId.Should().Be(first.AgentSessionId, "the session id is recovered from turn_1.jsonl's system/init");
         done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
-        done.Messages.Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
+        done.Messages.Select(m => m.Content).Should()
+            .Equal("First question.", "The first answer.", "Second question.", "The second answer.");
         var resumed = p.Server.Requests.Should().HaveCount(2).And.Subject.Last();
         resumed.SessionId.Should().Be(first.AgentSessionId);
         resumed.Body.Should().Contain("First question.").And.Contain("The first answer.");

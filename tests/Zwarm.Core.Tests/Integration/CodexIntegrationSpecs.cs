@@ -16,7 +16,8 @@ public sealed class CodexIntegrationSpecs
     public async Task A_plain_answer_completes_with_the_scripted_text_and_usage()
     {
         await using var p = await RealAgentProject.CreateAsync(codex: true);
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("Hello from the scripted model.", new ScriptedUsage(150, 25) { CachedTokens = 50 }));
+        p.Server.Enqueue(
+            Endpoint.Responses, ScriptedReply.Answer("Hello from the scripted model.", new ScriptedUsage(150, 25) { CachedTokens = 50 }));
 
         var started = await p.StartAsync("Say hello.");
         var done = await p.UntilFinishedAsync(started.Id);
@@ -26,8 +27,11 @@ public sealed class CodexIntegrationSpecs
         done.Model.Should().Be("gpt-5.5");
         done.ExitCode.Should().Be(0);
         done.Error.Should().BeNull();
-        done.Messages.Select(m => (m.Role, m.Content)).Should().Equal(("user", "Say hello."), ("assistant", "Hello from the scripted model."));
-        done.TokenUsage.Should().Contain("input_tokens", 150).And.Contain("output_tokens", 25).And.Contain("cached_input_tokens", 50).And.Contain("total_tokens", 175);
+        done.Messages.Select(m => (m.Role, m.Content)).Should()
+            .Equal(("user", "Say hello."), ("assistant", "Hello from the scripted model."));
+        done.TokenUsage.Should()
+            .Contain("input_tokens", 150).And.Contain("output_tokens", 25)
+            .And.Contain("cached_input_tokens", 50).And.Contain("total_tokens", 175);
         Guid.TryParse(done.AgentSessionId, out _).Should().BeTrue("codex's thread id is a UUID, got {0}", done.AgentSessionId);
 
         var request = p.Server.Requests.Should().ContainSingle().Subject;
@@ -44,7 +48,8 @@ public sealed class CodexIntegrationSpecs
     public async Task A_shell_tool_call_runs_in_the_working_dir_and_shows_in_the_trajectory()
     {
         await using var p = await RealAgentProject.CreateAsync(codex: true);
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo hi > out.txt"}"""))
+        p.Server.Enqueue(Endpoint.Responses,
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo hi > out.txt"}"""))
             with { Preamble = "I'll write the file." });
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("Wrote out.txt."));
 
@@ -71,7 +76,8 @@ public sealed class CodexIntegrationSpecs
     {
         await using var p = await RealAgentProject.CreateAsync(codex: true);
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The first answer.", new ScriptedUsage(150, 25)));
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo again > turn2.txt"}"""))
+        p.Server.Enqueue(Endpoint.Responses,
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo again > turn2.txt"}"""))
             with { Usage = new ScriptedUsage(100, 10) });
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The second answer.", new ScriptedUsage(200, 40)));
         var started = await p.StartAsync("First question.");
@@ -86,7 +92,8 @@ public sealed class CodexIntegrationSpecs
         done.AgentSessionId.Should().Be(first.AgentSessionId);
         done.AgentSessionIdLatest.Should().BeNull("codex exec resume keeps the thread id");
         done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
-        done.Messages.Where(m => m.Role != "tool").Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
+        done.Messages.Where(m => m.Role != "tool").Select(m => m.Content).Should()
+            .Equal("First question.", "The first answer.", "Second question.", "The second answer.");
         // `exec resume` has no --sandbox: the adapter passes -c sandbox_mode, else this write would be refused.
         File.ReadAllText(Path.Combine(p.WorkDir, "turn2.txt")).Should().Be("again\n");
         (await p.Manager.TrajectoryAsync(done, Ct)).Should().ContainSingle(s => s.Kind == StepKind.Command).Which.Turn.Should().Be(2);
@@ -118,7 +125,8 @@ public sealed class CodexIntegrationSpecs
         done.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(done));
         done.AgentSessionId.Should().Be(first.AgentSessionId, "the thread id is recovered from turn_1.jsonl's thread.started");
         done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
-        done.Messages.Where(m => m.Role != "tool").Select(m => m.Content).Should().Equal("First question.", "The first answer.", "Second question.", "The second answer.");
+        done.Messages.Where(m => m.Role != "tool").Select(m => m.Content).Should()
+            .Equal("First question.", "The first answer.", "Second question.", "The second answer.");
         var resumed = p.Server.Requests.Should().HaveCount(2).And.Subject.Last();
         resumed.SessionId.Should().Be(first.AgentSessionId);
         resumed.LastUserPrompt.Should().Be("Second question.");

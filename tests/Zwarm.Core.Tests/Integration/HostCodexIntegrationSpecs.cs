@@ -26,7 +26,9 @@ public sealed class HostCodexIntegrationSpecs
         p.Host = "h1";
         var remoteDir = Path.Combine(ssh.Path, "h1-work");
 
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo remote > there.txt"}""")));
+        p.Server.Enqueue(
+            Endpoint.Responses,
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo remote > there.txt"}""")));
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("Wrote there.txt on the host.", new ScriptedUsage(150, 25)));
         var started = await p.StartAsync("Write there.txt.");
         started.Host!.Name.Should().Be("h1");
@@ -35,7 +37,8 @@ public sealed class HostCodexIntegrationSpecs
         first.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(first));
         first.Messages.Last().Content.Should().Be("Wrote there.txt on the host.");
         File.ReadAllText(Path.Combine(remoteDir, "there.txt")).Should().Be("remote\n", "the agent worked in the remote dir");
-        File.ReadAllBytes(p.Manager.Store.TurnFile(first.Id, 1)).Should().Equal(File.ReadAllBytes(Path.Combine(first.Host!.Dir!, "turn_1.out")));
+        File.ReadAllBytes(p.Manager.Store.TurnFile(first.Id, 1)).Should()
+            .Equal(File.ReadAllBytes(Path.Combine(first.Host!.Dir!, "turn_1.out")));
         Guid.TryParse(first.AgentSessionId, out _).Should().BeTrue();
 
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The second answer.", new ScriptedUsage(200, 40)));
@@ -51,7 +54,9 @@ public sealed class HostCodexIntegrationSpecs
         p.Server.Problems.Should().BeEmpty();
 
         // A slow answer (200 words, 200 ms apart), killed once codex on the host called the model.
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer(string.Join(' ', Enumerable.Range(1, 200).Select(i => $"word{i}"))) with { DelayMs = 200 });
+        p.Server.Enqueue(
+            Endpoint.Responses,
+            ScriptedReply.Answer(string.Join(' ', Enumerable.Range(1, 200).Select(i => $"word{i}"))) with { DelayMs = 200 });
         var slow = await p.StartAsync("Talk slowly.");
         (await RealAgentProject.EventuallyAsync(() => p.Server.Requests.Count == 4, 60_000)).Should().BeTrue(p.Diagnostics(slow));
         RealAgentProject.TaggedProcesses(slow.Id).Should().NotBeEmpty("codex runs on the host (this machine), tagged with the session");
@@ -63,6 +68,7 @@ public sealed class HostCodexIntegrationSpecs
         ProcessInfo.IsAlive(slow.Host!.Pid, slow.Host.PidStartTime).Should().BeFalse("the remote wrapper is gone");
         ProcessInfo.IsAlive(slow.Pid, slow.PidStartTime).Should().BeFalse("the local follower is stopped");
         (await p.Manager.GetAsync(slow.Id, Ct)).Status.Should().Be(SessionStatus.Killed);
-        File.ReadAllText(p.Manager.Store.TurnFile(slow.Id, 1)).Should().Contain("thread.started", "what codex wrote before the kill was brought here");
+        File.ReadAllText(p.Manager.Store.TurnFile(slow.Id, 1)).Should()
+            .Contain("thread.started", "what codex wrote before the kill was brought here");
     }
 }

@@ -18,13 +18,15 @@ public sealed class MixedIntegrationSpecs
         // Slow streams (about 2 s each) so that both agents are busy at the same time.
         const string codexText = "codex answers one two three four five six seven eight nine ten";
         const string claudeText = "claude answers one two three four five six seven eight nine ten";
-        p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer(codexText, new ScriptedUsage(150, 25) { CachedTokens = 50 }) with { DelayMs = 150 });
+        p.Server.Enqueue(
+            Endpoint.Responses, ScriptedReply.Answer(codexText, new ScriptedUsage(150, 25) { CachedTokens = 50 }) with { DelayMs = 150 });
         p.Server.Enqueue(Endpoint.Messages, ScriptedReply.Answer(claudeText, new ScriptedUsage(120, 30)) with { DelayMs = 150 });
 
         var codex = await p.StartAsync("Codex, count to ten.", adapter: "codex");
         var claude = await p.StartAsync("Claude, count to ten.", adapter: "claude");
 
-        (await RealAgentProject.EventuallyAsync(() => p.Server.Requests.Count == 2)).Should().BeTrue("both agents should be calling the model");
+        (await RealAgentProject.EventuallyAsync(() => p.Server.Requests.Count == 2)).Should()
+            .BeTrue("both agents should be calling the model");
         var whileRunning = await p.Manager.ListAsync(Ct);
         whileRunning.Select(e => e.Meta!.Status).Should().AllBeEquivalentTo(SessionStatus.Running, "both streams are still going");
         var waited = await p.Manager.WaitAsync([codex.Id, claude.Id], TimeSpan.FromSeconds(30), false, Ct);
@@ -46,7 +48,8 @@ public sealed class MixedIntegrationSpecs
         a.CostUsd.Should().BeApproximately((120 * 3 + 30 * 15) / 1e6, 1e-9);
         Cost(p, a).Should().Be(a.CostUsd);
 
-        p.Server.Requests.Select(r => (r.Path, r.SessionId)).Should().BeEquivalentTo([("/v1/responses", c.AgentSessionId), ("/v1/messages", a.AgentSessionId)]);
+        p.Server.Requests.Select(r => (r.Path, r.SessionId)).Should()
+            .BeEquivalentTo([("/v1/responses", c.AgentSessionId), ("/v1/messages", a.AgentSessionId)]);
         p.Server.Problems.Should().BeEmpty();
     }
 

@@ -41,7 +41,8 @@ internal sealed class RealAgentProject : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Checks the preconditions, starts the server and writes the project's configuration.</summary>
-    public static async Task<RealAgentProject> CreateAsync(bool codex = false, bool claude = false, int claudeMaxRetries = 0, double killGrace = 1.0, string? executor = null)
+    public static async Task<RealAgentProject> CreateAsync(
+        bool codex = false, bool claude = false, int claudeMaxRetries = 0, double killGrace = 1.0, string? executor = null)
     {
         RealAgents.RequireLoopbackOnly();
         var codexExe = codex ? RealAgents.RequireCli("codex") : null;
@@ -104,7 +105,11 @@ internal sealed class RealAgentProject : IAsyncDisposable
         SetEnvironment("CLAUDE_CONFIG_DIR", Path.Combine(Home, ".claude"));
         SetEnvironment("ANTHROPIC_BASE_URL", Server.BaseUrl.GetLeftPart(UriPartial.Authority));
         SetEnvironment("ANTHROPIC_API_KEY", "dummy-key");
-        foreach (var name in (string[])["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING", "DISABLE_BUG_COMMAND"])
+        foreach (var name in (string[])
+                 [
+                     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING",
+                     "DISABLE_BUG_COMMAND",
+                 ])
             SetEnvironment(name, "1");
         SetEnvironment("CLAUDE_CODE_MAX_RETRIES", claudeMaxRetries.ToString(CultureInfo.InvariantCulture));
 
@@ -128,7 +133,8 @@ internal sealed class RealAgentProject : IAsyncDisposable
     public async Task<SessionMeta> UntilFinishedAsync(string id, int timeoutMs = 30_000)
     {
         var r = await Manager.WaitAsync([id], TimeSpan.FromMilliseconds(timeoutMs), false, Ct);
-        if (r.TimedOut) Assert.Fail($"session {id} still {r.Sessions[0].Status.ToWire()} after {timeoutMs} ms\n{Diagnostics(r.Sessions[0])}");
+        if (r.TimedOut)
+            Assert.Fail($"session {id} still {r.Sessions[0].Status.ToWire()} after {timeoutMs} ms\n{Diagnostics(r.Sessions[0])}");
         return r.Sessions[0];
     }
 
@@ -142,7 +148,8 @@ internal sealed class RealAgentProject : IAsyncDisposable
         var words = string.Join(' ', Enumerable.Range(1, 200).Select(i => $"word{i}"));
         Server.Enqueue(endpoint, ScriptedReply.Answer(words) with { DelayMs = 200 });
         var started = await StartAsync("Talk slowly.");
-        (await EventuallyAsync(() => Server.Requests.Count == 1)).Should().BeTrue($"the agent should have called the model\n{Diagnostics(started)}");
+        (await EventuallyAsync(() => Server.Requests.Count == 1)).Should()
+            .BeTrue($"the agent should have called the model\n{Diagnostics(started)}");
         TaggedProcesses(started.Id).Should().NotBeEmpty();
 
         var watch = Stopwatch.StartNew();
@@ -166,8 +173,12 @@ internal sealed class RealAgentProject : IAsyncDisposable
     {
         var path = Path.Combine(Manager.Store.SessionDir(id), "meta.json");
         var meta = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path, Ct))!.AsObject();
-        foreach (var ours in new[] { "agent_session_id", "agent_session_id_latest", "pid_start_time", "cost_usd", "turns" }) meta.Remove(ours);
-        var output = meta["messages"]!.AsArray().Where(m => m!["role"]!.GetValue<string>() == "assistant").Select(m => m!.DeepClone()).ToArray();
+        foreach (var ours in new[] { "agent_session_id", "agent_session_id_latest", "pid_start_time", "cost_usd", "turns" })
+            meta.Remove(ours);
+        var output = meta["messages"]!.AsArray()
+            .Where(m => m!["role"]!.GetValue<string>() == "assistant")
+            .Select(m => m!.DeepClone())
+            .ToArray();
         meta["messages"] = new System.Text.Json.Nodes.JsonArray(output);
         await File.WriteAllTextAsync(path, meta.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), Ct);
     }
@@ -182,14 +193,17 @@ internal sealed class RealAgentProject : IAsyncDisposable
     /// <summary>What to look at when an assertion fails: status, error, the turn files and the server's view.</summary>
     public string Diagnostics(SessionMeta m)
     {
-        var sb = new StringBuilder().AppendLine($"session {m.Id}: {m.Status.ToWire()}, error: {m.Error ?? "-"}, exit code: {m.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+        var sb = new StringBuilder().AppendLine(
+            $"session {m.Id}: {m.Status.ToWire()}, error: {m.Error ?? "-"}, " +
+            $"exit code: {m.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
         for (var t = 1; t <= m.Turn; t++)
         {
             var path = Manager.Store.TurnFile(m.Id, t);
             var text = File.Exists(path) ? File.ReadAllText(path) : "(no turn file)";
             sb.AppendLine($"--- turn {t}:").AppendLine(text.Length > 4000 ? "…" + text[^4000..] : text);
         }
-        sb.AppendLine($"--- server: {Server.Requests.Count} requests ({string.Join(", ", Server.Requests.Select(r => $"{r.Method} {r.Path}"))})");
+        sb.AppendLine(
+            $"--- server: {Server.Requests.Count} requests ({string.Join(", ", Server.Requests.Select(r => $"{r.Method} {r.Path}"))})");
         foreach (var problem in Server.Problems) sb.AppendLine("problem: " + problem);
         return sb.ToString();
     }
@@ -198,7 +212,8 @@ internal sealed class RealAgentProject : IAsyncDisposable
     {
         // Leave no agent behind, whatever a test did: every process tagged with a session of this store.
         var sessions = Path.Combine(ZwarmDir, "sessions");
-        List<int> Leftovers() => ProcessInfo.Tagged().Where(t => Directory.Exists(Path.Combine(sessions, t.SessionId))).Select(t => t.Pid).ToList();
+        List<int> Leftovers()
+            => ProcessInfo.Tagged().Where(t => Directory.Exists(Path.Combine(sessions, t.SessionId))).Select(t => t.Pid).ToList();
         await Eventually.HoldsAsync(() =>
         {
             var pids = Leftovers();

@@ -28,7 +28,8 @@ public sealed class WorktreeIntegrationSpecs
     }
 
     private static ScriptedReply Shell(string when, string cmd)
-        => ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", new System.Text.Json.Nodes.JsonObject { ["cmd"] = cmd })) with { When = when };
+        => ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", new System.Text.Json.Nodes.JsonObject { ["cmd"] = cmd }))
+            with { When = when };
 
     [Fact(Timeout = 180_000)]
     public async Task Two_codex_sessions_in_worktrees_checkpoint_flag_the_shared_file_and_only_the_first_merges()
@@ -133,7 +134,8 @@ public sealed class WorktreeIntegrationSpecs
         review.Messages.Last().Content.Should().StartWith("APPROVE");
         var asked = s.Requests.First(r => r.LastUserPrompt?.Contains("Review the changes", StringComparison.Ordinal) == true);
         asked.LastUserPrompt.Should().Contain("+hello").And.Contain("greeting.txt");
-        File.Exists(Path.Combine(src.Worktree.Path, "review-was-here.txt")).Should().BeFalse("the review runs in codex's read-only sandbox");
+        File.Exists(Path.Combine(src.Worktree.Path, "review-was-here.txt")).Should()
+            .BeFalse("the review runs in codex's read-only sandbox");
         (await GitAsync(p.WorkDir, "rev-parse", src.Worktree.Branch)).Should().Be(head, "a review makes no checkpoint");
         (await p.Manager.ReviewsOfAsync(src.Id, Ct)).Select(r => r.Id).Should().Equal(review.Id);
     }
@@ -144,14 +146,16 @@ public sealed class WorktreeIntegrationSpecs
         await using var p = await RealAgentProject.CreateAsync(claude: true);
         await InitRepoAsync(p.WorkDir);
         var s = p.Server;
-        s.Enqueue(Endpoint.Messages, ScriptedReply.ToolCalls(ScriptedToolCall.Function("Bash", """{"command":"echo original > story.txt","description":"write"}""")));
+        s.Enqueue(Endpoint.Messages, ScriptedReply.ToolCalls(
+            ScriptedToolCall.Function("Bash", """{"command":"echo original > story.txt","description":"write"}""")));
         s.Enqueue(Endpoint.Messages, ScriptedReply.Answer("Wrote the original story."));
         var src = await p.Manager.StartAsync(new StartRequest("Write the original story.") { Worktree = true }, Ct);
         src = await p.UntilFinishedAsync(src.Id, 60_000);
         src.Status.Should().Be(SessionStatus.Completed, p.Diagnostics(src));
         var before = SessionJson.Serialize(src);
 
-        s.Enqueue(Endpoint.Messages, ScriptedReply.ToolCalls(ScriptedToolCall.Function("Bash", """{"command":"echo alternative > story.txt","description":"write"}""")));
+        s.Enqueue(Endpoint.Messages, ScriptedReply.ToolCalls(
+            ScriptedToolCall.Function("Bash", """{"command":"echo alternative > story.txt","description":"write"}""")));
         s.Enqueue(Endpoint.Messages, ScriptedReply.Answer("Wrote an alternative."));
         var fork = await p.Manager.ForkAsync(src.Id, "Now write an alternative ending.", null, Ct);
         fork = await p.UntilFinishedAsync(fork.Id, 60_000);
@@ -160,7 +164,8 @@ public sealed class WorktreeIntegrationSpecs
         fork.ForkOf!.AgentSessionId.Should().Be(src.AgentSessionId);
         fork.AgentSessionId.Should().NotBe(src.AgentSessionId, "--fork-session gives the fork its own session id");
         var forkRequest = s.Requests.First(r => r.LastUserPrompt == "Now write an alternative ending.");
-        forkRequest.Body.Should().Contain("Write the original story.").And.Contain("Wrote the original story.", "the conversation was forked, not replayed");
+        forkRequest.Body.Should().Contain("Write the original story.")
+            .And.Contain("Wrote the original story.", "the conversation was forked, not replayed");
         (await File.ReadAllTextAsync(Path.Combine(fork.Worktree!.Path, "story.txt"), Ct)).Should().Be("alternative\n");
         (await File.ReadAllTextAsync(Path.Combine(src.Worktree!.Path, "story.txt"), Ct)).Should().Be("original\n");
         fork.Turns!.Single().Commit.Should().NotBeNull();

@@ -10,7 +10,8 @@ public sealed class AttentionSpecs
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static List<ZwarmEvent> EventsOf(LifecycleProject p, string id) => [.. p.Manager.Events.ReadAll().Where(e => e.SessionId == id)];
+    private static List<ZwarmEvent> EventsOf(LifecycleProject p, string id)
+        => [.. p.Manager.Events.ReadAll().Where(e => e.SessionId == id)];
 
     [Fact(Timeout = 60_000)]
     public async Task A_session_writes_created_started_completed_resumed_and_removed_events()
@@ -109,7 +110,8 @@ public sealed class AttentionSpecs
         refused.Reason.Should().Be(Refusal.OverBudget);
         refused.Message.Should().Contain("over the budget of $0.00001").And.Contain("executor.cost_budget_usd");
         EventsOf(p, s.Id).Select(e => e.Event).Should().Contain("budget_exceeded");
-        EventsOf(p, s.Id).Single(e => e.Event == "budget_exceeded").Reason.Should().Contain("cost $0.0000").And.Contain("over the budget of $0.00001");
+        EventsOf(p, s.Id).Single(e => e.Event == "budget_exceeded").Reason.Should()
+            .Contain("cost $0.0000").And.Contain("over the budget of $0.00001");
         p.Manager.AttentionOf(done)!.Kind.Should().Be("over_budget");
     }
 

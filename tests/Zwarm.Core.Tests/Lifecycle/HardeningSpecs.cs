@@ -79,7 +79,8 @@ public sealed class HardeningSpecs
         Directory.CreateDirectory(dir.Zwarm);
         await File.WriteAllTextAsync(Path.Combine(dir.Zwarm, "config.toml"), "[executor]\nkill_grace = nan\n", Ct);
         var act = () => ConfigLoader.LoadAsync(dir.Zwarm, null, null, new Dictionary<string, string>());
-        (await act.Should().ThrowAsync<ZwarmException>()).Which.Message.Should().MatchRegex(@"config\.toml:2: bad value for 'executor.kill_grace'");
+        (await act.Should().ThrowAsync<ZwarmException>()).Which.Message.Should()
+            .MatchRegex(@"config\.toml:2: bad value for 'executor.kill_grace'");
     }
 
     [Fact(Timeout = 120_000)]
@@ -89,7 +90,8 @@ public sealed class HardeningSpecs
         using var p = await LifecycleProject.CreateAsync("executor.timeout=8");
         var pidfile = Path.Combine(p.Path, "pids");
         var s = await p.SpawnAsync($"grandchild grandchild_pgid pidfile={pidfile} sleep=forever");
-        (await LifecycleProject.EventuallyAsync(() => File.Exists(pidfile) && File.ReadAllLines(pidfile).Length == 3, 30_000)).Should().BeTrue();
+        (await LifecycleProject.EventuallyAsync(() => File.Exists(pidfile) && File.ReadAllLines(pidfile).Length == 3, 30_000)).Should()
+            .BeTrue();
         var pids = File.ReadAllLines(pidfile).Select(int.Parse).ToList();
 
         var done = await p.UntilFinishedAsync(s.Id, 60_000);

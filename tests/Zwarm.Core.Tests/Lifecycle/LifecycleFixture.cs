@@ -34,7 +34,8 @@ internal sealed class LifecycleProject : IDisposable
         return new SessionManager(new FileSessionStore(_dir.Zwarm), config, AgentRegistry.Default, supervisor: null);
     }
 
-    public Task<SessionMeta> SpawnAsync(string prompt) => Manager.StartAsync(new StartRequest(prompt), TestContext.Current.CancellationToken);
+    public Task<SessionMeta> SpawnAsync(string prompt)
+        => Manager.StartAsync(new StartRequest(prompt), TestContext.Current.CancellationToken);
 
     /// <summary>Polls (with reconciliation) until the session is finished.</summary>
     public async Task<SessionMeta> UntilFinishedAsync(string id, int timeoutMs = 20_000)

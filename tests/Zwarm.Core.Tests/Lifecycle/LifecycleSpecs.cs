@@ -156,12 +156,14 @@ public sealed class LifecycleSpecs
         using var p = await LifecycleProject.CreateAsync();
         var pidfile = Path.Combine(p.Path, "pids");
         var s = await p.SpawnAsync($"pidfile={pidfile} replay=codex/01_plain.jsonl sleep=30");
-        (await LifecycleProject.EventuallyAsync(() => File.ReadAllText(p.Manager.Store.TurnFile(s.Id, 1)).Contains("turn.completed"))).Should().BeTrue();
+        (await LifecycleProject.EventuallyAsync(() => File.ReadAllText(p.Manager.Store.TurnFile(s.Id, 1)).Contains("turn.completed")))
+            .Should().BeTrue();
         var agent = int.Parse(File.ReadAllLines(pidfile)[0]);
 
         ProcessInfo.Signal(s.Pid!.Value, ProcessInfo.SigKill);
         (await LifecycleProject.EventuallyAsync(() => !ProcessInfo.IsAlive(s.Pid, s.PidStartTime))).Should().BeTrue();
-        (await p.Manager.GetAsync(s.Id, TestContext.Current.CancellationToken)).Status.Should().Be(SessionStatus.Running, "the agent still runs");
+        (await p.Manager.GetAsync(s.Id, TestContext.Current.CancellationToken)).Status.Should()
+            .Be(SessionStatus.Running, "the agent still runs");
         ProcessInfo.Signal(agent, ProcessInfo.SigKill);
         (await LifecycleProject.EventuallyAsync(() => ProcessInfo.StartTime(agent) is null)).Should().BeTrue();
 
@@ -243,7 +245,8 @@ public sealed class LifecycleSpecs
         var r = await p.Manager.WaitAsync([slow.Id, fast.Id], TimeSpan.FromMilliseconds(600), false, TestContext.Current.CancellationToken);
         r.TimedOut.Should().BeTrue();
         r.ExitCode.Should().Be(124);
-        (await p.Manager.WaitAsync([slow.Id, fast.Id], TimeSpan.FromSeconds(10), any: true, TestContext.Current.CancellationToken)).ExitCode.Should().Be(0, "the one that finished completed; the other is still running, not failed");
+        (await p.Manager.WaitAsync([slow.Id, fast.Id], TimeSpan.FromSeconds(10), any: true, TestContext.Current.CancellationToken))
+            .ExitCode.Should().Be(0, "the one that finished completed; the other is still running, not failed");
 
         await p.Manager.DeleteAsync(slow.ShortId, TestContext.Current.CancellationToken);
         Directory.Exists(p.Manager.Store.SessionDir(slow.Id)).Should().BeFalse();

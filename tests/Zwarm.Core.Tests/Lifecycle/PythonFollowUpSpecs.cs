@@ -17,8 +17,12 @@ public sealed class PythonFollowUpSpecs
     {
         var path = Path.Combine(p.Manager.Store.SessionDir(id), "meta.json");
         var meta = JsonNode.Parse(await File.ReadAllTextAsync(path, Ct))!.AsObject();
-        foreach (var ours in new[] { "agent_session_id", "agent_session_id_latest", "pid_start_time", "cost_usd", "turns" }) meta.Remove(ours);
-        meta["messages"] = new JsonArray(meta["messages"]!.AsArray().Where(m => m!["role"]!.GetValue<string>() == "assistant").Select(m => m!.DeepClone()).ToArray());
+        foreach (var ours in new[] { "agent_session_id", "agent_session_id_latest", "pid_start_time", "cost_usd", "turns" })
+            meta.Remove(ours);
+        meta["messages"] = new JsonArray(meta["messages"]!.AsArray()
+            .Where(m => m!["role"]!.GetValue<string>() == "assistant")
+            .Select(m => m!.DeepClone())
+            .ToArray());
         await File.WriteAllTextAsync(path, meta.ToJsonString(), Ct);
     }
 
@@ -34,7 +38,8 @@ public sealed class PythonFollowUpSpecs
         var prompt = ReplayPrompt.Build(session, "and a licence");
 
         prompt.Should().Contain("[USER]\nAdd a README").And.Contain("[ASSISTANT]\nDone: README.md written.").And.EndWith("and a licence");
-        prompt.IndexOf("Add a README", StringComparison.Ordinal).Should().BeLessThan(prompt.IndexOf("Done: README", StringComparison.Ordinal));
+        prompt.IndexOf("Add a README", StringComparison.Ordinal).Should()
+            .BeLessThan(prompt.IndexOf("Done: README", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -43,7 +48,10 @@ public sealed class PythonFollowUpSpecs
         var session = new SessionMeta
         {
             Task = "The task",
-            Messages = [.. Enumerable.Range(0, 50).Select(i => new SessionMessage { Role = "assistant", Content = new string('x', 5000) + i })],
+            Messages =
+            [
+                .. Enumerable.Range(0, 50).Select(i => new SessionMessage { Role = "assistant", Content = new string('x', 5000) + i }),
+            ],
         };
 
         ReplayPrompt.Build(session, "next").Should().Contain("[USER]\nThe task");
@@ -63,7 +71,8 @@ public sealed class PythonFollowUpSpecs
         done.Status.Should().Be(SessionStatus.Completed);
         done.AgentSessionId.Should().Be(thread);
         done.Turns!.Single(t => t.Turn == 2).Resume.Should().Be("native");
-        done.Messages.Select(m => (m.Role, m.Content)).Should().Equal(("user", "reply=First"), ("assistant", "First"), ("user", "reply=Second"), ("assistant", "Second"));
+        done.Messages.Select(m => (m.Role, m.Content)).Should()
+            .Equal(("user", "reply=First"), ("assistant", "First"), ("user", "reply=Second"), ("assistant", "Second"));
     }
 
     [Fact(Timeout = 60_000)]
@@ -92,7 +101,9 @@ public sealed class PythonFollowUpSpecs
         var codexThread = JsonNode.Parse(File.ReadLines(codexTurn).First())!["thread_id"]!.GetValue<string>();
 
         (await AgentSessionIds.FindAsync(AgentRegistry.Default.Get("codex"), codexTurn, Ct)).Should().Be(codexThread);
-        (await AgentSessionIds.FindAsync(AgentRegistry.Default.Get("claude"), claudeTurn, Ct)).Should().Be("f116d513-53fd-4e81-8c18-9f30c8b4322a");
-        (await AgentSessionIds.FindAsync(AgentRegistry.Default.Get("claude"), Path.Combine(dir.Path, "missing.jsonl"), Ct)).Should().BeNull();
+        (await AgentSessionIds.FindAsync(AgentRegistry.Default.Get("claude"), claudeTurn, Ct)).Should()
+            .Be("f116d513-53fd-4e81-8c18-9f30c8b4322a");
+        (await AgentSessionIds.FindAsync(AgentRegistry.Default.Get("claude"), Path.Combine(dir.Path, "missing.jsonl"), Ct)).Should()
+            .BeNull();
     }
 }

@@ -12,7 +12,8 @@ public sealed class WaitAnySpecs
         var quick = await p.SpawnAsync("reply=Quick");
         var slow = await p.SpawnAsync("reply=Slow sleep=30");
 
-        var result = await p.Manager.WaitAsync([quick.Id, slow.Id], TimeSpan.FromSeconds(20), any: true, TestContext.Current.CancellationToken);
+        var result = await p.Manager.WaitAsync(
+            [quick.Id, slow.Id], TimeSpan.FromSeconds(20), any: true, TestContext.Current.CancellationToken);
 
         result.TimedOut.Should().BeFalse();
         result.Sessions.Select(s => s.Status).Should().Equal(SessionStatus.Completed, SessionStatus.Running);
@@ -27,7 +28,8 @@ public sealed class WaitAnySpecs
         var broken = await p.SpawnAsync("exit=3");
         var slow = await p.SpawnAsync("reply=Slow sleep=30");
 
-        var result = await p.Manager.WaitAsync([broken.Id, slow.Id], TimeSpan.FromSeconds(20), any: true, TestContext.Current.CancellationToken);
+        var result = await p.Manager.WaitAsync(
+            [broken.Id, slow.Id], TimeSpan.FromSeconds(20), any: true, TestContext.Current.CancellationToken);
 
         result.Sessions[0].Status.Should().Be(SessionStatus.Failed);
         result.ExitCode.Should().Be(1);

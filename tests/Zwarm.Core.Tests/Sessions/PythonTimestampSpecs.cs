@@ -59,8 +59,10 @@ public sealed partial class PythonTimestampSpecs
         var json = await OnDisk(p.Manager.Store, done.Id);
         var stamps = new[] { json["created_at"]!, json["updated_at"]! }.Concat(json["messages"]!.AsArray().Select(m => m!["timestamp"]!))
             .Select(n => n.GetValue<string>()).ToList();
-        stamps.Should().HaveCount(4).And.AllSatisfy(s => PythonIsoformat().IsMatch(s).Should().BeTrue("Python compares '{0}' with a naive now()", s));
-        var created = DateTime.ParseExact(stamps[0], ["yyyy-MM-dd'T'HH:mm:ss.ffffff", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None);
+        stamps.Should().HaveCount(4)
+            .And.AllSatisfy(s => PythonIsoformat().IsMatch(s).Should().BeTrue("Python compares '{0}' with a naive now()", s));
+        var created = DateTime.ParseExact(
+            stamps[0], ["yyyy-MM-dd'T'HH:mm:ss.ffffff", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None);
         created.Should().BeCloseTo(before, TimeSpan.FromSeconds(10), "it is the local wall-clock time");
     }
 
@@ -77,15 +79,20 @@ public sealed partial class PythonTimestampSpecs
         json["turn"]!.GetValue<int>().Should().Be(2);
         json["created_at"]!.ToJsonString().Should().Be("\"\"", "an empty timestamp stays empty, never 0001-01-01");
         json["updated_at"]!.ToJsonString().Should().Be("\"2025-01-15T10:32:10.654321\"", "a naive time never gains an offset");
-        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var relaxed = new System.Text.Json.JsonSerializerOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
         json["messages"]!.AsArray().Select(m => m!["timestamp"]?.ToJsonString(relaxed) ?? "null").Should()
-            .Equal("\"\"", "\"2025-01-15T10:31:00\"", "\"2025-01-15T10:30:00+05:30\"", "\"2025-01-15T10:30:00.1Z\"", "1736937000.5", "null");
+            .Equal(
+                "\"\"", "\"2025-01-15T10:31:00\"", "\"2025-01-15T10:30:00+05:30\"", "\"2025-01-15T10:30:00.1Z\"", "1736937000.5", "null");
     }
 
     [Fact]
     public async Task A_changed_timestamp_is_written_as_naive_local_time_with_microseconds_unless_zero()
     {
-        var (dir, store) = await StoreWith(Meta("\"2025-01-15T10:30:00+00:00\"", "\"2025-01-15T10:30:00+00:00\"", "\"2025-01-15T10:30:00\""));
+        var (dir, store) = await StoreWith(
+            Meta("\"2025-01-15T10:30:00+00:00\"", "\"2025-01-15T10:30:00+00:00\"", "\"2025-01-15T10:30:00\""));
         using var _ = dir;
         var at = new DateTimeOffset(2026, 12, 1, 22, 25, 26, TimeSpan.FromHours(5.5)).AddTicks(1_234_560);
         var whole = new DateTimeOffset(2026, 12, 1, 22, 25, 27, TimeSpan.Zero);
@@ -93,8 +100,10 @@ public sealed partial class PythonTimestampSpecs
         await store.UpdateAsync(Id, m => { m.UpdatedAt = at; m.Messages[0].Timestamp = whole; return true; }, Ct);
 
         var json = await OnDisk(store, Id);
-        json["updated_at"]!.GetValue<string>().Should().Be(at.ToLocalTime().DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
-        json["messages"]![0]!["timestamp"]!.GetValue<string>().Should().Be(whole.ToLocalTime().DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+        json["updated_at"]!.GetValue<string>().Should()
+            .Be(at.ToLocalTime().DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
+        json["messages"]![0]!["timestamp"]!.GetValue<string>().Should()
+            .Be(whole.ToLocalTime().DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
         json["created_at"]!.GetValue<string>().Should().Be("2025-01-15T10:30:00+00:00", "it did not change");
         (await store.GetAsync(Id, Ct)).UpdatedAt.Should().Be(at);
     }

@@ -84,8 +84,13 @@ public sealed class SessionStoreSpecs
         json["python_only_field"]!.ToJsonString().Should().Be("""{"nested":[1,2,3]}""");
         json["source"]!.GetValue<string>().Should().Be("orchestrator:abc");
         json["messages"]!.AsArray().Should().HaveCount(3);
-        json.Select(kv => kv.Key).Should().Contain(["id", "task", "status", "working_dir", "created_at", "updated_at", "pid", "exit_code", "model", "turn", "messages", "token_usage", "error", "source", "adapter"]);
-        (await File.ReadAllTextAsync(Path.Combine(store.SessionsDir, id, "meta.json"))).Should().Contain("\n  \"task\"", "meta.json is indented by 2");
+        json.Select(kv => kv.Key).Should().Contain(
+        [
+            "id", "task", "status", "working_dir", "created_at", "updated_at", "pid", "exit_code", "model", "turn", "messages",
+            "token_usage", "error", "source", "adapter",
+        ]);
+        (await File.ReadAllTextAsync(Path.Combine(store.SessionsDir, id, "meta.json"))).Should()
+            .Contain("\n  \"task\"", "meta.json is indented by 2");
     }
 
     [Fact]
@@ -159,7 +164,8 @@ public sealed class SessionStoreSpecs
         m.IsSummary.Should().BeTrue();
         m.Messages.Should().BeEmpty();
         m.Extra.Should().BeNull();
-        (m.Status, m.Model, m.Adapter, m.Source, m.Turn).Should().Be((SessionStatus.Completed, "gpt-5.1-codex-mini", "codex", "orchestrator:abc", 1));
+        (m.Status, m.Model, m.Adapter, m.Source, m.Turn).Should()
+            .Be((SessionStatus.Completed, "gpt-5.1-codex-mini", "codex", "orchestrator:abc", 1));
         m.TokenUsage["total_tokens"].Should().Be(1500);
         (await store.GetAsync("3f2b")).Messages.Should().HaveCount(3, "a full read still has everything");
     }
@@ -183,7 +189,8 @@ public sealed class SessionStoreSpecs
 
         var m = (await store.ListAsync(summaries: true)).Single().Meta!;
 
-        (m.Task, m.Status, m.Turn, m.Error, m.Adapter, m.TotalTokens).Should().Be(("after the conversation", SessionStatus.Failed, 2, "boom", "claude", 7L));
+        (m.Task, m.Status, m.Turn, m.Error, m.Adapter, m.TotalTokens).Should()
+            .Be(("after the conversation", SessionStatus.Failed, 2, "boom", "claude", 7L));
         m.Worktree!.Branch.Should().Be("zwarm/44444444");
         (m.Messages.Count, m.Turns, m.IsSummary).Should().Be((0, (List<TurnRecord>?)null, true));
     }
@@ -219,12 +226,16 @@ public sealed class SessionStoreSpecs
         var summary = (await store.ListAsync(summaries: true)).Single().Meta!;
         var models = new Zwarm.Core.Agents.ModelRegistry(new Zwarm.Core.Agents.Codex.CodexAdapter().Models);
         var now = DateTimeOffset.Parse("2025-01-15T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var indented = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var indented = new JsonSerializerOptions
+        {
+            WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
 
         foreach (var (m, conflicts) in new[] { (full, (SessionConflicts?)new SessionConflicts(["9a8b7c6d"], true)), (summary, null) })
         {
             var expected = SessionShape.Summary(m, models, null, now);
-            if (conflicts is not null) expected["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray("9a8b7c6d"), ["with_main"] = true };
+            if (conflicts is not null)
+                expected["conflicts"] = new JsonObject { ["with_sessions"] = new JsonArray("9a8b7c6d"), ["with_main"] = true };
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = indented.Encoder }))
                 SessionShape.Summaries(models, null, now).Write(w, m, conflicts);
@@ -242,7 +253,9 @@ public sealed class SessionStoreSpecs
         var old = "11111111-0000-4000-8000-000000000001";
         var mid = "22222222-0000-4000-8000-000000000002";
         var young = "33333333-0000-4000-8000-000000000003";
-        var (dir, store) = await StoreWith((mid, Meta(mid, "2025-02-01T00:00:00+00:00")), (old, Meta(old, "2025-01-01T00:00:00")), (young, Meta(young, "2025-03-01T00:00:00Z")));
+        var (dir, store) = await StoreWith(
+            (mid, Meta(mid, "2025-02-01T00:00:00+00:00")), (old, Meta(old, "2025-01-01T00:00:00")),
+            (young, Meta(young, "2025-03-01T00:00:00Z")));
         using var _ = dir;
 
         (await store.ListAsync()).Select(e => e.Id).Should().Equal(young, mid, old);

@@ -32,7 +32,8 @@ public sealed class TurnFilesSpecs
         var psi = new ProcessStartInfo("sh") { RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(files.ShellVariables()
-            + "printf '%s\\n' \"$out\" \"$code\" \"$code_tmp\" \"$link\" \"$vanished\" \"$sshlog\" \"$follow_lock\" \"$suplog\" \"$fin_lock\"");
+            + "printf '%s\\n' \"$out\" \"$code\" \"$code_tmp\" \"$link\" \"$vanished\" \"$sshlog\" "
+            + "\"$follow_lock\" \"$suplog\" \"$fin_lock\"");
         using var p = Process.Start(psi)!;
         var output = await p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         await p.WaitForExitAsync(TestContext.Current.CancellationToken);

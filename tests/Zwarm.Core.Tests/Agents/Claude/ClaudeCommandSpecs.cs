@@ -25,7 +25,8 @@ public sealed class ClaudeCommandSpecs : IDisposable
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
     private ZwarmConfig Config(string claudeToml = "") => ConfigLoader.FromValues(
-        new Dictionary<string, object?> { ["adapters.claude.command"] = _exe }, _project, new Dictionary<string, TomlDocument> { ["claude"] = TomlDocument.Parse(claudeToml, "claude.toml") });
+        new Dictionary<string, object?> { ["adapters.claude.command"] = _exe }, _project,
+        new Dictionary<string, TomlDocument> { ["claude"] = TomlDocument.Parse(claudeToml, "claude.toml") });
 
     private SessionMeta Session(string? agentSessionId = null) => new()
     {
@@ -38,7 +39,8 @@ public sealed class ClaudeCommandSpecs : IDisposable
         ],
     };
 
-    private static AgentCommand Build(ZwarmConfig config, SessionMeta session, string prompt = "fix the bug", int turn = 1, bool root = false)
+    private static AgentCommand Build(
+        ZwarmConfig config, SessionMeta session, string prompt = "fix the bug", int turn = 1, bool root = false)
         => new ClaudeAdapter(() => root).BuildCommand(new TurnRequest { Session = session, Turn = turn, Prompt = prompt, Config = config });
 
     [Fact]
@@ -110,25 +112,32 @@ public sealed class ClaudeCommandSpecs : IDisposable
         var session = Session();
         session.Model = "claude-haiku-4-5";
 
-        Build(Config("model = \"opus\""), session).Arguments.Should().Equal("-p", "fix the bug", "--output-format", "stream-json", "--verbose", "--model", "claude-haiku-4-5");
+        Build(Config("model = \"opus\""), session).Arguments.Should()
+            .Equal("-p", "fix the bug", "--output-format", "stream-json", "--verbose", "--model", "claude-haiku-4-5");
         session.Model = "";
         Build(Config(), session).Arguments.Should().Equal(["-p", "fix the bug", .. Base]);
     }
 
     [Theory]
-    [InlineData("model = \"sonnet\"\nfull_danger = true\nallowed_tool = [\"Bash\"]", "claude.toml:3: unknown key 'allowed_tool' (did you mean 'allowed_tools'?)")]
+    [InlineData(
+        "model = \"sonnet\"\nfull_danger = true\nallowed_tool = [\"Bash\"]",
+        "claude.toml:3: unknown key 'allowed_tool' (did you mean 'allowed_tools'?)")]
     [InlineData("fulldanger = true", "claude.toml:1: unknown key 'fulldanger' (did you mean 'full_danger'?)")]
     [InlineData("\ncolour = \"blue\"", "claude.toml:2: unknown key 'colour'")]
     [InlineData("[sandbox]\nnetwork = true", "claude.toml:1: unknown key 'sandbox'")]
     [InlineData("full_danger = \"yes\"", "claude.toml:1: bad value for 'full_danger': expected true or false, got \"yes\"")]
     [InlineData("max_turns = \"3\"", "claude.toml:1: bad value for 'max_turns': expected an integer, got \"3\"")]
     [InlineData("max_turns = 0", "claude.toml:1: bad value for 'max_turns': must be at least 1, got 0")]
-    [InlineData("\n\nallowed_tools = [1, 2]", "claude.toml:3: bad value for 'allowed_tools': expected a string or a list of strings, got an array")]
+    [InlineData(
+        "\n\nallowed_tools = [1, 2]", "claude.toml:3: bad value for 'allowed_tools': expected a string or a list of strings, got an array")]
     [InlineData("add_dir = 5", "claude.toml:1: bad value for 'add_dir': expected a string or a list of strings, got 5")]
     [InlineData("model = 5", "claude.toml:1: bad value for 'model': expected a string, got 5")]
     [InlineData("append_system_prompt = true", "claude.toml:1: bad value for 'append_system_prompt': expected a string, got true")]
     [InlineData("mcp_config = { a = 1 }", "claude.toml:1: bad value for 'mcp_config': expected a string or a list of strings, got a table")]
-    [InlineData("permission_mode = \"acceptEdit\"", "claude.toml:1: bad value for 'permission_mode': \"acceptEdit\" (did you mean 'acceptEdits'?); expected one of acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan")]
+    [InlineData(
+        "permission_mode = \"acceptEdit\"",
+        "claude.toml:1: bad value for 'permission_mode': \"acceptEdit\" (did you mean 'acceptEdits'?); " +
+        "expected one of acceptEdits, auto, bypassPermissions, default, dontAsk, manual, plan")]
     public void A_bad_claude_toml_is_an_error_naming_file_line_and_key(string toml, string message)
     {
         var act = () => Build(Config(toml), Session());
@@ -150,7 +159,8 @@ public sealed class ClaudeCommandSpecs : IDisposable
         var session = Session("f116d513-53fd-4e81-8c18-9f30c8b4322a");
         session.AgentSessionIdLatest = "70ab03e1-a243-45fb-a4b5-829f504e7eb8";
 
-        Build(Config(), session, "again", turn: 3).Arguments.Should().Equal(["-p", "again", .. Base, "--resume", "70ab03e1-a243-45fb-a4b5-829f504e7eb8"]);
+        Build(Config(), session, "again", turn: 3).Arguments.Should()
+            .Equal(["-p", "again", .. Base, "--resume", "70ab03e1-a243-45fb-a4b5-829f504e7eb8"]);
     }
 
     [Fact]
@@ -177,7 +187,8 @@ public sealed class ClaudeCommandSpecs : IDisposable
     [InlineData("-")]
     public void A_prompt_that_looks_like_an_option_goes_last_after_a_double_dash(string prompt)
     {
-        Build(Config("add_dir = [\"/a\", \"/b\"]"), Session(), prompt).Arguments.Should().Equal(["-p", .. Base, "--add-dir", "/a", "/b", "--", prompt]);
+        Build(Config("add_dir = [\"/a\", \"/b\"]"), Session(), prompt).Arguments.Should()
+            .Equal(["-p", .. Base, "--add-dir", "/a", "/b", "--", prompt]);
         Build(Config(), Session("abc"), prompt, turn: 2).Arguments.Should().Equal(["-p", .. Base, "--resume", "abc", "--", prompt]);
     }
 
@@ -199,7 +210,8 @@ public sealed class ClaudeCommandSpecs : IDisposable
     [Fact]
     public void A_missing_executable_is_a_clear_error()
     {
-        var config = ConfigLoader.FromValues(new Dictionary<string, object?> { ["adapters.claude.command"] = "/nonexistent/claude" }, _project);
+        var config = ConfigLoader.FromValues(
+            new Dictionary<string, object?> { ["adapters.claude.command"] = "/nonexistent/claude" }, _project);
 
         var act = () => Build(config, Session());
 

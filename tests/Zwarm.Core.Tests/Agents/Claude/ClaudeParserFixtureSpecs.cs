@@ -68,8 +68,14 @@ public sealed class ClaudeParserFixtureSpecs
         r.Reply.Should().Be(DoneReply);
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.Message, Preamble),
-            new TrajectoryStep(StepKind.ToolCall, EchoInput) { ToolName = "Bash", CallId = "toolu_fake_0003", Command = "echo hi > out.txt" },
-            new TrajectoryStep(StepKind.ToolOutput, NoOutput) { Output = NoOutput, ToolName = "Bash", CallId = "toolu_fake_0003", ExitCode = 0 },
+            new TrajectoryStep(StepKind.ToolCall, EchoInput)
+            {
+                ToolName = "Bash", CallId = "toolu_fake_0003", Command = "echo hi > out.txt",
+            },
+            new TrajectoryStep(StepKind.ToolOutput, NoOutput)
+            {
+                Output = NoOutput, ToolName = "Bash", CallId = "toolu_fake_0003", ExitCode = 0,
+            },
             new TrajectoryStep(StepKind.Message, DoneReply));
         // Three assistant lines each claim 300 input tokens; only result.usage counts (two API calls).
         r.Usage.Should().BeEquivalentTo(Usage(600, 40, 100, 200));
@@ -92,7 +98,9 @@ public sealed class ClaudeParserFixtureSpecs
     public async Task An_http_500_after_retries_fails_the_turn_with_the_api_error_and_shows_each_retry()
     {
         var r = await ClaudeFixtures.ParseAsync("04_http500.jsonl");
-        const string error = "API Error: 500 fake upstream failure (scripted HTTP 500). This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:8766).";
+        const string error = "API Error: 500 fake upstream failure (scripted HTTP 500). " +
+            "This is a server-side issue, usually temporary — try again in a moment. " +
+            "If it persists, check your inference gateway (127.0.0.1:8766).";
 
         ShouldBeFailed(r, "8b4563af-0e7e-4f84-a1be-e611e4e8b3d3", error);
         r.Steps.Should().Equal(
@@ -129,7 +137,9 @@ public sealed class ClaudeParserFixtureSpecs
     public async Task A_failed_fallback_fails_the_turn_but_keeps_the_usage_the_cli_reported()
     {
         var r = await ClaudeFixtures.ParseAsync("05b_sse_error_fallback_529.jsonl");
-        const string error = "API Error: 529 Overloaded (scripted HTTP 529). This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:8766).";
+        const string error = "API Error: 529 Overloaded (scripted HTTP 529). " +
+            "This is a server-side issue, usually temporary — try again in a moment. " +
+            "If it persists, check your inference gateway (127.0.0.1:8766).";
 
         ShouldBeFailed(r, "b4db5c87-34e3-486f-8555-9e4dc32ecf3d", error);
         r.Steps.Should().Equal(new TrajectoryStep(StepKind.Error, error) { IsError = true });
@@ -194,8 +204,14 @@ public sealed class ClaudeParserFixtureSpecs
         r.AssistantMessages.Should().Equal(Preamble, DoneReply);
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.Message, Preamble),
-            new TrajectoryStep(StepKind.ToolCall, EchoInput) { ToolName = "Bash", CallId = "toolu_fake_0063", Command = "echo hi > out.txt" },
-            new TrajectoryStep(StepKind.ToolOutput, NoOutput) { Output = NoOutput, ToolName = "Bash", CallId = "toolu_fake_0063", ExitCode = 0 },
+            new TrajectoryStep(StepKind.ToolCall, EchoInput)
+            {
+                ToolName = "Bash", CallId = "toolu_fake_0063", Command = "echo hi > out.txt",
+            },
+            new TrajectoryStep(StepKind.ToolOutput, NoOutput)
+            {
+                Output = NoOutput, ToolName = "Bash", CallId = "toolu_fake_0063", ExitCode = 0,
+            },
             new TrajectoryStep(StepKind.Message, DoneReply));
         r.Usage.Should().BeEquivalentTo(Usage(600, 40, 100, 200));
         r.CostUsd.Should().Be(0.002835);
@@ -212,7 +228,10 @@ public sealed class ClaudeParserFixtureSpecs
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.ToolCall, """{"command":"ls /nonexistent-dir","description":"List a missing directory"}""")
             { ToolName = "Bash", CallId = "toolu_fake_0067", Command = "ls /nonexistent-dir" },
-            new TrajectoryStep(StepKind.ToolOutput, output) { Output = output, IsError = true, ToolName = "Bash", CallId = "toolu_fake_0067", ExitCode = 2 },
+            new TrajectoryStep(StepKind.ToolOutput, output)
+            {
+                Output = output, IsError = true, ToolName = "Bash", CallId = "toolu_fake_0067", ExitCode = 2,
+            },
             new TrajectoryStep(StepKind.Message, "The command failed: /nonexistent-dir does not exist."));
         r.Usage.Should().BeEquivalentTo(Usage(600, 40, 100, 200));
         r.CostUsd.Should().Be(0.002835);
@@ -222,16 +241,27 @@ public sealed class ClaudeParserFixtureSpecs
     public async Task A_permission_denial_is_an_error_step_once_and_does_not_fail_the_turn()
     {
         var r = await ClaudeFixtures.ParseAsync("10_permission_denied.jsonl");
-        const string refusal = "Output redirection to '<workdir>/out.txt' needs approval. The path is inside the working directories for this session ('<workdir>'), and Claude Code asks before a shell command creates, changes or removes files there.";
+        const string refusal = "Output redirection to '<workdir>/out.txt' needs approval. " +
+            "The path is inside the working directories for this session ('<workdir>'), " +
+            "and Claude Code asks before a shell command creates, changes or removes files there.";
         const string reply = "The Bash call was not executed (the tool returned an error), so out.txt was not created.";
 
         ShouldBeCompleted(r, "70ab03e1-a243-45fb-a4b5-829f504e7eb8", lines: 7);
         r.AssistantMessages.Should().Equal(Preamble, reply);
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.Message, Preamble),
-            new TrajectoryStep(StepKind.ToolCall, EchoInput) { ToolName = "Bash", CallId = "toolu_fake_0071", Command = "echo hi > out.txt" },
-            new TrajectoryStep(StepKind.Error, "permission denied: Bash: " + refusal) { ToolName = "Bash", CallId = "toolu_fake_0071", IsError = true },
-            new TrajectoryStep(StepKind.ToolOutput, refusal) { Output = refusal, IsError = true, ToolName = "Bash", CallId = "toolu_fake_0071" },
+            new TrajectoryStep(StepKind.ToolCall, EchoInput)
+            {
+                ToolName = "Bash", CallId = "toolu_fake_0071", Command = "echo hi > out.txt",
+            },
+            new TrajectoryStep(StepKind.Error, "permission denied: Bash: " + refusal)
+            {
+                ToolName = "Bash", CallId = "toolu_fake_0071", IsError = true,
+            },
+            new TrajectoryStep(StepKind.ToolOutput, refusal)
+            {
+                Output = refusal, IsError = true, ToolName = "Bash", CallId = "toolu_fake_0071",
+            },
             new TrajectoryStep(StepKind.Message, reply));
         r.Usage.Should().BeEquivalentTo(Usage(600, 40, 100, 200));
     }
@@ -248,7 +278,8 @@ public sealed class ClaudeParserFixtureSpecs
         lean.Steps.Should().BeEmpty();
         lean.AssistantMessages.Should().Equal(full.AssistantMessages);
         lean.Usage.Should().BeEquivalentTo(full.Usage);
-        lean.Usage.Should().ContainKeys("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "total_tokens");
+        lean.Usage.Should()
+            .ContainKeys("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "total_tokens");
         (lean.CostUsd, lean.Error, lean.CompletionEvent, lean.AgentSessionId, lean.MalformedLines, lean.Lines)
             .Should().Be((full.CostUsd, full.Error, full.CompletionEvent, full.AgentSessionId, full.MalformedLines, full.Lines));
         full.AgentSessionId.Should().NotBeNullOrEmpty();

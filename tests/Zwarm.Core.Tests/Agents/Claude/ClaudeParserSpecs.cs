@@ -37,7 +37,8 @@ public sealed class ClaudeParserSpecs
     [Fact]
     public void Text_blocks_of_one_message_with_a_tool_call_between_them_stay_separate()
     {
-        var r = ParseLines([Init, Text("msg_1", "First."), ToolUse("msg_1", "toolu_1", "Read", """{"file_path":"/a.txt"}"""), Text("msg_1", "Second.")]);
+        var r = ParseLines(
+            [Init, Text("msg_1", "First."), ToolUse("msg_1", "toolu_1", "Read", """{"file_path":"/a.txt"}"""), Text("msg_1", "Second.")]);
 
         r.AssistantMessages.Should().Equal("First.", "Second.");
         r.Steps.Select(s => s.Kind).Should().Equal(StepKind.Message, StepKind.ToolCall, StepKind.Message);
@@ -69,7 +70,8 @@ public sealed class ClaudeParserSpecs
     public void The_session_id_comes_from_init_or_else_from_the_first_line_that_has_one()
     {
         ParseLines([Text("msg_1", "x").Replace("s-init", "s-early"), Init]).AgentSessionId.Should().Be("s-init");
-        ParseLines([Text("msg_1", "x").Replace("s-init", "s-any"), Result("x").Replace("s-init", "s-late")]).AgentSessionId.Should().Be("s-any");
+        ParseLines([Text("msg_1", "x").Replace("s-init", "s-any"), Result("x").Replace("s-init", "s-late")]).AgentSessionId.Should()
+            .Be("s-any");
     }
 
     [Fact]
@@ -154,7 +156,10 @@ public sealed class ClaudeParserSpecs
 
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.Message, "ok"),
-            new TrajectoryStep(StepKind.Error, "permission denied: Write: /etc/passwd") { ToolName = "Write", CallId = "toolu_9", IsError = true });
+            new TrajectoryStep(StepKind.Error, "permission denied: Write: /etc/passwd")
+            {
+                ToolName = "Write", CallId = "toolu_9", IsError = true,
+            });
         r.Error.Should().BeNull();
         r.CompletionEvent.Should().BeTrue();
     }

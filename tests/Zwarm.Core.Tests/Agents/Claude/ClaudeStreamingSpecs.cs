@@ -67,7 +67,8 @@ public sealed class ClaudeStreamingSpecs
     private static async Task<long> WriteTranscriptAsync(string path, CancellationToken ct)
     {
         var block = new StringBuilder();
-        for (var i = 0; block.Length < OutputChars; i++) block.Append("line ").Append(i).Append(" of a long output with \"quotes\", tabs\tand ünïcödé\n");
+        for (var i = 0; block.Length < OutputChars; i++)
+            block.Append("line ").Append(i).Append(" of a long output with \"quotes\", tabs\tand ünïcödé\n");
         var output = System.Text.Json.JsonSerializer.Serialize(block.ToString());
         await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         await writer.WriteLineAsync("""{"type":"system","subtype":"init","session_id":"big-session"}""".AsMemory(), ct);

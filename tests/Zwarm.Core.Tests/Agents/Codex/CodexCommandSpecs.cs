@@ -40,7 +40,8 @@ public sealed class CodexCommandSpecs : IDisposable
     [Fact]
     public void The_session_model_wins_over_the_toml_model_and_an_empty_one_means_the_default()
     {
-        Build(Config("model = \"gpt-5.1-codex-max\""), Session(model: "gpt-5.5")).Arguments.Should().ContainInConsecutiveOrder("--model", "gpt-5.5");
+        Build(Config("model = \"gpt-5.1-codex-max\""), Session(model: "gpt-5.5")).Arguments.Should()
+            .ContainInConsecutiveOrder("--model", "gpt-5.5");
         Build(Config(), Session(model: "")).Arguments.Should().ContainInConsecutiveOrder("--model", "gpt-5.1-codex-mini");
     }
 
@@ -52,7 +53,8 @@ public sealed class CodexCommandSpecs : IDisposable
     public void The_sandbox_setting_becomes_the_sandbox_flag()
     {
         Build(Config(sandbox: "workspace-write"), Session()).Arguments.Should().Equal(
-            "exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir, "--sandbox", "workspace-write", "--", "fix the bug");
+            "exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir, "--sandbox", "workspace-write", "--",
+            "fix the bug");
     }
 
     [Fact]
@@ -67,7 +69,8 @@ public sealed class CodexCommandSpecs : IDisposable
     [Fact]
     public void Codex_toml_keys_become_config_overrides_before_exec()
     {
-        var cmd = Build(Config("model_reasoning_effort = \"high\"\n[sandbox_workspace_write]\nnetwork_access = true\n", sandbox: ""), Session());
+        var cmd = Build(
+            Config("model_reasoning_effort = \"high\"\n[sandbox_workspace_write]\nnetwork_access = true\n", sandbox: ""), Session());
 
         cmd.Arguments.Should().Equal(
             "-c", "model_reasoning_effort=\"high\"", "-c", "sandbox_workspace_write.network_access=true",
@@ -77,7 +80,8 @@ public sealed class CodexCommandSpecs : IDisposable
     [Fact]
     public void A_follow_up_with_a_thread_id_resumes_the_thread_from_the_working_dir()
     {
-        var cmd = Build(Config("approval_policy = \"never\"", sandbox: "workspace-write"), Session(Thread), turn: 2, prompt: "and now the tests");
+        var cmd = Build(
+            Config("approval_policy = \"never\"", sandbox: "workspace-write"), Session(Thread), turn: 2, prompt: "and now the tests");
 
         cmd.Arguments.Should().Equal(
             "-c", "approval_policy=\"never\"", "exec", "resume", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex",
@@ -104,7 +108,8 @@ public sealed class CodexCommandSpecs : IDisposable
         var cmd = Build(Config(sandbox: ""), session, turn: 2, prompt: "and now the tests");
 
         var expectedPrompt = ReplayPrompt.Build(session, "and now the tests");
-        cmd.Arguments.Should().Equal("exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir, "--", expectedPrompt);
+        cmd.Arguments.Should()
+            .Equal("exec", "--json", "--skip-git-repo-check", "--model", "gpt-5.1-codex", "-C", WorkDir, "--", expectedPrompt);
         expectedPrompt.Should().Contain("fix the bug").And.Contain("I fixed it.").And.EndWith("and now the tests");
     }
 
@@ -171,7 +176,8 @@ public sealed class CodexCommandSpecs : IDisposable
     {
         var values = new Dictionary<string, object?> { ["adapters.codex.command"] = _codex };
         if (sandbox is not null) values["executor.sandbox"] = sandbox;
-        return ConfigLoader.FromValues(values, _project, new Dictionary<string, TomlDocument> { ["codex"] = TomlDocument.Parse(toml, "codex.toml") });
+        return ConfigLoader.FromValues(
+            values, _project, new Dictionary<string, TomlDocument> { ["codex"] = TomlDocument.Parse(toml, "codex.toml") });
     }
 
     private SessionMeta Session(string? threadId = null, string model = "gpt-5.1-codex") => new()

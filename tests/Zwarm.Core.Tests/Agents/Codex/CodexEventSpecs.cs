@@ -16,7 +16,8 @@ public sealed class CodexEventSpecs
             """{"type":"item.updated","item":{"id":"item_1","type":"command_execution","command":"make","aggregated_output":"part","exit_code":null,"status":"in_progress"}}""",
             """{"type":"item.completed","item":{"id":"item_1","type":"command_execution","command":"make","aggregated_output":"done\n","exit_code":0,"status":"completed"}}""");
 
-        r.Steps.Should().Equal(new TrajectoryStep(StepKind.Command, "make") { Command = "make", Output = "done\n", ExitCode = 0, CallId = "item_1" });
+        r.Steps.Should().Equal(
+            new TrajectoryStep(StepKind.Command, "make") { Command = "make", Output = "done\n", ExitCode = 0, CallId = "item_1" });
         r.MalformedLines.Should().Be(0);
     }
 
@@ -25,7 +26,8 @@ public sealed class CodexEventSpecs
     {
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_1","type":"command_execution","command":"rm -rf /","aggregated_output":"","exit_code":null,"status":"failed"}}""");
 
-        r.Steps.Should().Equal(new TrajectoryStep(StepKind.Command, "rm -rf /") { Command = "rm -rf /", Output = "", IsError = true, CallId = "item_1" });
+        r.Steps.Should().Equal(
+            new TrajectoryStep(StepKind.Command, "rm -rf /") { Command = "rm -rf /", Output = "", IsError = true, CallId = "item_1" });
     }
 
     [Fact]
@@ -46,8 +48,14 @@ public sealed class CodexEventSpecs
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_3","type":"file_change","changes":[{"path":"/w/a.cs","kind":"update"},{"path":"/w/b.cs","kind":"delete"}],"status":"failed"}}""");
 
         r.Steps.Should().Equal(
-            new TrajectoryStep(StepKind.FileChange, "update /w/a.cs") { Path = "/w/a.cs", ChangeKind = "update", IsError = true, CallId = "item_3" },
-            new TrajectoryStep(StepKind.FileChange, "delete /w/b.cs") { Path = "/w/b.cs", ChangeKind = "delete", IsError = true, CallId = "item_3" });
+            new TrajectoryStep(StepKind.FileChange, "update /w/a.cs")
+            {
+                Path = "/w/a.cs", ChangeKind = "update", IsError = true, CallId = "item_3",
+            },
+            new TrajectoryStep(StepKind.FileChange, "delete /w/b.cs")
+            {
+                Path = "/w/b.cs", ChangeKind = "delete", IsError = true, CallId = "item_3",
+            });
     }
 
     [Fact]
@@ -57,7 +65,10 @@ public sealed class CodexEventSpecs
 
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.ToolCall, """{"q":"tomlyn"}""") { ToolName = "docs.search", CallId = "item_4" },
-            new TrajectoryStep(StepKind.ToolOutput, "hit 1\nhit 2") { ToolName = "docs.search", CallId = "item_4", Output = "hit 1\nhit 2" });
+            new TrajectoryStep(StepKind.ToolOutput, "hit 1\nhit 2")
+            {
+                ToolName = "docs.search", CallId = "item_4", Output = "hit 1\nhit 2",
+            });
     }
 
     [Fact]
@@ -67,7 +78,10 @@ public sealed class CodexEventSpecs
 
         r.Steps.Should().Equal(
             new TrajectoryStep(StepKind.ToolCall, "{}") { ToolName = "db.query", CallId = "item_5" },
-            new TrajectoryStep(StepKind.ToolOutput, "connection refused") { ToolName = "db.query", CallId = "item_5", Output = "connection refused", IsError = true });
+            new TrajectoryStep(StepKind.ToolOutput, "connection refused")
+            {
+                ToolName = "db.query", CallId = "item_5", Output = "connection refused", IsError = true,
+            });
         r.Error.Should().BeNull();
     }
 
@@ -76,7 +90,8 @@ public sealed class CodexEventSpecs
     {
         var r = ParseLines("""{"type":"item.completed","item":{"id":"item_6","type":"web_search","query":"tomlyn inline tables"}}""");
 
-        r.Steps.Should().Equal(new TrajectoryStep(StepKind.ToolCall, "tomlyn inline tables") { ToolName = "web_search", CallId = "item_6" });
+        r.Steps.Should().Equal(
+            new TrajectoryStep(StepKind.ToolCall, "tomlyn inline tables") { ToolName = "web_search", CallId = "item_6" });
     }
 
     [Fact]
@@ -87,7 +102,8 @@ public sealed class CodexEventSpecs
             """{"type":"item.updated","item":{"id":"item_7","type":"todo_list","items":[{"text":"read","completed":true},{"text":"fix","completed":false}]}}""",
             """{"type":"item.completed","item":{"id":"item_7","type":"todo_list","items":[{"text":"read","completed":true},{"text":"fix","completed":false},{"text":"test","completed":true}]}}""");
 
-        r.Steps.Should().Equal(new TrajectoryStep(StepKind.ToolCall, "[x] read\n[ ] fix\n[x] test") { ToolName = "todo_list", CallId = "item_7" });
+        r.Steps.Should().Equal(
+            new TrajectoryStep(StepKind.ToolCall, "[x] read\n[ ] fix\n[x] test") { ToolName = "todo_list", CallId = "item_7" });
     }
 
     [Fact]
@@ -158,7 +174,8 @@ public sealed class CodexEventSpecs
             """{"type":"turn.completed","usage":{"input_tokens":10,"output_tokens":2}}""",
             """{"type":"turn.completed","usage":{"input_tokens":30,"output_tokens":5,"total_tokens":40}}""");
 
-        r.Usage.Should().BeEquivalentTo(new Dictionary<string, long> { ["input_tokens"] = 30, ["output_tokens"] = 5, ["total_tokens"] = 40 });
+        r.Usage.Should()
+            .BeEquivalentTo(new Dictionary<string, long> { ["input_tokens"] = 30, ["output_tokens"] = 5, ["total_tokens"] = 40 });
     }
 
     [Fact]

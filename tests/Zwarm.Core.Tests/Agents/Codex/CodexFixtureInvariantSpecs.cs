@@ -66,7 +66,8 @@ public sealed class CodexFixtureInvariantSpecs
     public async Task The_parse_agrees_with_the_recorded_exit_code(string name, int stderrLines)
     {
         _ = stderrLines;
-        using var codes = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AgentsDir, "exit_codes.json"), TestContext.Current.CancellationToken));
+        using var codes = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(AgentsDir, "exit_codes.json"), TestContext.Current.CancellationToken));
         var exitCode = codes.RootElement.GetProperty("codex/" + name).GetProperty("exit_code").GetInt32();
         var r = await ParseAsync(name);
 

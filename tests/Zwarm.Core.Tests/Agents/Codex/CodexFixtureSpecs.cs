@@ -54,7 +54,8 @@ public sealed class CodexFixtureSpecs
     [Theory]
     [InlineData("03_resume.jsonl", 500, 128, 65, 565)]
     [InlineData("03b_resume_last.jsonl", 650, 192, 85, 735)]
-    public async Task A_resumed_turn_reports_the_same_thread_and_the_cumulative_usage(string name, long input, long cached, long output, long total)
+    public async Task A_resumed_turn_reports_the_same_thread_and_the_cumulative_usage(
+        string name, long input, long cached, long output, long total)
     {
         var r = await ParseAsync(name);
 
@@ -93,7 +94,8 @@ public sealed class CodexFixtureSpecs
     [Fact]
     public async Task An_http_400_is_not_retried_and_its_body_is_the_error()
     {
-        const string body = "{\"error\": {\"message\": \"fake invalid request (scripted HTTP 400)\", \"type\": \"invalid_request_error\", \"param\": \"input\", \"code\": \"invalid_value\"}}";
+        const string body = "{\"error\": {\"message\": \"fake invalid request (scripted HTTP 400)\", " +
+            "\"type\": \"invalid_request_error\", \"param\": \"input\", \"code\": \"invalid_value\"}}";
         var r = await ParseAsync("04b_http400.jsonl");
 
         r.AgentSessionId.Should().Be("01a21dc5-1fce-7902-b40f-94867cb0b591");
@@ -130,7 +132,10 @@ public sealed class CodexFixtureSpecs
         r.AgentSessionId.Should().Be("01a21dc5-4f8f-72e1-ab8c-a5f74357102b");
         r.AssistantMessages.Should().Equal("I created hello.txt with apply_patch.");
         r.Steps.Should().Equal(
-            new TrajectoryStep(StepKind.FileChange, "add <workdir>/hello.txt") { Path = "<workdir>/hello.txt", ChangeKind = "add", CallId = "item_0" },
+            new TrajectoryStep(StepKind.FileChange, "add <workdir>/hello.txt")
+            {
+                Path = "<workdir>/hello.txt", ChangeKind = "add", CallId = "item_0",
+            },
             new TrajectoryStep(StepKind.Message, "I created hello.txt with apply_patch."));
         r.Usage.Should().BeEquivalentTo(Usage(360, 64, 0, 60, 0, total: 420));
         r.CompletionEvent.Should().BeTrue();
@@ -166,7 +171,8 @@ public sealed class CodexFixtureSpecs
     [Fact]
     public async Task An_error_item_is_a_warning_step_that_does_not_fail_the_turn()
     {
-        const string warning = "Model metadata for `gpt-5.1-codex-mini` not found. Defaulting to fallback metadata; this can degrade performance and cause issues.";
+        const string warning = "Model metadata for `gpt-5.1-codex-mini` not found. " +
+            "Defaulting to fallback metadata; this can degrade performance and cause issues.";
         var r = await ParseAsync("09_unknown_model_warning.jsonl");
 
         r.AgentSessionId.Should().Be("01a21dc5-7ad0-75f1-9f3b-84f0c591e403");

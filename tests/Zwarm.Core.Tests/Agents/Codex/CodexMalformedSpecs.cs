@@ -32,14 +32,19 @@ public sealed class CodexMalformedSpecs
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"agent_message\"}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":5,\"type\":\"agent_message\",\"text\":\"x\"}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"reasoning\",\"text\":[]}}")]
-    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\",\"command\":[\"ls\"],\"exit_code\":0}}")]
-    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\",\"command\":\"ls\",\"exit_code\":\"0\"}}")]
-    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\",\"command\":\"ls\",\"exit_code\":1e400}}")]
-    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\",\"command\":\"ls\",\"aggregated_output\":{}}}")]
+    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\"," +
+                "\"command\":[\"ls\"],\"exit_code\":0}}")]
+    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\"," +
+                "\"command\":\"ls\",\"exit_code\":\"0\"}}")]
+    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\"," +
+                "\"command\":\"ls\",\"exit_code\":1e400}}")]
+    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"command_execution\"," +
+                "\"command\":\"ls\",\"aggregated_output\":{}}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"file_change\",\"changes\":{\"path\":\"a\"}}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"file_change\",\"changes\":[{\"kind\":\"add\"}]}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"mcp_tool_call\",\"server\":\"s\",\"tool\":1}}")]
-    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"mcp_tool_call\",\"server\":\"s\",\"tool\":\"t\",\"error\":\"boom\"}}")]
+    [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"mcp_tool_call\"," +
+                "\"server\":\"s\",\"tool\":\"t\",\"error\":\"boom\"}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"web_search\",\"query\":false}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"todo_list\",\"items\":[\"a\"]}}")]
     [InlineData("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"error\"}}")]
@@ -168,7 +173,8 @@ public sealed class CodexMalformedSpecs
     [Fact]
     public void An_odd_usage_does_not_hide_that_the_turn_completed()
     {
-        var r = ParseLines("""{"type":"turn.completed","usage":{"input_tokens":"many","output_tokens":7,"cached_input_tokens":1.5,"extra":{"x":1}}}""");
+        var r = ParseLines(
+            """{"type":"turn.completed","usage":{"input_tokens":"many","output_tokens":7,"cached_input_tokens":1.5,"extra":{"x":1}}}""");
 
         r.MalformedLines.Should().Be(0);
         r.CompletionEvent.Should().BeTrue();

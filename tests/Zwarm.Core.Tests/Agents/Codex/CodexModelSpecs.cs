@@ -34,7 +34,8 @@ public sealed class CodexModelSpecs
     {
         AgentRegistry.Default.Models.PriceOf("mini").Should().Be(new ModelPrice(0.25, 2.00, 0.025));
         AgentRegistry.Default.Models.PriceOf("gpt-5.1-codex").Should().Be(new ModelPrice(1.25, 10.00, 0.125));
-        AgentRegistry.Default.Get("codex").Models.Should().OnlyContain(m => m.Price.CachedInput < m.Price.Input && m.Price.Input < m.Price.Output);
+        AgentRegistry.Default.Get("codex").Models.Should()
+            .OnlyContain(m => m.Price.CachedInput < m.Price.Input && m.Price.Input < m.Price.Output);
     }
 
     [Fact]

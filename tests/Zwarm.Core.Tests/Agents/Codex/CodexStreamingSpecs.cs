@@ -46,7 +46,8 @@ public sealed class CodexStreamingSpecs
             r.CompletionEvent.Should().BeTrue();
             r.Usage["input_tokens"].Should().Be(123_456);
             // The reader's line buffer grows by doubling to fit the longest line; everything else is a few strings per item.
-            allocated.Should().BeLessThan(4 * written.LongestLine + (8L << 20), "parsing must not materialise the {0} MB of command output", TargetBytes >> 20);
+            allocated.Should().BeLessThan(
+                4 * written.LongestLine + (8L << 20), "parsing must not materialise the {0} MB of command output", TargetBytes >> 20);
             (parser.PeakWorkingSet - workingSetBefore).Should().BeLessThan(100L << 20);
         }
         finally
@@ -136,7 +137,8 @@ public sealed class CodexStreamingSpecs
             var text = buffer[..RandomAccess.Read(handle, buffer, 0)];
             var fields = text[(text.IndexOf((byte)' ') + 1)..];
             var end = fields.IndexOf((byte)' ');
-            return long.Parse(fields[..(end < 0 ? fields.Length : end)], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+            return long.Parse(fields[..(end < 0 ? fields.Length : end)], System.Globalization.CultureInfo.InvariantCulture)
+                * Environment.SystemPageSize;
         }
     }
 }

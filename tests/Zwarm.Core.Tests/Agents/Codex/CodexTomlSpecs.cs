@@ -63,7 +63,8 @@ public sealed class CodexTomlSpecs
             "when=1979-05-27T07:32:00Z",
             "day=1979-05-27",
             "args=[\"--a\", \"b c\", 3, [true, false]]",
-            "model_providers.mock={name = \"mock\", base_url = \"http://127.0.0.1:8765/v1\", wire_api = \"responses\", env_key = \"MOCK_KEY\", supports_websockets = false}",
+            "model_providers.mock={name = \"mock\", base_url = \"http://127.0.0.1:8765/v1\", wire_api = \"responses\", " +
+            "env_key = \"MOCK_KEY\", supports_websockets = false}",
             "key with spaces=\"ok\"",
             "sandbox_workspace_write.network_access=true",
             "sandbox_workspace_write.writable_roots=[\"/tmp/a\", \"/tmp/b\"]",
@@ -114,7 +115,8 @@ public sealed class CodexTomlSpecs
         var settings = CodexToml.Read(TomlDocument.Parse(uncommented, "codex.toml"));
 
         settings.FullDanger.Should().BeFalse();
-        settings.Overrides.Should().Equal("model_reasoning_effort=\"medium\"", "approval_policy=\"never\"", "sandbox_workspace_write.network_access=true");
+        settings.Overrides.Should()
+            .Equal("model_reasoning_effort=\"medium\"", "approval_policy=\"never\"", "sandbox_workspace_write.network_access=true");
     }
 
     [Fact]
