@@ -114,6 +114,14 @@ internal static class TrackingBench
             var h = await Shell.CheckedAsync("exec bash -c 'for i in $(seq \"$2\"); do \"$1\" > /dev/null; done; times' bash \"$@\"", [hello, n.ToString(CultureInfo.InvariantCulture)], ct: ct);
             helloMs = h.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Sum(Seconds) * 1000 / n;
         }
+        // The floor: the same binary starting and exiting with no work (`--version`), measured the same way.
+        var v = await Shell.CheckedAsync("exec bash -c 'for i in $(seq \"$2\"); do \"$1\" --version > /dev/null; done; times' bash \"$@\"",
+            [zwarm, n.ToString(CultureInfo.InvariantCulture)], ct: ct);
+        var floorMs = v.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Sum(Seconds) * 1000 / n;
+        s.Add($"floor: `zwarm --version` CPU, {label}", Ms(floorMs), helloMs is { } h0 ? $"{Ms(h0)} CPU of a hello world" : "",
+            floorMs / helloMs, "", null);
+        s.Notes.Add($"`_finalize` ({label}) above its floor (`zwarm --version`, {Ms(floorMs)} CPU): {Ms(perTurn - floorMs)} a turn.");
         var baseline = helloMs is { } hm ? $"{Ms(hm)} CPU of a hello world" : "";
         s.Add($"`zwarm _finalize` CPU per turn, {label}", Ms(perTurn), baseline, perTurn / helloMs, "≤ 10 ms", perTurn <= 10);
         s.Target(7, "`_finalize` CPU per turn", Ms(perTurn), baseline, perTurn / helloMs, "≤ 10 ms", perTurn <= 10);
