@@ -59,7 +59,10 @@ internal sealed partial class ProcSampler : IDisposable
             if (!_procs.TryGetValue(pid, out var p))
             {
                 // Looked at again a few times: between fork and exec a new wrapper still has its parent's environment.
-                if (!IsOurs(pid)) { _ignored[pid] = _ignored.GetValueOrDefault(pid) + 1; continue; }
+                // A child of one of ours is ours too: the wrapper clears the session tag before the finaliser, which
+                // `flock` (the finaliser slot) starts as its child.
+                var child = ReadStat(pid) is { } first && _procs.ContainsKey(first.Parent);
+                if (!child && !IsOurs(pid)) { _ignored[pid] = _ignored.GetValueOrDefault(pid) + 1; continue; }
                 _procs[pid] = p = new Proc();
             }
             if (p.Done || ReadStat(pid) is not { } stat) continue;
