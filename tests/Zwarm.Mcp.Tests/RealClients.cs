@@ -61,24 +61,7 @@ internal sealed class RealClientProject : IAsyncDisposable
     }
 
     /// <summary>codex settings for the scripted server (model provider "mock", no retries, nothing else on the network).</summary>
-    public string CodexProvider() => $"""
-        model_provider = "mock"
-
-        [model_providers.mock]
-        name = "mock"
-        base_url = "{Server.OpenAiBaseUrl}"
-        wire_api = "responses"
-        env_key = "MOCK_KEY"
-        supports_websockets = false
-        request_max_retries = 0
-        stream_max_retries = 0
-
-        [analytics]
-        enabled = false
-
-        [features]
-        plugins = false
-        """;
+    public string CodexProvider() => RealAgents.CodexMockProvider(Server.OpenAiBaseUrl);
 
     /// <summary>The environment every program gets: PATH, a temp HOME, the codex home and dummy key of the sessions.</summary>
     public Dictionary<string, string> Environment()

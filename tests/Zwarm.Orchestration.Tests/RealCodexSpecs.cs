@@ -17,24 +17,8 @@ public sealed class RealCodexSpecs
         await using var w = await World.CreateAsync(codexCommand: codex);
         var home = Path.Combine(w.Dir, "home");
         Directory.CreateDirectory(Path.Combine(home, ".codex"));
-        await File.WriteAllTextAsync(Path.Combine(w.ZwarmDir, "codex.toml"), $"""
-            model_provider = "mock"
-
-            [model_providers.mock]
-            name = "mock"
-            base_url = "{w.Server.OpenAiBaseUrl}"
-            wire_api = "responses"
-            env_key = "MOCK_KEY"
-            supports_websockets = false
-            request_max_retries = 0
-            stream_max_retries = 0
-
-            [analytics]
-            enabled = false
-
-            [features]
-            plugins = false
-            """, TestEnv.Ct);
+        await File.WriteAllTextAsync(Path.Combine(w.ZwarmDir, "codex.toml"), RealAgents.CodexMockProvider(w.Server.OpenAiBaseUrl),
+            TestEnv.Ct);
         await File.WriteAllTextAsync(Path.Combine(w.Dir, "task.txt"), "Get a greeting from codex.", TestEnv.Ct);
         const string sessionTask = "Say hello to the orchestrator.";
         w.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("Hello from the real codex!"));

@@ -3,6 +3,29 @@ namespace Zwarm.TestSupport;
 /// <summary>The preconditions of a test that starts a real agent CLI: a loopback-only network and the installed CLI.</summary>
 public static class RealAgents
 {
+    /// <summary>
+    /// codex settings (codex.toml) that point the real codex at our scripted model server on <paramref name="baseUrl"/>:
+    /// provider "mock" (key from MOCK_KEY), no retries, analytics and plugins off (nothing else goes on the network).
+    /// </summary>
+    public static string CodexMockProvider(string baseUrl) => $"""
+        model_provider = "mock"
+
+        [model_providers.mock]
+        name = "mock"
+        base_url = "{baseUrl}"
+        wire_api = "responses"
+        env_key = "MOCK_KEY"
+        supports_websockets = false
+        request_max_retries = 0
+        stream_max_retries = 0
+
+        [analytics]
+        enabled = false
+
+        [features]
+        plugins = false
+        """;
+
     /// <summary>Fails unless the only network interface is <c>lo</c> (a namespace made by ./test.sh).</summary>
     public static void RequireLoopbackOnly()
     {

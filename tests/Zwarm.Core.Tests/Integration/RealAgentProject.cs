@@ -73,25 +73,8 @@ internal sealed class RealAgentProject : IAsyncDisposable
         if (codexExe is not null) config.AppendLine("[adapters.codex]").AppendLine($"command = \"{codexExe}\"");
         if (claudeExe is not null) config.AppendLine("[adapters.claude]").AppendLine($"command = \"{claudeExe}\"");
         await File.WriteAllTextAsync(Path.Combine(ZwarmDir, "config.toml"), config.ToString(), Ct);
-        await File.WriteAllTextAsync(Path.Combine(ZwarmDir, "codex.toml"), $"""
-            model = "gpt-5.5"
-            model_provider = "mock"
-
-            [model_providers.mock]
-            name = "mock"
-            base_url = "{Server.OpenAiBaseUrl}"
-            wire_api = "responses"
-            env_key = "MOCK_KEY"
-            supports_websockets = false
-            request_max_retries = 0
-            stream_max_retries = 0
-
-            [analytics]
-            enabled = false
-
-            [features]
-            plugins = false
-            """, Ct);
+        await File.WriteAllTextAsync(Path.Combine(ZwarmDir, "codex.toml"),
+            "model = \"gpt-5.5\"\n" + RealAgents.CodexMockProvider(Server.OpenAiBaseUrl), Ct);
         await File.WriteAllTextAsync(Path.Combine(ZwarmDir, "claude.toml"), """
             model = "claude-sonnet-4-5"
             full_danger = true
