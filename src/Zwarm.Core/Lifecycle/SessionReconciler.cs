@@ -117,7 +117,12 @@ internal sealed class SessionReconciler(SessionManager sessions)
             var metas = new List<SessionMeta>();
             foreach (var id in ids) metas.Add(await GetAsync(id, ct));
             var done = metas.Count(m => m.Status.IsFinished());
-            if (done == metas.Count || (any && done > 0)) return new WaitResult(metas, false, any);
+            if (done == metas.Count || (any && done > 0))
+            {
+                // The finaliser writes the turn's event under the session's lock, after meta.json: settle on it.
+                foreach (var m in metas.Where(m => m.Status.IsFinished())) await Store.SettledAsync(m.Id, ct);
+                return new WaitResult(metas, false, any);
+            }
             if (Now >= deadline) return new WaitResult(metas, true, any);
             if (metas.Any(m => m.Status == SessionStatus.Pending)) await sessions.Queue.PumpAsync(ct);
             await Task.Delay(150, ct);

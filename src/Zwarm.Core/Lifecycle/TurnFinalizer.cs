@@ -58,9 +58,11 @@ internal sealed class TurnFinalizer(SessionManager sessions)
                 WorktreeIsolation.RecordCheckpoint(m, m.TurnRecordFor(turn), checkpoint);
                 sessions.RateLimits.Mark(m, turn, rateLimited, retryAt, park);
                 return true;
-            }, ct);
+            },
+            // The event is written before the lock is let go: `wait` (and spawn --wait) settle on the lock, so a
+            // script that waited for the session finds the event saying how its turn ended.
+            m => RecordFinish(m, end.Outcome, end.TimedOut, rateLimited, park), ct);
             if (!applied) return after;
-            RecordFinish(after, end.Outcome, end.TimedOut, rateLimited, park);
             sessions.Budget.RecordCrossing(after, costBefore, tokensBefore);
             if (park) sessions.RateLimits.ScheduleWake(after.RetryAt!.Value);
             return after;

@@ -189,7 +189,18 @@ public sealed class FileSessionStore : ISessionStore
     }
 
     /// <inheritdoc />
-    public async Task<SessionMeta> UpdateAsync(string id, Func<SessionMeta, bool> mutate, CancellationToken ct = default)
+    public Task<SessionMeta> UpdateAsync(string id, Func<SessionMeta, bool> mutate, CancellationToken ct = default)
+        => UpdateAsync(id, mutate, static _ => { }, ct);
+
+    /// <inheritdoc />
+    public async Task SettledAsync(string id, CancellationToken ct = default)
+    {
+        if (!Directory.Exists(SessionDir(id))) return;
+        await using var held = await FileLock.AcquireAsync(Layout.LockFile(id), LockTimeout, ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionMeta> UpdateAsync(string id, Func<SessionMeta, bool> mutate, Action<SessionMeta> written, CancellationToken ct = default)
     {
         var dir = SessionDir(id);
         if (!Directory.Exists(dir)) throw new ZwarmException($"no session with id {id}");
@@ -216,6 +227,7 @@ public sealed class FileSessionStore : ISessionStore
             {
                 throw new StoreWriteException($"{why}: cannot update session {id[..8]}", ex);
             }
+            written(meta);
         }
         return meta;
     }

@@ -27,6 +27,16 @@ public interface ISessionStore
     /// <summary>Read-modify-write under the session's lock; <paramref name="mutate"/> returns false to skip the write.</summary>
     Task<SessionMeta> UpdateAsync(string id, Func<SessionMeta, bool> mutate, CancellationToken ct = default);
 
+    /// <summary>
+    /// <see cref="UpdateAsync(string, Func{SessionMeta, bool}, CancellationToken)"/>, then <paramref name="written"/> runs
+    /// with the new state while the lock is still held (what must be visible by the time a reader that waited for the
+    /// lock looks: the event saying how a turn ended).
+    /// </summary>
+    Task<SessionMeta> UpdateAsync(string id, Func<SessionMeta, bool> mutate, Action<SessionMeta> written, CancellationToken ct = default);
+
+    /// <summary>Waits until no writer holds the session: whatever a writer did under its lock is done.</summary>
+    Task SettledAsync(string id, CancellationToken ct = default);
+
     /// <summary>Removes a session folder.</summary>
     Task DeleteAsync(string id, CancellationToken ct = default);
 }

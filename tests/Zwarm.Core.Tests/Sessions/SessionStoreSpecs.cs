@@ -48,6 +48,36 @@ public sealed class SessionStoreSpecs
     private static string Meta(string id, string created = "2025-01-01T00:00:00") =>
         $$"""{"id":"{{id}}","task":"t","status":"completed","working_dir":"/w","created_at":"{{created}}","updated_at":"{{created}}","pid":null,"exit_code":0,"model":"m","turn":1,"messages":[],"token_usage":{},"error":null,"source":"user","adapter":"codex"}""";
 
+    [Fact(Timeout = 30_000)]
+    public async Task Settling_on_a_session_waits_for_what_its_writer_does_under_the_lock()
+    {
+        const string id = "3f2b8c1e-5a6d-4e7f-9a0b-1c2d3e4f5a6b";
+        var (dir, store) = await StoreWith((id, Meta(id)));
+        using var _ = dir;
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var ct = TestContext.Current.CancellationToken;
+
+        var writer = Task.Run(() => store.UpdateAsync(id, m => { m.Task = "changed"; return true; }, m =>
+        {
+            entered.Set();
+            release.Wait(ct);
+            order.Enqueue("event written");
+        }, ct), ct);
+        entered.Wait(ct);
+        var settled = store.SettledAsync(id, ct).ContinueWith(_ => order.Enqueue("settled"), ct,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // meta.json already says "changed"; a reader that settles must still wait for the writer to finish.
+        (await store.GetAsync(id, ct)).Task.Should().Be("changed");
+        (await Task.WhenAny(settled, Task.Delay(500, ct))).Should().NotBe(settled, "the writer still holds the lock");
+        release.Set();
+        await writer;
+        await settled;
+
+        order.Should().Equal("event written", "settled");
+    }
+
     [Fact]
     public async Task A_meta_json_written_by_Python_zwarm_loads_with_every_field()
     {
