@@ -200,7 +200,8 @@ public sealed class FileSessionStore : ISessionStore
     }
 
     /// <inheritdoc />
-    public async Task<SessionMeta> UpdateAsync(string id, Func<SessionMeta, bool> mutate, Action<SessionMeta> written, CancellationToken ct = default)
+    public async Task<SessionMeta> UpdateAsync(
+        string id, Func<SessionMeta, bool> mutate, Action<SessionMeta> written, CancellationToken ct = default)
     {
         var dir = SessionDir(id);
         if (!Directory.Exists(dir)) throw new ZwarmException($"no session with id {id}");
