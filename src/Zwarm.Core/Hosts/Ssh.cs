@@ -176,7 +176,7 @@ public static partial class Ssh
     }
 
     /// <summary>A word quoted for a POSIX shell.</summary>
-    public static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    public static string Quote(string s) => Text.ShellWord.Quote(s);
 
     /// <summary>~ and ~/… expanded with this machine's HOME.</summary>
     public static string ExpandHome(string path)

@@ -1,3 +1,5 @@
+using Zwarm.Core.Text;
+
 namespace Zwarm.Core.Sessions;
 
 /// <summary>
@@ -47,11 +49,10 @@ public sealed record TurnFiles(string SessionDir, int Turn)
     /// </summary>
     public string ShellVariables()
         => $"""
-            out={Quote(Output)}; code={Quote(Exit)}; code_tmp={Quote(ExitTemp)}
-            link={Quote(HostLink)}; vanished={Quote(HostVanished)}; sshlog={Quote(SshLogPrefix)}; follow_lock={Quote(FollowLock)}
-            suplog={Quote(SupervisorLog)}; fin_lock={Quote(FinalizeLockPrefix)}
+            out={ShellWord.Quote(Output)}; code={ShellWord.Quote(Exit)}; code_tmp={ShellWord.Quote(ExitTemp)}
+            link={ShellWord.Quote(HostLink)}; vanished={ShellWord.Quote(HostVanished)}
+            sshlog={ShellWord.Quote(SshLogPrefix)}; follow_lock={ShellWord.Quote(FollowLock)}
+            suplog={ShellWord.Quote(SupervisorLog)}; fin_lock={ShellWord.Quote(FinalizeLockPrefix)}
 
             """;
-
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
