@@ -26,18 +26,18 @@ public sealed class IsolationToolSpecs
         File.WriteAllText(Path.Combine(w.Dir, "shared.txt"), "base\n");
         Git(w.Dir, "add", "-A");
         Git(w.Dir, "commit", "-q", "-m", "initial");
+        // The whole run is scripted up front: each sleep wakes when a session finishes (the second returns at once
+        // when both have), so list_sessions runs after both turns ended, however slow the machine.
         w.Chat(
             Calls(
                 Call("delegate", """{"task":"write=shared.txt:one reply=a","isolation":"worktree"}""", "d1"),
                 Call("delegate", """{"task":"write=shared.txt:two reply=b","isolation":"worktree"}""", "d2"),
                 Call("delegate", """{"task":"reply=c","isolation":"sideways"}""", "d3")),
-            One("sleep", """{"seconds":1}"""));
-        var run = w.OrchestrateAsync("Work in parallel");
-        var sessions = await w.WaitForSessionsAsync(2);
-        foreach (var s in sessions)
-            (await w.Manager.WaitAsync([s.Id], TimeSpan.FromSeconds(30), false, TestEnv.Ct)).TimedOut.Should().BeFalse();
-        w.Chat(One("list_sessions", "{}", "l1"), One("exit", """{"summary":"done"}"""));
-        (await run).Status.Should().Be("completed", w.Output.ToString());
+            One("sleep", """{"seconds":120}"""),
+            One("sleep", """{"seconds":120}"""),
+            One("list_sessions", "{}", "l1"),
+            One("exit", """{"summary":"done"}"""));
+        (await w.OrchestrateAsync("Work in parallel")).Status.Should().Be("completed", w.Output.ToString());
 
         var d1 = w.ToolResult("d1");
         d1["branch"]!.GetValue<string>().Should().Be($"zwarm/{d1["session_id"]!.GetValue<string>()[..8]}");

@@ -188,8 +188,10 @@ public sealed class WorktreeSpecs
 
         var killed = await p.SpawnAsync("write=half.txt:partial sleep=forever", "--worktree");
         var wt = p.Meta(killed)["worktree"]!["path"]!.GetValue<string>();
+        // Wait for the whole text, not the file: the agent creates it before it writes to it.
+        var half = Path.Combine(wt, "half.txt");
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!File.Exists(Path.Combine(wt, "half.txt")) && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        while (!(File.Exists(half) && File.ReadAllText(half) == "partial\n") && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
         (await p.RunAsync("kill", killed)).ExitCode.Should().Be(0);
         var commit = Commit(p.Meta(killed), 1);
         commit.Should().NotBeNull();
