@@ -33,15 +33,12 @@ public sealed class ToolSpecs
                 Call("fly", """{"to":"moon"}""", "e10"),
                 Call("list_sessions", """{"status":"sleeping"}""", "e11"),
                 Call("end_session", """{"session_id":"0123abcd"}""", "e12")),
-            One("delegate", """{"task":"reply=slow_one sleep=5"}""", "d1"),
-            One("sleep", """{"seconds":2}"""));
-        var run = w.OrchestrateAsync("Try things");
-        var session = (await w.WaitForSessionsAsync(1))[0];
-        w.Chat(
-            One("converse", $$"""{"session_id":"{{session.ShortId}}","message":"more"}""", "e13"),
+            One("delegate", """{"task":"reply=slow_one sleep=60"}""", "d1"),
+            // The whole run is scripted up front: the converse names the session delegate returned.
+            One("converse", """{"session_id":"{{tool_output:session_id}}","message":"more"}""", "e13"),
             One("exit", """{"summary":"done despite errors"}"""));
 
-        var result = await run;
+        var result = await w.OrchestrateAsync("Try things");
 
         result.Status.Should().Be("completed", w.Output.ToString());
         ShouldFail(w.ToolResult("e1"), "deadbeef");
@@ -113,7 +110,7 @@ public sealed class ToolSpecs
     {
         await using var w = await World.CreateAsync();
         var mine = await w.Manager.StartAsync(new Zwarm.Core.Lifecycle.StartRequest("reply=user_session"), TestEnv.Ct);
-        w.Chat(One("delegate", """{"task":"replay=codex/01_plain.jsonl sleep=30"}""", "d1"), One("sleep", """{"seconds":2}"""));
+        w.Chat(One("delegate", """{"task":"replay=codex/01_plain.jsonl sleep=30"}""", "d1"), One("sleep", """{"seconds":5}"""));
         var run = w.OrchestrateAsync("Look around");
         var session = (await w.WaitForSessionsAsync(1))[0];
         w.Chat(
