@@ -62,7 +62,10 @@ internal sealed class World : IAsyncDisposable
     public static async Task<World> CreateAsync(
         string extraToml = "", string orchestratorToml = "", string? codexCommand = null, string bashSandbox = "none")
     {
-        var server = await ScriptedModelServer.StartAsync(TestEnv.Ct);
+        // A reply the test enqueues while the run goes on (after it saw a session start, say) may come after the
+        // orchestrator asked for it: the request waits for it instead of failing.
+        var server = await ScriptedModelServer.StartAsync(
+            new ScriptedModelServerOptions { ReplyWait = TimeSpan.FromSeconds(30) }, TestEnv.Ct);
         var dir = Path.Combine(Path.GetTempPath(), "zwarm-orch-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path.Combine(dir, ".zwarm"));
         var world = new World(server, dir);

@@ -25,6 +25,35 @@ public sealed class QueueSpecs
     }
 
     [Fact]
+    public async Task With_a_reply_wait_a_request_that_finds_its_queue_empty_is_answered_by_the_next_enqueued_reply()
+    {
+        await using var t = await TestServer.StartAsync(replyWait: TimeSpan.FromSeconds(60));
+
+        var asked = t.PostAsync("/v1/chat/completions", Bodies.Chat("early"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (t.Server.Waiting == 0 && !asked.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(10, TestServer.Ct);
+        t.Server.Waiting.Should().Be(1, "the request waits for its reply");
+        t.Server.Enqueue(Endpoint.Messages, ScriptedReply.Answer("not for chat"));
+        t.Server.Enqueue(Endpoint.Chat, ScriptedReply.Answer("late"));
+        var answer = await asked;
+
+        answer.Json["choices"]![0]!["message"]!["content"]!.GetValue<string>().Should().Be("late");
+        t.Server.Pending(Endpoint.Messages).Should().Be(1, "a reply for another endpoint does not answer it");
+        t.Server.Problems.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task With_a_reply_wait_an_empty_queue_is_still_exhausted_when_the_wait_is_over()
+    {
+        await using var t = await TestServer.StartAsync(replyWait: TimeSpan.FromMilliseconds(300));
+
+        var answer = await t.PostAsync("/v1/chat/completions", Bodies.Chat("nobody answers"));
+
+        answer.Status.Should().Be(400);
+        t.Server.Problems.Should().ContainSingle().Which.Should().StartWith("scripted server: queue exhausted for /v1/chat/completions");
+    }
+
+    [Fact]
     public async Task Each_endpoint_has_its_own_fifo_queue()
     {
         await using var t = (await TestServer.StartAsync())

@@ -52,8 +52,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<TestServer> StartAsync() =>
-        new(await ScriptedModelServer.StartAsync(new ScriptedModelServerOptions { TimeProvider = new FixedTimeProvider() }, Ct));
+    public static async Task<TestServer> StartAsync(TimeSpan replyWait = default) =>
+        new(await ScriptedModelServer.StartAsync(
+            new ScriptedModelServerOptions { TimeProvider = new FixedTimeProvider(), ReplyWait = replyWait }, Ct));
 
     public TestServer With(Endpoint endpoint, params ScriptedReply[] replies)
     {

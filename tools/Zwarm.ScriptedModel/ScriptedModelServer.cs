@@ -18,6 +18,8 @@ public sealed class ScriptedModelServer : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<string> _problems = [];
     private readonly ScriptedModelServerOptions _options;
+    private TaskCompletionSource _enqueued = NewSignal();
+    private int _waiting;
     private WebApplication? _app;
 
     private ScriptedModelServer(ScriptedModelServerOptions options) => _options = options;
@@ -96,10 +98,14 @@ public sealed class ScriptedModelServer : IAsyncDisposable
     public void Enqueue(Endpoint endpoint, ScriptedReply reply)
     {
         reply.Validate();
+        TaskCompletionSource signal;
         lock (_lock)
         {
             _queues[endpoint].Add(reply);
+            (signal, _enqueued) = (_enqueued, NewSignal());
         }
+
+        signal.TrySetResult();
     }
 
     /// <summary>Enqueues every reply of a JSON script file (see <c>README.md</c> of this project for the format).</summary>
@@ -134,6 +140,48 @@ public sealed class ScriptedModelServer : IAsyncDisposable
         _app = null;
     }
 
+    /// <summary>
+    /// <see cref="Receive"/>, but a request that finds no reply waits up to <paramref name="wait"/> for one to be
+    /// enqueued (see <see cref="ScriptedModelServerOptions.ReplyWait"/>).
+    /// </summary>
+    internal async Task<RecordedRequest> ReceiveAsync(Endpoint? endpoint, string? prompt, TimeSpan wait,
+        Func<int, ScriptedReply?, int?, RecordedRequest> create, CancellationToken ct)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            Task enqueued;
+            lock (_lock)
+            {
+                var left = wait - TimeProvider.System.GetElapsedTime(started);
+                if (endpoint is not { } e || left <= TimeSpan.Zero || _queues[e].CanTake(prompt))
+                    return Receive(endpoint, prompt, create);
+                enqueued = _enqueued.Task;
+            }
+
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await enqueued.WaitAsync(wait - TimeProvider.System.GetElapsedTime(started), ct);
+            }
+            catch (TimeoutException)
+            {
+                // Answered below as the queue stands.
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // The time ran out between the check and the wait.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+    }
+
+    /// <summary>How many requests are waiting for a reply to be enqueued right now.</summary>
+    internal int Waiting => Volatile.Read(ref _waiting);
+
     /// <summary>Takes the next reply for the request (if any) and records the request, atomically so both keep arrival order.</summary>
     internal RecordedRequest Receive(Endpoint? endpoint, string? prompt, Func<int, ScriptedReply?, int?, RecordedRequest> create)
     {
@@ -161,6 +209,8 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
         _options.Log?.Invoke($"PROBLEM: {problem}");
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void Load(IReadOnlyList<(Endpoint Endpoint, ScriptedReply Reply)> script)
     {

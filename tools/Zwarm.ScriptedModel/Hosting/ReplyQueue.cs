@@ -17,8 +17,7 @@ internal sealed class ReplyQueue
     /// </summary>
     public bool TryTake(string? prompt, out ScriptedReply reply, out int index)
     {
-        var entry = _entries.Find(e => e.Reply.When is { } keyword && prompt?.Contains(keyword, StringComparison.Ordinal) == true)
-            ?? _entries.Find(e => e.Reply.When is null);
+        var entry = Next(prompt);
         if (entry is null)
         {
             (reply, index) = (null!, -1);
@@ -34,6 +33,13 @@ internal sealed class ReplyQueue
         (reply, index) = (entry.Reply, entry.Index);
         return true;
     }
+
+    /// <summary>Whether <see cref="TryTake"/> would find a reply for the prompt.</summary>
+    public bool CanTake(string? prompt) => Next(prompt) is not null;
+
+    private Entry? Next(string? prompt) =>
+        _entries.Find(e => e.Reply.When is { } keyword && prompt?.Contains(keyword, StringComparison.Ordinal) == true)
+        ?? _entries.Find(e => e.Reply.When is null);
 
     private sealed record Entry(ScriptedReply Reply, int Index)
     {

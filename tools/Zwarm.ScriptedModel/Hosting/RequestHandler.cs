@@ -42,7 +42,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
         var endpoint = Route(request.Method, path);
         var prompt = endpoint is { } e ? RequestInspector.LastUserPrompt(e, json) : null;
 
-        var recorded = server.Receive(endpoint, prompt, (index, reply, replyIndex) => new RecordedRequest
+        var recorded = await server.ReceiveAsync(endpoint, prompt, options.ReplyWait, (index, reply, replyIndex) => new RecordedRequest
         {
             Index = index,
             ReceivedAt = options.TimeProvider.GetUtcNow(),
@@ -61,7 +61,7 @@ internal sealed class RequestHandler(ScriptedModelServer server, ScriptedModelSe
             ToolOutputs = endpoint is { } ep ? RequestInspector.ToolOutputs(ep, json) : [],
             OfferedTools = endpoint is { } ep2 ? RequestInspector.OfferedTools(ep2, json) : [],
             SessionId = Header(request, "session-id") ?? Header(request, "x-claude-code-session-id"),
-        });
+        }, ct);
 
         if (endpoint is null)
         {
