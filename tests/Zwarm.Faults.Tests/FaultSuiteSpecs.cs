@@ -204,12 +204,12 @@ public sealed class FaultSuiteSpecs
         foreach (var (pid, sid) in tagged)
         {
             var s = entries.FirstOrDefault(e => e.Id == sid)?.Meta;
-            if ((s is null || s.Status.IsFinished()) && !await Eventually(() => ProcessInfo.StartTime(pid) is null, 1000))
+            if ((s is null || s.Status.IsFinished()) && !await Eventually(() => ProcessInfo.StartTime(pid) is null, 10_000))
                 v.Add($"process {pid} of session {sid[..8]} is alive while the session is {(s is null ? "gone" : s.Status.ToWire())}");
         }
         // Stop what still runs, then nothing tagged may be left.
         await m.KillAllAsync(Ct);
-        if (!await Eventually(() => w.Tagged().Count == 0, 5_000)) v.Add($"processes alive after kill: {string.Join(", ", w.Tagged())}");
+        if (!await Eventually(() => w.Tagged().Count == 0, 10_000)) v.Add($"processes alive after kill: {string.Join(", ", w.Tagged())}");
         entries = await m.ListAsync(Ct);
         foreach (var e in entries)
         {

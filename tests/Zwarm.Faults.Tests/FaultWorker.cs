@@ -126,10 +126,13 @@ internal sealed class FaultWorker : IDisposable
 
     public void Unfill() => File.Delete(Path.Combine(Mount, "filler"));
 
-    /// <summary>Remounts read-only (fails while a file on it is open for writing) or read-write.</summary>
+    /// <summary>
+    /// Remounts read-only (fails while a file on it is open for writing, e.g. by a finaliser just ending: retried for
+    /// up to 30 s) or read-write.
+    /// </summary>
     public async Task<bool> ReadOnlyAsync(bool on)
     {
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 600; i++)
         {
             if (Run("mount", "-o", on ? "remount,ro" : "remount,rw", Mount) == 0) return true;
             await Task.Delay(50);

@@ -8,6 +8,7 @@ using ModelContextProtocol.Protocol;
 using Zwarm.Core.Sessions;
 using Zwarm.Orchestration;
 using Zwarm.Orchestration.Tools;
+using Zwarm.TestSupport;
 
 namespace Zwarm.Mcp.Tests;
 
@@ -103,12 +104,19 @@ public sealed class McpServerSpecs
     public async Task Wait_for_sessions_reports_progress_and_returns_as_soon_as_they_finish()
     {
         await using var w = await McpWorld.CreateAsync();
-        var id = await w.DelegateAsync("sleep=1.5 reply=done_waiting");
+        // The session runs until the test opens its gate, after the first progress report.
+        await using var gate = new AgentGate(w.Dir);
+        var id = await w.DelegateAsync($"{gate.Prompt} reply=done_waiting");
         var progress = new ConcurrentQueue<ProgressNotificationValue>();
 
         var started = DateTime.UtcNow;
-        var (result, json) = await w.CallAsync(
+        var call = w.CallAsync(
             "wait_for_sessions", new { session_ids = new[] { id[..8] }, timeout_seconds = 60 }, new SyncProgress(progress.Enqueue));
+        (await Eventually.HoldsAsync(() => !progress.IsEmpty, TimeSpan.FromSeconds(30), TestEnv.Ct)).Should().BeTrue();
+        call.IsCompleted.Should().BeFalse("the session is still running");
+        await gate.WriteAsync(TestEnv.Ct);
+        await gate.CloseAsync();
+        var (result, json) = await call;
 
         result.IsError.Should().NotBe(true, json.ToJsonString());
         (DateTime.UtcNow - started).Should()

@@ -39,7 +39,7 @@ public sealed class ResumeSpecs
         w.Chat(One("delegate", """{"task":"reply=kept"}""", "d1"), One("list_sessions", "{}", "l1"));
         var first = await w.OrchestrateAsync("Keep going", maxSteps: 2);
         var session = (await w.OrchestratorSessionsAsync()).Single();
-        (await w.Manager.WaitAsync([session.Id], TimeSpan.FromSeconds(20), ct: TestEnv.Ct)).TimedOut.Should().BeFalse();
+        (await w.Manager.WaitAsync([session.Id], TimeSpan.FromSeconds(60), ct: TestEnv.Ct)).TimedOut.Should().BeFalse();
 
         // The crash: the process died right after the model asked for a tool (no result saved), its record still says running.
         var dir = Path.Combine(w.ZwarmDir, "instances", first.InstanceId);

@@ -17,11 +17,15 @@ public sealed class HardeningSpecs
         using var p = await LifecycleProject.CreateAsync("executor.max_running=1");
         var other = await p.SpawnAsync("reply=first");
         await p.UntilFinishedAsync(other.Id);
-        var blocker = await p.SpawnAsync("reply=blocker sleep=1");
+        // The blocker holds the only slot until the test opens its gate.
+        await using var gate = new AgentGate(p.Path);
+        var blocker = await p.SpawnAsync($"{gate.Prompt} reply=blocker");
 
         var queued = await p.Manager.ContinueAsync(other.Id, "reply=second", Ct);
 
         queued.Status.Should().Be(SessionStatus.Pending);
+        await gate.WriteAsync(Ct);
+        await gate.CloseAsync();
         (await p.UntilFinishedAsync(blocker.Id)).Status.Should().Be(SessionStatus.Completed);
         var done = await p.UntilFinishedAsync(other.Id);
         done.Status.Should().Be(SessionStatus.Completed);

@@ -45,7 +45,7 @@ internal sealed class LifecycleProject : IDisposable
         return r.Sessions[0];
     }
 
-    public static Task<bool> EventuallyAsync(Func<bool> condition, int timeoutMs = 10_000) =>
+    public static Task<bool> EventuallyAsync(Func<bool> condition, int timeoutMs = 30_000) =>
         Eventually.HoldsAsync(condition, TimeSpan.FromMilliseconds(timeoutMs), TestContext.Current.CancellationToken);
 
     public void Dispose()

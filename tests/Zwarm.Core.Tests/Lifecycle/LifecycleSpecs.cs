@@ -245,7 +245,7 @@ public sealed class LifecycleSpecs
         var r = await p.Manager.WaitAsync([slow.Id, fast.Id], TimeSpan.FromMilliseconds(600), false, TestContext.Current.CancellationToken);
         r.TimedOut.Should().BeTrue();
         r.ExitCode.Should().Be(124);
-        (await p.Manager.WaitAsync([slow.Id, fast.Id], TimeSpan.FromSeconds(10), any: true, TestContext.Current.CancellationToken))
+        (await p.Manager.WaitAsync([slow.Id, fast.Id], TimeSpan.FromSeconds(30), any: true, TestContext.Current.CancellationToken))
             .ExitCode.Should().Be(0, "the one that finished completed; the other is still running, not failed");
 
         await p.Manager.DeleteAsync(slow.ShortId, TestContext.Current.CancellationToken);

@@ -10,10 +10,10 @@ public sealed class WaitAnySpecs
     {
         using var p = await LifecycleProject.CreateAsync();
         var quick = await p.SpawnAsync("reply=Quick");
-        var slow = await p.SpawnAsync("reply=Slow sleep=30");
+        var slow = await p.SpawnAsync("reply=Slow sleep=forever");
 
         var result = await p.Manager.WaitAsync(
-            [quick.Id, slow.Id], TimeSpan.FromSeconds(20), any: true, TestContext.Current.CancellationToken);
+            [quick.Id, slow.Id], TimeSpan.FromSeconds(40), any: true, TestContext.Current.CancellationToken);
 
         result.TimedOut.Should().BeFalse();
         result.Sessions.Select(s => s.Status).Should().Equal(SessionStatus.Completed, SessionStatus.Running);
@@ -26,10 +26,10 @@ public sealed class WaitAnySpecs
     {
         using var p = await LifecycleProject.CreateAsync();
         var broken = await p.SpawnAsync("exit=3");
-        var slow = await p.SpawnAsync("reply=Slow sleep=30");
+        var slow = await p.SpawnAsync("reply=Slow sleep=forever");
 
         var result = await p.Manager.WaitAsync(
-            [broken.Id, slow.Id], TimeSpan.FromSeconds(20), any: true, TestContext.Current.CancellationToken);
+            [broken.Id, slow.Id], TimeSpan.FromSeconds(40), any: true, TestContext.Current.CancellationToken);
 
         result.Sessions[0].Status.Should().Be(SessionStatus.Failed);
         result.ExitCode.Should().Be(1);
