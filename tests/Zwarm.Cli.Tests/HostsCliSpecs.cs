@@ -44,10 +44,30 @@ public sealed class HostsCliSpecs
         unknown.ExitCode.Should().NotBe(0);
         unknown.Stderr.Trim().Should().Be("zwarm: host 'nope' is not configured (add [hosts.nope] to .zwarm/config.toml)");
 
+        // rm removes the session's folder on its host too; a host that is down leaves it there, and says so.
+        var ids = JsonNode.Parse((await p.RunAsync("ls", "--json")).Stdout)!.AsArray()
+            .ToDictionary(s => s!["host"]!["name"]!.GetValue<string>(), s => s!["id"]!.GetValue<string>());
+        string RemoteDir(string id) => p.Meta(id)["host"]!["dir"]!.GetValue<string>();
+        var (onH1, onH2) = (RemoteDir(ids["h1"]), RemoteDir(ids["h2"]));
+        Directory.Exists(onH1).Should().BeTrue();
+        Directory.Exists(onH2).Should().BeTrue();
+        var rm1 = await p.RunAsync("rm", ids["h1"][..8]);
+        rm1.ExitCode.Should().Be(0, rm1.ToString());
+        rm1.Stderr.Should().BeEmpty();
+        Directory.Exists(onH1).Should().BeFalse("rm removes the session's folder on its host");
+
         await ssh.Servers[1].StopAsync();
         var down = await p.RunAsync("hosts", "check", "h2");
         down.ExitCode.Should().Be(1);
         down.Stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("h2 unreachable").And.Contain("Connection refused");
+
+        var rm2 = await p.RunAsync("rm", ids["h2"][..8]);
+        rm2.ExitCode.Should().Be(0, rm2.ToString());
+        rm2.Stderr.Trim().Split('\n').Should().ContainSingle().Which.Should()
+            .StartWith($"zwarm: removed {ids["h2"][..8]} here, but its folder on h2:{onH2} was left there: ").And
+            .EndWith("; remove it there by hand");
+        Directory.Exists(Path.Combine(p.SessionsDir, ids["h2"])).Should().BeFalse();
+        Directory.Exists(onH2).Should().BeTrue();
     }
 
     [Fact(Timeout = 60_000)]

@@ -70,8 +70,14 @@ internal static class CleanCommand
             var shapes = SessionOut.Shapes(manager, now);
             foreach (var m in old)
             {
-                if (!dryRun && (await manager.DeleteAsync(m.Id, pr.GetValue(force), ct)).KeptBranch is { } kept && !asJson)
-                    host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
+                if (!dryRun)
+                {
+                    var (_, kept, left) = await manager.DeleteAsync(m.Id, pr.GetValue(force), ct);
+                    if (kept is not null && !asJson)
+                        host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
+                    if (left is not null)
+                        host.Err.WriteLine($"zwarm: removed {m.ShortId} here, but its folder on {left}; remove it there by hand");
+                }
                 removed.Add(shapes.Summary(m));
             }
             if (!dryRun)

@@ -66,10 +66,11 @@ internal static class RmCommand
         var shapes = SessionOut.Shapes(manager, host.Now);
         foreach (var (id, m, problem) in targets)
         {
-            var kept = (await manager.DeleteAsync(id, req.Force, ct)).KeptBranch;
+            var (_, kept, left) = await manager.DeleteAsync(id, req.Force, ct);
             var short8 = id[..8];
             if (kept is not null && !req.Json)
                 host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
+            if (left is not null) host.Err.WriteLine($"zwarm: removed {short8} here, but its folder on {left}; remove it there by hand");
             if (req.Json)
                 removed.Add(m is null ? SessionOut.Unreadable(id, problem) : shapes.Summary(m));
             else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");

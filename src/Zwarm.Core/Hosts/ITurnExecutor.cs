@@ -32,6 +32,12 @@ public interface ITurnExecutor
     /// when the turn is over and can be finalised.
     /// </summary>
     Task<TurnProcess?> ResumeAsync(SessionMeta meta, string sessionDir, SupervisorCommand? supervisor, CancellationToken ct);
+
+    /// <summary>
+    /// Removes what a removed session kept where its turns ran, beyond the local store (a host's per-session folder):
+    /// null when nothing is left, else one line saying what was left and why. Its turns are over.
+    /// </summary>
+    Task<string?> ForgetAsync(SessionMeta meta, CancellationToken ct);
 }
 
 /// <summary>Turns on this machine: the per-turn shell wrapper of <see cref="TurnLauncher"/>.</summary>
@@ -72,4 +78,7 @@ public sealed class LocalExecutor : ITurnExecutor
     /// <inheritdoc/>
     public Task<TurnProcess?> ResumeAsync(SessionMeta meta, string sessionDir, SupervisorCommand? supervisor, CancellationToken ct)
         => Task.FromResult<TurnProcess?>(null); // a local turn whose wrapper is gone is over
+
+    /// <inheritdoc/>
+    public Task<string?> ForgetAsync(SessionMeta meta, CancellationToken ct) => Task.FromResult<string?>(null); // all in the store
 }

@@ -63,6 +63,14 @@ internal static class RemoteScripts
         if alive; then sig KILL; fi
         """;
 
+    /// <summary>Removes a removed session's folder ($d), only when it is named after the session ($id).</summary>
+    public const string Forget = """
+        case "$d" in
+          */"$id") rm -rf -- "$d" ;;
+          *) echo "not a session folder: $d" >&2; exit 3 ;;
+        esac
+        """;
+
     /// <summary>Lists "PID\tSESSION\tSTORE\tCOMMAND" for every process there tagged with a session (orphans --host).</summary>
     public const string Tagged = """
         for e in $(grep -lz "^ZWARM_SESSION_ID=" /proc/[0-9]*/environ 2>/dev/null); do

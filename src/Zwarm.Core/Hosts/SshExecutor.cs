@@ -149,6 +149,16 @@ public sealed class SshExecutor(HostConfig host) : ITurnExecutor
         }
     }
 
+    /// <inheritdoc/>
+    public async Task<string?> ForgetAsync(SessionMeta meta, CancellationToken ct)
+    {
+        if (meta.Host?.Dir is not { Length: > 0 } dir) return null; // no turn ever started there
+        // Only a folder named after the session is removed: a meta.json edited by hand cannot aim this elsewhere.
+        var script = $"d={Ssh.Quote(dir)}; id={Ssh.Quote(meta.Id)}\n" + RemoteScripts.Forget;
+        var r = await Ssh.RunAsync(Host, script, ct);
+        return r.Ok ? null : $"{Host.Name}:{UntrustedText.Visible(dir)} was left there: {await Ssh.ExplainAsync(Host, r, ct)}";
+    }
+
     /// <summary>Stops the local follower of the current turn (pid + start time), and waits until it is gone.</summary>
     private static async Task StopFollowerAsync(SessionMeta meta, CancellationToken ct)
     {

@@ -3,8 +3,11 @@ using Zwarm.Core.Sessions;
 
 namespace Zwarm.Core.Lifecycle;
 
-/// <summary>Result of removing a session: what it was, and the unmerged branch kept (null when none).</summary>
-public sealed record DeleteResult(SessionMeta Session, string? KeptBranch);
+/// <summary>
+/// Result of removing a session: what it was, the unmerged branch kept (null when none), and what was left on the host
+/// its turns ran on, with why (null when nothing).
+/// </summary>
+public sealed record DeleteResult(SessionMeta Session, string? KeptBranch, string? LeftOnHost = null);
 
 /// <summary>
 /// What leaves the store: a session removed (killed first, its worktree freed, an unmerged branch kept), the finished
@@ -27,9 +30,24 @@ internal sealed class SessionRemoval(SessionManager sessions)
         else if (entry.Meta is null) await sessions.Terminator.TerminateTaggedAsync(id, sessions.Config.Executor.KillGraceSeconds, ct);
         var meta = entry.Meta is null ? null : (await Store.TryReadAsync(id, ct)).Meta ?? entry.Meta;
         var kept = meta is null ? null : await sessions.Isolation.ReleaseAsync(meta, force, ct);
+        var left = meta is null ? null : await ForgetOnHostAsync(meta, ct);
         await Store.DeleteAsync(id, ct);
         sessions.RecordEvent(meta ?? new SessionMeta { Id = id }, EventNames.Removed);
-        return new DeleteResult(meta ?? new SessionMeta { Id = id }, kept);
+        return new DeleteResult(meta ?? new SessionMeta { Id = id }, kept, left);
+    }
+
+    /// <summary>The host's folder of the session goes too; a host that cannot be reached does not keep it in the store.</summary>
+    private async Task<string?> ForgetOnHostAsync(SessionMeta meta, CancellationToken ct)
+    {
+        if (meta.Host is not { Dir: { } dir } host) return null;
+        try
+        {
+            return await sessions.Hosts.ExecutorFor(meta).ForgetAsync(meta, ct);
+        }
+        catch (ZwarmException ex)
+        {
+            return $"{host.Name}:{UntrustedText.Visible(dir)} was left there: {ex.Message}";
+        }
     }
 
     /// <summary>Finished sessions last updated more than <paramref name="keepDays"/> days ago.</summary>

@@ -1,4 +1,5 @@
 using AwesomeAssertions;
+using Zwarm.Core.Hosts;
 using Zwarm.Core.Lifecycle;
 using Zwarm.Core.Sessions;
 
@@ -45,6 +46,17 @@ public sealed class HostSpecs
         (await Eventually.HoldsAsync(() => !ProcessInfo.IsAlive(sleeper.Pid, sleeper.PidStartTime), TimeSpan.FromSeconds(10), Ct))
             .Should().BeTrue("the local follower is stopped too");
         (await p.Manager.GetAsync(sleeper.Id, Ct)).Status.Should().Be(SessionStatus.Killed);
+
+        // Removing a session removes its folder on the host, and only a folder named after the session.
+        var precious = Directory.CreateDirectory(Path.Combine(p.Ssh.Path, "precious")).FullName;
+        var aimed = new SessionMeta { Id = sleeper.Id, Host = new HostInfo { Name = "h1", Dir = precious } };
+        (await new SshExecutor(p.Manager.Config.Hosts["h1"]).ForgetAsync(aimed, Ct)).Should()
+            .StartWith($"h1:{precious} was left there: ").And.Contain("not a session folder");
+        Directory.Exists(precious).Should().BeTrue();
+        Directory.Exists(sleeper.Host.Dir).Should().BeTrue();
+        var removed = await p.Manager.DeleteAsync(sleeper.Id, force: false, Ct);
+        removed.LeftOnHost.Should().BeNull();
+        Directory.Exists(sleeper.Host.Dir).Should().BeFalse();
     }
 }
 
