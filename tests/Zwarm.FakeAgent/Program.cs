@@ -15,6 +15,7 @@ using System.Runtime.InteropServices;
 //   ratelimit_once=<path>  the first run (no file at <path> yet) creates it and fails as codex does on an HTTP 429
 //   write=<file>:<text>  write <text> (underscores become spaces) and a newline to <file> in the working dir (repeatable)
 //   commit            git add -A and commit in the working dir, as an agent that commits its own work
+//   echoenv=<NAME>    with reply=: the answer is "<NAME>=<its value in this process>" ("unset" when it is not set)
 // A replayed conversation ("--- new message ---") is read from that marker on: earlier instructions are history.
 // `exec fork <thread>` starts a new thread id (like `exec resume`, which keeps it).
 if (args.Length == 4 && args[0] == "increment")
@@ -91,7 +92,7 @@ if (Opt("reply") is { } reply)
     var thread = resumeAt >= 0 && resumeAt + 1 < args.Length && !args[resumeAt + 1].StartsWith('-')
         ? args[resumeAt + 1]
         : Guid.NewGuid().ToString();
-    var text = reply.Replace('_', ' ');
+    var text = Opt("echoenv") is { } name ? $"{name}={Environment.GetEnvironmentVariable(name) ?? "unset"}" : reply.Replace('_', ' ');
     Emit($$"""{"type":"thread.started","thread_id":"{{thread}}"}""");
     Emit("""{"type":"turn.started"}""");
     Emit($$$"""{"type":"item.completed","item":{"id":"item_0","type":"agent_message","text":"{{{text}}}"}}""");

@@ -38,6 +38,9 @@ public static class ConfigSchema
             "per-turn time limit in seconds (0 = none); an overrunning turn is killed and marked failed"),
         new("executor.max_running", ConfigKind.Int, 0L, "most sessions running at once (0 = no limit); extra sessions wait as pending"),
         new("executor.kill_grace", ConfigKind.Float, 2.0, "seconds between SIGTERM and SIGKILL when killing a session"),
+        new("executor.max_depth", ConfigKind.Int, 2L,
+            "how many levels of sessions may nest: a session's agent that runs zwarm (or zwarm mcp) starts sessions one level " +
+            "deeper; a start beyond this is refused (0 = no limit)"),
         new("executor.token_budget", ConfigKind.Int, 0L, "per-session token budget (0 = none); a session over it gets no further turns"),
         new("executor.cost_budget_usd", ConfigKind.Float, 0.0,
             "per-session cost budget in USD (0 = none); a session over it gets no further turns"),

@@ -16,6 +16,9 @@ public sealed record ExecutorConfig(
     /// <summary>Base wait in seconds after a rate limit without a stated reset.</summary>
     public double RateLimitBackoffSeconds { get; init; } = 60;
 
+    /// <summary>How many levels of sessions may nest (a session's agent starting sessions is one level deeper); 0 = no limit.</summary>
+    public int MaxDepth { get; init; } = 2;
+
     /// <summary>"none" (sessions share the working dir) or "worktree" (each gets its own git worktree).</summary>
     public string Isolation { get; init; } = "none";
 
@@ -77,6 +80,7 @@ public sealed class ZwarmConfig
             OnRateLimit = Str("executor.on_rate_limit")!,
             RateLimitBackoffSeconds = Float("executor.rate_limit_backoff"),
             Isolation = Str("executor.isolation") ?? "none",
+            MaxDepth = (int)Int("executor.max_depth"),
             WorktreeCopy = List("executor.worktree_copy"),
         };
         Orchestrator = new OrchestratorConfig(Str("orchestrator.model")!, Str("orchestrator.base_url"), Str("orchestrator.api_key_env")!,

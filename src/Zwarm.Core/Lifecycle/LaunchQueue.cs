@@ -25,6 +25,7 @@ internal sealed class LaunchQueue(SessionManager sessions)
     public async Task<SessionMeta> StartAsync(StartRequest request, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Task)) throw new ZwarmException("the task is empty", ExitCodes.Usage);
+        SessionNesting.Check(sessions.Nesting, Config.Executor.MaxDepth);
         var (adapter, model) = Agents.Choose(request.Adapter, request.Model, Config, request.ForceModel);
         var host = request.Host is { } wanted ? await sessions.Hosts.ResolveAsync(wanted, ct) : null;
         string dir;
@@ -50,6 +51,7 @@ internal sealed class LaunchQueue(SessionManager sessions)
             Messages = [SessionManager.Message("user", request.Task, 1)],
             Settings = sessions.Settings.Current(),
             Host = host is null ? null : new HostInfo { Name = host.Name },
+            Nesting = sessions.Nesting,
         };
         // Build the command first: a bad setting, a missing binary or a task too long for one argument changes nothing on disk.
         ArgumentLimit.Check(adapter.BuildCommand(new TurnRequest
@@ -203,6 +205,7 @@ internal sealed class LaunchQueue(SessionManager sessions)
                 ForkFrom = meta.Turn == 1 ? meta.ForkOf?.AgentSessionId : null,
                 Executable = sessions.Hosts.RemoteAgent(meta),
             });
+            command = command with { Environment = SessionNesting.WithDepth(command.Environment, meta.Nesting) };
             var turnStart = new TurnStart(meta, Store.SessionDir(id), meta.Turn, command,
                 config.Executor.TimeoutSeconds, config.Executor.KillGraceSeconds, sessions.Supervisor);
             var (pid, start, remote) = await sessions.Hosts.ExecutorFor(meta).StartAsync(turnStart, ct);

@@ -90,7 +90,7 @@ internal sealed class RateLimitParking(SessionManager sessions)
         if (supervisor.Dll is not null) psi.ArgumentList.Add(supervisor.Dll);
         psi.ArgumentList.Add("_pump");
         psi.ArgumentList.Add(Store.Root);
-        foreach (var k in new[] { "ZWARM_SESSION_ID", "ZWARM_STORE" }) psi.Environment.Remove(k);
+        foreach (var k in new[] { "ZWARM_SESSION_ID", "ZWARM_STORE", SessionNesting.Variable }) psi.Environment.Remove(k);
         try
         {
             using var p = System.Diagnostics.Process.Start(psi);

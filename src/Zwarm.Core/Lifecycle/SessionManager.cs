@@ -54,6 +54,9 @@ public sealed class SessionManager
     /// <summary>How turn wrappers call back into zwarm; null = reconciliation only.</summary>
     public SupervisorCommand? Supervisor { get; }
 
+    /// <summary>The nesting of the sessions this manager starts (<see cref="SessionNesting"/>): this process's by default.</summary>
+    public int Nesting { get; set; } = SessionNesting.OfThisProcess();
+
     internal DateTimeOffset Now => _time.GetLocalNow();
 
     internal SessionConfigs Settings { get; }

@@ -25,7 +25,7 @@ public static class TurnLauncher
 
     // Runs zwarm _finalize "$d" "$n" once, if the starter said how ($ZWARM_SELF); shared with the remote turns' follower.
     internal const string FinalizeStep = """
-        unset ZWARM_SESSION_ID ZWARM_STORE
+        unset ZWARM_SESSION_ID ZWARM_STORE ZWARM_DEPTH
         if [ -n "$ZWARM_SELF" ]; then
           set -- "$ZWARM_SELF" ${ZWARM_SELF_DLL:+"$ZWARM_SELF_DLL"} _finalize "$d" "$n"
           if [ "${ZWARM_FINALIZE_SLOTS:-0}" -gt 0 ] && command -v flock >/dev/null 2>&1; then

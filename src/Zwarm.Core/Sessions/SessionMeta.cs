@@ -111,6 +111,12 @@ public sealed class SessionMeta
     /// <summary>The session and turn this one was forked from (zwarm fork).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ForkInfo? ForkOf { get; set; }
 
+    /// <summary>
+    /// How many sessions this one is nested in: started by the agent of a session (through zwarm or zwarm mcp) it is one
+    /// more than that session; omitted (0) for a session a person or a top-level orchestrator started.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int Nesting { get; set; }
+
     /// <summary>The session this one reviews (zwarm review).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ReviewOf { get; set; }
 

@@ -38,7 +38,7 @@ internal sealed class LifecycleProject : IDisposable
         => Manager.StartAsync(new StartRequest(prompt), TestContext.Current.CancellationToken);
 
     /// <summary>Polls (with reconciliation) until the session is finished.</summary>
-    public async Task<SessionMeta> UntilFinishedAsync(string id, int timeoutMs = 20_000)
+    public async Task<SessionMeta> UntilFinishedAsync(string id, int timeoutMs = 60_000)
     {
         var r = await Manager.WaitAsync([id], TimeSpan.FromMilliseconds(timeoutMs), false, TestContext.Current.CancellationToken);
         if (r.TimedOut) throw new TimeoutException($"session {id} still {r.Sessions[0].Status} after {timeoutMs} ms");
