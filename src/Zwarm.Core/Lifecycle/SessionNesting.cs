@@ -24,7 +24,10 @@ public static class SessionNesting
         int.TryParse(depth, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d is >= 0 and < 1000 ? d
         : insideSession ? 1 : 0;
 
-    /// <summary>Refuses a new session at <paramref name="nesting"/> when executor.max_depth (<paramref name="maxDepth"/>, 0 = none) is reached.</summary>
+    /// <summary>
+    /// Refuses a new session at <paramref name="nesting"/> when executor.max_depth (<paramref name="maxDepth"/>, 0 = none)
+    /// is reached.
+    /// </summary>
     public static void Check(int nesting, int maxDepth)
     {
         if (maxDepth > 0 && nesting >= maxDepth)
