@@ -17,7 +17,8 @@ public sealed class NestingSpecs
         var top = await p.UntilFinishedAsync((await p.SpawnAsync("reply=x echoenv=ZWARM_DEPTH")).Id);
         top.Messages.Last().Content.Should().Be("ZWARM_DEPTH=1", "a session a person started runs its agent at depth 1");
         top.Nesting.Should().Be(0);
-        JsonObject Meta(string id) => JsonNode.Parse(File.ReadAllText(Path.Combine(p.Manager.Store.SessionDir(id), "meta.json")))!.AsObject();
+        JsonObject Meta(string id) =>
+            JsonNode.Parse(File.ReadAllText(Path.Combine(p.Manager.Store.SessionDir(id), "meta.json")))!.AsObject();
         Meta(top.Id).ContainsKey("nesting").Should().BeFalse("nothing new is written for a session that is not nested");
 
         p.Manager.Nesting = 1; // as a zwarm inside that agent would be
