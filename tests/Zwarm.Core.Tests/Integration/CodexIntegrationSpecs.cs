@@ -77,7 +77,7 @@ public sealed class CodexIntegrationSpecs
         await using var p = await RealAgentProject.CreateAsync(codex: true);
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The first answer.", new ScriptedUsage(150, 25)));
         p.Server.Enqueue(Endpoint.Responses,
-            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo again > turn2.txt"}"""))
+            ScriptedReply.ToolCalls(ScriptedToolCall.Function("exec_command", """{"cmd":"echo again $ZWARM_DEPTH > turn2.txt"}"""))
             with { Usage = new ScriptedUsage(100, 10) });
         p.Server.Enqueue(Endpoint.Responses, ScriptedReply.Answer("The second answer.", new ScriptedUsage(200, 40)));
         var started = await p.StartAsync("First question.");
@@ -95,7 +95,8 @@ public sealed class CodexIntegrationSpecs
         done.Messages.Where(m => m.Role != "tool").Select(m => m.Content).Should()
             .Equal("First question.", "The first answer.", "Second question.", "The second answer.");
         // `exec resume` has no --sandbox: the adapter passes -c sandbox_mode, else this write would be refused.
-        File.ReadAllText(Path.Combine(p.WorkDir, "turn2.txt")).Should().Be("again\n");
+        // And the agent's commands see their depth (a zwarm they run would start sessions one level deeper).
+        File.ReadAllText(Path.Combine(p.WorkDir, "turn2.txt")).Should().Be("again 1\n");
         (await p.Manager.TrajectoryAsync(done, Ct)).Should().ContainSingle(s => s.Kind == StepKind.Command).Which.Turn.Should().Be(2);
         // codex reports the thread's running total (175, then 175 + 350): the session adds the differences.
         done.Turns!.Single(t => t.Turn == 2).Usage.Should().Contain("input_tokens", 300).And.Contain("output_tokens", 50);
