@@ -53,11 +53,29 @@ internal sealed class Dashboard(CliHost host, SessionManager manager, bool json,
     private async Task<IRenderable> FrameAsync(CancellationToken ct)
     {
         var sessions = await SessionsAsync(ct);
-        // Worktree sessions are marked like in ls: ⚠ with the sessions they collide with, → once merged.
-        var marks = sessions.Any(m => m.Worktree is not null)
-            ? Commands.LsCommand.Marks(sessions, await manager.ConflictsAsync(sessions, ct))
-            : null;
-        return Frame(sessions, marks);
+        return Frame(sessions, await MarksAsync(sessions, ct));
+    }
+
+    /// <summary>How often the conflict marks are recomputed while no worktree session changed status, turn or update time.</summary>
+    internal static TimeSpan ConflictRefresh { get; set; } = TimeSpan.FromSeconds(10);
+
+    private (string Key, long At, IReadOnlyDictionary<string, string>? Marks)? _marks;
+
+    /// <summary>
+    /// Worktree sessions are marked like in ls: ⚠ with the sessions they collide with, → once merged. Finding conflicts
+    /// snapshots every worktree (tens of ms each in a large repository), so a refresh reuses the last marks unless a
+    /// worktree session changed or <see cref="ConflictRefresh"/> passed (a running agent's edits show within it).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>?> MarksAsync(IReadOnlyList<SessionMeta> sessions, CancellationToken ct)
+    {
+        if (!sessions.Any(m => m.Worktree is not null)) return null;
+        var key = string.Join('|', sessions.Where(m => m.Worktree is not null)
+            .Select(m => $"{m.Id}:{m.Status.ToWire()}:{m.Turn}:{m.UpdatedAt:O}:{m.IsMerged}:{m.Worktree!.Discarded}"));
+        if (_marks is { } last && last.Key == key && System.Diagnostics.Stopwatch.GetElapsedTime(last.At) < ConflictRefresh)
+            return last.Marks;
+        var marks = Commands.LsCommand.Marks(sessions, await manager.ConflictsAsync(sessions, ct));
+        _marks = (key, System.Diagnostics.Stopwatch.GetTimestamp(), marks);
+        return marks;
     }
 
     /// <summary>
