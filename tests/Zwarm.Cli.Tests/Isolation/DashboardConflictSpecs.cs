@@ -44,7 +44,8 @@ public sealed class DashboardConflictSpecs
         };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = Task.Run(() => CliApp.RunAsync(["watch", "--interval", "0.2"], host, stop.Token), CancellationToken.None);
-        await output.WaitForAsync(o => o.Contains(one[..8], StringComparison.Ordinal), TimeSpan.FromSeconds(50), run, () => output.Text, ct);
+        await output.WaitForAsync(
+            o => o.Contains(one[..8], StringComparison.Ordinal), TimeSpan.FromSeconds(50), run, () => output.Text, ct);
         output.Text.Should().NotContain("⚠", "one session alone collides with nothing");
 
         var two = await p.SpawnAsync("write=notes.txt:two reply=Two", "--worktree", "--wait");
