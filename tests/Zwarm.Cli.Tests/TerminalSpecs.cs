@@ -47,7 +47,9 @@ public sealed partial class TerminalSpecs(ReadStore store)
         var ct = TestContext.Current.CancellationToken;
         // Ctrl+C reaches the whole foreground group, the shell too: dash would die of it (bash waits and goes on), so the
         // shell traps it and the rc line shows how zwarm itself ended.
-        await using var p = StartInPty($"trap : INT; {Repo.Zwarm} watch --interval 0.3; echo rc=$?", ct);
+        // A terminal tall enough for every session of the shared store: how many "need you" (and so how many lines the
+        // frame takes) depends on which sessions other tests have looked at.
+        await using var p = StartInPty($"stty rows 60 cols 120; trap : INT; {Repo.Zwarm} watch --interval 0.3; echo rc=$?", ct);
         // A second frame drawn over the first, then Ctrl+C typed into the terminal (the line discipline makes it SIGINT).
         await p.WaitForOutputAsync(
             o => Regex.IsMatch(o, @"\x1b\[\d+A") && o.Contains("Ctrl+C to stop", StringComparison.Ordinal), TestProject.RunTimeout);
