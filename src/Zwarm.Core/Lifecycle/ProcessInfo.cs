@@ -98,6 +98,21 @@ public static partial class ProcessInfo
         return dirs.Any(dir => int.TryParse(Path.GetFileName(dir), out var pid) && ProcessGroup(pid) == pgid && StartTime(pid) is not null);
     }
 
+    /// <summary>
+    /// True while a live (not zombie) process other than this one belongs to session <paramref name="sid"/> — read from
+    /// /proc/PID/stat, which (unlike environ) stays readable while a process is in the middle of exec.
+    /// </summary>
+    public static bool SessionAlive(int sid)
+    {
+        if (sid <= 0) return false;
+        IEnumerable<string> dirs;
+        try { dirs = Directory.EnumerateDirectories("/proc"); }
+        catch (IOException) { return true; }
+        var self = Environment.ProcessId;
+        return dirs.Any(dir => int.TryParse(Path.GetFileName(dir), out var pid) && pid != self && SessionOf(pid) == sid
+                               && StartTime(pid) is not null);
+    }
+
     /// <summary>Command line of a process for display, or "".</summary>
     public static string CommandLine(int pid)
     {

@@ -100,7 +100,9 @@ internal sealed class SessionReconciler(SessionManager sessions)
         }
         if (m.Host is not null) return ProcessInfo.IsAlive(m.Pid, m.PidStartTime) && !sessions.Hosts.Lost(m);
         if (ProcessInfo.IsAlive(m.Pid, m.PidStartTime)) return true;
-        return m.PidStartTime is not null && AgentProcesses(m.Id, m.Pid.Value).Count > 0;
+        // The wrapper killed: its agent may run on. A process in the middle of exec can show an empty environment (so no
+        // tag) for an instant; its session id (the wrapper's pid, setsid) is always there, so that counts too.
+        return m.PidStartTime is not null && (AgentProcesses(m.Id, m.Pid.Value).Count > 0 || ProcessInfo.SessionAlive(m.Pid.Value));
     }
 
     /// <summary>Live processes tagged with the session in the (setsid) session of wrapper <paramref name="wrapperPid"/>.</summary>
