@@ -82,8 +82,19 @@ internal sealed class SessionReconciler(SessionManager sessions)
             if (followed) return (null, false);
         }
         if (m.Status != SessionStatus.Running || IsTurnAlive(m)) return (null, false);
+        // A turn that has just started is looked at once more a moment later: a process caught in the middle of exec (the
+        // wrapper's setsid → sh, or sh → the agent) can show no environment, so no tag, for an instant. Older turns have
+        // no exec in flight, so reading a store full of long-gone turns is not slowed down.
+        if (Now - m.UpdatedAt < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(VanishConfirm, ct);
+            if (IsTurnAlive(m)) return (null, false);
+        }
         return (await sessions.Finalizer.FinalizeAsync(m.Id, m.Turn, unsavedOk: true, ct), true);
     }
+
+    /// <summary>How long after a turn first looks gone it is looked at again before it is finalised.</summary>
+    private static readonly TimeSpan VanishConfirm = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// True while the turn's wrapper process (pid + start time) is alive, or it is still being started, or — the wrapper
