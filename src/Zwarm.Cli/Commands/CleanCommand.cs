@@ -75,8 +75,7 @@ internal static class CleanCommand
                     var (_, kept, left) = await manager.DeleteAsync(m.Id, pr.GetValue(force), ct);
                     if (kept is not null && !asJson)
                         host.Err.WriteLine($"zwarm: kept branch {kept} of {m.ShortId} (not merged; clean --force deletes it)");
-                    if (left is not null)
-                        host.Err.WriteLine($"zwarm: removed {m.ShortId} here, but its folder on {left}; remove it there by hand");
+                    RmCommand.ReportLeftOnHost(host, m.ShortId, left);
                 }
                 removed.Add(shapes.Summary(m));
             }

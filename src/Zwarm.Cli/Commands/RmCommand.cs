@@ -70,7 +70,7 @@ internal static class RmCommand
             var short8 = id[..8];
             if (kept is not null && !req.Json)
                 host.Err.WriteLine($"zwarm: kept branch {kept} of {short8} (not merged; its checkpoints stay; rm --force deletes it)");
-            if (left is not null) host.Err.WriteLine($"zwarm: removed {short8} here, but its folder on {left}; remove it there by hand");
+            ReportLeftOnHost(host, short8, left);
             if (req.Json)
                 removed.Add(m is null ? SessionOut.Unreadable(id, problem) : shapes.Summary(m));
             else if (m is null) host.Out.WriteLine($"removed {short8}  (unreadable: {problem})");
@@ -79,6 +79,12 @@ internal static class RmCommand
         if (req.Json) JsonOut.Write(host.Out, removed, CliJsonContext.Default.ListSessionOut);
         else if (targets.Count == 0) host.Out.WriteLine("nothing to remove");
         return ExitCodes.Success;
+    }
+
+    /// <summary>The one line for a removed session whose folder on its host could not be removed (rm and clean).</summary>
+    internal static void ReportLeftOnHost(CliHost host, string shortId, string? left)
+    {
+        if (left is not null) host.Err.WriteLine($"zwarm: removed {shortId} here, but its folder on {left}; remove it there by hand");
     }
 
     /// <summary>Resolves every id before anything is removed, so one bad id changes nothing.</summary>
